@@ -1,0 +1,12 @@
+using Stamen.Swarm;
+using Stamen.Workload;
+
+namespace Stamen.Placement;
+
+/// <summary>What a placement planner may know: the swarm, the typical request, the load, and a seed.</summary>
+/// <param name="Swarm">Servers in join order, clients, delays.</param>
+/// <param name="Typical">Request lengths the plan is sized for.</param>
+/// <param name="ArrivalRatePerSec">lambda, requests per second over all clients.</param>
+/// <param name="FixedDelayMs">Per-request fixed delays (session start + allocation) counted in T1.</param>
+/// <param name="Seed">Seed for any random choice (join order, rebalancing).</param>
+public sealed record PlanningContext(SwarmSpec Swarm, RequestShape Typical, double ArrivalRatePerSec, double FixedDelayMs, int Seed);

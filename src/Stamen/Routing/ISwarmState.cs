@@ -1,0 +1,24 @@
+using Stamen.Performance;
+using Stamen.Swarm;
+
+namespace Stamen.Routing;
+
+/// <summary>What a router may see of the running swarm: static plan plus current cache state.</summary>
+public interface ISwarmState
+{
+    SwarmSpec Swarm { get; }
+    Placement.Placement Placement { get; }
+    SwarmPerformanceModel Performance { get; }
+
+    /// <summary>True if the client has banned this server after a failed allocation (PETALS).</summary>
+    bool IsBanned(int server, double nowMs);
+
+    /// <summary>True if the server can hold a session's cache for blocks [start, end) right now.</summary>
+    bool CanHostNow(int server, int startBlock, int endBlock, double cacheBytesPerBlock, double nowMs);
+
+    /// <summary>
+    /// Earliest time at or after <paramref name="nowMs"/> from which the server can hold the session's
+    /// cache until the session ends, given every commitment already made; +infinity if never.
+    /// </summary>
+    double EarliestStartMs(int server, int startBlock, int endBlock, double cacheBytesPerBlock, double nowMs);
+}

@@ -1,0 +1,13 @@
+using Stamen.Model;
+
+namespace Stamen.Swarm;
+
+/// <summary>
+/// A concrete swarm instance: the model, the servers in join order, the clients, and the resolved
+/// delays between them. Planners and routers read only this.
+/// </summary>
+public sealed record SwarmSpec(ModelSpec Model, IReadOnlyList<ServerSpec> Servers, IReadOnlyList<ClientSpec> Clients, SwarmDelays Delays)
+{
+    public int ServerCount => Servers.Count;
+    public int ClientCount => Clients.Count;
+}
