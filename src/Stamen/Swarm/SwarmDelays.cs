@@ -11,12 +11,16 @@ public sealed class SwarmDelays
     private readonly double[,] _firstTokenBaseRttMs;
     private readonly double[,] _firstTokenMsPerPromptToken;
     private readonly double[,] _serverRttMs;
+    private readonly double[,] _clientPropagationRttMs;
 
     /// <param name="perTokenRttMs">[client, server]: RTT(c,j) of one decode hop, overhead included.</param>
     /// <param name="firstTokenBaseRttMs">[client, server]: RTT_in(c,j) less its prompt-length term.</param>
     /// <param name="firstTokenMsPerPromptToken">[client, server]: prompt-length term of RTT_in per token.</param>
     /// <param name="serverRttMs">[server, server]: RTT between servers.</param>
-    public SwarmDelays(double[,] perTokenRttMs, double[,] firstTokenBaseRttMs, double[,] firstTokenMsPerPromptToken, double[,] serverRttMs)
+    /// <param name="clientPropagationRttMs">[client, server]: network RTT alone, without per-token overheads
+    /// (what PETALS' router pings); defaults to <paramref name="perTokenRttMs"/> when not known separately.</param>
+    public SwarmDelays(double[,] perTokenRttMs, double[,] firstTokenBaseRttMs, double[,] firstTokenMsPerPromptToken, double[,] serverRttMs,
+        double[,]? clientPropagationRttMs = null)
     {
         ArgumentNullException.ThrowIfNull(perTokenRttMs);
         ArgumentNullException.ThrowIfNull(firstTokenBaseRttMs);
@@ -31,6 +35,9 @@ public sealed class SwarmDelays
         _firstTokenBaseRttMs = (double[,])firstTokenBaseRttMs.Clone();
         _firstTokenMsPerPromptToken = (double[,])firstTokenMsPerPromptToken.Clone();
         _serverRttMs = (double[,])serverRttMs.Clone();
+        clientPropagationRttMs ??= perTokenRttMs;
+        RequireShape(clientPropagationRttMs, ClientCount, ServerCount, nameof(clientPropagationRttMs));
+        _clientPropagationRttMs = (double[,])clientPropagationRttMs.Clone();
     }
 
     public int ClientCount { get; }
@@ -44,6 +51,9 @@ public sealed class SwarmDelays
         _firstTokenBaseRttMs[client, server] + _firstTokenMsPerPromptToken[client, server] * promptTokens;
 
     public double ServerRttMs(int from, int to) => _serverRttMs[from, to];
+
+    /// <summary>Network round trip between client and server without the per-token overhead.</summary>
+    public double ClientPropagationRttMs(int client, int server) => _clientPropagationRttMs[client, server];
 
     private static void RequireShape(double[,] m, int rows, int cols, string name)
     {

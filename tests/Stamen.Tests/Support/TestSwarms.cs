@@ -60,6 +60,6 @@ internal static class TestSwarms
             for (var j = i + 1; j < n; j++)
                 serverRtt[i, j] = serverRtt[j, i] = 1 + rng.NextDouble() * 40;
         var clientSpecs = Enumerable.Range(0, clients).Select(c => new ClientSpec($"client-{c}", -1)).ToList();
-        return new SwarmSpec(model, servers, clientSpecs, new SwarmDelays(perToken, firstBase, firstPerPrompt, serverRtt));
+        return new SwarmSpec(model, servers, clientSpecs, new SwarmDelays(perToken, firstBase, firstPerPrompt, serverRtt, propagationRttMs));
     }
 }
