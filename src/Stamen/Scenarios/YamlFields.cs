@@ -1,0 +1,122 @@
+using System.Globalization;
+using YamlDotNet.RepresentationModel;
+
+namespace Stamen.Scenarios;
+
+/// <summary>
+/// Typed, path-aware reading of one YAML mapping: every error names the file, the dotted field path
+/// and its line, and unknown keys are rejected so a typo never silently falls back to a default.
+/// </summary>
+internal sealed class YamlFields
+{
+    private readonly YamlMappingNode _node;
+
+    public YamlFields(string file, string path, YamlMappingNode node)
+    {
+        File = file;
+        Path = path;
+        _node = node;
+    }
+
+    public string File { get; }
+    public string Path { get; }
+
+    public IEnumerable<string> Keys => _node.Children.Keys.OfType<YamlScalarNode>().Select(k => k.Value ?? "");
+
+    public string FieldPath(string key) => Path.Length == 0 ? key : $"{Path}.{key}";
+
+    public StamenInputException Error(string key, string problem, string fix)
+    {
+        var line = Find(key) is { } n ? $" (line {n.Start.Line})" : $" (line {_node.Start.Line})";
+        return new StamenInputException(File, FieldPath(key) + line, problem, fix);
+    }
+
+    public StamenInputException Error(YamlNode node, string path, string problem, string fix) =>
+        new(File, $"{path} (line {node.Start.Line})", problem, fix);
+
+    public bool Has(string key) => Find(key) is not null;
+
+    public void AllowOnly(params string[] keys)
+    {
+        foreach (var k in Keys)
+            if (!keys.Contains(k, StringComparer.Ordinal))
+                throw Error(k, $"unknown field '{k}'", $"use one of: {string.Join(", ", keys)}");
+    }
+
+    public YamlNode? Find(string key)
+    {
+        foreach (var (k, v) in _node.Children)
+            if (k is YamlScalarNode s && string.Equals(s.Value, key, StringComparison.Ordinal))
+                return v;
+        return null;
+    }
+
+    public string? OptString(string key) => Find(key) switch
+    {
+        null => null,
+        YamlScalarNode s => s.Value,
+        _ => throw Error(key, "expected a single value", "write a plain value, not a list or mapping"),
+    };
+
+    public string RequireString(string key, string fix) =>
+        OptString(key) is { Length: > 0 } s ? s : throw Error(key, "is missing", fix);
+
+    public double? OptDouble(string key, double min = double.NegativeInfinity, bool exclusiveMin = false)
+    {
+        var s = OptString(key);
+        if (s is null) return null;
+        if (!double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) || !double.IsFinite(v))
+            throw Error(key, $"'{s}' is not a number", "write a number such as 0.5");
+        if (v < min || (exclusiveMin && v <= min))
+            throw Error(key, $"{v.ToString(CultureInfo.InvariantCulture)} is out of range", $"use a value {(exclusiveMin ? "above" : "of at least")} {min.ToString(CultureInfo.InvariantCulture)}");
+        return v;
+    }
+
+    public int? OptInt(string key, int min = int.MinValue)
+    {
+        var s = OptString(key);
+        if (s is null) return null;
+        if (!int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v))
+            throw Error(key, $"'{s}' is not a whole number", "write an integer such as 20");
+        if (v < min)
+            throw Error(key, $"{v} is out of range", $"use a value of at least {min}");
+        return v;
+    }
+
+    public bool? OptBool(string key)
+    {
+        var s = OptString(key);
+        if (s is null) return null;
+        return s.ToLowerInvariant() switch
+        {
+            "true" or "yes" or "on" => true,
+            "false" or "no" or "off" => false,
+            _ => throw Error(key, $"'{s}' is not true or false", "write true or false"),
+        };
+    }
+
+    public YamlFields? OptMap(string key) => Find(key) switch
+    {
+        null => null,
+        YamlMappingNode m => new YamlFields(File, FieldPath(key), m),
+        _ => throw Error(key, "expected a mapping of fields", "indent the fields below it as key: value lines"),
+    };
+
+    public IReadOnlyList<YamlNode>? OptList(string key) => Find(key) switch
+    {
+        null => null,
+        YamlSequenceNode s => s.Children.ToList(),
+        _ => throw Error(key, "expected a list", "write it as a list: [a, b] or lines starting with '- '"),
+    };
+
+    /// <summary>Reads a mapping of name to number, e.g. <c>{client-a: 20, client-b: 35}</c>.</summary>
+    public IReadOnlyDictionary<string, double>? OptNumberMap(string key, double min = 0)
+    {
+        var map = OptMap(key);
+        if (map is null) return null;
+        var result = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var k in map.Keys)
+            result[k] = map.OptDouble(k, min)!.Value;
+        return result;
+    }
+}
