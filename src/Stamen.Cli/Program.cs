@@ -1,1 +1,3 @@
-Console.WriteLine("stamen");
+using Stamen.Cli.Commands;
+
+return StamenCli.Build().Parse(args).Invoke();

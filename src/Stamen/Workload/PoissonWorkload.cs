@@ -11,12 +11,12 @@ public sealed record PoissonWorkload(
     TokenCountDistribution OutputTokens,
     IReadOnlyList<double> ClientWeights)
 {
-    public IReadOnlyList<SwarmRequest> Generate(int seed)
+    public List<SwarmRequest> Generate(int seed)
     {
         // Separate streams so changing the length distribution does not move arrival times.
-        var arrivals = new Random(HashCode.Combine(seed, 1));
-        var lengths = new Random(HashCode.Combine(seed, 2));
-        var clients = new Random(HashCode.Combine(seed, 3));
+        var arrivals = new Random(Simulation.SeedStreams.Derive(seed, 1));
+        var lengths = new Random(Simulation.SeedStreams.Derive(seed, 2));
+        var clients = new Random(Simulation.SeedStreams.Derive(seed, 3));
         var total = ClientWeights.Sum();
         var list = new List<SwarmRequest>(Requests);
         double nowMs = 0;

@@ -1,0 +1,53 @@
+using System.CommandLine;
+
+namespace Stamen.Cli.Commands;
+
+/// <summary>Options that several commands share, built fresh per command (an option belongs to one parent).</summary>
+internal static class CommonOptions
+{
+    public static Argument<string?> OptionalScenario() => new("scenario")
+    {
+        Description = "Scenario YAML file (omit for the built-in default scenario)",
+        Arity = ArgumentArity.ZeroOrOne,
+    };
+
+    public static Argument<string> RequiredScenario() => new("scenario")
+    {
+        Description = "Scenario YAML file (`default` for the built-in one)",
+    };
+
+    public static Option<string?> Json() => new("--json")
+    {
+        Description = "Also write machine-readable results to this JSON file",
+        HelpName = "PATH",
+    };
+
+    public static Option<int?> Runs() => new("--runs")
+    {
+        Description = "Monte Carlo runs (overrides the scenario's `runs`)",
+        HelpName = "N",
+    };
+
+    public static Option<int?> Seed() => new("--seed")
+    {
+        Description = "Base seed (overrides the scenario's `seed`); same seed, same numbers",
+        HelpName = "N",
+    };
+
+    public static Option<bool> WithoutFixedDelays() => new("--without-fixed-delays")
+    {
+        Description = "Drop the fixed per-request delays (session start, allocation) to see the model alone",
+    };
+
+    public static Option<string> Algorithm() => new("--algorithm", "-a")
+    {
+        Description = "Algorithm name (`stamen catalog algorithms`, or one defined in the scenario)",
+        Required = true,
+        HelpName = "NAME",
+    };
+
+    public static Option<bool> Quiet() => new("--quiet", "-q")
+    {
+        Description = "No progress display",
+    };
+}

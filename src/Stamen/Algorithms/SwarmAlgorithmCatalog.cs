@@ -1,0 +1,31 @@
+namespace Stamen.Algorithms;
+
+/// <summary>
+/// The one table of swarm algorithms. The CLI, scenario validation and the every-algorithm tests
+/// all read it; a scenario may also compose its own from catalog parts.
+/// </summary>
+public static class SwarmAlgorithmCatalog
+{
+    // Published allocation delays (reference section 1): 250 s for PETALS, 60 s for CG-BP + WS-RR.
+    private const double PetalsAllocationMs = 250_000;
+    private const double CgBpAllocationMs = 60_000;
+
+    public static IReadOnlyList<SwarmAlgorithm> All { get; } =
+    [
+        new("petals", "PETALS: its blocks-per-server rule and rebalancing, min-latency routing, fail-fast retries with bans",
+            "petals", "petals-min-latency", "fail-fast", PetalsAllocationMs),
+        new("petals-no-rebalance", "PETALS without rebalancing: servers keep the start they chose when joining",
+            "petals-no-rebalance", "petals-min-latency", "fail-fast", PetalsAllocationMs),
+        new("petals-max-throughput", "PETALS placement with its max-throughput (random, span-weighted) routing",
+            "petals", "petals-max-throughput", "fail-fast", PetalsAllocationMs),
+        new("cg-bprr", "Offline CG-BPRR: conservative greedy placement, fixed shortest-path route per client, waits for cache",
+            "cg-bp", "shortest-path", "wait", CgBpAllocationMs),
+        new("cg-bp+ws-rr", "CG-BP placement with online waiting-penalised shortest-path routing (WS-RR)",
+            "cg-bp", "ws-rr", "wait", CgBpAllocationMs),
+    ];
+
+    public static IEnumerable<string> Names => All.Select(a => a.Name);
+
+    public static SwarmAlgorithm? TryFind(string name) =>
+        All.FirstOrDefault(a => string.Equals(a.Name, name, StringComparison.OrdinalIgnoreCase));
+}

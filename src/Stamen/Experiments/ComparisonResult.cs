@@ -1,0 +1,31 @@
+using Stamen.Simulation.Metrics;
+
+namespace Stamen.Experiments;
+
+/// <summary>One algorithm's results over every Monte Carlo run of a scenario.</summary>
+/// <param name="Algorithm">Algorithm name.</param>
+/// <param name="Placement">Placement planner's catalog name.</param>
+/// <param name="Routing">Router's catalog name.</param>
+/// <param name="Admission">Admission policy's catalog name.</param>
+/// <param name="Runs">Monte Carlo runs.</param>
+/// <param name="Metrics">Twin metrics by name (seconds, tokens/s, counts), mean and 95% CI over runs.</param>
+/// <param name="PlanFigures">Planner figures by name (R, bound, blocks, planning time), mean and 95% CI over runs.</param>
+public sealed record AlgorithmResult(
+    string Algorithm,
+    string Placement,
+    string Routing,
+    string Admission,
+    int Runs,
+    IReadOnlyList<KeyValuePair<string, MeanWithCi>> Metrics,
+    IReadOnlyList<KeyValuePair<string, MeanWithCi>> PlanFigures)
+{
+    public MeanWithCi Metric(string name) => Metrics.First(m => m.Key == name).Value;
+}
+
+/// <summary>Every algorithm of a scenario on the same seeds.</summary>
+/// <param name="Scenario">Scenario name.</param>
+/// <param name="Runs">Monte Carlo runs.</param>
+/// <param name="Seed">Base seed; run r uses a seed derived from it.</param>
+/// <param name="FixedDelays">Whether the fixed per-request delays were included.</param>
+/// <param name="Results">One entry per algorithm, in scenario order.</param>
+public sealed record ComparisonResult(string Scenario, int Runs, int Seed, bool FixedDelays, IReadOnlyList<AlgorithmResult> Results);

@@ -1,0 +1,103 @@
+using System.Diagnostics;
+using Stamen.Placement;
+using Stamen.Routing;
+using Stamen.Scenarios;
+using Stamen.Simulation;
+using Stamen.Simulation.Metrics;
+using Stamen.Simulation.Swarm;
+
+namespace Stamen.Experiments;
+
+/// <summary>A plan for one run: the placement, the router over it, and how long planning took.</summary>
+public sealed record PlannedRun(ResolvedRun Run, ResolvedAlgorithm Algorithm, PlacementPlan Plan, IRouter Router, double PlanningMs);
+
+/// <summary>A plan replayed in the twin, with its metrics.</summary>
+public sealed record SimulatedRun(PlannedRun Planned, SwarmRunResult Twin, SwarmMetrics Metrics);
+
+/// <summary>Progress of a comparison: simulations finished out of the total.</summary>
+public readonly record struct ExperimentProgress(int Done, int Total);
+
+/// <summary>
+/// Wires planners, routers and the twin for a resolved scenario. Planners produce plans, the twin
+/// consumes them; this class only connects them and aggregates Monte Carlo runs.
+/// </summary>
+public sealed class SwarmExperiment(ScenarioResolver resolver)
+{
+    public ScenarioResolver Resolver { get; } = resolver ?? throw new ArgumentNullException(nameof(resolver));
+
+    public PlannedRun Plan(ResolvedRun run, ResolvedAlgorithm algorithm)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentNullException.ThrowIfNull(algorithm);
+        var planner = PlacementCatalog.Find(algorithm.Parts.Placement).Create();
+        var context = new PlanningContext(run.Swarm, run.Typical, run.ArrivalRatePerSec, algorithm.FixedDelayMs,
+            SeedStreams.Derive(run.Seed, SeedStreams.Planner));
+        var clock = Stopwatch.StartNew();
+        var plan = planner.Plan(context);
+        var router = RouterCatalog.Find(algorithm.Parts.Routing).Create(run.Swarm, plan.Placement);
+        clock.Stop();
+        return new PlannedRun(run, algorithm, plan, router, clock.Elapsed.TotalMilliseconds);
+    }
+
+    public SimulatedRun Simulate(PlannedRun planned, bool recordTimeline = false, bool checkInvariants = false)
+    {
+        ArgumentNullException.ThrowIfNull(planned);
+        var input = new SwarmTwinInput(planned.Run.Swarm, planned.Plan.Placement, planned.Router,
+            AdmissionCatalog.Find(planned.Algorithm.Parts.Admission), planned.Run.Requests,
+            SeedStreams.Derive(planned.Run.Seed, SeedStreams.Twin))
+        {
+            SessionStartMs = planned.Algorithm.SessionStartMs,
+            AllocationMs = planned.Algorithm.AllocationMs,
+            RecordTimeline = recordTimeline,
+            CheckInvariants = checkInvariants,
+        };
+        var twin = SwarmTwin.Run(input);
+        return new SimulatedRun(planned, twin, SwarmMetrics.From(twin));
+    }
+
+    /// <summary>
+    /// Every algorithm on runs 0..runs-1 (same seeds for all algorithms). Runs go in parallel;
+    /// results are placed by index, so the output does not depend on thread timing.
+    /// </summary>
+    public ComparisonResult Compare(int runs, int? baseSeed = null, IReadOnlyList<ResolvedAlgorithm>? algorithms = null,
+        IProgress<ExperimentProgress>? progress = null, CancellationToken cancellation = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(runs, 1);
+        algorithms ??= Resolver.Algorithms;
+        var perRun = new SimulatedRun[runs][];
+        var done = 0;
+        var total = runs * algorithms.Count;
+        progress?.Report(new ExperimentProgress(0, total));
+        Parallel.For(0, runs, new ParallelOptions { CancellationToken = cancellation }, r =>
+        {
+            var run = Resolver.Resolve(r, baseSeed);
+            perRun[r] = new SimulatedRun[algorithms.Count];
+            for (var a = 0; a < algorithms.Count; a++)
+            {
+                cancellation.ThrowIfCancellationRequested();
+                perRun[r][a] = Simulate(Plan(run, algorithms[a]));
+                progress?.Report(new ExperimentProgress(Interlocked.Increment(ref done), total));
+            }
+        });
+        var results = algorithms.Select((alg, a) => Summarize(alg, perRun.Select(r => r[a]).ToList())).ToList();
+        return new ComparisonResult(Resolver.Definition.Name, runs, baseSeed ?? Resolver.Definition.Seed,
+            algorithms.Any(x => x.FixedDelayMs > 0), results);
+    }
+
+    private static AlgorithmResult Summarize(ResolvedAlgorithm alg, IReadOnlyList<SimulatedRun> runs)
+    {
+        var metrics = MonteCarloSummary.From(runs.Select(r => r.Metrics).ToList()).Metrics.ToList();
+        metrics.Add(new(MetricNames.PeakMemoryFraction, MonteCarloSummary.Summarize(runs.Select(PeakMemoryFraction).ToList())));
+        var figureNames = runs.SelectMany(r => r.Planned.Plan.Figures.Keys).Distinct().Order(StringComparer.Ordinal).ToList();
+        var figures = figureNames
+            .Select(name => new KeyValuePair<string, MeanWithCi>(name, MonteCarloSummary.Summarize(
+                runs.Select(r => r.Planned.Plan.Figures.TryGetValue(name, out var v) ? v : double.NaN).ToList())))
+            .Append(new(MetricNames.PlanningMs, MonteCarloSummary.Summarize(runs.Select(r => r.Planned.PlanningMs).ToList())))
+            .ToList();
+        return new AlgorithmResult(alg.Name, alg.Parts.Placement, alg.Parts.Routing, alg.Parts.Admission, runs.Count, metrics, figures);
+    }
+
+    /// <summary>Highest memory use on any server as a fraction of its memory (1 = full).</summary>
+    private static double PeakMemoryFraction(SimulatedRun run) =>
+        run.Twin.Servers.Max(s => s.PeakMemoryBytes / s.MemoryLimitBytes);
+}
