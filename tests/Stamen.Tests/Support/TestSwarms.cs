@@ -62,4 +62,23 @@ internal static class TestSwarms
         var clientSpecs = Enumerable.Range(0, clients).Select(c => new ClientSpec($"client-{c}", -1)).ToList();
         return new SwarmSpec(model, servers, clientSpecs, new SwarmDelays(perToken, firstBase, firstPerPrompt, serverRtt, propagationRttMs));
     }
+
+    /// <summary>
+    /// A random instance for property tests, all drawn from <paramref name="seed"/>: 2-40 servers,
+    /// L in {8, 20, 70}, 1-3 clients, 10-50% A100s.
+    /// </summary>
+    public static SwarmSpec RandomInstance(int seed)
+    {
+        var rng = new Random(seed);
+        int[] lengths = [8, 20, 70];
+        var blocks = lengths[rng.Next(lengths.Length)];
+        var servers = rng.Next(2, 41);
+        var clients = rng.Next(1, 4);
+        var fraction = 0.1 + 0.4 * rng.NextDouble();
+        return Random(rng.Next(), servers, clients, blocks, fraction);
+    }
+
+    /// <summary>A server with an explicit memory size (e.g. the reference's 86.13 GB A100 or 9.1 GB MIG).</summary>
+    public static ServerSpec ServerWithMemory(string name, BlockTimes times, double memoryBytes, int maxBlocks) =>
+        new(name, times == Mig ? "a100-mig-1g.10gb" : "a100-80gb", -1, memoryBytes, times, maxBlocks);
 }

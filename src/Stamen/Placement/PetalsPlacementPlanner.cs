@@ -1,0 +1,130 @@
+using Stamen.Model;
+using Stamen.Swarm;
+
+namespace Stamen.Placement;
+
+/// <summary>
+/// PETALS' block placement as PETALS implements it (reference section 1, "PETALS baseline").
+/// <para>Blocks per server: floor((M - reserved) / (s_m + cache bytes per block)), capped by the
+/// server's MaxBlocks and L; a server that cannot hold one block holds nothing. The cache pool is
+/// fixed per block (<see cref="CacheBudget"/> with PerBlock).</para>
+/// <para>Throughput of a server: min(forward_rps / ((m + 1) / 2), network_rps), forward_rps =
+/// 1000 / tau (one block's decode rate; PETALS measures it), network_rps = bits/s / (d_model * 16)
+/// from <see cref="PetalsPlacementOptions.NetworkBitsPerSec"/> (PETALS measures it; no relays
+/// assumed). A block's throughput is the sum over servers holding it.</para>
+/// <para>Join: servers join in an order shuffled from the context's seed (PETALS servers start
+/// in no fixed order), each taking the start whose window of block throughputs, sorted ascending,
+/// is lexicographically smallest (ties: smallest start).</para>
+/// <para>Rebalancing (when enabled) replaces PETALS' periodic check (every U[0, 240] s) by rounds:
+/// each round visits every server in a seeded random order; the server runs PETALS'
+/// <c>should_choose_other_blocks</c> (simulate moving itself, then every server moving to its
+/// best start until none moves; yes if old / new minimum block throughput &lt; BalanceQuality)
+/// and, if so, moves to its best start computed with itself removed, as a restarted PETALS
+/// server does. A move that would leave a block uncovered is not made (PETALS tolerates the
+/// gap until others move; a static plan must not). Rounds stop when nobody moves or after
+/// <see cref="PetalsPlacementOptions.MaxMovesPerServer"/> moves per server.</para>
+/// Figures: moves, min_block_throughput_rps, blocks_total, servers_used, cache_bytes_per_block,
+/// reserved_bytes.
+/// </summary>
+public sealed class PetalsPlacementPlanner(PetalsPlacementOptions? options = null) : IPlacementPlanner
+{
+    public PetalsPlacementOptions Options { get; } = options ?? PetalsPlacementOptions.Default;
+
+    /// <summary>Bytes of attention cache PETALS reserves per held block.</summary>
+    public static double CacheBytesPerBlock(ModelSpec model, PetalsPlacementOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(options);
+        return model.KvBytesPerTokenPerBlock * options.CacheTokensFor(model);
+    }
+
+    /// <summary>PETALS' block count for <paramref name="server"/> (0 when not even one block fits).</summary>
+    public static int BlocksFor(ServerSpec server, ModelSpec model, PetalsPlacementOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(server);
+        var perBlock = model.BlockBytes + CacheBytesPerBlock(model, options);
+        var fit = Math.Floor((server.MemoryBytes - options.ReservedBytesFor(model)) / perBlock);
+        return (int)Math.Clamp(fit, 0, Math.Min(server.MaxBlocks, model.NumBlocks));
+    }
+
+    /// <summary>PETALS' announced throughput (requests per second) of a server holding <paramref name="blocks"/>.</summary>
+    public static double ServerThroughputRps(ServerSpec server, int blocks, ModelSpec model, PetalsPlacementOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(server);
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(options);
+        var forwardRps = 1000.0 / server.Times.DecodeMsPerBlock;
+        var networkRps = options.NetworkBitsPerSec / (model.HiddenSize * 16.0);
+        return Math.Min(forwardRps / ((blocks + 1) / 2.0), networkRps);
+    }
+
+    public PlacementPlan Plan(PlanningContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var swarm = context.Swarm;
+        var model = swarm.Model;
+        var n = swarm.ServerCount;
+        var lengths = swarm.Servers.Select(s => BlocksFor(s, model, Options)).ToArray();
+        var total = lengths.Sum(m => (long)m);
+        if (total < model.NumBlocks) throw PlacementErrors.ModelDoesNotFit(model.NumBlocks, total);
+        var throughputs = Enumerable.Range(0, n).Select(j => ServerThroughputRps(swarm.Servers[j], lengths[j], model, Options)).ToArray();
+
+        var random = new Random(context.Seed);
+        var selection = new PetalsBlockSelection(model.NumBlocks, lengths, throughputs);
+        var order = Enumerable.Range(0, n).Where(j => lengths[j] > 0).ToArray();
+        PetalsBlockSelection.Shuffle(order, random);
+        foreach (var j in order)
+        {
+            selection.Starts[j] = PetalsBlockSelection.BestStart(selection.BlockThroughputs(), lengths[j]);
+            selection.Joined[j] = true;
+        }
+
+        var moves = Options.Rebalance ? Rebalance(selection, order, lengths, random) : 0;
+        var blockThroughputs = selection.BlockThroughputs();
+        if (blockThroughputs.Min() <= 0)
+            throw new InvalidOperationException("PETALS placement left a block uncovered although the servers hold enough blocks.");
+
+        var cacheBytes = CacheBytesPerBlock(model, Options);
+        var spans = Enumerable.Range(0, n).Select(j => lengths[j] > 0 ? new BlockSpan(selection.Starts[j], lengths[j]) : BlockSpan.None).ToList();
+        var caches = lengths.Select(m => new CacheBudget(m > 0 ? cacheBytes : 0, PerBlock: true)).ToList();
+        var figures = new Dictionary<string, double>
+        {
+            ["moves"] = moves,
+            ["min_block_throughput_rps"] = blockThroughputs.Min(),
+            ["blocks_total"] = total,
+            ["servers_used"] = order.Length,
+            ["cache_bytes_per_block"] = cacheBytes,
+            ["reserved_bytes"] = Options.ReservedBytesFor(model),
+        };
+        return new PlacementPlan(new Placement(model.NumBlocks, spans, caches), figures);
+    }
+
+    private int Rebalance(PetalsBlockSelection selection, int[] order, int[] lengths, Random random)
+    {
+        var maxMoves = Options.MaxMovesPerServer * order.Length;
+        var moves = 0;
+        var moved = true;
+        while (moved && moves < maxMoves)
+        {
+            moved = false;
+            PetalsBlockSelection.Shuffle(order, random);
+            foreach (var j in order)
+            {
+                if (moves >= maxMoves) break;
+                if (!selection.ShouldChooseOtherBlocks(j, Options.BalanceQuality, random, Options.MaxMovesPerServer)) continue;
+                selection.Joined[j] = false;
+                var without = selection.BlockThroughputs();
+                var start = PetalsBlockSelection.BestStart(without, lengths[j]);
+                var leavesGap = Enumerable.Range(0, without.Length).Any(b => without[b] <= 0 && (b < start || b >= start + lengths[j]));
+                if (start != selection.Starts[j] && !leavesGap)
+                {
+                    selection.Starts[j] = start;
+                    moves++;
+                    moved = true;
+                }
+                selection.Joined[j] = true;
+            }
+        }
+        return moves;
+    }
+}

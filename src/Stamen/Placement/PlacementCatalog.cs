@@ -1,0 +1,31 @@
+namespace Stamen.Placement;
+
+/// <summary>One placement planner the CLI and scenarios can name.</summary>
+/// <param name="Name">Key used in scenarios and on the command line.</param>
+/// <param name="Description">One line for help text.</param>
+/// <param name="Create">Builds the planner with its default options.</param>
+public sealed record PlacementCatalogEntry(string Name, string Description, Func<IPlacementPlanner> Create);
+
+/// <summary>
+/// Every placement planner, in one table read by the CLI, scenario validation and the
+/// every-planner tests.
+/// </summary>
+public static class PlacementCatalog
+{
+    public static IReadOnlyList<PlacementCatalogEntry> All { get; } =
+    [
+        new("petals", "PETALS: fixed 4096-token cache per block, throughput-balancing join, rebalancing",
+            () => new PetalsPlacementPlanner()),
+        new("petals-no-rebalance", "PETALS join rule only, without rebalancing",
+            () => new PetalsPlacementPlanner(new PetalsPlacementOptions { Rebalance = false })),
+        new("cg-bp", "CG-BP: conservative block counts for R sessions sized from the load, greedy placement by amortized time",
+            () => new CgBpPlanner()),
+    ];
+
+    /// <summary>The entry named <paramref name="name"/> (case-insensitive).</summary>
+    /// <exception cref="StamenInputException">No planner has that name; the message lists the valid ones.</exception>
+    public static PlacementCatalogEntry Find(string name) =>
+        All.FirstOrDefault(e => string.Equals(e.Name, name, StringComparison.OrdinalIgnoreCase))
+        ?? throw new StamenInputException("(scenario)", "placement", $"unknown placement planner '{name}'",
+            $"use one of: {string.Join(", ", All.Select(e => e.Name))}");
+}
