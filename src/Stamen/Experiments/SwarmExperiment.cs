@@ -60,6 +60,11 @@ public sealed class SwarmExperiment(ScenarioResolver resolver)
     /// results are placed by index, so the output does not depend on thread timing.
     /// </summary>
     public ComparisonResult Compare(int runs, int? baseSeed = null, IReadOnlyList<ResolvedAlgorithm>? algorithms = null,
+        IProgress<ExperimentProgress>? progress = null, CancellationToken cancellation = default) =>
+        CompareWithRuns(runs, baseSeed, algorithms, progress, cancellation).Result;
+
+    /// <summary>As <see cref="Compare"/>, also returning every simulated run as [run][algorithm].</summary>
+    public (ComparisonResult Result, SimulatedRun[][] Runs) CompareWithRuns(int runs, int? baseSeed = null, IReadOnlyList<ResolvedAlgorithm>? algorithms = null,
         IProgress<ExperimentProgress>? progress = null, CancellationToken cancellation = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(runs, 1);
@@ -80,8 +85,8 @@ public sealed class SwarmExperiment(ScenarioResolver resolver)
             }
         });
         var results = algorithms.Select((alg, a) => Summarize(alg, perRun.Select(r => r[a]).ToList())).ToList();
-        return new ComparisonResult(Resolver.Definition.Name, runs, baseSeed ?? Resolver.Definition.Seed,
-            algorithms.Any(x => x.FixedDelayMs > 0), results);
+        return (new ComparisonResult(Resolver.Definition.Name, runs, baseSeed ?? Resolver.Definition.Seed,
+            algorithms.Any(x => x.FixedDelayMs > 0), results), perRun);
     }
 
     private static AlgorithmResult Summarize(ResolvedAlgorithm alg, IReadOnlyList<SimulatedRun> runs)

@@ -11,7 +11,9 @@ namespace Stamen.Scenarios;
 /// <param name="Requests">Arrivals in time order.</param>
 /// <param name="Typical">Request lengths the planners size caches for (mean lengths, rounded up).</param>
 /// <param name="ArrivalRatePerSec">Offered load, for sizing plans.</param>
-public sealed record ResolvedRun(int Run, int Seed, SwarmSpec Swarm, IReadOnlyList<SwarmRequest> Requests, RequestShape Typical, double ArrivalRatePerSec);
+/// <param name="NodeNames">Topology node names by index, or null without a topology.</param>
+public sealed record ResolvedRun(int Run, int Seed, SwarmSpec Swarm, IReadOnlyList<SwarmRequest> Requests, RequestShape Typical, double ArrivalRatePerSec,
+    IReadOnlyList<string>? NodeNames);
 
 /// <summary>An algorithm of the scenario with its parts checked against their catalogs.</summary>
 /// <param name="Name">Name shown in results.</param>

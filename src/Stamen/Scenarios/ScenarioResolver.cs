@@ -20,16 +20,16 @@ namespace Stamen.Scenarios;
 /// </summary>
 public sealed class ScenarioResolver
 {
-    /// <summary>PETALS' router assumes this RTT between servers it has not measured.</summary>
-    public const double UnknownServerRttMs = 150;
-
     private readonly ScenarioDefinition _def;
     private readonly IReadOnlyList<GeneratedServer> _generatedKinds;
     private readonly IReadOnlyList<SwarmRequest>? _fixedRequests;
+    private readonly bool _withoutFixedDelays;
 
     private ScenarioResolver(ScenarioDefinition def, ModelSpec model, GpuCatalog gpus, Topology? topology,
-        IReadOnlyList<ResolvedAlgorithm> algorithms, IReadOnlyList<GeneratedServer> generated, IReadOnlyList<SwarmRequest>? fixedRequests)
+        IReadOnlyList<ResolvedAlgorithm> algorithms, IReadOnlyList<GeneratedServer> generated, IReadOnlyList<SwarmRequest>? fixedRequests,
+        bool withoutFixedDelays)
     {
+        _withoutFixedDelays = withoutFixedDelays;
         _def = def;
         Model = model;
         Gpus = gpus;
@@ -82,10 +82,18 @@ public sealed class ScenarioResolver
         };
         if (fixedRequests is { Count: 0 })
             throw new StamenInputException(file, "workload", "the workload has no requests", "check the trace file or the arrivals list");
-        var resolver = new ScenarioResolver(definition, model, gpus, topology, algorithms, generated, fixedRequests);
+        var resolver = new ScenarioResolver(definition, model, gpus, topology, algorithms, generated, fixedRequests, withoutFixedDelays);
         resolver.CheckModelFits();
         return resolver;
     }
+
+    /// <summary>
+    /// The scenario's algorithm called <paramref name="name"/>, or else the catalog algorithm of that
+    /// name with the scenario's fixed delays.
+    /// </summary>
+    public ResolvedAlgorithm FindAlgorithm(string name) =>
+        Algorithms.FirstOrDefault(a => string.Equals(a.Name, name, StringComparison.OrdinalIgnoreCase))
+        ?? ResolveAlgorithm(new AlgorithmChoice(name, name, null, null, null), _def, _withoutFixedDelays);
 
     /// <summary>Makes run <paramref name="run"/> concrete; its seed derives from the scenario seed.</summary>
     public ResolvedRun Resolve(int run, int? baseSeed = null)
@@ -114,7 +122,7 @@ public sealed class ScenarioResolver
 
         var swarm = new SwarmSpec(Model, servers, clients, BuildDelays(servers, perServerMeasured, clients));
         var requests = _fixedRequests ?? GeneratePoisson((PoissonWorkloadDefinition)_def.Workload, seed);
-        return new ResolvedRun(run, seed, swarm, requests, TypicalShape(requests), ArrivalRate(requests));
+        return new ResolvedRun(run, seed, swarm, requests, TypicalShape(requests), ArrivalRate(requests), Topology?.Nodes.Select(n => n.Name).ToList());
     }
 
     private List<SwarmRequest> GeneratePoisson(PoissonWorkloadDefinition p, int runSeed) =>
@@ -183,7 +191,7 @@ public sealed class ScenarioResolver
             for (var j = 0; j < n; j++)
                 serverRtt[i, j] = i == j ? 0
                     : servers[i].NodeIndex >= 0 && servers[j].NodeIndex >= 0 ? Topology!.RttMs(servers[i].NodeIndex, servers[j].NodeIndex)
-                    : UnknownServerRttMs;
+                    : SwarmDelays.UnknownServerRttMs;
         for (var i = 0; i < n; i++)
             if (measured[i] is { } meas)
                 foreach (var (other, rtt) in meas.ServerRttMs)

@@ -1,0 +1,97 @@
+using System.CommandLine;
+using System.Globalization;
+using Spectre.Console;
+using Stamen.Algorithms;
+using Stamen.Cli.Rendering;
+using Stamen.Hardware;
+using Stamen.Model;
+using Stamen.Placement;
+using Stamen.Routing;
+using Stamen.Simulation.Swarm;
+
+namespace Stamen.Cli.Commands;
+
+/// <summary>`stamen catalog models|gpus|algorithms|placements|routers|admissions`: what a scenario can name.</summary>
+internal static class CatalogCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("catalog", "List what a scenario can name: models, GPUs, algorithms and their parts");
+        command.Subcommands.Add(Listing("models", "Models with their block size and KV cache per token", Models));
+        command.Subcommands.Add(Listing("gpus", "GPU kinds with memory, roofline figures and calibrations", Gpus));
+        command.Subcommands.Add(Listing("algorithms", "Swarm algorithms: placement + routing + admission", () =>
+            Names(SwarmAlgorithmCatalog.All.Select(a => new NamedEntry(a.Name, $"{a.Description} [{a.Placement} + {a.Routing} + {a.Admission}]")))));
+        command.Subcommands.Add(Listing("placements", "Block placement planners", () =>
+            Names(PlacementCatalog.All.Select(a => new NamedEntry(a.Name, a.Description)))));
+        command.Subcommands.Add(Listing("routers", "Request routers", () =>
+            Names(RouterCatalog.All.Select(a => new NamedEntry(a.Name, a.Description)))));
+        command.Subcommands.Add(Listing("admissions", "What a client does when a server's cache is full", () =>
+            Names(AdmissionCatalog.All.Select(a => new NamedEntry(a.Name, a.Description)))));
+        return command;
+    }
+
+    private sealed record NamedEntry(string Name, string Description);
+
+    private static Command Listing(string name, string description, Func<(Table Table, object Json)> build)
+    {
+        var json = CommonOptions.Json();
+        var command = new Command(name, description) { json };
+        command.SetAction(p => CliRunner.Run(() =>
+        {
+            var (table, data) = build();
+            AnsiConsole.Write(table);
+            if (p.GetValue(json) is { } path) JsonOutput.Write(path, data);
+            return 0;
+        }));
+        return command;
+    }
+
+    private static (Table, object) Names(IEnumerable<NamedEntry> entries)
+    {
+        var list = entries.ToList();
+        var table = new Table().Border(TableBorder.Rounded).AddColumns("name", "description");
+        foreach (var e in list) table.AddRow(Markup.Escape(e.Name), Markup.Escape(e.Description));
+        return (table, list);
+    }
+
+    private static (Table, object) Models()
+    {
+        var catalog = ModelCatalog.BuiltIn;
+        var models = catalog.Names.Select(catalog.Find).ToList();
+        var table = new Table().Border(TableBorder.Rounded).AddColumns("name", "blocks", "d_model", "heads/kv", "bits/param");
+        table.AddColumn(new TableColumn("block GB").RightAligned());
+        table.AddColumn(new TableColumn("KV KB/token/block").RightAligned());
+        foreach (var m in models)
+            table.AddRow(m.Name, I(m.NumBlocks), I(m.HiddenSize), $"{I(m.NumHeads)}/{I(m.NumKvHeads)}",
+                m.WeightBitsPerParam.ToString("0.##", CultureInfo.InvariantCulture),
+                (m.BlockBytes / 1e9).ToString("0.###", CultureInfo.InvariantCulture),
+                (m.KvBytesPerTokenPerBlock / 1e3).ToString("0.##", CultureInfo.InvariantCulture));
+        return (table, models.Select(m => new
+        {
+            m.Name, m.NumBlocks, m.HiddenSize, m.NumHeads, m.NumKvHeads, m.IntermediateSize, m.VocabSize, m.ParamsPerBlock,
+            m.WeightBitsPerParam, m.BlockBytes, m.KvBytesPerTokenPerBlock,
+        }).ToList());
+    }
+
+    private static (Table, object) Gpus()
+    {
+        var catalog = GpuCatalog.BuiltIn;
+        var gpus = catalog.Names.Select(catalog.Find).ToList();
+        var table = new Table().Border(TableBorder.Rounded).AddColumns("name");
+        table.AddColumn(new TableColumn("memory GB").RightAligned());
+        table.AddColumn(new TableColumn("TFLOPS").RightAligned());
+        table.AddColumn(new TableColumn("GB/s").RightAligned());
+        table.AddColumns("max blocks", "calibrated for");
+        foreach (var g in gpus)
+            table.AddRow(g.Name, (g.MemoryBytes / 1e9).ToString("0.##", CultureInfo.InvariantCulture), g.PeakTflops.ToString("0.#", CultureInfo.InvariantCulture),
+                (g.BandwidthBytesPerSec / 1e9).ToString("0", CultureInfo.InvariantCulture), g.MaxBlocks?.ToString(CultureInfo.InvariantCulture) ?? "-",
+                g.Calibrations.Count == 0 ? "- (roofline)" : string.Join(", ", g.Calibrations.Keys));
+        return (table, gpus.Select(g => new
+        {
+            g.Name, g.MemoryBytes, g.PeakTflops, g.BandwidthBytesPerSec, g.MaxBlocks,
+            Calibrations = g.Calibrations.ToDictionary(c => c.Key, c => new { c.Value.DecodeMsPerBlock, c.Value.PrefillMsPerToken, c.Value.PrefillFixedMs }),
+        }).ToList());
+    }
+
+    private static string I(int v) => v.ToString(CultureInfo.InvariantCulture);
+}

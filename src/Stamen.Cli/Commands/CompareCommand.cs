@@ -1,0 +1,47 @@
+using System.CommandLine;
+using Stamen.Cli.Rendering;
+using Stamen.Experiments;
+using Stamen.Scenarios;
+
+namespace Stamen.Cli.Commands;
+
+/// <summary>`stamen compare [SCENARIO]`: every algorithm of the scenario on the same seeds.</summary>
+internal static class CompareCommand
+{
+    private sealed record Settings(string? Scenario, int? Runs, int? Seed, bool WithoutFixedDelays, string? Json, bool Quiet);
+
+    public static Command Create()
+    {
+        var scenario = CommonOptions.OptionalScenario();
+        var runs = CommonOptions.Runs();
+        var seed = CommonOptions.Seed();
+        var noDelays = CommonOptions.WithoutFixedDelays();
+        var json = CommonOptions.Json();
+        var quiet = CommonOptions.Quiet();
+        var command = new Command("compare", "Compare every algorithm of a scenario on the same seeds (no argument: the built-in default scenario)")
+        {
+            scenario, runs, seed, noDelays, json, quiet,
+        };
+        command.SetAction(p => CliRunner.Run(() => Execute(new Settings(
+            p.GetValue(scenario), p.GetValue(runs), p.GetValue(seed), p.GetValue(noDelays), p.GetValue(json), p.GetValue(quiet)))));
+        return command;
+    }
+
+    private static int Execute(Settings s)
+    {
+        var definition = BuiltinScenarios.Load(s.Scenario);
+        var resolver = ScenarioResolver.Create(definition, s.WithoutFixedDelays);
+        var experiment = new SwarmExperiment(resolver);
+        var runs = s.Runs ?? definition.Runs;
+        ScenarioSummaryView.Write(resolver, runs, s.Seed ?? definition.Seed);
+        var result = ProgressView.Run($"Simulating {resolver.Algorithms.Count} algorithms x {runs} runs", s.Quiet,
+            progress => experiment.Compare(runs, s.Seed, progress: progress));
+        ComparisonView.Write(result);
+        if (s.Json is not null)
+        {
+            JsonOutput.Write(s.Json, ComparisonJson.From(result));
+            ConsoleOut.Note($"Wrote {s.Json}");
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,45 @@
+using System.CommandLine;
+using Stamen.Cli.Rendering;
+using Stamen.Experiments;
+using Stamen.Scenarios;
+
+namespace Stamen.Cli.Commands;
+
+/// <summary>`stamen plan SCENARIO -a NAME`: the placement and the routes of one algorithm for one run.</summary>
+internal static class PlanCommand
+{
+    private sealed record Settings(string Scenario, string Algorithm, int Run, int? Seed, bool WithoutFixedDelays, string? Json);
+
+    public static Command Create()
+    {
+        var scenario = CommonOptions.RequiredScenario();
+        var algorithm = CommonOptions.Algorithm();
+        var run = new Option<int>("--run") { Description = "Which Monte Carlo run's swarm to plan (server nodes and join order depend on it)", DefaultValueFactory = _ => 0, HelpName = "K" };
+        var seed = CommonOptions.Seed();
+        var noDelays = CommonOptions.WithoutFixedDelays();
+        var json = CommonOptions.Json();
+        var command = new Command("plan", "Print an algorithm's placement (block range and session capacity per server) and each client's route")
+        {
+            scenario, algorithm, run, seed, noDelays, json,
+        };
+        command.SetAction(p => CliRunner.Run(() => Execute(new Settings(
+            p.GetValue(scenario)!, p.GetValue(algorithm)!, p.GetValue(run), p.GetValue(seed), p.GetValue(noDelays), p.GetValue(json)))));
+        return command;
+    }
+
+    private static int Execute(Settings s)
+    {
+        var resolver = ScenarioResolver.Create(BuiltinScenarios.Load(s.Scenario), s.WithoutFixedDelays);
+        var algorithm = resolver.FindAlgorithm(s.Algorithm);
+        if (s.Run < 0) throw new StamenInputException("(command line)", "--run", "is negative", "give a run index from 0");
+        var planned = new SwarmExperiment(resolver).Plan(resolver.Resolve(s.Run, s.Seed), algorithm);
+        var report = PlanReport.From(planned);
+        PlanView.Write(report);
+        if (s.Json is not null)
+        {
+            JsonOutput.Write(s.Json, report);
+            ConsoleOut.Note($"Wrote {s.Json}");
+        }
+        return 0;
+    }
+}

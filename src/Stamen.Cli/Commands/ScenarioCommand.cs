@@ -1,0 +1,62 @@
+using System.CommandLine;
+using Spectre.Console;
+using Stamen.Cli.Rendering;
+using Stamen.Experiments;
+using Stamen.Scenarios;
+
+namespace Stamen.Cli.Commands;
+
+/// <summary>`stamen scenario validate|default`.</summary>
+internal static class ScenarioCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("scenario", "Check scenario files, or print the built-in default to start from");
+        command.Subcommands.Add(Validate());
+        command.Subcommands.Add(Default());
+        return command;
+    }
+
+    private static Command Validate()
+    {
+        var scenario = CommonOptions.RequiredScenario();
+        var json = CommonOptions.Json();
+        var command = new Command("validate", "Check a scenario: fields, names, files, and that every algorithm can plan its first run") { scenario, json };
+        command.SetAction(p => CliRunner.Run(() =>
+        {
+            var definition = BuiltinScenarios.Load(p.GetValue(scenario));
+            var resolver = ScenarioResolver.Create(definition);
+            var run = resolver.Resolve(0);
+            var experiment = new SwarmExperiment(resolver);
+            foreach (var algorithm in resolver.Algorithms)
+                experiment.Plan(run, algorithm);
+            ScenarioSummaryView.Write(resolver, definition.Runs, definition.Seed);
+            AnsiConsole.MarkupLine($"[green]valid[/]: {Markup.Escape(definition.SourceFile)} ({resolver.Algorithms.Count} algorithms plan run 0)");
+            if (p.GetValue(json) is { } path)
+                JsonOutput.Write(path, new
+                {
+                    valid = true,
+                    file = definition.SourceFile,
+                    name = definition.Name,
+                    model = resolver.Model.Name,
+                    servers = run.Swarm.ServerCount,
+                    clients = run.Swarm.ClientCount,
+                    requests = run.Requests.Count,
+                    algorithms = resolver.Algorithms.Select(a => a.Name).ToList(),
+                });
+            return 0;
+        }));
+        return command;
+    }
+
+    private static Command Default()
+    {
+        var command = new Command("default", "Print the built-in default scenario (YAML) to copy and edit");
+        command.SetAction(_ =>
+        {
+            Console.Write(BuiltinScenarios.DefaultYaml);
+            return 0;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,53 @@
+using Spectre.Console;
+using Stamen.Experiments;
+using Stamen.Simulation.Metrics;
+using static Stamen.Cli.Rendering.ConsoleOut;
+
+namespace Stamen.Cli.Rendering;
+
+/// <summary>The comparison table: one row per algorithm, means with 95% confidence half-widths.</summary>
+internal static class ComparisonView
+{
+    public static void Write(ComparisonResult result)
+    {
+        var table = new Table().Border(TableBorder.Rounded)
+            .Title($"{Markup.Escape(result.Scenario)}: {result.Runs} runs, seed {result.Seed}{(result.FixedDelays ? ", with fixed delays" : "")}");
+        table.AddColumn("algorithm");
+        table.AddColumn(new TableColumn("mean s/token").RightAligned());
+        table.AddColumn(new TableColumn("p95 s/token").RightAligned());
+        table.AddColumn(new TableColumn("first token s").RightAligned());
+        table.AddColumn(new TableColumn("s/token after first").RightAligned());
+        table.AddColumn(new TableColumn("wait s").RightAligned());
+        table.AddColumn(new TableColumn("tokens/s").RightAligned());
+        table.AddColumn(new TableColumn("failed").RightAligned());
+        table.AddColumn(new TableColumn("plan ms").RightAligned());
+        foreach (var r in result.Results)
+        {
+            table.AddRow(
+                Markup.Escape(r.Algorithm),
+                WithCi(r.Metric(SwarmMetricNames.MeanTimePerToken), "0.000"),
+                WithCi(r.Metric(SwarmMetricNames.P95TimePerToken), "0.000"),
+                WithCi(r.Metric(SwarmMetricNames.MeanFirstToken), "0.00"),
+                WithCi(r.Metric(SwarmMetricNames.MeanPerTokenAfterFirst), "0.000"),
+                WithCi(r.Metric(SwarmMetricNames.MeanWait), "0.00"),
+                WithCi(r.Metric(SwarmMetricNames.Throughput), "0.0"),
+                F(r.Metric(SwarmMetricNames.Failed).Mean, "0.#"),
+                F(r.PlanFigures.First(f => f.Key == MetricNames.PlanningMs).Value.Mean, "0.0"));
+        }
+        AnsiConsole.Write(table);
+        if (result.Results.Count > 1)
+        {
+            var baseline = result.Results[0];
+            var b = baseline.Metric(SwarmMetricNames.MeanTimePerToken).Mean;
+            foreach (var r in result.Results.Skip(1))
+            {
+                var v = r.Metric(SwarmMetricNames.MeanTimePerToken).Mean;
+                Note($"{r.Algorithm}: mean time per token {F(100 * (b - v) / b, "0.0")}% lower than {baseline.Algorithm}");
+            }
+        }
+        Note("Times include waits for cache space; ± is the 95% confidence half-width over runs.");
+    }
+
+    private static string WithCi(MeanWithCi m, string format) =>
+        m.Runs > 1 && m.HalfWidth95 > 0 ? $"{F(m.Mean, format)} [grey]±{F(m.HalfWidth95, format)}[/]" : F(m.Mean, format);
+}

@@ -1,0 +1,38 @@
+using Spectre.Console;
+using Stamen.Experiments;
+
+namespace Stamen.Cli.Rendering;
+
+/// <summary>
+/// Shows a progress bar for long work when the console is interactive; otherwise runs silently
+/// (CI logs and pipes get the results, not a redraw stream).
+/// </summary>
+internal static class ProgressView
+{
+    public static T Run<T>(string description, bool quiet, Func<IProgress<ExperimentProgress>?, T> work)
+    {
+        if (quiet || Console.IsOutputRedirected || !AnsiConsole.Profile.Capabilities.Interactive)
+            return work(null);
+        T result = default!;
+        AnsiConsole.Progress()
+            .AutoClear(true)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+            .Start(ctx =>
+            {
+                var task = ctx.AddTask(Markup.Escape(description));
+                result = work(new SynchronousProgress(p =>
+                {
+                    task.MaxValue = Math.Max(1, p.Total);
+                    task.Value = Math.Max(task.Value, p.Done);
+                }));
+                task.Value = task.MaxValue;
+            });
+        return result;
+    }
+
+    /// <summary>Reports on the calling thread; Spectre's task is thread-safe.</summary>
+    private sealed class SynchronousProgress(Action<ExperimentProgress> report) : IProgress<ExperimentProgress>
+    {
+        public void Report(ExperimentProgress value) => report(value);
+    }
+}

@@ -1,0 +1,62 @@
+using Stamen.Routing;
+
+namespace Stamen.Experiments;
+
+/// <summary>One server's part of a plan.</summary>
+/// <param name="SessionCapacity">Sessions of the typical request that fit when each uses all the server's blocks.</param>
+public sealed record ServerPlanRow(string Server, string Gpu, string? Node, int StartBlock, int EndBlock, int Blocks,
+    double MemoryGb, double WeightsGb, double CachePoolGb, bool CachePerBlock, int SessionCapacity);
+
+/// <summary>The route a client's typical request takes through an empty swarm, and its modelled times.</summary>
+public sealed record ClientRouteRow(string Client, IReadOnlyList<string> Servers, string Blocks, double FirstTokenS, double PerTokenS, double AverageSPerToken);
+
+/// <summary>A plan as people read it: per-server blocks and capacity, planner figures, routes.</summary>
+public sealed record PlanReport(
+    string Algorithm,
+    string Placement,
+    string Routing,
+    int Run,
+    int Seed,
+    int PromptTokens,
+    int OutputTokens,
+    double PlanningMs,
+    IReadOnlyDictionary<string, double> Figures,
+    IReadOnlyList<ServerPlanRow> Servers,
+    IReadOnlyList<ClientRouteRow> Routes)
+{
+    /// <param name="planned">A planned run.</param>
+    /// <param name="emptyState">Swarm state with no sessions, for routers that read it.</param>
+    public static PlanReport From(PlannedRun planned, ISwarmState emptyState)
+    {
+        ArgumentNullException.ThrowIfNull(planned);
+        var swarm = planned.Run.Swarm;
+        var placement = planned.Plan.Placement;
+        var typical = planned.Run.Typical;
+        var model = swarm.Model;
+        var sc = model.SessionCacheBytesPerBlock(typical.PromptTokens, typical.OutputTokens);
+        var servers = swarm.Servers.Select((s, j) =>
+        {
+            var span = placement.Spans[j];
+            var cache = placement.Caches[j];
+            return new ServerPlanRow(s.Name, s.GpuName, NodeName(planned, s.NodeIndex), span.Start, span.End, span.Count,
+                s.MemoryBytes / 1e9, span.Count * model.BlockBytes / 1e9, cache.PoolBytes / 1e9, cache.PerBlock,
+                span.IsEmpty ? 0 : cache.SessionCapacity(span.Count, sc));
+        }).ToList();
+        var performance = new Performance.SwarmPerformanceModel(swarm);
+        var random = new Random(0);
+        var routes = swarm.Clients.Select((c, ci) =>
+        {
+            var route = planned.Router.Choose(new RoutingQuery(ci, typical, 0, emptyState, random));
+            if (route is null) return new ClientRouteRow(c.Name, [], "no route", double.NaN, double.NaN, double.NaN);
+            var t = performance.Time(route, ci, typical);
+            return new ClientRouteRow(c.Name, route.Hops.Select(h => swarm.Servers[h.Server].Name).ToList(),
+                string.Join(" ", route.Hops.Select(h => $"[{h.StartBlock},{h.EndBlock})")),
+                t.FirstTokenMs / 1000, t.PerTokenMs / 1000, t.AverageMsPerToken / 1000);
+        }).ToList();
+        return new PlanReport(planned.Algorithm.Name, planned.Algorithm.Parts.Placement, planned.Algorithm.Parts.Routing,
+            planned.Run.Run, planned.Run.Seed, typical.PromptTokens, typical.OutputTokens, planned.PlanningMs,
+            planned.Plan.Figures, servers, routes);
+    }
+
+    private static string? NodeName(PlannedRun planned, int node) => node < 0 ? null : planned.Run.NodeNames?[node];
+}
