@@ -30,6 +30,12 @@ public readonly record struct CacheCommitment(double StartMs, double EndMs, int 
 /// per pool and per block alike). Counting only commitments active at the start would not be
 /// safe: a reservation beginning later could overlap the tail of the new session.
 /// </para>
+/// <para>
+/// Commitments are kept sorted by end time. The usage counted at a candidate t is the sum over
+/// the commitments ending after t, a tail of that order, so a query walks from the latest end
+/// down until the pool overflows: it touches about as many commitments as the pool holds
+/// sessions, not the whole backlog of future reservations.
+/// </para>
 /// Commitments that have ended are pruned on each query, so a ledger answers questions about
 /// the present and the future only; simulated time must not go backwards.
 /// </summary>
@@ -38,9 +44,9 @@ public sealed class CacheLedger
     /// <summary>Relative slack on the pool for floating-point rounding of sums.</summary>
     public const double Tolerance = 1e-9;
 
-    private readonly List<CacheCommitment> _commitments = [];
-    private readonly double[] _blockBytes;
+    /// <summary>Live commitments, ascending by end time (ties in commit order).</summary>
     private readonly List<CacheCommitment> _byEnd = [];
+    private readonly double[] _blockBytes;
     private double _prunedUpToMs = double.NegativeInfinity;
 
     public CacheLedger(CacheBudget budget, BlockSpan span)
@@ -55,56 +61,52 @@ public sealed class CacheLedger
     public CacheBudget Budget { get; }
     public BlockSpan Span { get; }
 
-    /// <summary>Commitments not yet known to have ended (active now or reserved for later).</summary>
-    public IReadOnlyList<CacheCommitment> Commitments => _commitments;
+    /// <summary>Commitments not yet known to have ended (active now or reserved for later), by end time.</summary>
+    public IReadOnlyList<CacheCommitment> Commitments => _byEnd;
 
     private double Capacity => Budget.PoolBytes * (1 + Tolerance);
 
     /// <summary>True if a session on blocks [start, end) fits now, counting every commitment that ends after now.</summary>
-    public bool CanHostNow(int startBlock, int endBlock, double bytesPerBlock, double nowMs)
-    {
-        RequireHeld(startBlock, endBlock);
-        Prune(nowMs);
-        return Budget.PerBlock ? FitsPerBlock(startBlock, endBlock, bytesPerBlock, nowMs) : FitsShared(startBlock, endBlock, bytesPerBlock, nowMs);
-    }
+    public bool CanHostNow(int startBlock, int endBlock, double bytesPerBlock, double nowMs) =>
+        EarliestStartMs(startBlock, endBlock, bytesPerBlock, nowMs) == nowMs;
 
     /// <summary>
     /// Smallest t >= now at which the session fits counting every commitment that ends after t.
-    /// Candidates are now and each commitment end after now, ascending: usage counted this way
-    /// only drops at those ends. +infinity when the session alone exceeds the pool.
+    /// Candidates are now and each commitment end after now: usage counted this way only drops
+    /// at those ends. +infinity when the session alone exceeds the pool.
     /// </summary>
     public double EarliestStartMs(int startBlock, int endBlock, double bytesPerBlock, double nowMs)
     {
         RequireHeld(startBlock, endBlock);
         Prune(nowMs);
         var own = Budget.PerBlock ? bytesPerBlock : bytesPerBlock * (endBlock - startBlock);
-        if (own > Capacity) return double.PositiveInfinity;
-        if (CanHostNow(startBlock, endBlock, bytesPerBlock, nowMs)) return nowMs;
+        var room = Capacity - own;
+        if (room < 0) return double.PositiveInfinity;
 
-        _byEnd.Clear();
-        _byEnd.AddRange(_commitments);
-        _byEnd.Sort(static (a, b) => a.EndMs.CompareTo(b.EndMs));
+        // Walk down from the latest end, adding each commitment to the counted tail. The first
+        // one that overflows the room is counted by every candidate up to its end, and the
+        // candidate at its end counts only the later ones, which fit: its end is the answer.
+        // (Everything left ends after now, so reaching the bottom means the session fits now.)
         if (!Budget.PerBlock)
         {
-            var used = 0.0;
-            foreach (var c in _byEnd) used += c.Bytes;
-            for (var i = 0; i < _byEnd.Count;)
+            var tail = 0.0;
+            for (var i = _byEnd.Count - 1; i >= 0; i--)
             {
-                var t = _byEnd[i].EndMs;
-                for (; i < _byEnd.Count && _byEnd[i].EndMs == t; i++) used -= _byEnd[i].Bytes;
-                if (used + own <= Capacity) return t;
+                tail += _byEnd[i].Bytes;
+                if (tail > room) return _byEnd[i].EndMs;
             }
-            return double.PositiveInfinity; // unreachable: with nothing counted, own fits
+            return nowMs;
         }
 
-        LoadBlockBytes(startBlock, endBlock, _byEnd);
-        for (var i = 0; i < _byEnd.Count;)
+        Array.Clear(_blockBytes, startBlock - Span.Start, endBlock - startBlock);
+        for (var i = _byEnd.Count - 1; i >= 0; i--)
         {
-            var t = _byEnd[i].EndMs;
-            for (; i < _byEnd.Count && _byEnd[i].EndMs == t; i++) AddBlockBytes(_byEnd[i], startBlock, endBlock, -1);
-            if (MaxBlockBytes(startBlock, endBlock) + bytesPerBlock <= Capacity) return t;
+            var c = _byEnd[i];
+            var to = Math.Min(c.EndBlock, endBlock);
+            for (var b = Math.Max(c.StartBlock, startBlock); b < to; b++)
+                if ((_blockBytes[b - Span.Start] += c.BytesPerBlock) > room) return c.EndMs;
         }
-        return double.PositiveInfinity;
+        return nowMs;
     }
 
     /// <summary>Records a session's claim. Callers admit first (<see cref="CanHostNow"/> or <see cref="EarliestStartMs"/>).</summary>
@@ -113,7 +115,10 @@ public sealed class CacheLedger
         RequireHeld(commitment.StartBlock, commitment.EndBlock);
         if (!(commitment.EndMs >= commitment.StartMs))
             throw new ArgumentException("A commitment must end at or after its start.", nameof(commitment));
-        _commitments.Add(commitment);
+        // Insert after every commitment ending no later (usually at or near the back).
+        var at = _byEnd.Count;
+        while (at > 0 && _byEnd[at - 1].EndMs > commitment.EndMs) at--;
+        _byEnd.Insert(at, commitment);
     }
 
     /// <summary>Drops commitments that ended at or before <paramref name="nowMs"/>.</summary>
@@ -121,17 +126,16 @@ public sealed class CacheLedger
     {
         if (nowMs <= _prunedUpToMs) return;
         _prunedUpToMs = nowMs;
-        var kept = 0;
-        for (var i = 0; i < _commitments.Count; i++)
-            if (_commitments[i].EndMs > nowMs) _commitments[kept++] = _commitments[i];
-        _commitments.RemoveRange(kept, _commitments.Count - kept);
+        var ended = 0;
+        while (ended < _byEnd.Count && _byEnd[ended].EndMs <= nowMs) ended++;
+        if (ended > 0) _byEnd.RemoveRange(0, ended);
     }
 
     /// <summary>Cache bytes held at <paramref name="timeMs"/> (valid for times not before the last prune).</summary>
     public double UsedBytesAt(double timeMs)
     {
         var used = 0.0;
-        foreach (var c in _commitments)
+        foreach (var c in _byEnd)
             if (c.IsActiveAt(timeMs)) used += c.Bytes;
         return used;
     }
@@ -141,50 +145,12 @@ public sealed class CacheLedger
     {
         if (!Budget.PerBlock) return UsedBytesAt(timeMs) <= Capacity;
         Array.Clear(_blockBytes);
-        foreach (var c in _commitments)
+        foreach (var c in _byEnd)
             if (c.IsActiveAt(timeMs))
                 for (var b = c.StartBlock; b < c.EndBlock; b++) _blockBytes[b - Span.Start] += c.BytesPerBlock;
         foreach (var bytes in _blockBytes)
             if (bytes > Capacity) return false;
         return true;
-    }
-
-    private bool FitsShared(int startBlock, int endBlock, double bytesPerBlock, double nowMs)
-    {
-        var used = bytesPerBlock * (endBlock - startBlock);
-        foreach (var c in _commitments)
-            if (c.EndMs > nowMs) used += c.Bytes;
-        return used <= Capacity;
-    }
-
-    private bool FitsPerBlock(int startBlock, int endBlock, double bytesPerBlock, double nowMs)
-    {
-        if (bytesPerBlock > Capacity) return false;
-        Array.Clear(_blockBytes);
-        foreach (var c in _commitments)
-            if (c.EndMs > nowMs) AddBlockBytes(c, startBlock, endBlock, +1);
-        return MaxBlockBytes(startBlock, endBlock) + bytesPerBlock <= Capacity;
-    }
-
-    private void LoadBlockBytes(int startBlock, int endBlock, List<CacheCommitment> commitments)
-    {
-        Array.Clear(_blockBytes);
-        foreach (var c in commitments) AddBlockBytes(c, startBlock, endBlock, +1);
-    }
-
-    /// <summary>Adds (sign +1) or removes (-1) a commitment's bytes on the blocks it shares with [start, end).</summary>
-    private void AddBlockBytes(in CacheCommitment c, int startBlock, int endBlock, int sign)
-    {
-        var from = Math.Max(c.StartBlock, startBlock);
-        var to = Math.Min(c.EndBlock, endBlock);
-        for (var b = from; b < to; b++) _blockBytes[b - Span.Start] += sign * c.BytesPerBlock;
-    }
-
-    private double MaxBlockBytes(int startBlock, int endBlock)
-    {
-        var max = 0.0;
-        for (var b = startBlock; b < endBlock; b++) max = Math.Max(max, _blockBytes[b - Span.Start]);
-        return max;
     }
 
     private void RequireHeld(int startBlock, int endBlock)
