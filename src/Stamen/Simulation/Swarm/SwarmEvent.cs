@@ -10,7 +10,7 @@ internal enum SwarmEventKind
     /// <summary>First: cache freed at t is visible to anything else happening at t (a session ending as another arrives).</summary>
     SessionEnd = 0,
 
-    /// <summary>Before attempts: its cache was reserved when admitted, so this only updates meters and must reflect t before new decisions are logged.</summary>
+    /// <summary>Before attempts: its cache was reserved at admission, so this only moves meters and counters; a start at t is counted before same-time arrivals read them.</summary>
     SessionStart = 1,
 
     /// <summary>Last: an arrival or retry decides on the state after every end and start at t.</summary>

@@ -13,6 +13,7 @@ internal sealed class SwarmTwinRun
 {
     private readonly SwarmTwinInput _input;
     private readonly IReadOnlyList<SwarmRequest> _requests;
+    private readonly SwarmState _shared;
     private readonly SwarmState[] _views;
     private readonly SwarmPerformanceModel _performance;
     private readonly Random _routerRandom;
@@ -28,7 +29,7 @@ internal sealed class SwarmTwinRun
     {
         _input = input;
         _requests = input.Requests;
-        var shared = new SwarmState(input.Swarm, input.Placement);
+        var shared = _shared = new SwarmState(input.Swarm, input.Placement);
         _views = new SwarmState[input.Swarm.ClientCount];
         for (var c = 0; c < _views.Length; c++) _views[c] = shared.ForClient(c);
         _performance = shared.Performance;
@@ -58,7 +59,7 @@ internal sealed class SwarmTwinRun
             queue.Enqueue(new SwarmEvent(SwarmEventKind.Attempt, i, 0).At(r.ArrivalMs));
         }
 
-        var invariants = _input.CheckInvariants ? new SwarmInvariants(_views.Length > 0 ? _views[0] : new SwarmState(_input.Swarm, _input.Placement), _violations) : null;
+        var invariants = _input.CheckInvariants ? new SwarmInvariants(_shared, _violations) : null;
         var emitted = new List<ScheduledEvent<SwarmEvent>>(2);
         var nowMs = _firstArrivalMs;
         long events = 0;
