@@ -1,0 +1,41 @@
+using System.Globalization;
+
+namespace Stamen.Simulation.Swarm;
+
+/// <summary>
+/// What must hold after every twin event: time never goes back; on every server the cache in use
+/// respects the placement's budget and weights plus cache fit in the server's memory; and
+/// requests are conserved: arrived = done + failed + in flight, where in flight is counted from
+/// the pending events (a retry or a session end), not from the counters themselves.
+/// </summary>
+internal sealed class SwarmInvariants(SwarmState state, List<string> violations)
+{
+    private double _previousMs = double.NegativeInfinity;
+
+    public void Check(double nowMs, EventQueue<SwarmEvent> queue, int arrived, int done, int failed)
+    {
+        if (nowMs < _previousMs) Report(nowMs, $"time went back from {_previousMs.ToString("R", CultureInfo.InvariantCulture)}");
+        _previousMs = nowMs;
+
+        var swarm = state.Swarm;
+        for (var j = 0; j < swarm.ServerCount; j++)
+        {
+            var ledger = state.Ledger(j);
+            if (!ledger.WithinBudgetAt(nowMs))
+                Report(nowMs, $"server {j} cache exceeds its budget of {ledger.Budget.PoolBytes.ToString("R", CultureInfo.InvariantCulture)} bytes{(ledger.Budget.PerBlock ? " per block" : "")}");
+            var memory = swarm.Model.BlockBytes * ledger.Span.Count + ledger.UsedBytesAt(nowMs);
+            var limit = swarm.Servers[j].MemoryBytes;
+            if (memory > limit * (1 + CacheLedger.Tolerance))
+                Report(nowMs, $"server {j} memory {memory.ToString("R", CultureInfo.InvariantCulture)} exceeds its limit {limit.ToString("R", CultureInfo.InvariantCulture)}");
+        }
+
+        var inFlight = 0;
+        foreach (var e in queue.Pending())
+            if (e.Kind == SwarmEventKind.SessionEnd || (e.Kind == SwarmEventKind.Attempt && e.Retry > 0)) inFlight++;
+        if (arrived != done + failed + inFlight)
+            Report(nowMs, $"requests not conserved: arrived {arrived} != done {done} + failed {failed} + in flight {inFlight}");
+    }
+
+    private void Report(double nowMs, string problem) =>
+        violations.Add(string.Create(CultureInfo.InvariantCulture, $"t={nowMs:R} ms: {problem}"));
+}
