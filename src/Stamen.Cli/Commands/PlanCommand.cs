@@ -32,7 +32,7 @@ internal static class PlanCommand
         var resolver = ScenarioResolver.Create(BuiltinScenarios.Load(s.Scenario), s.WithoutFixedDelays);
         var algorithm = resolver.FindAlgorithm(s.Algorithm);
         if (s.Run < 0) throw new StamenInputException("(command line)", "--run", "is negative", "give a run index from 0");
-        var planned = new SwarmExperiment(resolver).Plan(resolver.Resolve(s.Run, s.Seed), algorithm);
+        var planned = SwarmExperiment.Plan(resolver.Resolve(s.Run, s.Seed), algorithm);
         var report = PlanReport.From(planned);
         PlanView.Write(report);
         if (s.Json is not null)

@@ -29,7 +29,7 @@ internal static class ScenarioCommand
             var run = resolver.Resolve(0);
             var experiment = new SwarmExperiment(resolver);
             foreach (var algorithm in resolver.Algorithms)
-                experiment.Plan(run, algorithm);
+                SwarmExperiment.Plan(run, algorithm);
             ScenarioSummaryView.Write(resolver, definition.Runs, definition.Seed);
             AnsiConsole.MarkupLine($"[green]valid[/]: {Markup.Escape(definition.SourceFile)} ({resolver.Algorithms.Count} algorithms plan run 0)");
             if (p.GetValue(json) is { } path)

@@ -16,7 +16,6 @@ internal static class StamenCli
         root.Subcommands.Add(ScenarioCommand.Create());
         root.Subcommands.Add(CatalogCommand.Create());
         root.Subcommands.Add(ReproduceCommand.Create());
-        root.Subcommands.Add(BenchCommand.Create());
         return root;
     }
 }

@@ -12,15 +12,9 @@ internal static class ComparisonView
     {
         var table = new Table().Border(TableBorder.Rounded)
             .Title($"{Markup.Escape(result.Scenario)}: {result.Runs} runs, seed {result.Seed}{(result.FixedDelays ? ", with fixed delays" : "")}");
-        table.AddColumn("algorithm");
-        table.AddColumn(new TableColumn("mean s/token").RightAligned());
-        table.AddColumn(new TableColumn("p95 s/token").RightAligned());
-        table.AddColumn(new TableColumn("first token s").RightAligned());
-        table.AddColumn(new TableColumn("s/token after first").RightAligned());
-        table.AddColumn(new TableColumn("wait s").RightAligned());
-        table.AddColumn(new TableColumn("tokens/s").RightAligned());
-        table.AddColumn(new TableColumn("failed").RightAligned());
-        table.AddColumn(new TableColumn("plan ms").RightAligned());
+        table.AddColumn(new TableColumn("algorithm").NoWrap());
+        foreach (var header in (string[])["s/token", "p95 s/token", "first token s", "s/token after 1st", "wait s", "tokens/s", "failed", "plan ms"])
+            table.AddColumn(new TableColumn(header).RightAligned().NoWrap());
         foreach (var r in result.Results)
         {
             table.AddRow(
@@ -42,7 +36,8 @@ internal static class ComparisonView
             foreach (var r in result.Results.Skip(1))
             {
                 var v = r.Metric(SwarmMetricNames.MeanTimePerToken).Mean;
-                Note($"{r.Algorithm}: mean time per token {F(100 * (b - v) / b, "0.0")}% lower than {baseline.Algorithm}");
+                var change = 100 * (b - v) / b;
+                Note($"{r.Algorithm}: mean time per token {F(Math.Abs(change), "0.0")}% {(change >= 0 ? "lower" : "higher")} than {baseline.Algorithm}");
             }
         }
         Note("Times include waits for cache space; ± is the 95% confidence half-width over runs.");

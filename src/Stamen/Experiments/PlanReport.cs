@@ -1,4 +1,5 @@
 using Stamen.Routing;
+using Stamen.Simulation.Swarm;
 
 namespace Stamen.Experiments;
 
@@ -24,11 +25,10 @@ public sealed record PlanReport(
     IReadOnlyList<ServerPlanRow> Servers,
     IReadOnlyList<ClientRouteRow> Routes)
 {
-    /// <param name="planned">A planned run.</param>
-    /// <param name="emptyState">Swarm state with no sessions, for routers that read it.</param>
-    public static PlanReport From(PlannedRun planned, ISwarmState emptyState)
+    public static PlanReport From(PlannedRun planned)
     {
         ArgumentNullException.ThrowIfNull(planned);
+        var emptyState = new SwarmState(planned.Run.Swarm, planned.Plan.Placement);
         var swarm = planned.Run.Swarm;
         var placement = planned.Plan.Placement;
         var typical = planned.Run.Typical;

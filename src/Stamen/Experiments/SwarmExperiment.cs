@@ -25,7 +25,7 @@ public sealed class SwarmExperiment(ScenarioResolver resolver)
 {
     public ScenarioResolver Resolver { get; } = resolver ?? throw new ArgumentNullException(nameof(resolver));
 
-    public PlannedRun Plan(ResolvedRun run, ResolvedAlgorithm algorithm)
+    public static PlannedRun Plan(ResolvedRun run, ResolvedAlgorithm algorithm)
     {
         ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(algorithm);
@@ -39,7 +39,7 @@ public sealed class SwarmExperiment(ScenarioResolver resolver)
         return new PlannedRun(run, algorithm, plan, router, clock.Elapsed.TotalMilliseconds);
     }
 
-    public SimulatedRun Simulate(PlannedRun planned, bool recordTimeline = false, bool checkInvariants = false)
+    public static SimulatedRun Simulate(PlannedRun planned, bool recordTimeline = false, bool checkInvariants = false)
     {
         ArgumentNullException.ThrowIfNull(planned);
         var input = new SwarmTwinInput(planned.Run.Swarm, planned.Plan.Placement, planned.Router,
@@ -89,7 +89,7 @@ public sealed class SwarmExperiment(ScenarioResolver resolver)
             algorithms.Any(x => x.FixedDelayMs > 0), results), perRun);
     }
 
-    private static AlgorithmResult Summarize(ResolvedAlgorithm alg, IReadOnlyList<SimulatedRun> runs)
+    private static AlgorithmResult Summarize(ResolvedAlgorithm alg, List<SimulatedRun> runs)
     {
         var metrics = MonteCarloSummary.From(runs.Select(r => r.Metrics).ToList()).Metrics.ToList();
         metrics.Add(new(MetricNames.PeakMemoryFraction, MonteCarloSummary.Summarize(runs.Select(PeakMemoryFraction).ToList())));

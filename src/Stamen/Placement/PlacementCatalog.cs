@@ -12,6 +12,10 @@ public sealed record PlacementCatalogEntry(string Name, string Description, Func
 /// </summary>
 public static class PlacementCatalog
 {
+    public static IEnumerable<string> Names => All.Select(e => e.Name);
+
+    public static bool Contains(string name) => All.Any(e => string.Equals(e.Name, name, StringComparison.OrdinalIgnoreCase));
+
     public static IReadOnlyList<PlacementCatalogEntry> All { get; } =
     [
         new("petals", "PETALS: fixed 4096-token cache per block, throughput-balancing join, rebalancing",

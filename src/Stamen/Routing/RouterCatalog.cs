@@ -13,6 +13,10 @@ public sealed record RouterCatalogEntry(string Name, string Description, Func<Sw
 /// </summary>
 public static class RouterCatalog
 {
+    public static IEnumerable<string> Names => All.Select(e => e.Name);
+
+    public static bool Contains(string name) => All.Any(e => string.Equals(e.Name, name, StringComparison.OrdinalIgnoreCase));
+
     public static IReadOnlyList<RouterCatalogEntry> All { get; } =
     [
         new("petals-min-latency", "PETALS inference routing: Dijkstra on rtt/2 + 18 ms per hop, tau per block, 10 s penalty on a full server",

@@ -156,7 +156,7 @@ public sealed class ScenarioResolver
         return new ServerSpec(name, gpu.Name, node, s?.MemoryGb * 1e9 ?? gpu.MemoryBytes, times, maxBlocks);
     }
 
-    private SwarmDelays BuildDelays(IReadOnlyList<ServerSpec> servers, IReadOnlyList<ServerDefinition?> measured, IReadOnlyList<ClientSpec> clients)
+    private SwarmDelays BuildDelays(List<ServerSpec> servers, List<ServerDefinition?> measured, List<ClientSpec> clients)
     {
         var net = _def.Network;
         int n = servers.Count, m = clients.Count;
@@ -196,7 +196,7 @@ public sealed class ScenarioResolver
             if (measured[i] is { } meas)
                 foreach (var (other, rtt) in meas.ServerRttMs)
                 {
-                    var j = servers.ToList().FindIndex(s => s.Name == other);
+                    var j = servers.FindIndex(s => s.Name == other);
                     serverRtt[i, j] = serverRtt[j, i] = rtt;
                 }
         return new SwarmDelays(perToken, firstBase, firstPerPrompt, serverRtt, propagation);
@@ -346,11 +346,11 @@ public sealed class ScenarioResolver
         var placement = choice.Placement ?? baseAlg?.Placement ?? throw new StamenInputException(def.SourceFile, field, "no placement is given", $"add `base:` or `placement:` ({string.Join(", ", PlacementCatalog.Names)})");
         var routing = choice.Routing ?? baseAlg?.Routing ?? throw new StamenInputException(def.SourceFile, field, "no routing is given", $"add `base:` or `routing:` ({string.Join(", ", RouterCatalog.Names)})");
         var admission = choice.Admission ?? baseAlg?.Admission ?? throw new StamenInputException(def.SourceFile, field, "no admission is given", $"add `base:` or `admission:` ({string.Join(", ", AdmissionCatalog.Names)})");
-        if (!PlacementCatalog.Names.Contains(placement))
+        if (!PlacementCatalog.Contains(placement))
             throw new StamenInputException(def.SourceFile, $"{field}.placement", $"unknown placement '{placement}'", $"use one of {string.Join(", ", PlacementCatalog.Names)}");
-        if (!RouterCatalog.Names.Contains(routing))
+        if (!RouterCatalog.Contains(routing))
             throw new StamenInputException(def.SourceFile, $"{field}.routing", $"unknown routing '{routing}'", $"use one of {string.Join(", ", RouterCatalog.Names)}");
-        if (!AdmissionCatalog.Names.Contains(admission))
+        if (!AdmissionCatalog.Contains(admission))
             throw new StamenInputException(def.SourceFile, $"{field}.admission", $"unknown admission '{admission}'", $"use one of {string.Join(", ", AdmissionCatalog.Names)}");
         var parts = new SwarmAlgorithm(choice.Name, baseAlg?.Description ?? "composed in the scenario", placement, routing, admission, baseAlg?.PublishedAllocationDelayMs ?? 0);
         if (withoutFixedDelays) return new ResolvedAlgorithm(choice.Name, parts, 0, 0);

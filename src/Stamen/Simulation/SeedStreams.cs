@@ -10,6 +10,24 @@ public static class SeedStreams
     /// <summary>Stream of the router's <see cref="Random"/> in the swarm twin.</summary>
     public const int SwarmRouter = 1;
 
+    // Streams of one Monte Carlo run's seed. Each subsystem draws from its own, so adding a random
+    // choice in one (say, client placement) never moves another's draws (say, arrival times).
+
+    /// <summary>Which topology nodes generated servers sit on.</summary>
+    public const int ServerNodes = 10;
+
+    /// <summary>Which nodes clients marked `random` sit on.</summary>
+    public const int ClientNodes = 11;
+
+    /// <summary>Arrival times, lengths and clients of generated requests.</summary>
+    public const int Workload = 12;
+
+    /// <summary>The placement planner's choices (PETALS join order and rebalancing).</summary>
+    public const int Planner = 13;
+
+    /// <summary>The seed handed to the twin (its router stream derives from it).</summary>
+    public const int Twin = 14;
+
     /// <summary>Seed of stream <paramref name="stream"/> derived from <paramref name="seed"/>.</summary>
     public static int Derive(int seed, int stream)
     {

@@ -50,10 +50,12 @@ public class MetricsTests
         Assert.Equal(0.5, metrics.MeanWaitSec, 1e-12);
         Assert.Equal(30 / 22.0, metrics.ThroughputTokensPerSec, 1e-12);  // failed tokens not counted
         Assert.Equal((2, 1), (metrics.Succeeded, metrics.Failed));
+        Assert.Equal((9.0 / 9 + 17.0 / 19) / 2, metrics.MeanPerTokenAfterFirstSec, 1e-12);  // (total - first) / (l_max - 1)
+        Assert.Equal(0.5, metrics.MeanRetries, 1e-12);
 
         var summary = MonteCarloSummary.From([metrics, metrics with { MeanWaitSec = 1.5 }]);
-        Assert.Equal(1.0, summary["mean_wait_s"].Mean, 1e-12);
-        Assert.Equal(0, summary["mean_s_per_token"].HalfWidth95, 1e-12);
+        Assert.Equal(1.0, summary[SwarmMetricNames.MeanWait].Mean, 1e-12);
+        Assert.Equal(0, summary[SwarmMetricNames.MeanTimePerToken].HalfWidth95, 1e-12);
         Assert.Equal(metrics.Named().Count, summary.Metrics.Count);
     }
 }

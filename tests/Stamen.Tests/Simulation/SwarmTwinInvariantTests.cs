@@ -43,7 +43,7 @@ public class SwarmTwinInvariantTests
     /// Rebuilds every cache commitment from the outcomes alone and checks the budget and memory
     /// at every instant a commitment starts (usage only rises there), independently of the ledger.
     /// </summary>
-    private static List<string> SweepViolations(SwarmSpec swarm, Placement.Placement placement, List<SwarmRequest> requests, SwarmRunResult result)
+    private static List<string> SweepViolations(SwarmSpec swarm, Stamen.Placement.Placement placement, List<SwarmRequest> requests, SwarmRunResult result)
     {
         var problems = new List<string>();
         var sessions = result.Requests.Where(r => r.Succeeded).ToList();

@@ -14,8 +14,10 @@ public sealed record SwarmMetrics(
     double P99SecPerToken,
     double MeanFirstTokenSec,
     double P95FirstTokenSec,
+    double MeanPerTokenAfterFirstSec,
     double MeanTotalSec,
     double MeanWaitSec,
+    double MeanRetries,
     double ThroughputTokensPerSec,
     int Succeeded,
     int Failed)
@@ -25,7 +27,7 @@ public sealed record SwarmMetrics(
         ArgumentNullException.ThrowIfNull(run);
         var perToken = new List<double>();
         var firstToken = new List<double>();
-        double totalSum = 0, waitSum = 0, tokens = 0;
+        double totalSum = 0, waitSum = 0, afterFirstSum = 0, retriesSum = 0, tokens = 0;
         double firstArrival = double.PositiveInfinity, lastEnd = double.NegativeInfinity;
         var failed = 0;
         foreach (var r in run.Requests)
@@ -36,6 +38,9 @@ public sealed record SwarmMetrics(
             firstToken.Add(r.FirstTokenMs / 1000);
             totalSum += r.TotalMs / 1000;
             waitSum += r.WaitMs / 1000;
+            retriesSum += r.Retries;
+            // Per-token time after the first (reference section 1); a one-token request has none.
+            afterFirstSum += r.OutputTokens > 1 ? (r.TotalMs - r.FirstTokenMs) / (r.OutputTokens - 1) / 1000 : 0;
             tokens += r.OutputTokens;
             lastEnd = Math.Max(lastEnd, r.EndMs);
         }
@@ -52,8 +57,10 @@ public sealed record SwarmMetrics(
             Percentiles.OfSorted(perToken, 0.99),
             meanFirst,
             Percentiles.OfSorted(firstToken, 0.95),
+            n == 0 ? double.NaN : afterFirstSum / n,
             n == 0 ? double.NaN : totalSum / n,
             n == 0 ? double.NaN : waitSum / n,
+            n == 0 ? double.NaN : retriesSum / n,
             n == 0 || makespanSec <= 0 ? double.NaN : tokens / makespanSec,
             n,
             failed);
@@ -62,17 +69,19 @@ public sealed record SwarmMetrics(
     /// <summary>Every figure by name, in a fixed order: the one list reports and Monte Carlo summaries read.</summary>
     public IReadOnlyList<KeyValuePair<string, double>> Named() =>
     [
-        new("mean_s_per_token", MeanSecPerToken),
-        new("p50_s_per_token", P50SecPerToken),
-        new("p95_s_per_token", P95SecPerToken),
-        new("p99_s_per_token", P99SecPerToken),
-        new("mean_first_token_s", MeanFirstTokenSec),
-        new("p95_first_token_s", P95FirstTokenSec),
-        new("mean_total_s", MeanTotalSec),
-        new("mean_wait_s", MeanWaitSec),
-        new("throughput_tokens_per_s", ThroughputTokensPerSec),
-        new("succeeded", Succeeded),
-        new("failed", Failed),
+        new(SwarmMetricNames.MeanTimePerToken, MeanSecPerToken),
+        new(SwarmMetricNames.P50TimePerToken, P50SecPerToken),
+        new(SwarmMetricNames.P95TimePerToken, P95SecPerToken),
+        new(SwarmMetricNames.P99TimePerToken, P99SecPerToken),
+        new(SwarmMetricNames.MeanFirstToken, MeanFirstTokenSec),
+        new(SwarmMetricNames.P95FirstToken, P95FirstTokenSec),
+        new(SwarmMetricNames.MeanPerTokenAfterFirst, MeanPerTokenAfterFirstSec),
+        new(SwarmMetricNames.MeanTotal, MeanTotalSec),
+        new(SwarmMetricNames.MeanWait, MeanWaitSec),
+        new(SwarmMetricNames.MeanRetries, MeanRetries),
+        new(SwarmMetricNames.Throughput, ThroughputTokensPerSec),
+        new(SwarmMetricNames.Succeeded, Succeeded),
+        new(SwarmMetricNames.Failed, Failed),
     ];
 
     private static double Sum(List<double> values)
