@@ -42,8 +42,8 @@ public static class ScenarioParser
         {
             // YamlDotNet's scanner throws this (not a YamlException) on some unclosed flow collections, e.g. `count: [12`.
             var line = parser.Current?.Start.Line ?? 1;
-            throw new StamenInputException(file, $"(line {line})", "not valid YAML: a bracket, brace or quote opened here is not closed",
-                "close the [ ], { } or quotes that start at or after that line");
+            throw new StamenInputException(file, $"(line {line})", "not valid YAML near this line: the parser stopped inside an open [ ], { } or quote",
+                "close every [ ], { } and quote that starts at or after that line");
         }
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
             throw new StamenInputException(file, "(top level)", "the scenario is empty or not a mapping", "start from `stamen scenario default` and edit it");
