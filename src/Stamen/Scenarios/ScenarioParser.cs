@@ -29,13 +29,21 @@ public static class ScenarioParser
     public static ScenarioDefinition ParseText(string text, string file, string baseDirectory)
     {
         var stream = new YamlStream();
+        var parser = new Parser(new StringReader(text));
         try
         {
-            stream.Load(new StringReader(text));
+            stream.Load(parser);
         }
         catch (YamlException e)
         {
             throw new StamenInputException(file, $"(line {e.Start.Line})", $"not valid YAML: {e.Message}", "fix the indentation or quoting at that line");
+        }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner throws this (not a YamlException) on some unclosed flow collections, e.g. `count: [12`.
+            var line = parser.Current?.Start.Line ?? 1;
+            throw new StamenInputException(file, $"(line {line})", "not valid YAML near this line: the parser stopped inside an open [ ], { } or quote",
+                "close every [ ], { } and quote that starts at or after that line");
         }
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
             throw new StamenInputException(file, "(top level)", "the scenario is empty or not a mapping", "start from `stamen scenario default` and edit it");
