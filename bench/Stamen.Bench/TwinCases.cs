@@ -25,17 +25,22 @@ public sealed class TwinCases(int repetitions, int requests, TextWriter log)
 
         var cgbp = new CgBpPlanner().Plan(context).Placement;
         yield return Time("cg-bp+ws-rr", load, ratePerSec,
-            new SwarmTwinInput(swarm, cgbp, new WsRrRouter(swarm, cgbp), AdmissionPolicy.Wait, workload, 3));
+            new SwarmTwinInput(swarm, cgbp, new TimedRouter(new WsRrRouter(swarm, cgbp)), AdmissionPolicy.Wait, workload, 3));
 
         var petals = new PetalsPlacementPlanner().Plan(context).Placement;
         yield return Time("petals", load, ratePerSec,
-            new SwarmTwinInput(swarm, petals, new PetalsMinLatencyRouter(swarm, petals), AdmissionPolicy.FailFast, workload, 3));
+            new SwarmTwinInput(swarm, petals, new TimedRouter(new PetalsMinLatencyRouter(swarm, petals)), AdmissionPolicy.FailFast, workload, 3));
     }
 
     private BenchRow Time(string algorithm, string load, double ratePerSec, SwarmTwinInput input)
     {
         SwarmRunResult result = null!;
-        var t = Measure.Run(repetitions, () => result = SwarmTwin.Run(input));
+        var router = (TimedRouter)input.Router;
+        var t = Measure.Run(repetitions, () =>
+        {
+            router.Reset();
+            result = SwarmTwin.Run(input);
+        });
         var succeeded = result.Requests.Where(r => r.Succeeded).ToList();
         var tokens = succeeded.Sum(r => (double)r.OutputTokens);
         var seconds = t.MedianMs / 1000.0;
@@ -51,10 +56,12 @@ public sealed class TwinCases(int repetitions, int requests, TextWriter log)
             ["mean_ms_per_token"] = succeeded.Count == 0 ? double.NaN : succeeded.Average(r => r.AverageMsPerToken),
             ["mean_wait_ms"] = succeeded.Count == 0 ? double.NaN : succeeded.Average(r => r.WaitMs),
             ["simulated_s"] = simulatedSeconds,
+            ["router_calls"] = router.Calls,
+            ["routing_share_of_last_run"] = router.ElapsedMs / t.SamplesMs[^1],
         };
         var name = $"twin {algorithm}, {load}";
         var size = $"{result.Requests.Count} req x {Shape.OutputTokens} tok";
-        log.WriteLine($"  {name,-34} {size,-24} median {t.MedianMs,10:F2} ms  {tokens / seconds,12:N0} tok/s  {result.EventsProcessed / seconds,12:N0} ev/s  ok {figures["succeeded_fraction"]:P0}  wait {figures["mean_wait_ms"]:F0} ms");
+        log.WriteLine($"  {name,-34} {size,-24} median {t.MedianMs,10:F2} ms  {tokens / seconds,12:N0} tok/s  {result.EventsProcessed / seconds,12:N0} ev/s  routing {figures["routing_share_of_last_run"]:P0}  ok {figures["succeeded_fraction"]:P0}  wait {figures["mean_wait_ms"]:F0} ms");
         return new BenchRow("twin", name, size, t.MedianMs, t.MinMs, t.SamplesMs.Count, figures,
             tokens / seconds > 1_000_000 ? "target > 1e6 tok/s: met" : "target > 1e6 tok/s: NOT met");
     }
