@@ -4,9 +4,12 @@ using Stamen.Bench;
 
 // Stamen's benchmark harness: planner/routing time at scale and twin speed.
 // Usage: dotnet run -c Release --project bench/Stamen.Bench -- [--json PATH] [--quick] [--only planner|twin]
+//        [--rebalance-cap-s S] (cap on each PETALS rebalancing run, default 60 s; 10 s with --quick)
+//        [--petals-fingerprints] (print PETALS plans on seeded instances, to diff before/after a planner change)
 string? jsonPath = null;
 var quick = false;
 string? only = null;
+double? rebalanceCapS = null;
 for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -14,9 +17,10 @@ for (var i = 0; i < args.Length; i++)
         case "--json" when i + 1 < args.Length: jsonPath = args[++i]; break;
         case "--quick": quick = true; break;
         case "--only" when i + 1 < args.Length: only = args[++i]; break;
+        case "--rebalance-cap-s" when i + 1 < args.Length: rebalanceCapS = double.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--petals-fingerprints": PlanFingerprints.Print(Console.Out); return 0;
         default:
-            Console.Error.WriteLine("usage: Stamen.Bench [--json PATH] [--quick] [--only planner|twin]");
+            Console.Error.WriteLine("usage: Stamen.Bench [--json PATH] [--quick] [--only planner|twin] [--rebalance-cap-s S] [--petals-fingerprints]");
             return 2;
     }
 }
@@ -51,7 +55,7 @@ if (only is null or "planner")
     // abandoned run keeps a core busy until the process exits.
     int[] rebalanceSizes = quick ? [100, 1_000] : [100, 1_000, 10_000];
     foreach (var n in rebalanceSizes)
-        rows.Add(planner.RunPetalsRebalance(n, capMs: quick ? 10_000 : 60_000));
+        rows.Add(planner.RunPetalsRebalance(n, capMs: 1000 * (rebalanceCapS ?? (quick ? 10 : 60))));
 }
 
 log.WriteLine();
