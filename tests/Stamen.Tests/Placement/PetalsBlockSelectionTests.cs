@@ -13,6 +13,45 @@ public class PetalsBlockSelectionTests
         Assert.Equal(0, PetalsBlockSelection.BestStart([0, 0, 0, 0], 2));
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void BestStart_RandomThroughputsWithManyTies_AgreesWithFullScan(int seed)
+    {
+        // BestStart sorts only the windows sharing the smallest minimum; the full scan sorts every
+        // window (the original implementation). Few distinct values make ties, including ties of
+        // the minimum between windows that differ later, the case the shortcut must get right.
+        var rng = new Random(seed);
+        for (var trial = 0; trial < 2_000; trial++)
+        {
+            var blocks = rng.Next(1, 40);
+            var distinct = rng.Next(1, 5);
+            var values = Enumerable.Range(0, distinct).Select(_ => rng.NextDouble() * 100 - 10).ToArray();
+            var throughputs = Enumerable.Range(0, blocks).Select(_ => values[rng.Next(distinct)]).ToArray();
+            var length = rng.Next(1, blocks + 3);
+
+            Assert.Equal(FullScanBestStart(throughputs, length), PetalsBlockSelection.BestStart(throughputs, length));
+        }
+    }
+
+    private static int FullScanBestStart(double[] throughputs, int length)
+    {
+        var best = 0;
+        double[]? bestKey = null;
+        for (var start = 0; start + length <= throughputs.Length; start++)
+        {
+            var key = throughputs[start..(start + length)];
+            Array.Sort(key);
+            if (bestKey is null || key.Zip(bestKey).Select(p => p.First.CompareTo(p.Second)).FirstOrDefault(c => c != 0) < 0)
+            {
+                best = start;
+                bestKey = key;
+            }
+        }
+        return best;
+    }
+
     [Fact]
     public void ShouldChooseOtherBlocks_ThreeServersStackedOnOneHalf_Moves()
     {
