@@ -24,6 +24,7 @@ public sealed class ScenarioResolver
     private readonly IReadOnlyList<GeneratedServer> _generatedKinds;
     private readonly IReadOnlyList<SwarmRequest>? _fixedRequests;
     private readonly bool _withoutFixedDelays;
+    private readonly IReadOnlyList<string>? _nodeNames;
 
     private ScenarioResolver(ScenarioDefinition def, ModelSpec model, GpuCatalog gpus, Topology? topology,
         IReadOnlyList<ResolvedAlgorithm> algorithms, IReadOnlyList<GeneratedServer> generated, IReadOnlyList<SwarmRequest>? fixedRequests,
@@ -37,6 +38,7 @@ public sealed class ScenarioResolver
         Algorithms = algorithms;
         _generatedKinds = generated;
         _fixedRequests = fixedRequests;
+        _nodeNames = topology?.Nodes.Select(n => n.Name).ToList();
     }
 
     public ScenarioDefinition Definition => _def;
@@ -122,7 +124,7 @@ public sealed class ScenarioResolver
 
         var swarm = new SwarmSpec(Model, servers, clients, BuildDelays(servers, perServerMeasured, clients));
         var requests = _fixedRequests ?? GeneratePoisson((PoissonWorkloadDefinition)_def.Workload, seed);
-        return new ResolvedRun(run, seed, swarm, requests, TypicalShape(requests), ArrivalRate(requests), Topology?.Nodes.Select(n => n.Name).ToList());
+        return new ResolvedRun(run, seed, swarm, requests, TypicalShape(requests), ArrivalRate(requests), _nodeNames);
     }
 
     private List<SwarmRequest> GeneratePoisson(PoissonWorkloadDefinition p, int runSeed) =>
@@ -174,9 +176,10 @@ public sealed class ScenarioResolver
                 // CheckExplicitServer guarantees a measured RTT wherever the topology cannot give one.
                 perToken[c, j] = rtt ?? prop!.Value + net.PerTokenOverheadMs;
                 propagation[c, j] = prop ?? rtt!.Value;
-                if (first is not null || (rtt is not null && prop is null))
+                if (first is not null || rtt is not null)
                 {
-                    // A measured first-token RTT already includes the prompt's transfer; without one, it equals the measured per-token RTT.
+                    // Measured figures replace the model's: a measured first-token RTT already includes the
+                    // prompt's transfer, and without one it is taken equal to the measured per-token RTT.
                     firstBase[c, j] = first ?? rtt!.Value;
                     firstPerPrompt[c, j] = 0;
                 }

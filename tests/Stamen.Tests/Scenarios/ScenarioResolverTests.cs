@@ -182,3 +182,38 @@ public sealed class ScenarioResolverTests
         Assert.All(resolver.Algorithms, a => Assert.Equal(0, a.FixedDelayMs));
     }
 }
+
+public class MeasuredRttOnTopologyTests
+{
+    private const string Yaml = """
+        name: measured on a topology
+        model: bloom-176b
+        network:
+          clustered:
+            clusters: [{name: east, nodes: 2}]
+        servers:
+          list:
+            - {name: a, gpu: a100-80gb, node: east-0, rtt_ms: {user: 140}}
+            - {name: b, gpu: a100-80gb, node: east-1}
+        clients:
+          - {name: user, node: east-0}
+        workload:
+          arrivals: [{at_s: 0, prompt_tokens: 20, output_tokens: 64}]
+        algorithms: [cg-bp+ws-rr]
+        """;
+
+    [Fact]
+    public void MeasuredRtt_OnServerWithNode_ReplacesBothRttsAndOnlyForThatServer()
+    {
+        var resolver = ScenarioResolver.Create(ScenarioParser.ParseText(Yaml, "measured.yaml", Path.GetTempPath()));
+        var delays = resolver.Resolve(0).Swarm.Delays;
+
+        // Server a: the measured figure, for decode and (no first-token figure given) for prefill, whatever l_in.
+        Assert.Equal(140, delays.PerTokenRttMs(0, 0));
+        Assert.Equal(140, delays.FirstTokenRttMs(0, 0, 20));
+        Assert.Equal(140, delays.FirstTokenRttMs(0, 0, 500));
+        // Server b: the topology (5 ms inside the cluster) plus the model's overheads.
+        Assert.Equal(5 + 100, delays.PerTokenRttMs(0, 1), 9);
+        Assert.Equal(5 + 67 + 0.7049 * 20, delays.FirstTokenRttMs(0, 1, 20), 9);
+    }
+}
