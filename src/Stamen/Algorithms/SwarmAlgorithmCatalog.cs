@@ -18,6 +18,11 @@ public static class SwarmAlgorithmCatalog
             "petals-no-rebalance", "petals-min-latency", "fail-fast", PetalsAllocationMs),
         new("petals-max-throughput", "PETALS placement with its max-throughput (random, span-weighted) routing",
             "petals", "petals-max-throughput", "fail-fast", PetalsAllocationMs),
+        // Ablations of the published study: PETALS with one part taken from CG-BP, PETALS' client kept.
+        new("petals-optimized-order", "Ablation: PETALS placement with servers joining in CG-BP's order; PETALS routing and client",
+            "petals-optimized-order", "petals-min-latency", "fail-fast", PetalsAllocationMs),
+        new("petals-optimized-number", "Ablation: PETALS placement with CG-BP's block counts and cache pools; PETALS routing and client",
+            "petals-optimized-number", "petals-min-latency", "fail-fast", PetalsAllocationMs),
         new("cg-bprr", "Offline CG-BPRR: conservative greedy placement, fixed shortest-path route per client, waits for cache",
             "cg-bp", "shortest-path", "wait", CgBpAllocationMs),
         new("cg-bp+ws-rr", "CG-BP placement with online waiting-penalised shortest-path routing (WS-RR)",

@@ -31,7 +31,33 @@ public sealed record PetalsPlacementOptions
     /// <summary>Stop rebalancing after this many moves per server (a guard; PETALS runs forever).</summary>
     public int MaxMovesPerServer { get; init; } = 100;
 
+    /// <summary>Order in which servers join (the published ablation "optimized order" uses CG-BP's).</summary>
+    public PetalsJoinOrder JoinOrder { get; init; } = PetalsJoinOrder.SeededRandom;
+
+    /// <summary>How many blocks each server holds (the published ablation "optimized number" uses CG-BP's).</summary>
+    public PetalsBlockCounts BlockCounts { get; init; } = PetalsBlockCounts.Petals;
+
     internal int CacheTokensFor(ModelSpec model) => CacheTokensPerBlock ?? (model.KvGroups > 1 ? 16384 : 4096);
 
     internal double ReservedBytesFor(ModelSpec model) => ReservedBytes ?? 2.0 * (1L << 30) * model.HiddenSize / 14336.0;
+}
+
+/// <summary>Join order of PETALS' placement.</summary>
+public enum PetalsJoinOrder
+{
+    /// <summary>A seeded shuffle: servers come online in no particular order (PETALS).</summary>
+    SeededRandom,
+
+    /// <summary>CG-BP's order: ascending amortized time tau_j + max_c RTT(c,j) / m_j with CG-BP's m_j.</summary>
+    CgBpAmortizedTime,
+}
+
+/// <summary>Block counts of PETALS' placement.</summary>
+public enum PetalsBlockCounts
+{
+    /// <summary>PETALS' rule: as many blocks as fit beside a fixed 4096-token cache per block.</summary>
+    Petals,
+
+    /// <summary>CG-BP's conservative counts (cache room for R sessions) and its shared cache pool.</summary>
+    CgBp,
 }

@@ -64,7 +64,12 @@ public sealed class PetalsPlacementPlanner(PetalsPlacementOptions? options = nul
         var swarm = context.Swarm;
         var model = swarm.Model;
         var n = swarm.ServerCount;
-        var lengths = swarm.Servers.Select(s => BlocksFor(s, model, Options)).ToArray();
+        var cgbp = Options.JoinOrder == PetalsJoinOrder.CgBpAmortizedTime || Options.BlockCounts == PetalsBlockCounts.CgBp
+            ? new CgBpPlanner().Plan(context)
+            : null;
+        var lengths = Options.BlockCounts == PetalsBlockCounts.CgBp
+            ? cgbp!.Placement.Spans.Select(s => s.Count).ToArray()
+            : swarm.Servers.Select(s => BlocksFor(s, model, Options)).ToArray();
         var total = lengths.Sum(m => (long)m);
         if (total < model.NumBlocks) throw PlacementErrors.ModelDoesNotFit(model.NumBlocks, total);
         var throughputs = Enumerable.Range(0, n).Select(j => ServerThroughputRps(swarm.Servers[j], lengths[j], model, Options)).ToArray();
@@ -72,7 +77,10 @@ public sealed class PetalsPlacementPlanner(PetalsPlacementOptions? options = nul
         var random = new Random(context.Seed);
         var selection = new PetalsBlockSelection(model.NumBlocks, lengths, throughputs);
         var order = Enumerable.Range(0, n).Where(j => lengths[j] > 0).ToArray();
-        PetalsBlockSelection.Shuffle(order, random);
+        if (Options.JoinOrder == PetalsJoinOrder.CgBpAmortizedTime)
+            order = [.. order.OrderBy(j => CgBpAmortizedMs(swarm, cgbp!.Placement.Spans[j].Count, j)).ThenBy(j => j)];
+        else
+            PetalsBlockSelection.Shuffle(order, random);
         foreach (var j in order)
         {
             selection.Starts[j] = PetalsBlockSelection.BestStart(selection.BlockThroughputs(), lengths[j]);
@@ -86,7 +94,9 @@ public sealed class PetalsPlacementPlanner(PetalsPlacementOptions? options = nul
 
         var cacheBytes = CacheBytesPerBlock(model, Options);
         var spans = Enumerable.Range(0, n).Select(j => lengths[j] > 0 ? new BlockSpan(selection.Starts[j], lengths[j]) : BlockSpan.None).ToList();
-        var caches = lengths.Select(m => new CacheBudget(m > 0 ? cacheBytes : 0, PerBlock: true)).ToList();
+        var caches = Options.BlockCounts == PetalsBlockCounts.CgBp
+            ? cgbp!.Placement.Caches.ToList()
+            : lengths.Select(m => new CacheBudget(m > 0 ? cacheBytes : 0, PerBlock: true)).ToList();
         var figures = new Dictionary<string, double>
         {
             ["moves"] = moves,
@@ -96,7 +106,17 @@ public sealed class PetalsPlacementPlanner(PetalsPlacementOptions? options = nul
             ["cache_bytes_per_block"] = cacheBytes,
             ["reserved_bytes"] = Options.ReservedBytesFor(model),
         };
+        if (cgbp is not null) figures["cg_bp_sessions_R"] = cgbp.Figures["sessions_R"];
         return new PlacementPlan(new Placement(model.NumBlocks, spans, caches), figures);
+    }
+
+    /// <summary>CG-BP's sort key (reference section 1, item 2): tau_j + max_c RTT(c,j) / m_j; servers it leaves idle go last.</summary>
+    private static double CgBpAmortizedMs(SwarmSpec swarm, int blocks, int server)
+    {
+        if (blocks == 0) return double.PositiveInfinity;
+        var worstRtt = 0.0;
+        for (var c = 0; c < swarm.ClientCount; c++) worstRtt = Math.Max(worstRtt, swarm.Delays.PerTokenRttMs(c, server));
+        return swarm.Servers[server].Times.DecodeMsPerBlock + worstRtt / blocks;
     }
 
     private int Rebalance(PetalsBlockSelection selection, int[] order, int[] lengths, Random random)

@@ -24,6 +24,10 @@ public static class PlacementCatalog
             () => new PetalsPlacementPlanner(new PetalsPlacementOptions { Rebalance = false })),
         new("cg-bp", "CG-BP: conservative block counts for R sessions sized from the load, greedy placement by amortized time",
             () => new CgBpPlanner()),
+        new("petals-optimized-order", "Ablation: PETALS' counts and choice rule, servers joining in CG-BP's amortized-time order",
+            () => new PetalsPlacementPlanner(new PetalsPlacementOptions { JoinOrder = PetalsJoinOrder.CgBpAmortizedTime })),
+        new("petals-optimized-number", "Ablation: PETALS' choice rule with CG-BP's block counts and cache pools",
+            () => new PetalsPlacementPlanner(new PetalsPlacementOptions { BlockCounts = PetalsBlockCounts.CgBp })),
     ];
 
     /// <summary>The entry named <paramref name="name"/> (case-insensitive).</summary>

@@ -23,7 +23,8 @@ public class PlannerPropertyTests
     private static long Capacity(string planner, SwarmSpec swarm, RequestShape shape)
     {
         var m = swarm.Model;
-        if (planner.StartsWith("petals", StringComparison.Ordinal))
+        // The rule that sets the block counts decides: PETALS' own, except the ablation that takes CG-BP's.
+        if (planner.StartsWith("petals", StringComparison.Ordinal) && planner != "petals-optimized-number")
             return swarm.Servers.Sum(s => (long)PetalsPlacementPlanner.BlocksFor(s, m, PetalsPlacementOptions.Default));
         var sc = m.SessionCacheBytesPerBlock(shape.PromptTokens, shape.OutputTokens);
         return swarm.Servers.Sum(s => (long)Math.Min(Math.Min(Math.Floor(s.MemoryBytes / (m.BlockBytes + sc)), m.NumBlocks), s.MaxBlocks));
