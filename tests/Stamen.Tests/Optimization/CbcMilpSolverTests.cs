@@ -227,11 +227,59 @@ public sealed class CbcMilpSolverTests
         Assert.Equal(100 - 2.5 + 7 - 1.25, result.ObjectiveValue, 9);
     }
 
-    [Fact]
-    public void Solve_HardKnapsackWithTinyTimeLimit_ReturnsIncumbentWithConsistentBound()
+    [Theory]
+    [InlineData(60, 0.05)]
+    [InlineData(300, 0.01)]
+    public void Solve_KnapsackWithTinyTimeLimit_ReturnsIncumbentWithConsistentBound(int items, double seconds)
     {
-        var random = new Random(42);
-        const int items = 60, rows = 5;
+        var model = MultiKnapsack(items, seed: 42);
+
+        var result = _solver.Solve(model, new MilpOptions { TimeLimitSeconds = seconds });
+
+        Assert.Contains(result.Status, new[] { MilpStatus.Optimal, MilpStatus.Feasible });
+        Assert.True(result.Gap >= 0);
+        Assert.True(result.BestBound >= result.ObjectiveValue - 1e-6, $"bound {result.BestBound} below incumbent {result.ObjectiveValue}");
+        Assert.True(result.Status == MilpStatus.Optimal ? result.Gap <= 1e-6 : result.Gap > 0, $"{result.Status} with gap {result.Gap}");
+        Assert.Equal(0, model.MaxViolation(result.Values), 6);
+        Assert.True(result.SolveTimeMs < 5_000, $"time limit ignored: {result.SolveTimeMs} ms");
+    }
+
+    [Fact]
+    public void Solve_TooLargeForTimeLimit_ReportsNoSolutionOrIncumbentNeverOptimal()
+    {
+        var model = MultiKnapsack(2000, seed: 5);
+
+        var result = _solver.Solve(model, new MilpOptions { TimeLimitSeconds = 0.01 });
+
+        Assert.Contains(result.Status, new[] { MilpStatus.NoSolutionFound, MilpStatus.Feasible });
+        if (result.Status == MilpStatus.NoSolutionFound)
+        {
+            Assert.Empty(result.Values);
+            Assert.True(double.IsPositiveInfinity(result.Gap));
+            Assert.Throws<InvalidOperationException>(() => result.Value(model.Variables[0]));
+        }
+        else
+        {
+            Assert.True(result.Gap > 0);
+        }
+    }
+
+    [Fact]
+    public void Solve_RelativeGapAllowed_StopsWithinThatGap()
+    {
+        var model = MultiKnapsack(300, seed: 9);
+
+        var result = _solver.Solve(model, new MilpOptions { RelativeGap = 0.02, TimeLimitSeconds = 10 });
+
+        Assert.Equal(MilpStatus.Optimal, result.Status);
+        Assert.True(result.BestBound >= result.ObjectiveValue - 1e-6);
+        Assert.True(result.Gap <= 0.02 + 1e-9, $"gap {result.Gap}");
+    }
+
+    private static MilpModel MultiKnapsack(int items, int seed)
+    {
+        const int rows = 5;
+        var random = new Random(seed);
         var model = new MilpModel();
         var take = Enumerable.Range(0, items).Select(i => model.AddBinary($"take{i}")).ToArray();
         for (int r = 0; r < rows; r++)
@@ -241,14 +289,7 @@ public sealed class CbcMilpSolverTests
         }
 
         model.Maximize(take.Select(x => random.Next(100, 1000) * x));
-
-        var result = _solver.Solve(model, new MilpOptions { TimeLimitSeconds = 0.05 });
-
-        Assert.Contains(result.Status, new[] { MilpStatus.Optimal, MilpStatus.Feasible });
-        Assert.True(result.Gap >= 0);
-        Assert.True(result.BestBound >= result.ObjectiveValue - 1e-6, $"bound {result.BestBound} below incumbent {result.ObjectiveValue}");
-        Assert.Equal(0, model.MaxViolation(result.Values), 6);
-        Assert.True(result.SolveTimeMs < 5_000, $"time limit ignored: {result.SolveTimeMs} ms");
+        return model;
     }
 
     [Fact]

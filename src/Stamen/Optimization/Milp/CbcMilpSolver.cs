@@ -151,11 +151,15 @@ public sealed class CbcMilpSolver : IMilpSolver
         nint solution = CbcNative.Cbc_bestSolution(cbc);
         bool optimal = CbcNative.Cbc_isProvenOptimal(cbc) != 0;
 
-        if (solution == 0 || (!optimal && CbcNative.Cbc_isSecondsLimitReached(cbc) == 0))
+        // An incumbent is returned whatever stopped the search: proven optimal (CBC counts a stop
+        // within ratioGap as optimal) or not, in which case the bound and gap tell how far off.
+        if (solution == 0)
         {
-            var status = CbcNative.Cbc_isContinuousUnbounded(cbc) != 0 ? MilpStatus.Unbounded
+            // The time limit is asked first: CBC 2.10 also flags "proven infeasible" when time ran
+            // out before any incumbent, which would turn "not found yet" into a false proof.
+            var status = CbcNative.Cbc_isSecondsLimitReached(cbc) != 0 ? MilpStatus.NoSolutionFound
+                : CbcNative.Cbc_isContinuousUnbounded(cbc) != 0 ? MilpStatus.Unbounded
                 : CbcNative.Cbc_isProvenInfeasible(cbc) != 0 ? MilpStatus.Infeasible
-                : CbcNative.Cbc_isSecondsLimitReached(cbc) != 0 ? MilpStatus.NoSolutionFound
                 : throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture,
                     $"CBC ended without a verdict (status {CbcNative.Cbc_status(cbc)}, secondary {CbcNative.Cbc_secondaryStatus(cbc)})"));
             return new MilpResult(status, double.NaN, status == MilpStatus.NoSolutionFound ? bound : double.NaN,
