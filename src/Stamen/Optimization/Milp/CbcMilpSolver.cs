@@ -132,6 +132,7 @@ public sealed class CbcMilpSolver : IMilpSolver
 
         Set(cbc, "ratioGap", options.RelativeGap);
         Set(cbc, "allowableGap", 0);
+        // CBC's "threads 0" is its serial, deterministic search; "threads 1" would start one worker thread.
         Set(cbc, "threads", options.Threads == 1 ? 0 : options.Threads);
         Set(cbc, "randomCbcSeed", options.Seed);
         Set(cbc, "randomSeed", options.Seed);
