@@ -1,0 +1,29 @@
+using Stamen.Swarm;
+
+namespace Stamen.Optimization.SwarmMilp;
+
+/// <summary>
+/// A group of identical concurrent requests from one client that the MILP routes together; with
+/// <see cref="Count"/> = 1 every request has its own route variables, as in the published model.
+/// </summary>
+/// <param name="Client">Client index.</param>
+/// <param name="Count">Concurrent sessions of this group (each holds cache on its path).</param>
+/// <param name="Weight">Weight of one session's per-token time in the objective.</param>
+public sealed record RequestGroup(int Client, int Count, double Weight);
+
+/// <summary>
+/// What the joint placement-and-routing MILP decides over (reference section 1, item 7): the swarm,
+/// the session cache size s_c, the request groups, and optionally a fixed placement (then only the
+/// routing is optimised: the "optimized routing" ablation).
+/// </summary>
+/// <param name="Swarm">Servers, clients, delays.</param>
+/// <param name="SessionCacheBytesPerBlock">s_c of the typical request.</param>
+/// <param name="Groups">Requests to route.</param>
+/// <param name="FixedSpans">A placement to keep, or null to optimise it too.</param>
+/// <param name="CacheBytesAvailable">Per server, cache memory a fixed placement leaves (null: M_j - s_m m_j).</param>
+public sealed record SwarmMilpInstance(
+    SwarmSpec Swarm,
+    double SessionCacheBytesPerBlock,
+    IReadOnlyList<RequestGroup> Groups,
+    IReadOnlyList<Placement.BlockSpan>? FixedSpans = null,
+    IReadOnlyList<double>? CacheBytesAvailable = null);
