@@ -27,6 +27,9 @@ public static class SwarmAlgorithmCatalog
             "cg-bp", "shortest-path", "wait", CgBpAllocationMs),
         new("cg-bp+ws-rr", "CG-BP placement with online waiting-penalised shortest-path routing (WS-RR)",
             "cg-bp", "ws-rr", "wait", CgBpAllocationMs),
+        // Sun, He, Hou (arXiv 2604.14993) publish no allocation delay; CG-BP's 60 s is our choice.
+        new("gbp-cr+gca+jffc", "GBP-CR block placement with cache reservation, chains and slots by GCA, join-the-fastest-free-chain from a central FIFO queue (allocation delay: CG-BP's 60 s, our choice)",
+            "gbp-cr", "jffc", "central-queue", CgBpAllocationMs),
     ];
 
     public static IEnumerable<string> Names => All.Select(a => a.Name);

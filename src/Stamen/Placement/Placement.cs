@@ -5,6 +5,13 @@ public sealed record Placement(int NumBlocks, IReadOnlyList<BlockSpan> Spans, IR
 {
     public int ServerCount => Spans.Count;
 
+    /// <summary>
+    /// Server chains composed by the planner, with their session slots (empty unless the planner
+    /// composes chains, as GBP-CR + GCA does). Routers that dispatch onto explicit chains read them;
+    /// the twin counts each chain's sessions against its slots.
+    /// </summary>
+    public IReadOnlyList<ComposedChain> Chains { get; init; } = [];
+
     /// <summary>Indices of servers holding <paramref name="block"/>.</summary>
     public IEnumerable<int> ServersHolding(int block)
     {

@@ -28,6 +28,8 @@ public static class PlacementCatalog
             () => new PetalsPlacementPlanner(new PetalsPlacementOptions { JoinOrder = PetalsJoinOrder.CgBpAmortizedTime })),
         new("petals-optimized-number", "Ablation: PETALS' choice rule with CG-BP's block counts and cache pools",
             () => new PetalsPlacementPlanner(new PetalsPlacementOptions { BlockCounts = PetalsBlockCounts.CgBp })),
+        new("gbp-cr", "GBP-CR + GCA: cache reserved for c sessions per server, fastest servers chained first, then chains with session slots composed greedily",
+            () => new GbpCrPlanner()),
     ];
 
     /// <summary>The entry named <paramref name="name"/> (case-insensitive).</summary>

@@ -21,4 +21,19 @@ public interface ISwarmState
     /// cache until the session ends, given every commitment already made; +infinity if never.
     /// </summary>
     double EarliestStartMs(int server, int startBlock, int endBlock, double cacheBytesPerBlock, double nowMs);
+
+    /// <summary>
+    /// Earliest time at or after <paramref name="nowMs"/> from which composed chain
+    /// <paramref name="chain"/> (an index into <see cref="Placement.Placement.Chains"/>) has a free
+    /// session slot, counting every session committed to it that ends after that time; +infinity
+    /// for a chain without slots. The default, for states that track no chain sessions (test
+    /// fakes), reports a slot free now.
+    /// </summary>
+    double EarliestChainSlotMs(int chain, double nowMs) => nowMs;
+
+    /// <summary>
+    /// Latest start among the sessions committed so far (-infinity before the first): a
+    /// first-come-first-served dispatcher starts no request before it. The default reports -infinity.
+    /// </summary>
+    double LatestStartMs => double.NegativeInfinity;
 }

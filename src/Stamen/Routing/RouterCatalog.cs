@@ -31,6 +31,8 @@ public static class RouterCatalog
             (s, p) => new ShortestPathRouter(s, p, HopCostMode.Published)),
         new("ws-rr-published-cost", "Online WS-RR with the published link cost wait + l_max * (RTT + tau k)",
             (s, p) => new WsRrRouter(s, p, HopCostMode.Published)),
+        new("jffc", "Join the fastest free chain: the placement's composed chain (or any chain) free soonest, FIFO, then fastest for the request",
+            (s, p) => new JffcRouter(s, p)),
     ];
 
     /// <summary>The entry named <paramref name="name"/> (case-insensitive).</summary>

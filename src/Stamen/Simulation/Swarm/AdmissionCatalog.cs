@@ -12,6 +12,8 @@ public static class AdmissionCatalog
             AdmissionPolicy.FailFast),
         new("wait", "Reserve the route's cache from the earliest time every hop has room (CG-BPRR, WS-RR), starting at the first PETALS retry time after it",
             AdmissionPolicy.Wait),
+        new("central-queue", "JFFC's central FIFO queue: a request starts the moment its chain has a free slot and its servers have room, never before an earlier request; no retry rounding",
+            AdmissionPolicy.CentralQueue),
     ];
 
     public static IEnumerable<string> Names => All.Select(e => e.Name);

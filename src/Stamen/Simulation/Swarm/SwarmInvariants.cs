@@ -4,7 +4,8 @@ namespace Stamen.Simulation.Swarm;
 
 /// <summary>
 /// What must hold after every twin event: time never goes back; on every server the cache in use
-/// respects the placement's budget and weights plus cache fit in the server's memory; and
+/// respects the placement's budget and weights plus cache fit in the server's memory; no
+/// composed chain holds more sessions than its slots; and
 /// requests are conserved: arrived = done + failed + in flight, where in flight is counted from
 /// the pending events (a retry or a session end), not from the counters themselves.
 /// </summary>
@@ -27,6 +28,13 @@ internal sealed class SwarmInvariants(SwarmState state, List<string> violations)
             var limit = swarm.Servers[j].MemoryBytes;
             if (memory > limit * (1 + CacheLedger.Tolerance))
                 Report(nowMs, $"server {j} memory {memory.ToString("R", CultureInfo.InvariantCulture)} exceeds its limit {limit.ToString("R", CultureInfo.InvariantCulture)}");
+        }
+
+        for (var k = 0; k < state.Placement.Chains.Count; k++)
+        {
+            var sessions = state.ChainSessionsAt(k, nowMs);
+            if (sessions > state.Placement.Chains[k].Slots)
+                Report(nowMs, $"composed chain {k} holds {sessions} sessions, more than its {state.Placement.Chains[k].Slots} slots");
         }
 
         var inFlight = 0;

@@ -13,6 +13,7 @@ public sealed class SwarmState : ISwarmState
 {
     private readonly CacheLedger[] _ledgers;
     private readonly double[][] _bannedUntilMs;
+    private readonly ChainSessions _chains;
 
     /// <summary>A fresh swarm with empty caches and no bans, seen by client 0.</summary>
     public SwarmState(SwarmSpec swarm, Placement.Placement placement)
@@ -26,6 +27,7 @@ public sealed class SwarmState : ISwarmState
         Performance = new SwarmPerformanceModel(swarm);
         _ledgers = new CacheLedger[swarm.ServerCount];
         for (var j = 0; j < _ledgers.Length; j++) _ledgers[j] = new CacheLedger(placement.Caches[j], placement.Spans[j]);
+        _chains = new ChainSessions(placement);
         _bannedUntilMs = new double[swarm.ClientCount][];
         for (var c = 0; c < _bannedUntilMs.Length; c++)
         {
@@ -41,6 +43,7 @@ public sealed class SwarmState : ISwarmState
         Performance = shared.Performance;
         _ledgers = shared._ledgers;
         _bannedUntilMs = shared._bannedUntilMs;
+        _chains = shared._chains;
         Client = client;
     }
 
@@ -72,4 +75,21 @@ public sealed class SwarmState : ISwarmState
 
     public double EarliestStartMs(int server, int startBlock, int endBlock, double cacheBytesPerBlock, double nowMs) =>
         _ledgers[server].EarliestStartMs(startBlock, endBlock, cacheBytesPerBlock, nowMs);
+
+    public double EarliestChainSlotMs(int chain, double nowMs) => _chains.EarliestSlotMs(chain, nowMs);
+
+    public double LatestStartMs => _chains.LatestStartMs;
+
+    /// <summary>Index of the composed chain <paramref name="route"/> is, or -1 when it is none of them.</summary>
+    public int ChainIndexOf(Route route) => _chains.IndexOf(route);
+
+    /// <summary>Sessions on composed chain <paramref name="chain"/> at <paramref name="timeMs"/>.</summary>
+    public int ChainSessionsAt(int chain, double timeMs) => _chains.ActiveAt(chain, timeMs);
+
+    /// <summary>Records an admitted session (after its cache is committed): chain slots and the latest start.</summary>
+    public void RecordSession(Route route, double startMs, double endMs)
+    {
+        ArgumentNullException.ThrowIfNull(route);
+        _chains.Record(route, startMs, endMs);
+    }
 }

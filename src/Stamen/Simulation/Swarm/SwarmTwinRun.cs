@@ -118,6 +118,7 @@ internal sealed class SwarmTwinRun
         var endMs = startMs + _fixedDelayMs + timing.TotalMs;
         foreach (var hop in route!.Hops)
             view.Ledger(hop.Server).Commit(new CacheCommitment(startMs, endMs, hop.StartBlock, hop.EndBlock, bytesPerBlock));
+        view.RecordSession(route, startMs, endMs);
         var waitMs = startMs - request.ArrivalMs;
         _outcomes[ev.Request] = new RequestOutcome(request.Id, request.ArrivalMs, request.ClientIndex, route.Hops, ev.Retry + decision.RetriesWaited,
             waitMs, startMs, waitMs + _fixedDelayMs + timing.FirstTokenMs, waitMs + _fixedDelayMs + timing.TotalMs, endMs,

@@ -1,0 +1,12 @@
+using Stamen.Routing;
+
+namespace Stamen.Placement;
+
+/// <summary>
+/// A server chain composed at planning time (GBP-CR + GCA, Sun, He, Hou, arXiv 2604.14993): a route
+/// over blocks [0, L) and the number of sessions it may serve at once, for which every server on it
+/// has cache reserved.
+/// </summary>
+/// <param name="Route">The chain: contiguous hops from block 0 to L.</param>
+/// <param name="Slots">Concurrent sessions the chain may hold (c_k in the paper).</param>
+public sealed record ComposedChain(Route Route, int Slots);
