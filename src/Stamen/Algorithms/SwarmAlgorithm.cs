@@ -10,4 +10,8 @@ namespace Stamen.Algorithms;
 /// <param name="Routing">Name in <see cref="Stamen.Routing.RouterCatalog"/>.</param>
 /// <param name="Admission">Name in <see cref="Stamen.Simulation.Swarm.AdmissionCatalog"/>.</param>
 /// <param name="PublishedAllocationDelayMs">Per-request allocation delay of the published simulator (reference section 1).</param>
-public sealed record SwarmAlgorithm(string Name, string Description, string Placement, string Routing, string Admission, double PublishedAllocationDelayMs);
+public sealed record SwarmAlgorithm(string Name, string Description, string Placement, string Routing, string Admission, double PublishedAllocationDelayMs)
+{
+    /// <summary>Its placement solves an NP-hard model exactly (the MILP): a few servers and a short model only.</summary>
+    public bool SmallInstancesOnly => Stamen.Placement.PlacementCatalog.Find(Placement).SmallInstancesOnly;
+}

@@ -4,7 +4,8 @@ namespace Stamen.Placement;
 /// <param name="Name">Key used in scenarios and on the command line.</param>
 /// <param name="Description">One line for help text.</param>
 /// <param name="Create">Builds the planner with its default options.</param>
-public sealed record PlacementCatalogEntry(string Name, string Description, Func<IPlacementPlanner> Create);
+/// <param name="SmallInstancesOnly">Solves an NP-hard model exactly (the MILP): a few servers and a short model only.</param>
+public sealed record PlacementCatalogEntry(string Name, string Description, Func<IPlacementPlanner> Create, bool SmallInstancesOnly = false);
 
 /// <summary>
 /// Every placement planner, in one table read by the CLI, scenario validation and the
@@ -26,6 +27,10 @@ public static class PlacementCatalog
             () => new CgBpPlanner()),
         new("petals-optimized-order", "Ablation: PETALS' counts and choice rule, servers joining in CG-BP's amortized-time order",
             () => new PetalsPlacementPlanner(new PetalsPlacementOptions { JoinOrder = PetalsJoinOrder.CgBpAmortizedTime })),
+        new("milp", "Exact joint placement and routing by MILP (COIN-OR CBC) for R sessions sized as CG-BP does; small instances only",
+            () => new MilpPlanner(), SmallInstancesOnly: true),
+        new("petals-optimized-routing", "Ablation: PETALS' placement with routes optimised by the MILP",
+            () => new MilpPlanner(new MilpPlannerOptions { FixedPlacementFrom = new PetalsPlacementPlanner() }), SmallInstancesOnly: true),
         new("petals-optimized-number", "Ablation: PETALS' choice rule with CG-BP's block counts and cache pools",
             () => new PetalsPlacementPlanner(new PetalsPlacementOptions { BlockCounts = PetalsBlockCounts.CgBp })),
         new("gbp-cr", "GBP-CR + GCA: cache reserved for c sessions per server, fastest servers chained first, then chains with session slots composed greedily",

@@ -33,6 +33,8 @@ public static class RouterCatalog
             (s, p) => new WsRrRouter(s, p, HopCostMode.Published)),
         new("jffc", "Join the fastest free chain: the placement's composed chain (or any chain) free soonest, FIFO, then fastest for the request",
             (s, p) => new JffcRouter(s, p)),
+        new("planned-routes", "Follow the planner's routes (the MILP's): the planned chain with the lowest modelled time for the client",
+            (swarm, placement) => new PlannedRoutesRouter(swarm, placement)),
     ];
 
     /// <summary>The entry named <paramref name="name"/> (case-insensitive).</summary>

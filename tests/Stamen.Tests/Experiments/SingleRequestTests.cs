@@ -23,10 +23,10 @@ public sealed class SingleRequestTests
         clients: [{name: user, node: random}]
         workload: {arrivals: [{at_s: 0, prompt_tokens: 37, output_tokens: 90}]}
         delays: {preset: published}
-        algorithms: [{{{string.Join(", ", SwarmAlgorithmCatalog.Names)}}}]
+        algorithms: [{{{string.Join(", ", SwarmAlgorithmCatalog.All.Where(a => !a.SmallInstancesOnly).Select(a => a.Name))}}}]
         """;
 
-    public static TheoryData<string> Algorithms => [.. SwarmAlgorithmCatalog.Names];
+    public static TheoryData<string> Algorithms => [.. SwarmAlgorithmCatalog.All.Where(a => !a.SmallInstancesOnly).Select(a => a.Name)];
 
     [Theory]
     [MemberData(nameof(Algorithms))]

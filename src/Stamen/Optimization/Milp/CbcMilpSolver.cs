@@ -46,7 +46,7 @@ public sealed class CbcMilpSolver : IMilpSolver
                 Load(cbc, model);
                 Configure(cbc, options);
                 _ = CbcNative.Cbc_solve(cbc); // the return code repeats Cbc_status, read with the flags below
-                return ReadResult(cbc, model, clock);
+                return ReadResult(cbc, model, clock, options.TimeLimitSeconds);
             }
             finally
             {
@@ -141,7 +141,7 @@ public sealed class CbcMilpSolver : IMilpSolver
     private static void Set(nint cbc, string name, double value) =>
         CbcNative.Cbc_setParameter(cbc, name, value.ToString("R", CultureInfo.InvariantCulture));
 
-    private static MilpResult ReadResult(nint cbc, MilpModel model, Stopwatch clock)
+    private static MilpResult ReadResult(nint cbc, MilpModel model, Stopwatch clock, double? timeLimitSeconds)
     {
         double bound = FromCbc(CbcNative.Cbc_getBestPossibleObjValue(cbc)) + model.ObjectiveConstant;
         if (model.Variables.All(v => !v.IsInteger))
@@ -157,8 +157,12 @@ public sealed class CbcMilpSolver : IMilpSolver
         if (solution == 0)
         {
             // The time limit is asked first: CBC 2.10 also flags "proven infeasible" when time ran
-            // out before any incumbent, which would turn "not found yet" into a false proof.
-            var status = CbcNative.Cbc_isSecondsLimitReached(cbc) != 0 ? MilpStatus.NoSolutionFound
+            // out before any incumbent, which would turn "not found yet" into a false proof. The
+            // seconds flag is not always set when time runs out early (during preprocessing), so a
+            // search that stopped (status 1) or used its whole budget counts as stopped too.
+            var stopped = CbcNative.Cbc_isSecondsLimitReached(cbc) != 0 || CbcNative.Cbc_status(cbc) == 1
+                || (timeLimitSeconds is { } limit && clock.Elapsed.TotalSeconds >= limit);
+            var status = stopped ? MilpStatus.NoSolutionFound
                 : CbcNative.Cbc_isContinuousUnbounded(cbc) != 0 ? MilpStatus.Unbounded
                 : CbcNative.Cbc_isProvenInfeasible(cbc) != 0 ? MilpStatus.Infeasible
                 : throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture,

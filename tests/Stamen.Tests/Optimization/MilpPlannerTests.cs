@@ -1,0 +1,134 @@
+using Stamen.Algorithms;
+using Stamen.Hardware;
+using Stamen.Model;
+using Stamen.Performance;
+using Stamen.Placement;
+using Stamen.Routing;
+using Stamen.Simulation.Swarm;
+using Stamen.Swarm;
+using Stamen.Tests.Support;
+using Stamen.Workload;
+
+namespace Stamen.Tests.Optimization;
+
+/// <summary>The MILP planners ("milp", "petals-optimized-routing") end to end, on instances small enough to solve.</summary>
+public class MilpPlannerTests
+{
+    /// <summary>A 6-block model on 3-4 A100/MIG-like servers with two clients.</summary>
+    private static PlanningContext Small(int seed)
+    {
+        var rng = new Random(seed);
+        var model = TestSwarms.Bloom(blocks: 6);
+        var servers = Enumerable.Range(0, 3 + seed % 2).Select(j => j == 0
+            ? TestSwarms.A100Server($"a100-{j}") with { MaxBlocks = 4 }
+            : TestSwarms.MigServer($"mig-{j}")).ToList();
+        var rtt = new double[2, servers.Count];
+        for (var c = 0; c < 2; c++)
+            for (var j = 0; j < servers.Count; j++)
+                rtt[c, j] = 5 + rng.NextDouble() * 60;
+        return new PlanningContext(TestSwarms.Build(model, servers, rtt, rng), new RequestShape(20, 64), 0.5, 60_000, seed);
+    }
+
+    [Theory]
+    [InlineData("milp")]
+    [InlineData("petals-optimized-routing")]
+    public void Plan_SmallSwarm_CoversEveryBlockFitsMemoryAndPublishesValidChains(string planner)
+    {
+        for (var seed = 0; seed < 4; seed++)
+        {
+            var context = Small(seed);
+            var plan = PlacementCatalog.Find(planner).Create().Plan(context);
+            var placement = plan.Placement;
+            var swarm = context.Swarm;
+
+            Assert.Null(placement.FirstUncoveredBlock());
+            Assert.NotEmpty(placement.Chains);
+            Assert.Equal(1, plan.Figures["milp_optimal"]);
+            foreach (var chain in placement.Chains)
+            {
+                var next = 0;
+                foreach (var hop in chain.Route.Hops)
+                {
+                    Assert.Equal(next, hop.StartBlock);
+                    Assert.True(placement.Spans[hop.Server].Start <= hop.StartBlock && hop.EndBlock == placement.Spans[hop.Server].End);
+                    next = hop.EndBlock;
+                }
+                Assert.Equal(swarm.Model.NumBlocks, next);
+            }
+            // Weights plus the sessions the chains carry fit every server (the MILP's memory rows).
+            var sc = swarm.Model.SessionCacheBytesPerBlock(20, 64);
+            for (var j = 0; j < swarm.ServerCount; j++)
+            {
+                var cache = placement.Chains.Sum(c => c.Slots * sc * c.Route.Hops.Where(h => h.Server == j).Sum(h => h.Blocks));
+                Assert.True(swarm.Model.BlockBytes * placement.Spans[j].Count + cache <= swarm.Servers[j].MemoryBytes * (1 + 1e-9));
+            }
+        }
+    }
+
+    [Fact]
+    public void OptimizedRouting_KeepsPetalsPlacement()
+    {
+        var context = Small(1);
+        var petals = new PetalsPlacementPlanner().Plan(context).Placement;
+        var ablation = PlacementCatalog.Find("petals-optimized-routing").Create().Plan(context).Placement;
+        Assert.Equal(petals.Spans, ablation.Spans);
+        Assert.Equal(petals.Caches, ablation.Caches);
+    }
+
+    [Fact]
+    public void Milp_PlannedPerTokenTimeNoWorseThanCgBpShortestPaths()
+    {
+        var compared = 0;
+        for (var seed = 0; seed < 4; seed++)
+        {
+            var context = Small(seed);
+            var swarm = context.Swarm;
+            var performance = new SwarmPerformanceModel(swarm);
+            var milp = new MilpPlanner().Plan(context);
+            var cgbp = new CgBpPlanner().Plan(context);
+            var r = (int)milp.Figures["milp_sessions_R"];
+            if (r != (int)cgbp.Figures["sessions_R"]) continue;  // compare on the same number of sessions only
+
+            // Each client's sessions: the MILP's planned chain against CG-BP's shortest path, per token.
+            var router = new ShortestPathRouter(swarm, cgbp.Placement, HopCostMode.Published);
+            var state = new SwarmState(swarm, cgbp.Placement);
+            double milpMs = 0, cgbpMs = 0;
+            for (var c = 0; c < swarm.ClientCount; c++)
+            {
+                var count = r / swarm.ClientCount + (c < r % swarm.ClientCount ? 1 : 0);
+                milpMs += count * performance.Time(milp.Placement.Chains[c].Route, c, context.Typical).PerTokenMs;
+                var route = router.Choose(new RoutingQuery(c, context.Typical, 0, state, new Random(0)))!;
+                cgbpMs += count * performance.Time(route, c, context.Typical).PerTokenMs;
+            }
+            Assert.True(milpMs <= cgbpMs + 1e-6, $"seed {seed}: MILP {milpMs} ms > CG-BP {cgbpMs} ms");
+            compared++;
+        }
+        Assert.True(compared >= 2, $"only {compared} instances had the same R");
+    }
+
+    [Fact]
+    public void Milp_InTheTwin_NeverExceedsMemoryOrChainSlots()
+    {
+        var context = Small(2);
+        var plan = new MilpPlanner().Plan(context);
+        var requests = new PoissonWorkload(2.0, 60, new FixedTokenCount(20), new FixedTokenCount(64), [1, 1]).Generate(3);
+        var result = SwarmTwin.Run(new SwarmTwinInput(context.Swarm, plan.Placement,
+            RouterCatalog.Find("planned-routes").Create(context.Swarm, plan.Placement), AdmissionCatalog.Find("wait"), requests, 5)
+        { CheckInvariants = true, AllocationMs = 60_000 });
+
+        Assert.Empty(result.InvariantViolations);
+        Assert.All(result.Requests, r => Assert.True(r.Succeeded));
+        Assert.All(result.Servers, m => Assert.True(m.PeakMemoryBytes <= m.MemoryLimitBytes));
+        Assert.Contains(result.Requests, r => r.WaitMs > 0);  // the slots bind under this load
+    }
+
+    [Fact]
+    public void Milp_TooLargeInstance_RefusedWithClearError()
+    {
+        var swarm = TestSwarms.Random(1, servers: 60, clients: 3);
+        var context = new PlanningContext(swarm, new RequestShape(20, 64), 0.5, 60_000, 1);
+        var e = Assert.Throws<StamenInputException>(() => new MilpPlanner().Plan(context));
+        Assert.Contains("small instances", e.Message, StringComparison.Ordinal);
+        Assert.True(SwarmAlgorithmCatalog.TryFind("milp")!.SmallInstancesOnly);
+    }
+}
