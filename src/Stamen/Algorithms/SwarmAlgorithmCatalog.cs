@@ -27,6 +27,10 @@ public static class SwarmAlgorithmCatalog
             "cg-bp", "shortest-path", "wait", CgBpAllocationMs),
         new("cg-bp+ws-rr", "CG-BP placement with online waiting-penalised shortest-path routing (WS-RR)",
             "cg-bp", "ws-rr", "wait", CgBpAllocationMs),
+        // Our composition (reference section 2 publishes the routing mode only): CG-BP placement,
+        // CG-BP's 60 s allocation delay and the waiting client, so only the router differs from cg-bp+ws-rr.
+        new("nsga2-tradeoff", "CG-BP placement with NSGA-II latency/free-capacity trade-off routing (knee point), waits for cache",
+            "cg-bp", "tradeoff", "wait", CgBpAllocationMs),
     ];
 
     public static IEnumerable<string> Names => All.Select(a => a.Name);

@@ -31,6 +31,10 @@ public static class RouterCatalog
             (s, p) => new ShortestPathRouter(s, p, HopCostMode.Published)),
         new("ws-rr-published-cost", "Online WS-RR with the published link cost wait + l_max * (RTT + tau k)",
             (s, p) => new WsRrRouter(s, p, HopCostMode.Published)),
+        new("tradeoff", "NSGA-II chain front of per-token latency vs bottleneck free sessions, knee point (full servers avoided)",
+            (s, p) => new TradeoffRouter(s, p)),
+        new("tradeoff-latency", "NSGA-II chain front as `tradeoff`, picking by user weight 0.8 on latency, 0.2 on free sessions",
+            (s, p) => new TradeoffRouter(s, p, latencyWeight: 0.8)),
     ];
 
     /// <summary>The entry named <paramref name="name"/> (case-insensitive).</summary>

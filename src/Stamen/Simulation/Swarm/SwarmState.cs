@@ -72,4 +72,7 @@ public sealed class SwarmState : ISwarmState
 
     public double EarliestStartMs(int server, int startBlock, int endBlock, double cacheBytesPerBlock, double nowMs) =>
         _ledgers[server].EarliestStartMs(startBlock, endBlock, cacheBytesPerBlock, nowMs);
+
+    public double FreeCacheBytes(int server, int startBlock, int endBlock, double nowMs) =>
+        _ledgers[server].FreeBytesNow(startBlock, endBlock, nowMs);
 }
