@@ -18,7 +18,7 @@ public sealed record TradeoffPoint(Route Route, double PerTokenLatencyMs, double
 /// <summary>Settings of the chain search; the defaults keep one decision near a millisecond for 100 servers.</summary>
 /// <param name="PopulationSize">NSGA-II population (mu = lambda).</param>
 /// <param name="Generations">Offspring generations after the initial population.</param>
-public sealed record TradeoffSettings(int PopulationSize = 32, int Generations = 20)
+public sealed record TradeoffSettings(int PopulationSize = 24, int Generations = 15)
 {
     public static TradeoffSettings Default { get; } = new();
 }
