@@ -8,7 +8,8 @@ namespace Stamen.Routing;
 /// The latency / free-capacity trade-off of one request's chain (reference section 2): NSGA-II
 /// over <see cref="ChainTradeoffProblem"/> with uniform crossover and random-reset mutation
 /// (1 / L per gene), crossover probability 0.9. The front returned is the final population's
-/// first front, one point per distinct chain, by latency ascending.
+/// first front, one point per distinct chain, without points another one Pareto-dominates (which
+/// only happens when no chain fits and the front is every least-violating chain), by latency ascending.
 /// </summary>
 public sealed class ParetoChainSearch
 {
@@ -43,11 +44,17 @@ public sealed class ParetoChainSearch
         var operators = Nsga2Operators.IntegerCoded(problem.Bounds);
         var result = new Nsga2<ImmutableArray<int>>(problem, operators,
             new Nsga2Options(Settings.PopulationSize, Settings.Generations, seed)).Run();
-        return [.. result.FirstFront
-            .Select(m => problem.Decode(m.Genome))
-            .DistinctBy(p => p.Route.ToString())
+        var points = result.FirstFront.Select(m => problem.Decode(m.Genome)).DistinctBy(p => p.Route.ToString()).ToList();
+        // When no chain fits, the first front is every chain with the least violation (constrained
+        // domination compares only violations there); keep its Pareto-optimal part.
+        return [.. points
+            .Where(p => !points.Any(q => Dominates(q, p)))
             .OrderBy(p => p.PerTokenLatencyMs)
             .ThenByDescending(p => p.BottleneckFreeSessions)
             .ThenBy(p => p.Route.ToString(), StringComparer.Ordinal)];
     }
+
+    private static bool Dominates(TradeoffPoint a, TradeoffPoint b) =>
+        a.PerTokenLatencyMs <= b.PerTokenLatencyMs && a.BottleneckFreeSessions >= b.BottleneckFreeSessions
+        && (a.PerTokenLatencyMs < b.PerTokenLatencyMs || a.BottleneckFreeSessions > b.BottleneckFreeSessions);
 }
