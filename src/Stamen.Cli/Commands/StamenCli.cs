@@ -12,6 +12,7 @@ internal static class StamenCli
             "Run `stamen compare` for the built-in default swarm comparison.");
         root.Subcommands.Add(CompareCommand.Create());
         root.Subcommands.Add(PlanCommand.Create());
+        root.Subcommands.Add(ParetoCommand.Create());
         root.Subcommands.Add(SimulateCommand.Create());
         root.Subcommands.Add(ScenarioCommand.Create());
         root.Subcommands.Add(CatalogCommand.Create());

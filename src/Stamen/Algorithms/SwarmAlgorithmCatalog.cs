@@ -34,6 +34,10 @@ public static class SwarmAlgorithmCatalog
         // Sun, He, Hou (arXiv 2604.14993) publish no allocation delay; CG-BP's 60 s is our choice.
         new("gbp-cr+gca+jffc", "GBP-CR block placement with cache reservation, chains and slots by GCA, join-the-fastest-free-chain from a central FIFO queue (allocation delay: CG-BP's 60 s, our choice)",
             "gbp-cr", "jffc", "central-queue", CgBpAllocationMs),
+        // Our composition (reference section 2 publishes the routing mode only): CG-BP placement,
+        // CG-BP's 60 s allocation delay and the waiting client, so only the router differs from cg-bp+ws-rr.
+        new("nsga2-tradeoff", "CG-BP placement with NSGA-II latency/free-capacity trade-off routing (knee point), waits for cache",
+            "cg-bp", "tradeoff", "wait", CgBpAllocationMs),
     ];
 
     public static IEnumerable<string> Names => All.Select(a => a.Name);

@@ -36,4 +36,13 @@ public interface ISwarmState
     /// first-come-first-served dispatcher starts no request before it. The default reports -infinity.
     /// </summary>
     double LatestStartMs => double.NegativeInfinity;
+
+    /// <summary>
+    /// Cache bytes free now for blocks [start, end), counting every commitment that ends after now
+    /// (future reservations included; the rule <see cref="CanHostNow"/> uses). Shared pool: the
+    /// pool's free bytes; per-block pools: the least free block. A session needing x bytes (x per
+    /// block for per-block pools) fits now when x &lt;= this, up to the order of float additions.
+    /// Routers that price a chain by its spare room read it (<see cref="TradeoffRouter"/>).
+    /// </summary>
+    double FreeCacheBytes(int server, int startBlock, int endBlock, double nowMs);
 }

@@ -35,6 +35,10 @@ public static class RouterCatalog
             (s, p) => new JffcRouter(s, p)),
         new("planned-routes", "Follow the planner's routes (the MILP's): the planned chain with the lowest modelled time for the client",
             (swarm, placement) => new PlannedRoutesRouter(swarm, placement)),
+        new("tradeoff", "NSGA-II chain front of per-token latency vs bottleneck free sessions, knee point (full servers avoided)",
+            (s, p) => new TradeoffRouter(s, p)),
+        new("tradeoff-latency", "NSGA-II chain front as `tradeoff`, picking by user weight 0.8 on latency, 0.2 on free sessions",
+            (s, p) => new TradeoffRouter(s, p, latencyWeight: 0.8)),
     ];
 
     /// <summary>The entry named <paramref name="name"/> (case-insensitive).</summary>

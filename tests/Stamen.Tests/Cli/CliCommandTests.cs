@@ -143,4 +143,37 @@ public sealed class CliCommandTests
         foreach (var sub in command.Subcommands)
             Assert.Contains(sub.Name, result.Out, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Pareto_DefaultJson_WritesFrontWithKneeAndWeightedIndices()
+    {
+        using var folder = new TempFolder();
+        var json = folder.FilePath("front.json");
+        var result = CliHarness.Run("pareto", "default", "--weight", "0.25", "--json", json);
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal("", result.Error);
+        Assert.Contains("knee", result.Out, StringComparison.Ordinal);
+
+        using var doc = JsonDocument.Parse(File.ReadAllText(json));
+        var front = doc.RootElement.GetProperty("front").EnumerateArray().ToList();
+        Assert.NotEmpty(front);
+        Assert.InRange(doc.RootElement.GetProperty("knee").GetInt32(), 0, front.Count - 1);
+        Assert.InRange(doc.RootElement.GetProperty("weighted").GetInt32(), 0, front.Count - 1);
+        Assert.Equal(0.25, doc.RootElement.GetProperty("weight").GetDouble());
+        var latencies = front.Select(p => p.GetProperty("per_token_latency_ms").GetDouble()).ToList();
+        Assert.Equal(latencies.Order(), latencies);
+        Assert.All(front, p => Assert.Equal(p.GetProperty("servers").GetArrayLength(), p.GetProperty("hops").GetInt32()));
+        AssertNoTempFiles(folder);
+    }
+
+    [Theory]
+    [InlineData("--client", "nobody")]
+    [InlineData("--weight", "1.5")]
+    public void Pareto_BadOption_OneErrorLineExitTwo(string option, string value)
+    {
+        var result = CliHarness.Run("pareto", "default", option, value);
+        Assert.Equal(2, result.ExitCode);
+        Assert.Single(result.ErrorLines);
+        Assert.Contains(option, result.Error, StringComparison.Ordinal);
+    }
 }

@@ -127,6 +127,7 @@ public class SwarmMilpTests
         public bool IsBanned(int server, double nowMs) => false;
         public bool CanHostNow(int server, int startBlock, int endBlock, double cacheBytesPerBlock, double nowMs) => true;
         public double EarliestStartMs(int server, int startBlock, int endBlock, double cacheBytesPerBlock, double nowMs) => nowMs;
+        public double FreeCacheBytes(int server, int startBlock, int endBlock, double nowMs) => double.PositiveInfinity;
     }
 
     /// <summary>Every placement, every chain, every assignment of chains to groups.</summary>

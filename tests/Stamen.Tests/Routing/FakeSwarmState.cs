@@ -23,4 +23,8 @@ internal sealed class FakeSwarmState(SwarmSpec swarm, Stamen.Placement.Placement
 
     public double EarliestStartMs(int server, int startBlock, int endBlock, double cacheBytesPerBlock, double nowMs) =>
         Math.Max(nowMs, ReadyAtMs[server]);
+
+    /// <summary>The whole pool while the server is free, nothing before <see cref="ReadyAtMs"/> (matches <see cref="CanHostNow"/>).</summary>
+    public double FreeCacheBytes(int server, int startBlock, int endBlock, double nowMs) =>
+        ReadyAtMs[server] <= nowMs ? Placement.Caches[server].PoolBytes : 0;
 }

@@ -57,6 +57,45 @@ public class CacheLedgerTests
         }
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void FreeBytesNow_RandomLedgers_EqualsPoolLessCountedUseAndAgreesWithCanHostNow(bool perBlockPool)
+    {
+        var rng = new Random(perBlockPool ? 5 : 6);
+        var pool = perBlockPool ? 30.0 : 120.0;
+        for (var trial = 0; trial < 300; trial++)
+        {
+            var span = new BlockSpan(2, 6);
+            var ledger = new CacheLedger(new CacheBudget(pool, perBlockPool), span);
+            var commitments = new List<CacheCommitment>();
+            for (var k = rng.Next(0, 8); k > 0; k--)
+            {
+                var start = rng.Next(0, 50);
+                var a = rng.Next(span.Start, span.End);
+                var c = new CacheCommitment(start, start + rng.Next(1, 60), a, rng.Next(a + 1, span.End + 1), rng.Next(1, 6));
+                commitments.Add(c);
+                ledger.Commit(c);
+            }
+            var now = rng.Next(0, 30);
+            var from = rng.Next(span.Start, span.End);
+            var to = rng.Next(from + 1, span.End + 1);
+
+            var free = ledger.FreeBytesNow(from, to, now);
+
+            // Every commitment ending after now counts, reservations that start later included.
+            var counted = commitments.Where(c => c.EndMs > now).ToList();
+            var used = perBlockPool
+                ? Enumerable.Range(from, to - from).Max(b => counted.Where(c => c.StartBlock <= b && b < c.EndBlock).Sum(c => c.BytesPerBlock))
+                : counted.Sum(c => c.Bytes);
+            Assert.Equal(Math.Max(0, pool * (1 + CacheLedger.Tolerance) - used), free, 1e-9);
+            // A session a little smaller than the free room fits now, a little larger does not.
+            var blocks = perBlockPool ? 1 : to - from;
+            if (free > 0.01) Assert.True(ledger.CanHostNow(from, to, (free - 0.01) / blocks, now));
+            Assert.False(ledger.CanHostNow(from, to, (free + 0.01) / blocks, now));
+        }
+    }
+
     private static bool Fits(List<CacheCommitment> counted, int from, int to, double bytes, bool perBlockPool)
     {
         if (!perBlockPool) return counted.Sum(c => c.Bytes) + bytes * (to - from) <= 120;

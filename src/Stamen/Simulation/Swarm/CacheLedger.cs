@@ -109,6 +109,33 @@ public sealed class CacheLedger
         return nowMs;
     }
 
+    /// <summary>
+    /// Bytes free now for blocks [start, end), counting every commitment that ends after now, as
+    /// <see cref="EarliestStartMs"/> does (the pool includes the <see cref="Tolerance"/> slack, so a
+    /// session of x bytes fits now when x &lt;= this). Per-block pools: the least free block. Never negative.
+    /// </summary>
+    public double FreeBytesNow(int startBlock, int endBlock, double nowMs)
+    {
+        RequireHeld(startBlock, endBlock);
+        Prune(nowMs);
+        if (!Budget.PerBlock)
+        {
+            var used = 0.0;
+            foreach (var c in _byEnd) used += c.Bytes;
+            return Math.Max(0, Capacity - used);
+        }
+
+        Array.Clear(_blockBytes, startBlock - Span.Start, endBlock - startBlock);
+        foreach (var c in _byEnd)
+        {
+            var to = Math.Min(c.EndBlock, endBlock);
+            for (var b = Math.Max(c.StartBlock, startBlock); b < to; b++) _blockBytes[b - Span.Start] += c.BytesPerBlock;
+        }
+        var fullest = 0.0;
+        for (var b = startBlock; b < endBlock; b++) fullest = Math.Max(fullest, _blockBytes[b - Span.Start]);
+        return Math.Max(0, Capacity - fullest);
+    }
+
     /// <summary>Records a session's claim. Callers admit first (<see cref="CanHostNow"/> or <see cref="EarliestStartMs"/>).</summary>
     public void Commit(CacheCommitment commitment)
     {

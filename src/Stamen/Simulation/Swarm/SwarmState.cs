@@ -92,4 +92,7 @@ public sealed class SwarmState : ISwarmState
         ArgumentNullException.ThrowIfNull(route);
         _chains.Record(route, startMs, endMs);
     }
+
+    public double FreeCacheBytes(int server, int startBlock, int endBlock, double nowMs) =>
+        _ledgers[server].FreeBytesNow(startBlock, endBlock, nowMs);
 }
