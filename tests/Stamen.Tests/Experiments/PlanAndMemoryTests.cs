@@ -3,13 +3,15 @@ using Stamen.Experiments;
 using Stamen.Scenarios;
 using Stamen.Tests.Scenarios;
 
+using Stamen.Tests.Support;
+
 namespace Stamen.Tests.Experiments;
 
 /// <summary>Every algorithm's plans cover the model and its simulations never exceed any server's memory.</summary>
 public sealed class PlanAndMemoryTests
 {
     // The MILP algorithms are exact on small instances only; MilpPlannerTests cover them.
-    public static TheoryData<string> Algorithms => [.. SwarmAlgorithmCatalog.All.Where(a => !a.SmallInstancesOnly).Select(a => a.Name)];
+    public static TheoryData<string> Algorithms => [.. ScalableCatalogs.Algorithms.Select(a => a.Name)];
 
     public static TheoryData<string> Examples => [.. ScenarioFiles.ExampleNames];
 
@@ -20,7 +22,7 @@ public sealed class PlanAndMemoryTests
         var resolver = ScenarioFiles.ResolveExample(example);
         var run = resolver.Resolve(0);
         var model = run.Swarm.Model;
-        foreach (var name in SwarmAlgorithmCatalog.All.Where(a => !a.SmallInstancesOnly).Select(a => a.Name))
+        foreach (var name in ScalableCatalogs.Algorithms.Select(a => a.Name))
         {
             var placement = SwarmExperiment.Plan(run, resolver.FindAlgorithm(name)).Plan.Placement;
             Assert.Equal(model.NumBlocks, placement.NumBlocks);
@@ -46,7 +48,7 @@ public sealed class PlanAndMemoryTests
         var resolver = ScenarioFiles.ResolveExample(example);
         var run = resolver.Resolve(0);
         var problems = new List<string>();
-        foreach (var name in SwarmAlgorithmCatalog.All.Where(a => !a.SmallInstancesOnly).Select(a => a.Name))
+        foreach (var name in ScalableCatalogs.Algorithms.Select(a => a.Name))
         {
             var placement = SwarmExperiment.Plan(run, resolver.FindAlgorithm(name)).Plan.Placement;
             for (var j = 0; j < placement.ServerCount; j++)

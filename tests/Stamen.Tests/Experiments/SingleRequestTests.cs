@@ -6,6 +6,8 @@ using Stamen.Scenarios;
 using Stamen.Simulation;
 using Stamen.Simulation.Swarm;
 
+using Stamen.Tests.Support;
+
 namespace Stamen.Tests.Experiments;
 
 /// <summary>
@@ -23,10 +25,10 @@ public sealed class SingleRequestTests
         clients: [{name: user, node: random}]
         workload: {arrivals: [{at_s: 0, prompt_tokens: 37, output_tokens: 90}]}
         delays: {preset: published}
-        algorithms: [{{{string.Join(", ", SwarmAlgorithmCatalog.All.Where(a => !a.SmallInstancesOnly).Select(a => a.Name))}}}]
+        algorithms: [{{{string.Join(", ", ScalableCatalogs.Algorithms.Select(a => a.Name))}}}]
         """;
 
-    public static TheoryData<string> Algorithms => [.. SwarmAlgorithmCatalog.All.Where(a => !a.SmallInstancesOnly).Select(a => a.Name)];
+    public static TheoryData<string> Algorithms => [.. ScalableCatalogs.Algorithms.Select(a => a.Name)];
 
     [Theory]
     [MemberData(nameof(Algorithms))]

@@ -11,7 +11,7 @@ public class PlannerPropertyTests
     private const int Instances = 200;
 
     // The MILP planners are exact on small instances only; SwarmMilpTests and MilpPlannerTests cover them.
-    public static TheoryData<string> Planners => [.. PlacementCatalog.All.Where(e => !e.SmallInstancesOnly).Select(e => e.Name)];
+    public static TheoryData<string> Planners => [.. ScalableCatalogs.Planners.Select(e => e.Name)];
 
     internal static PlanningContext Context(SwarmSpec swarm, int seed)
     {

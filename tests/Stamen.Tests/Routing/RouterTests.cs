@@ -59,7 +59,7 @@ public class RouterTests
         {
             var swarm = TestSwarms.RandomInstance(seed);
             var context = PlannerPropertyTests.Context(swarm, seed);
-            foreach (var planner in PlacementCatalog.All.Where(e => !e.SmallInstancesOnly))
+            foreach (var planner in ScalableCatalogs.Planners)
             {
                 PlacementPlan plan;
                 try { plan = planner.Create().Plan(context); }

@@ -18,7 +18,7 @@ public class TradeoffRouterTests
     {
         var swarm = TestSwarms.RandomInstance(seed);
         var context = PlannerPropertyTests.Context(swarm, seed);
-        foreach (var planner in PlacementCatalog.All)
+        foreach (var planner in ScalableCatalogs.Planners)
         {
             PlacementPlan plan;
             try { plan = planner.Create().Plan(context); }
