@@ -9,4 +9,8 @@ namespace Stamen.Placement;
 /// </summary>
 /// <param name="Route">The chain: contiguous hops from block 0 to L.</param>
 /// <param name="Slots">Concurrent sessions the chain may hold (c_k in the paper).</param>
-public sealed record ComposedChain(Route Route, int Slots);
+public sealed record ComposedChain(Route Route, int Slots)
+{
+    /// <summary>Slots of a planned route that only memory bounds (the MILP's routes: R sizes the plan, not a cap).</summary>
+    public const int UnlimitedSlots = int.MaxValue;
+}

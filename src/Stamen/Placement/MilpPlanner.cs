@@ -60,7 +60,7 @@ public sealed class MilpPlanner(MilpPlannerOptions? options = null, IMilpSolver?
             switch (solution.Status)
             {
                 case MilpStatus.Optimal or MilpStatus.Feasible:
-                    return ToPlan(context, basePlan, solution, sessions, instance.Groups);
+                    return ToPlan(context, basePlan, solution, sessions);
                 case MilpStatus.Infeasible when sessions > 1:
                     sessions = Math.Max(1, sessions / 2);
                     continue;
@@ -85,13 +85,14 @@ public sealed class MilpPlanner(MilpPlannerOptions? options = null, IMilpSolver?
     private static List<double> CacheRoom(Placement placement) =>
         placement.Caches.Select((c, j) => c.PerBlock ? c.PoolBytes * placement.Spans[j].Count : c.PoolBytes).ToList();
 
-    private static PlacementPlan ToPlan(PlanningContext context, PlacementPlan? basePlan, SwarmMilpSolution solution, int sessions, IReadOnlyList<RequestGroup> groups)
+    private static PlacementPlan ToPlan(PlanningContext context, PlacementPlan? basePlan, SwarmMilpSolution solution, int sessions)
     {
         var swarm = context.Swarm;
         var spans = basePlan?.Placement.Spans ?? solution.Spans;
         var caches = basePlan?.Placement.Caches
             ?? spans.Select((s, j) => new CacheBudget(s.IsEmpty ? 0 : swarm.Servers[j].MemoryBytes - swarm.Model.BlockBytes * s.Count, PerBlock: false)).ToList();
-        var chains = solution.Routes.Select((r, g) => new ComposedChain(r, groups[g].Count)).ToList();
+        // R sizes the plan; in use the routes are followed as far as memory allows, as offline CG-BPRR does.
+        var chains = solution.Routes.Select(r => new ComposedChain(r, ComposedChain.UnlimitedSlots)).ToList();
         var figures = new Dictionary<string, double>(basePlan?.Figures ?? new Dictionary<string, double>())
         {
             ["milp_sessions_R"] = sessions,

@@ -55,11 +55,13 @@ public class MilpPlannerTests
                 }
                 Assert.Equal(swarm.Model.NumBlocks, next);
             }
-            // Weights plus the sessions the chains carry fit every server (the MILP's memory rows).
+            // Weights plus the R planned sessions on their chains fit every server (the MILP's memory rows).
             var sc = swarm.Model.SessionCacheBytesPerBlock(20, 64);
+            var r = (int)plan.Figures["milp_sessions_R"];
             for (var j = 0; j < swarm.ServerCount; j++)
             {
-                var cache = placement.Chains.Sum(c => c.Slots * sc * c.Route.Hops.Where(h => h.Server == j).Sum(h => h.Blocks));
+                var cache = placement.Chains.Select((c, k) => (r / swarm.ClientCount + (k < r % swarm.ClientCount ? 1 : 0))
+                    * sc * c.Route.Hops.Where(h => h.Server == j).Sum(h => h.Blocks)).Sum();
                 Assert.True(swarm.Model.BlockBytes * placement.Spans[j].Count + cache <= swarm.Servers[j].MemoryBytes * (1 + 1e-9));
             }
         }
@@ -119,7 +121,9 @@ public class MilpPlannerTests
         Assert.Empty(result.InvariantViolations);
         Assert.All(result.Requests, r => Assert.True(r.Succeeded));
         Assert.All(result.Servers, m => Assert.True(m.PeakMemoryBytes <= m.MemoryLimitBytes));
-        Assert.Contains(result.Requests, r => r.WaitMs > 0);  // the slots bind under this load
+        // Every request follows one of the planned routes.
+        var planned = plan.Placement.Chains.Select(c => string.Join(",", c.Route.Hops)).ToHashSet();
+        Assert.All(result.Requests, r => Assert.Contains(string.Join(",", r.Hops), planned));
     }
 
     [Fact]
