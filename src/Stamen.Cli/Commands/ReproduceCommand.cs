@@ -12,7 +12,7 @@ internal static class ReproduceCommand
 {
     public static readonly IReadOnlyList<string> GeoScenarioFiles = ["scattered-abovenet.yaml", "scattered-bellcanada.yaml", "scattered-gtsce.yaml"];
 
-    private sealed record Settings(string Examples, int? Runs, string? Json, string? Markdown, bool Quiet);
+    private sealed record Settings(string Examples, int? Runs, bool AllAlgorithms, string? Json, string? Markdown, bool Quiet);
 
     public static Command Create()
     {
@@ -27,14 +27,18 @@ internal static class ReproduceCommand
         var json = CommonOptions.Json();
         var markdown = new Option<string?>("--markdown") { Description = "Also write the table as Markdown (for docs/)", HelpName = "PATH" };
         var quiet = CommonOptions.Quiet();
+        var all = new Option<bool>("--all-algorithms")
+        {
+            Description = "Compare every catalog algorithm that scales to these swarms (not only each scenario's PETALS vs CG-BP + WS-RR); the table lists time per token and first-token time per algorithm",
+        };
         var geo = new Command("geo",
             "Scattered setups on AboveNet, BellCanada and GTS-CE (lambda 0.1/0.5, l_max 64/128, with and without the published fixed delays): " +
             "every algorithm of each scenario, with the reduction against the first (PETALS)")
         {
-            examples, runs, json, markdown, quiet,
+            examples, runs, all, json, markdown, quiet,
         };
         geo.SetAction(p => CliRunner.Run(() => Execute(new Settings(
-            p.GetValue(examples)!, p.GetValue(runs), p.GetValue(json), p.GetValue(markdown), p.GetValue(quiet)))));
+            p.GetValue(examples)!, p.GetValue(runs), p.GetValue(all), p.GetValue(json), p.GetValue(markdown), p.GetValue(quiet)))));
         command.Subcommands.Add(geo);
         return command;
     }
@@ -45,13 +49,13 @@ internal static class ReproduceCommand
             throw new StamenInputException(s.Examples, "--examples", "folder not found", "run from the repository root or pass --examples path/to/examples");
         var scenarios = GeoScenarioFiles.Select(f => ScenarioParser.ParseFile(Path.Combine(s.Examples, f))).ToList();
         var cells = ProgressView.Run("Reproducing the scattered-setup grid", s.Quiet,
-            progress => GeoStudy.Run(scenarios, GeoStudy.PublishedRates, GeoStudy.PublishedOutputTokens, s.Runs, progress));
-        var table = GeoStudyView.Table(cells);
-        AnsiConsole.Write(table);
+            progress => GeoStudy.Run(scenarios, GeoStudy.PublishedRates, GeoStudy.PublishedOutputTokens, s.Runs,
+                s.AllAlgorithms ? GeoStudy.AllScalableAlgorithms : null, progress));
+        AnsiConsole.Write(s.AllAlgorithms ? GeoStudyView.LongTable(cells) : GeoStudyView.Table(cells));
         ConsoleOut.Note("Mean time per token in seconds (95% CI half-width); reduction of each algorithm against the first, in %.");
         if (s.Markdown is not null)
         {
-            AtomicFile.WriteAllText(s.Markdown, GeoStudyView.Markdown(cells));
+            AtomicFile.WriteAllText(s.Markdown, s.AllAlgorithms ? GeoStudyView.LongMarkdown(cells) : GeoStudyView.Markdown(cells));
             ConsoleOut.Note($"Wrote {s.Markdown}");
         }
         if (s.Json is not null)

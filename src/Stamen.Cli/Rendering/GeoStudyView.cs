@@ -36,6 +36,46 @@ internal static class GeoStudyView
         return sb.ToString();
     }
 
+    private static readonly string[] LongHeader =
+        ["scenario", "lambda/s", "l_max", "fixed delays", "algorithm", "s/token", "first token s", "s/token after 1st", "reduction vs first %"];
+
+    /// <summary>One row per cell and algorithm: for many algorithms, where one row per cell would be too wide.</summary>
+    public static Table LongTable(IReadOnlyList<GeoStudyCell> cells)
+    {
+        var table = new Table().Border(TableBorder.Rounded);
+        foreach (var h in LongHeader) table.AddColumn(new TableColumn(Markup.Escape(h)));
+        foreach (var row in LongRows(cells)) table.AddRow(row.Select(Markup.Escape).ToArray());
+        return table;
+    }
+
+    public static string LongMarkdown(IReadOnlyList<GeoStudyCell> cells)
+    {
+        var sb = new StringBuilder();
+        sb.Append("| ").AppendJoin(" | ", LongHeader).AppendLine(" |");
+        sb.Append('|').AppendJoin("", LongHeader.Select(_ => "---|")).AppendLine();
+        foreach (var row in LongRows(cells))
+            sb.Append("| ").AppendJoin(" | ", row).AppendLine(" |");
+        return sb.ToString();
+    }
+
+    private static IEnumerable<List<string>> LongRows(IReadOnlyList<GeoStudyCell> cells)
+    {
+        foreach (var c in cells)
+            foreach (var r in c.Results.Results)
+            {
+                var perToken = r.Metric(SwarmMetricNames.MeanTimePerToken);
+                yield return
+                [
+                    c.Scenario, c.RatePerSec.ToString("0.##", CultureInfo.InvariantCulture), c.OutputTokens.ToString(CultureInfo.InvariantCulture),
+                    c.FixedDelays ? "published" : "none", r.Algorithm,
+                    $"{F(perToken.Mean, "0.000")} ({F(perToken.HalfWidth95, "0.000")})",
+                    F(r.Metric(SwarmMetricNames.MeanFirstToken).Mean, "0.00"),
+                    F(r.Metric(SwarmMetricNames.MeanPerTokenAfterFirst).Mean, "0.000"),
+                    r == c.Results.Results[0] ? "-" : F(c.ReductionPercent(r.Algorithm), "0.0"),
+                ];
+            }
+    }
+
     private static List<string> Row(GeoStudyCell c, List<string> algorithms)
     {
         var row = new List<string>

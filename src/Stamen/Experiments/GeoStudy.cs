@@ -27,11 +27,27 @@ public sealed record GeoStudyCell(string Scenario, double RatePerSec, int Output
 /// </summary>
 public static class GeoStudy
 {
+    /// <summary>
+    /// Every catalog algorithm that scales to these swarms, PETALS first (the baseline of the
+    /// reductions). The MILP-based ones are exact on small instances only.
+    /// </summary>
+    public static IReadOnlyList<AlgorithmChoice> AllScalableAlgorithms =>
+        [.. Algorithms.SwarmAlgorithmCatalog.All.Where(a => !a.SmallInstancesOnly)
+            .OrderBy(a => a.Name == "petals" ? 0 : 1)
+            .Select(a => new AlgorithmChoice(a.Name, a.Name, null, null, null))];
+
     public static readonly IReadOnlyList<double> PublishedRates = [0.1, 0.5];
     public static readonly IReadOnlyList<int> PublishedOutputTokens = [64, 128];
 
+    /// <param name="scenarios">Scattered scenarios (Poisson workloads).</param>
+    /// <param name="rates">lambda values.</param>
+    /// <param name="outputTokens">l_max values.</param>
+    /// <param name="runs">Monte Carlo runs per cell (null: each scenario's own).</param>
+    /// <param name="algorithms">Algorithms to compare instead of each scenario's own list, or null.</param>
+    /// <param name="progress">Cells done.</param>
+    /// <param name="cancellation">Stops between runs.</param>
     public static IReadOnlyList<GeoStudyCell> Run(IReadOnlyList<ScenarioDefinition> scenarios, IReadOnlyList<double> rates, IReadOnlyList<int> outputTokens,
-        int? runs, IProgress<ExperimentProgress>? progress = null, CancellationToken cancellation = default)
+        int? runs, IReadOnlyList<AlgorithmChoice>? algorithms = null, IProgress<ExperimentProgress>? progress = null, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(scenarios);
         ArgumentNullException.ThrowIfNull(rates);
@@ -47,7 +63,11 @@ public static class GeoStudy
                 foreach (var lmax in outputTokens)
                     foreach (var withDelays in new[] { true, false })
                     {
-                        var cellDefinition = scenario with { Workload = poisson with { RatePerSec = rate, OutputTokens = new FixedTokenCount(lmax) } };
+                        var cellDefinition = scenario with
+                        {
+                            Workload = poisson with { RatePerSec = rate, OutputTokens = new FixedTokenCount(lmax) },
+                            Algorithms = algorithms ?? scenario.Algorithms,
+                        };
                         var experiment = new SwarmExperiment(ScenarioResolver.Create(cellDefinition, withoutFixedDelays: !withDelays));
                         var result = experiment.Compare(runs ?? scenario.Runs, cancellation: cancellation);
                         cells.Add(new GeoStudyCell(scenario.Name, rate, lmax, withDelays, result));
