@@ -7,7 +7,10 @@ using Stamen.Scenarios;
 
 namespace Stamen.Cli.Commands;
 
-/// <summary>`stamen reproduce geo`: the published scattered-setup study, PETALS vs CG-BP + WS-RR per cell.</summary>
+/// <summary>
+/// `stamen reproduce geo`: the published scattered-setup study, PETALS vs CG-BP + WS-RR per cell;
+/// `stamen reproduce milp-gap`: each scaling heuristic's gap to the exact MILP on small instances.
+/// </summary>
 internal static class ReproduceCommand
 {
     public static readonly IReadOnlyList<string> GeoScenarioFiles = ["scattered-abovenet.yaml", "scattered-bellcanada.yaml", "scattered-gtsce.yaml"];
@@ -40,7 +43,87 @@ internal static class ReproduceCommand
         geo.SetAction(p => CliRunner.Run(() => Execute(new Settings(
             p.GetValue(examples)!, p.GetValue(runs), p.GetValue(all), p.GetValue(json), p.GetValue(markdown), p.GetValue(quiet)))));
         command.Subcommands.Add(geo);
+        command.Subcommands.Add(MilpGap());
         return command;
+    }
+
+    private sealed record MilpGapSettings(int Instances, int Seed, string? Json, string? Markdown, bool Quiet);
+
+    private static Command MilpGap()
+    {
+        var instances = new Option<int>("--instances")
+        {
+            Description = "Small instances to solve (3-5 servers, L 6/8/12, 1-2 clients)",
+            DefaultValueFactory = _ => 30,
+            HelpName = "N",
+        };
+        var seed = new Option<int>("--seed") { Description = "Seed the instances are drawn from", DefaultValueFactory = _ => 1, HelpName = "S" };
+        var json = CommonOptions.Json();
+        var markdown = new Option<string?>("--markdown") { Description = "Also write the table as Markdown (for docs/)", HelpName = "PATH" };
+        var quiet = CommonOptions.Quiet();
+        var command = new Command("milp-gap",
+            "Each scaling heuristic's per-token objective against the exact MILP optimum on small seeded instances, " +
+            "with the instances where its plan cannot carry CG-BP's R sessions")
+        {
+            instances, seed, json, markdown, quiet,
+        };
+        command.SetAction(p => CliRunner.Run(() => ExecuteMilpGap(new MilpGapSettings(
+            p.GetValue(instances), p.GetValue(seed), p.GetValue(json), p.GetValue(markdown), p.GetValue(quiet)))));
+        return command;
+    }
+
+    private static int ExecuteMilpGap(MilpGapSettings s)
+    {
+        var report = ProgressView.Run("Solving small instances exactly", s.Quiet, progress => MilpGapStudy.Run(s.Instances, s.Seed, progress: progress));
+        AnsiConsole.Write(MilpGapView.Table(report));
+        ConsoleOut.Note(MilpGapView.MilpLine(report));
+        ConsoleOut.Note("Gap: (heuristic - MILP) / MILP of the sum over sessions of per-token time, where the heuristic's shortest-path routes fit memory.");
+        if (s.Markdown is not null)
+        {
+            AtomicFile.WriteAllText(s.Markdown, MilpGapView.Markdown(report));
+            ConsoleOut.Note($"Wrote {s.Markdown}");
+        }
+        if (s.Json is not null)
+        {
+            JsonOutput.Write(s.Json, new
+            {
+                seed = report.Seed,
+                typical = new { prompt_tokens = report.Typical.PromptTokens, output_tokens = report.Typical.OutputTokens },
+                time_limit_s = report.TimeLimitSeconds,
+                milp_optimal = report.MilpOptimalCount,
+                summaries = report.Summaries,
+                instances = report.Instances.Select(i => new
+                {
+                    index = i.Index,
+                    servers = i.Servers,
+                    clients = i.Clients,
+                    blocks = i.Blocks,
+                    sessions = i.Sessions,
+                    rate_per_s = i.ArrivalRatePerSec,
+                    milp = new
+                    {
+                        status = i.Milp.Status,
+                        objective_ms = i.Milp.ObjectiveMs,
+                        bound_ms = i.Milp.BestBoundMs,
+                        gap = i.Milp.Gap,
+                        solve_ms = i.Milp.SolveTimeMs,
+                        spans = i.Milp.Spans.Select(b => new { start = b.Start, count = b.Count }).ToList(),
+                    },
+                    heuristics = i.Heuristics.Select(h => new
+                    {
+                        algorithm = h.Algorithm,
+                        objective_ms = h.ObjectiveMs,
+                        gap_percent = h.GapPercent(i.Milp.ObjectiveMs),
+                        routes_fit_memory = h.RoutesFitMemory,
+                        own_pool_holds = h.OwnPoolHolds,
+                        can_carry_sessions = h.CanCarrySessions,
+                        planned = h.Planned,
+                    }).ToList(),
+                }).ToList(),
+            });
+            ConsoleOut.Note($"Wrote {s.Json}");
+        }
+        return 0;
     }
 
     private static int Execute(Settings s)
