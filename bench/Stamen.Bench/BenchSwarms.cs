@@ -32,6 +32,29 @@ public static class BenchSwarms
         return Build(model, Servers(model, 100, mix), clients, 5, 150, seed);
     }
 
+    /// <summary>
+    /// bloom-176b cut to <paramref name="blocks"/> blocks on alternating a100-80gb and a100-mig-1g.10gb
+    /// servers (calibrated times) for the exact MILP. Memory is scaled so that the servers together hold
+    /// about 1.6 L blocks with cache for <paramref name="sessions"/> sessions, an A100 about 1.5 times a
+    /// MIG slice, and no server holds every block (for 2 servers or more): the placement is a real choice.
+    /// </summary>
+    public static SwarmSpec MilpSwarm(int servers, int blocks, int clients, int sessions, double sessionCacheBytesPerBlock, int seed)
+    {
+        var model = ModelCatalog.BuiltIn.Find("bloom-176b") with { NumBlocks = blocks };
+        var rng = new Random(seed);
+        var kinds = new[] { GpuCatalog.BuiltIn.Find("a100-80gb"), GpuCatalog.BuiltIn.Find("a100-mig-1g.10gb") };
+        var weights = Enumerable.Range(0, servers).Select(j => (j % 2 == 0 ? 1.5 : 1.0) * (0.9 + 0.2 * rng.NextDouble())).ToArray();
+        var bytesPerHeldBlock = model.BlockBytes + sessions * sessionCacheBytesPerBlock;
+        var list = new List<ServerSpec>(servers);
+        for (var j = 0; j < servers; j++)
+        {
+            var gpu = kinds[j % 2];
+            var heldBlocks = Math.Min(1.6 * blocks * weights[j] / weights.Sum(), blocks - 0.5);
+            list.Add(new ServerSpec($"{gpu.Name}-{j}", gpu.Name, -1, heldBlocks * bytesPerHeldBlock, Times.Resolve(gpu, model), blocks));
+        }
+        return Build(model, list, clients, 5, 150, seed);
+    }
+
     private static List<ServerSpec> Servers(ModelSpec model, int count, (string Gpu, double Fraction)[] mix)
     {
         var list = new List<ServerSpec>(count);

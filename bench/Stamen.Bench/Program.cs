@@ -3,7 +3,7 @@ using System.Text.Json;
 using Stamen.Bench;
 
 // Stamen's benchmark harness: planner/routing time at scale and twin speed.
-// Usage: dotnet run -c Release --project bench/Stamen.Bench -- [--json PATH] [--quick] [--only planner|twin|tradeoff]
+// Usage: dotnet run -c Release --project bench/Stamen.Bench -- [--json PATH] [--quick] [--only planner|twin|tradeoff|milp|chains]
 //        [--rebalance-cap-s S] (cap on each PETALS rebalancing run, default 60 s; 10 s with --quick)
 //        [--petals-fingerprints] (print PETALS plans on seeded instances, to diff before/after a planner change)
 string? jsonPath = null;
@@ -20,7 +20,7 @@ for (var i = 0; i < args.Length; i++)
         case "--rebalance-cap-s" when i + 1 < args.Length: rebalanceCapS = double.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--petals-fingerprints": PlanFingerprints.Print(Console.Out); return 0;
         default:
-            Console.Error.WriteLine("usage: Stamen.Bench [--json PATH] [--quick] [--only planner|twin|tradeoff] [--rebalance-cap-s S] [--petals-fingerprints]");
+            Console.Error.WriteLine("usage: Stamen.Bench [--json PATH] [--quick] [--only planner|twin|tradeoff|milp|chains] [--rebalance-cap-s S] [--petals-fingerprints]");
             return 2;
     }
 }
@@ -50,6 +50,26 @@ if (only is null or "tradeoff")
     log.WriteLine("tradeoff routing (NSGA-II, llama-2-70b, CG-BP placement):");
     var tradeoff = new TradeoffCases(quick ? 3 : 5, decisions: quick ? 20 : 100, log);
     rows.AddRange(tradeoff.Run(100));
+}
+
+if (only is null or "chains")
+{
+    log.WriteLine("chain composition (GBP-CR + GCA, llama-2-70b, 4 clients):");
+    var chains = new ChainCases(quick ? 1 : 5, log);
+    int[] sizes = quick ? [100, 1_000] : [100, 1_000, 10_000];
+    foreach (var n in sizes) rows.Add(chains.Run(n));
+    foreach (var rate in new[] { 10.0, 100.0 }) rows.Add(chains.Run(1_000, rate));
+}
+
+if (only is null or "milp")
+{
+    // One request group of 4 sessions (1 client), or 2 + 2 (2 clients); 20 s per solve as the MILP planner.
+    log.WriteLine("exact MILP (CBC, bloom-176b cut to L blocks, A100 / MIG servers):");
+    var milp = new MilpCases(timeLimitSeconds: quick ? 5 : 20, log);
+    int[] servers = quick ? [2, 3] : [2, 3, 4, 6, 8];
+    int[] blocks = quick ? [6, 12] : [6, 12, 24, 70];
+    rows.AddRange(milp.Run(clients: 1, servers, blocks));
+    rows.AddRange(milp.Run(clients: 2, servers, blocks));
 }
 
 if (only is null or "planner")
