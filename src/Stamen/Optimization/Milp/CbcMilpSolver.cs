@@ -127,6 +127,8 @@ public sealed class CbcMilpSolver : IMilpSolver
         Set(cbc, "slogLevel", 0);
         if (options.TimeLimitSeconds is { } seconds)
         {
+            // CBC counts CPU seconds unless told otherwise; a user's limit is wall time.
+            CbcNative.Cbc_setParameter(cbc, "timeMode", "elapsed");
             Set(cbc, "seconds", seconds);
         }
 
