@@ -38,9 +38,7 @@ public sealed class CgBpPlanner(CgBpOptions? options = null) : IPlacementPlanner
         var swarm = context.Swarm;
         var model = swarm.Model;
         var l = model.NumBlocks;
-        var sc = model.SessionCacheBytesPerBlock(context.Typical.PromptTokens, context.Typical.OutputTokens);
-        if (sc <= 0)
-            throw new StamenInputException("(scenario)", "typical", "the typical request has no tokens, so its cache size is zero", "give the typical request prompt and output lengths of at least 1");
+        var sc = context.TypicalSessionCacheBytesPerBlock();
         if (Options.FixedSessions is < 1)
             throw new StamenInputException("(scenario)", "sessions", "the fixed session count R must be at least 1", "set R to 1 or more, or leave it out to size R from the load");
 

@@ -36,9 +36,7 @@ public sealed class GbpCrPlanner(GbpCrOptions? options = null) : IPlacementPlann
         var swarm = context.Swarm;
         var model = swarm.Model;
         var l = model.NumBlocks;
-        var sc = model.SessionCacheBytesPerBlock(context.Typical.PromptTokens, context.Typical.OutputTokens);
-        if (sc <= 0)
-            throw new StamenInputException("(scenario)", "typical", "the typical request has no tokens, so its cache size is zero", "give the typical request prompt and output lengths of at least 1");
+        var sc = context.TypicalSessionCacheBytesPerBlock();
         if (Options.FixedReservation is < 1)
             throw new StamenInputException("(scenario)", "reservation", "the cache reservation c must be at least 1", "set c to 1 or more, or leave it out to choose c from the load");
         if (!(Options.TargetLoad is > 0 and <= 1))

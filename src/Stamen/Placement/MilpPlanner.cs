@@ -39,8 +39,7 @@ public sealed class MilpPlanner(MilpPlannerOptions? options = null, IMilpSolver?
     {
         ArgumentNullException.ThrowIfNull(context);
         var swarm = context.Swarm;
-        var model = swarm.Model;
-        var sc = model.SessionCacheBytesPerBlock(context.Typical.PromptTokens, context.Typical.OutputTokens);
+        var sc = context.TypicalSessionCacheBytesPerBlock();
         var cgbp = new CgBpPlanner().Plan(context);
         var basePlan = Options.FixedPlacementFrom?.Plan(context);
         var formulation = new SwarmMilpFormulation(solver ?? new CbcMilpSolver());

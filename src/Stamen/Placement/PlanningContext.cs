@@ -9,4 +9,14 @@ namespace Stamen.Placement;
 /// <param name="ArrivalRatePerSec">lambda, requests per second over all clients.</param>
 /// <param name="FixedDelayMs">Per-request fixed delays (session start + allocation) counted in T1.</param>
 /// <param name="Seed">Seed for any random choice (join order, rebalancing).</param>
-public sealed record PlanningContext(SwarmSpec Swarm, RequestShape Typical, double ArrivalRatePerSec, double FixedDelayMs, int Seed);
+public sealed record PlanningContext(SwarmSpec Swarm, RequestShape Typical, double ArrivalRatePerSec, double FixedDelayMs, int Seed)
+{
+    /// <summary>s_c of the typical request; a typical request without tokens is a user error.</summary>
+    public double TypicalSessionCacheBytesPerBlock()
+    {
+        var sc = Swarm.Model.SessionCacheBytesPerBlock(Typical.PromptTokens, Typical.OutputTokens);
+        return sc > 0 ? sc
+            : throw new StamenInputException("(scenario)", "typical", "the typical request has no tokens, so its cache size is zero",
+                "give the typical request prompt and output lengths of at least 1");
+    }
+}
