@@ -147,6 +147,9 @@ internal sealed class EngineLoop
             if (s.InPrefill)
             {
                 var chunk = Math.Min(s.PrefillTarget - s.HeldTokens, budget);
+                if (chunk <= 0) continue;
+                // A partial prefill with no room left would wait forever if every running request did the same.
+                if (_paged && s.HeldTokens == s.Units * _block && !MakeRoomForOneBlock(s)) break;
                 chunk = GrowUpTo(s, chunk);
                 if (chunk <= 0) continue;
                 _batch.Add((s, (int)chunk, true));
@@ -157,14 +160,7 @@ internal sealed class EngineLoop
             if (chunked && budget < 1) break;
             if (_paged && s.HeldTokens + 1 > s.Units * _block)
             {
-                var preemptedSelf = false;
-                while (_unitsInUse >= _capacityUnits)
-                {
-                    var victim = _running[^1];
-                    Preempt(victim);
-                    if (ReferenceEquals(victim, s)) { preemptedSelf = true; break; }
-                }
-                if (preemptedSelf) break;
+                if (!MakeRoomForOneBlock(s)) break;
                 Allocate(s, 1);
             }
             _batch.Add((s, 1, false));
@@ -210,6 +206,21 @@ internal sealed class EngineLoop
             budget -= chunk;
         }
         return new IterationShape((int)prefillTokens, decodes, contextTokens, _batch.Count);
+    }
+
+    /// <summary>
+    /// vLLM's recompute preemption: while no block is free, preempt the newest running request.
+    /// False when that is <paramref name="s"/> itself; being scanned oldest first, nothing newer is left to schedule then.
+    /// </summary>
+    private bool MakeRoomForOneBlock(EngineRequestState s)
+    {
+        while (_unitsInUse >= _capacityUnits)
+        {
+            var victim = _running[^1];
+            Preempt(victim);
+            if (ReferenceEquals(victim, s)) return false;
+        }
+        return true;
     }
 
     /// <summary>For a running prefill: the part of <paramref name="chunk"/> that fits in memory, allocating blocks for it (never preempts).</summary>
