@@ -96,6 +96,37 @@ public sealed class EngineTwinTests
     }
 
     [Theory]
+    [InlineData(5000, 2048, 3)]
+    [InlineData(4096, 2048, 2)]
+    [InlineData(100, 7, 15)]
+    public void Run_LoneLongPromptSarathi_PrefillTakesOneIterationPerChunk(int prompt, int budget, int chunks)
+    {
+        var config = EngineFixtures.LlamaOnH100() with { TokenBudgetPerIteration = budget };
+        var fitted = FittedStepTimeModel.Qwen25H100;
+
+        var record = EngineTwin.Run(config, EnginePolicyCatalog.Find("sarathi"), fitted, [new EngineRequest(0, 0, prompt, 3)]).Requests.Single();
+
+        var iterationMs = fitted.C1MsPerRequest + fitted.C2Ms;
+        Assert.Equal(chunks * iterationMs + fitted.PrefillMsPerToken * prompt, record.FirstTokenMs, 9);
+        Assert.Equal(record.FirstTokenMs + 2 * iterationMs, record.FinishMs, 9);
+    }
+
+    [Fact]
+    public void Run_AzureTraceSmallCacheVllm_PreemptsAndStillCompletesEveryRequest()
+    {
+        var config = EngineFixtures.LlamaOnH100() with { KvCapacityTokens = 40_000 };
+        var requests = EngineFixtures.AzureConversationBusy.Take(600).ToList();
+
+        var result = EngineTwin.Run(config, EnginePolicyCatalog.Find("vllm"), new RooflineStepTimeModel(config), requests,
+            checkInvariants: true, out var accounting);
+
+        Assert.True(result.Metrics.Preemptions > 0, "a 40k-token cache under this load should force preemptions");
+        Assert.All(result.Requests, r => Assert.Equal(r.OutputTokens, r.GeneratedTokens));
+        Assert.Equal(accounting.AllocatedUnits, accounting.FreedUnits);
+        Assert.True(result.Metrics.KvWasteFraction < 0.04);
+    }
+
+    [Theory]
     [MemberData(nameof(EngineFixtures.PolicyNames), MemberType = typeof(EngineFixtures))]
     public void Run_SameInputsTwice_IdenticalRecordsAndMetrics(string policyName)
     {
