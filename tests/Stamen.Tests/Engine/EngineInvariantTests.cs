@@ -32,10 +32,10 @@ public sealed class EngineInvariantTests
 
             foreach (var policy in EnginePolicyCatalog.All)
             {
-                var result = EngineTwin.Run(config, policy, stepTime, requests, checkInvariants: true, out var accounting);
+                var result = EngineTwin.Run(config, policy, stepTime, requests, checkInvariants: true);
 
-                Assert.Equal(accounting.AllocatedUnits, accounting.FreedUnits);
-                Assert.True(accounting.PeakUnitsInUse <= accounting.CapacityUnits);
+                Assert.Equal(result.Accounting.AllocatedUnits, result.Accounting.FreedUnits);
+                Assert.True(result.Accounting.PeakUnitsInUse <= result.Accounting.CapacityUnits);
                 foreach (var (request, record) in requests.Zip(result.Requests))
                 {
                     var never = request.PromptTokens + request.OutputTokens > config.MaxContextTokens

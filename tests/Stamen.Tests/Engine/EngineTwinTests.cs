@@ -13,7 +13,7 @@ public sealed class EngineTwinTests
         var requests = EngineFixtures.AzureConversationBusy;
         var steps = new RecordingStepTime(new RooflineStepTimeModel(config));
 
-        var result = EngineTwin.Run(config, policy, steps, requests, checkInvariants: true, out var accounting);
+        var result = EngineTwin.Run(config, policy, steps, requests, checkInvariants: true);
 
         Assert.Equal(requests.Count, result.Requests.Count);
         foreach (var (request, record) in requests.Zip(result.Requests))
@@ -30,12 +30,12 @@ public sealed class EngineTwinTests
             Assert.Equal(request.OutputTokens, record.GeneratedTokens);
             Assert.True(record.ArrivalMs < record.FirstTokenMs && record.FirstTokenMs <= record.FinishMs);
         }
-        Assert.Equal(accounting.AllocatedUnits, accounting.FreedUnits);
-        Assert.InRange(accounting.PeakUnitsInUse, 1, accounting.CapacityUnits);
+        Assert.Equal(result.Accounting.AllocatedUnits, result.Accounting.FreedUnits);
+        Assert.InRange(result.Accounting.PeakUnitsInUse, 1, result.Accounting.CapacityUnits);
         var completed = result.Requests.Where(r => r.Outcome == EngineOutcome.Completed).ToList();
         // Every output token is emitted by exactly one prefill completion or one decode step.
-        Assert.Equal(completed.Sum(r => (long)r.OutputTokens), accounting.DecodeTokensComputed + completed.Count + completed.Sum(r => (long)r.Preemptions));
-        Assert.True(accounting.PrefillTokensComputed >= completed.Sum(r => (long)r.PromptTokens));
+        Assert.Equal(completed.Sum(r => (long)r.OutputTokens), result.Accounting.DecodeTokensComputed + completed.Count + completed.Sum(r => (long)r.Preemptions));
+        Assert.True(result.Accounting.PrefillTokensComputed >= completed.Sum(r => (long)r.PromptTokens));
         Assert.All(steps.Shapes, s => Assert.InRange(s.BatchRequests, 1, config.MaxBatchSize));
         if (policy.ChunkedPrefill)
             Assert.All(steps.Shapes, s => Assert.True(s.PrefillTokens + s.DecodeRequests <= config.TokenBudgetPerIteration));
@@ -118,11 +118,11 @@ public sealed class EngineTwinTests
         var requests = EngineFixtures.AzureConversationBusy.Take(600).ToList();
 
         var result = EngineTwin.Run(config, EnginePolicyCatalog.Find("vllm"), new RooflineStepTimeModel(config), requests,
-            checkInvariants: true, out var accounting);
+            checkInvariants: true);
 
         Assert.True(result.Metrics.Preemptions > 0, "a 40k-token cache under this load should force preemptions");
         Assert.All(result.Requests, r => Assert.Equal(r.OutputTokens, r.GeneratedTokens));
-        Assert.Equal(accounting.AllocatedUnits, accounting.FreedUnits);
+        Assert.Equal(result.Accounting.AllocatedUnits, result.Accounting.FreedUnits);
         Assert.True(result.Metrics.KvWasteFraction < 0.04);
     }
 
@@ -151,7 +151,7 @@ public sealed class EngineTwinTests
         var requests = Enumerable.Range(0, 16).Select(i => new EngineRequest(i, i * 0.001, 200, 300)).ToList();
 
         var result = EngineTwin.Run(config, EnginePolicyCatalog.Find(policyName), FittedStepTimeModel.Llama31H100,
-            requests, checkInvariants: true, out var accounting);
+            requests, checkInvariants: true);
 
         Assert.True(result.Metrics.Preemptions > 0);
         Assert.Equal(result.Metrics.Preemptions, result.Requests.Sum(r => r.Preemptions));
@@ -160,11 +160,11 @@ public sealed class EngineTwinTests
             Assert.Equal(EngineOutcome.Completed, r.Outcome);
             Assert.Equal(r.OutputTokens, r.GeneratedTokens);
         });
-        Assert.Equal(accounting.AllocatedUnits, accounting.FreedUnits);
+        Assert.Equal(result.Accounting.AllocatedUnits, result.Accounting.FreedUnits);
         // The oldest request is never the victim while newer ones run, so it is never preempted.
         Assert.Equal(0, result.Requests[0].Preemptions);
         Assert.Contains(result.Requests, r => r.Preemptions > 0);
-        Assert.True(accounting.PrefillTokensComputed > requests.Sum(r => r.PromptTokens), "recompute should re-prefill");
+        Assert.True(result.Accounting.PrefillTokensComputed > requests.Sum(r => r.PromptTokens), "recompute should re-prefill");
     }
 
     [Theory]

@@ -86,7 +86,7 @@ internal sealed class EngineLoop
         }
     }
 
-    public EngineAccounting Accounting => new(_allocated, _freed, _peak, _capacityUnits, _prefillComputed, _decodeComputed);
+    private EngineAccounting Accounting => new(_allocated, _freed, _peak, _capacityUnits, _prefillComputed, _decodeComputed);
 
     public EngineRunResult Run()
     {
@@ -115,7 +115,7 @@ internal sealed class EngineLoop
             if (_check) CheckInvariants();
         }
         return EngineMetricsBuilder.Build(_policy.Name, _states, _itlMs, start, _preemptions, _iterations,
-            _heldIntegral, _wasteIntegral, _config.KvCapacityTokens);
+            _heldIntegral, _wasteIntegral, _config.KvCapacityTokens, Accounting);
     }
 
     private long SlotTokensInUse => _paged ? _unitsInUse * _block : _unitsInUse;

@@ -6,7 +6,7 @@ namespace Stamen.Simulation.Engine;
 internal static class EngineMetricsBuilder
 {
     public static EngineRunResult Build(string policyName, IReadOnlyList<EngineRequestState> states, List<double> itlMs,
-        double startMs, int preemptions, long iterations, double heldIntegral, double wasteIntegral, long capacityTokens)
+        double startMs, int preemptions, long iterations, double heldIntegral, double wasteIntegral, long capacityTokens, EngineAccounting accounting)
     {
         var records = new EngineRequestRecord[states.Count];
         var ttft = new List<double>();
@@ -37,7 +37,7 @@ internal static class EngineMetricsBuilder
             PerSec(output), PerSec(input), PerSec(input + output),
             Summarise(ttft), Summarise(itlMs), Summarise(e2e),
             preemptions, Average(heldIntegral), Average(wasteIntegral));
-        return new EngineRunResult(policyName, metrics, records);
+        return new EngineRunResult(policyName, metrics, records, accounting);
     }
 
     private static LatencySummary Summarise(List<double> values)

@@ -44,5 +44,18 @@ public sealed record EngineMetrics(
     double KvUtilisation,
     double KvWasteFraction);
 
-/// <summary>A run's metrics and per-request records (in request id order of the input).</summary>
-public sealed record EngineRunResult(string PolicyName, EngineMetrics Metrics, IReadOnlyList<EngineRequestRecord> Requests);
+/// <summary>
+/// KV bookkeeping of a finished run, in the policy's memory unit: blocks for paged memory, tokens
+/// for reserving (ORCA) memory. Conservation means every unit allocated was freed.
+/// </summary>
+/// <param name="AllocatedUnits">Blocks (or reserved tokens) ever allocated.</param>
+/// <param name="FreedUnits">Blocks (or reserved tokens) ever freed.</param>
+/// <param name="PeakUnitsInUse">Most in use at the end of any iteration.</param>
+/// <param name="CapacityUnits">What the cache holds.</param>
+/// <param name="PrefillTokensComputed">Prefill tokens computed, recomputation after preemption included.</param>
+/// <param name="DecodeTokensComputed">Decode steps computed (one token each).</param>
+public sealed record EngineAccounting(
+    long AllocatedUnits, long FreedUnits, long PeakUnitsInUse, long CapacityUnits, long PrefillTokensComputed, long DecodeTokensComputed);
+
+/// <summary>A run's metrics, per-request records (in input order) and KV bookkeeping.</summary>
+public sealed record EngineRunResult(string PolicyName, EngineMetrics Metrics, IReadOnlyList<EngineRequestRecord> Requests, EngineAccounting Accounting);
