@@ -52,7 +52,7 @@ internal sealed class EngineLoop
     private readonly LinkedList<EngineRequestState> _waiting = new();
     private readonly List<EngineRequestState> _running = [];
     private readonly List<(EngineRequestState State, int Tokens, bool Prefill)> _batch = [];
-    private readonly List<double> _itlMs = [];
+    private readonly List<double> _itlMs;
 
     private long _unitsInUse;
     private long _allocated;
@@ -76,6 +76,7 @@ internal sealed class EngineLoop
         _block = config.BlockSizeTokens;
         _capacityUnits = _paged ? config.KvCapacityBlocks : config.KvCapacityTokens;
         var sorted = requests.Select((r, i) => (r, i)).OrderBy(x => x.r.ArrivalMs).ThenBy(x => x.r.Id).ThenBy(x => x.i).ToArray();
+        _itlMs = new List<double>((int)Math.Min(int.MaxValue / 2, requests.Sum(r => (long)r.OutputTokens)));
         _states = new EngineRequestState[requests.Count];
         _byArrival = new EngineRequestState[requests.Count];
         for (var k = 0; k < sorted.Length; k++)
