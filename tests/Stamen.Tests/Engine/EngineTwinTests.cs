@@ -203,6 +203,26 @@ public sealed class EngineTwinTests
         Assert.Equal(0, EnginePolicyCatalog.Find("vllm").ReservedTokens(request, config));
     }
 
+    [Theory]
+    [InlineData(0, 1, 500)]
+    [InlineData(2048, 0, 0)]
+    [InlineData(300, 200, 300_000)]
+    [InlineData(0, 256, 10)]
+    public void StepMs_Roofline_EqualsPrefillPlusSlowerOfDecodeComputeAndMemory(int prefill, int decodes, long context)
+    {
+        var config = EngineFixtures.LlamaOnH100();
+        var flops = 2.0 * config.Model.ParamsPerBlock * config.Model.NumBlocks;
+        var peak = config.Gpu.PeakTflops * 1e12;
+        var bandwidth = config.Gpu.BandwidthBytesPerSec;
+
+        var ms = new RooflineStepTimeModel(config, prefillMfu: 0.4, decodeMfu: 0.25, mbu: 0.75)
+            .StepMs(new IterationShape(prefill, decodes, context, decodes + (prefill > 0 ? 1 : 0)));
+
+        var expectedS = prefill * flops / (peak * 0.4)
+            + Math.Max(decodes * flops / (peak * 0.25), (config.WeightBytes + context * config.KvBytesPerToken) / (bandwidth * 0.75));
+        Assert.Equal(expectedS * 1000, ms, 9);
+    }
+
     [Fact]
     public void ForGpu_LlamaOnH100_KvCapacityFromMemoryLeftByWeights()
     {

@@ -10,6 +10,7 @@ public readonly record struct IterationShape(int PrefillTokens, int DecodeReques
 /// <summary>Milliseconds one engine iteration takes.</summary>
 public interface IStepTimeModel
 {
+    /// <summary>Wall time of one iteration computing <paramref name="shape"/>; must be positive.</summary>
     double StepMs(IterationShape shape);
 }
 
