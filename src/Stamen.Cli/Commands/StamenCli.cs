@@ -17,6 +17,7 @@ internal static class StamenCli
         root.Subcommands.Add(ScenarioCommand.Create());
         root.Subcommands.Add(CatalogCommand.Create());
         root.Subcommands.Add(ReproduceCommand.Create());
+        root.Subcommands.Add(EngineCommand.Create());
         return root;
     }
 }

@@ -255,7 +255,7 @@ public static class ScenarioParser
     }
 
     /// <summary>Token counts: a number, {uniform: [min, max]} or {choice: [a, b, ...]}.</summary>
-    private static TokenCountDistribution ParseTokens(YamlFields p, string key, int fallback)
+    internal static TokenCountDistribution ParseTokens(YamlFields p, string key, int fallback)
     {
         var node = p.Find(key);
         if (node is null) return new FixedTokenCount(fallback);

@@ -1,0 +1,45 @@
+using Spectre.Console;
+using Stamen.Scenarios.Engine;
+using Stamen.Simulation.Engine;
+using static Stamen.Cli.Rendering.ConsoleOut;
+
+namespace Stamen.Cli.Rendering;
+
+/// <summary>The engine comparison table: one row per policy, latencies in seconds.</summary>
+internal static class EngineComparisonView
+{
+    public static void WriteSummary(EngineScenario scenario, int seed)
+    {
+        var c = scenario.Config;
+        Heading($"{scenario.Name}: {c.Model.Name} on {c.Gpu.Name}, seed {seed}");
+        Note(FormattableString.Invariant(
+            $"KV {c.KvCapacityTokens:N0} tokens, max batch {c.MaxBatchSize}, token budget {c.TokenBudgetPerIteration}, max context {c.MaxContextTokens}; step time {scenario.StepTimeLabel}"));
+        Note($"Workload: {scenario.Workload.Describe()}");
+    }
+
+    public static void Write(EngineScenario scenario, IReadOnlyList<EngineRunResult> results)
+    {
+        var table = new Table().Border(TableBorder.Rounded).Title(Markup.Escape(scenario.Name));
+        table.AddColumn(new TableColumn("policy").NoWrap());
+        foreach (var header in (string[])["tokens/s", "mean TTFT s", "p99 TTFT s", "mean ITL s", "e2e p50 s", "e2e p99 s", "preempt", "rejected", "KV util", "KV waste"])
+            table.AddColumn(new TableColumn(header).RightAligned().NoWrap());
+        foreach (var r in results)
+        {
+            var m = r.Metrics;
+            table.AddRow(
+                Markup.Escape(r.PolicyName),
+                F(m.TotalTokensPerSec, "0"),
+                F(m.TimeToFirstToken.MeanMs / 1000, "0.000"),
+                F(m.TimeToFirstToken.P99Ms / 1000, "0.000"),
+                F(m.InterTokenLatency.MeanMs / 1000, "0.0000"),
+                F(m.EndToEndLatency.P50Ms / 1000, "0.00"),
+                F(m.EndToEndLatency.P99Ms / 1000, "0.00"),
+                m.Preemptions.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                m.Rejected.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                F(100 * m.KvUtilisation, "0.0") + "%",
+                F(100 * m.KvWasteFraction, "0.0") + "%");
+        }
+        AnsiConsole.Write(table);
+        Note("tokens/s: input + output tokens of completed requests over the makespan; KV util and waste are time averages over the KV capacity.");
+    }
+}

@@ -1,0 +1,210 @@
+using System.Globalization;
+using System.Reflection;
+using Stamen.Hardware;
+using Stamen.Model;
+using Stamen.Simulation.Engine;
+using Stamen.Workload;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Stamen.Scenarios.Engine;
+
+/// <summary>
+/// Reads an engine scenario YAML into a resolved <see cref="EngineScenario"/>: catalog names, policies
+/// and trace paths are checked here, so every mistake names the file, the field with its line, and a fix.
+/// </summary>
+public static class EngineScenarioParser
+{
+    /// <summary>Name that means the built-in engine scenario.</summary>
+    public const string DefaultName = "default";
+
+    private const string BuiltinFile = "(built-in engine scenario)";
+    private static readonly string[] TopFields =
+        ["name", "seed", "model", "gpu", "kv", "max_batch", "token_budget", "max_context", "block_size", "step_time", "workload", "policies"];
+
+    /// <summary>The built-in engine scenario's YAML (Scenarios/Builtin/engine-default.yaml).</summary>
+    public static string DefaultYaml
+    {
+        get
+        {
+            using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("Stamen.Scenarios.engine-default.yaml")
+                ?? throw new InvalidOperationException("built-in engine scenario is missing from the assembly");
+            using var reader = new StreamReader(stream);
+            return reader.ReadToEnd();
+        }
+    }
+
+    /// <summary>Loads <paramref name="pathOrName"/>: null or "default" for the built-in scenario, else a file.</summary>
+    public static EngineScenario Load(string? pathOrName) =>
+        pathOrName is null || pathOrName == DefaultName
+            ? ParseText(DefaultYaml, BuiltinFile, Directory.GetCurrentDirectory())
+            : ParseFile(pathOrName);
+
+    public static EngineScenario ParseFile(string path)
+    {
+        if (!File.Exists(path))
+            throw new StamenInputException(path, "(file)", "file not found", "check the path, or run `stamen engine compare` with no argument for the built-in default");
+        var full = Path.GetFullPath(path);
+        return ParseText(File.ReadAllText(full), full, Path.GetDirectoryName(full)!);
+    }
+
+    /// <param name="text">YAML.</param>
+    /// <param name="file">Name used in errors.</param>
+    /// <param name="baseDirectory">Folder that a relative trace path is resolved against.</param>
+    public static EngineScenario ParseText(string text, string file, string baseDirectory)
+    {
+        var root = LoadRoot(text, file);
+        var y = new YamlFields(file, "", root);
+        y.AllowOnly(TopFields);
+
+        var modelName = y.RequireString("model", "name a catalog model (`stamen catalog models`), e.g. llama-3.1-8b");
+        if (!ModelCatalog.BuiltIn.TryFind(modelName, out var model))
+            throw y.Error("model", $"unknown model '{modelName}'", $"use one of {string.Join(", ", ModelCatalog.BuiltIn.Names)}");
+        var gpuName = y.RequireString("gpu", "name a catalog GPU (`stamen catalog gpus`), e.g. h100-sxm");
+        if (!GpuCatalog.BuiltIn.TryFind(gpuName, out var gpu))
+            throw y.Error("gpu", $"unknown GPU '{gpuName}'", $"use one of {string.Join(", ", GpuCatalog.BuiltIn.Names)}");
+
+        var config = ParseConfig(y, model, gpu);
+        var (stepTime, label) = ParseStepTime(y.OptMap("step_time"), config);
+        var workload = ParseWorkload(y.OptMap("workload") ?? throw y.Error("workload", "is missing", "add `workload:` with `poisson:` or `trace:`"), baseDirectory);
+        return new EngineScenario(file, y.OptString("name") ?? Path.GetFileNameWithoutExtension(file), y.OptInt("seed") ?? 1,
+            config, stepTime, label, workload, ParsePolicies(y));
+    }
+
+    private static YamlMappingNode LoadRoot(string text, string file)
+    {
+        var stream = new YamlStream();
+        var parser = new Parser(new StringReader(text));
+        try
+        {
+            stream.Load(parser);
+        }
+        catch (YamlException e)
+        {
+            throw new StamenInputException(file, $"(line {e.Start.Line})", $"not valid YAML: {e.Message}", "fix the indentation or quoting at that line");
+        }
+        catch (InvalidOperationException)
+        {
+            var line = parser.Current?.Start.Line ?? 1;
+            throw new StamenInputException(file, $"(line {line})", "not valid YAML near this line: the parser stopped inside an open [ ], { } or quote",
+                "close every [ ], { } and quote that starts at or after that line");
+        }
+        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
+            throw new StamenInputException(file, "(top level)", "the scenario is empty or not a mapping", "start from the built-in engine-default.yaml and edit it");
+        return root;
+    }
+
+    private static EngineConfig ParseConfig(YamlFields y, ModelSpec model, GpuSpec gpu)
+    {
+        var maxBatch = y.OptInt("max_batch", 1) ?? 256;
+        var budget = y.OptInt("token_budget", 1) ?? 2048;
+        var maxContext = y.OptInt("max_context", 2) ?? 8192;
+        var blockSize = y.OptInt("block_size", 1) ?? 16;
+        var kv = y.OptMap("kv");
+        kv?.AllowOnly("memory_utilisation", "capacity_tokens");
+        if (kv is not null && kv.Has("memory_utilisation") && kv.Has("capacity_tokens"))
+            throw kv.Error("capacity_tokens", "both memory_utilisation and capacity_tokens are given", "keep one of them");
+        var capacity = kv?.OptInt("capacity_tokens", blockSize);
+        if (capacity is { } tokens)
+            return new EngineConfig(model, gpu, tokens, maxBatch, budget, blockSize, maxContext);
+        var utilisation = kv?.OptDouble("memory_utilisation", 0, exclusiveMin: true) ?? EngineConfig.DefaultMemoryUtilisation;
+        if (utilisation > 1)
+            throw kv!.Error("memory_utilisation", $"{utilisation.ToString(CultureInfo.InvariantCulture)} is above 1", "use a fraction such as 0.9");
+        try
+        {
+            return EngineConfig.ForGpu(model, gpu, utilisation, maxBatch, budget, blockSize, maxContext);
+        }
+        catch (StamenInputException e)
+        {
+            throw y.Error("gpu", e.Problem, e.Fix);
+        }
+    }
+
+    private static (IStepTimeModel Model, string Label) ParseStepTime(YamlFields? s, EngineConfig config)
+    {
+        if (s is null)
+            return (new RooflineStepTimeModel(config), "roofline (defaults)");
+        s.AllowOnly("roofline", "fitted");
+        if (s.Has("roofline") == s.Has("fitted"))
+            throw s.Error(s.Has("roofline") ? "fitted" : "roofline", "give exactly one step-time model", "write `roofline: {...}` or `fitted: {...}`");
+        if (s.OptMap("roofline") is { } r)
+        {
+            r.AllowOnly("prefill_mfu", "decode_mfu", "mbu");
+            var p = Fraction(r, "prefill_mfu", RooflineStepTimeModel.DefaultPrefillMfu);
+            var d = Fraction(r, "decode_mfu", RooflineStepTimeModel.DefaultDecodeMfu);
+            var b = Fraction(r, "mbu", RooflineStepTimeModel.DefaultMbu);
+            return (new RooflineStepTimeModel(config, p, d, b), FormattableString.Invariant($"roofline MFU {p:0.##}/{d:0.##}, MBU {b:0.##}"));
+        }
+        var f = s.OptMap("fitted") ?? throw s.Error("fitted", "expected a mapping of fields", "write `fitted: {preset: llama-3.1-8b-h100}` or `fitted: {c1_ms: .., c2_ms: .., prefill_ms_per_token: ..}`");
+        f.AllowOnly("preset", "c1_ms", "c2_ms", "prefill_ms_per_token");
+        if (f.OptString("preset") is { } preset)
+        {
+            if (f.Has("c1_ms") || f.Has("c2_ms") || f.Has("prefill_ms_per_token"))
+                throw f.Error("preset", "a preset and coefficients are both given", "keep the preset or the coefficients");
+            var model = preset.Trim().ToLowerInvariant() switch
+            {
+                "llama-3.1-8b-h100" => FittedStepTimeModel.Llama31H100,
+                "qwen-2.5-7b-h100" => FittedStepTimeModel.Qwen25H100,
+                _ => throw f.Error("preset", $"unknown preset '{preset}'", "use llama-3.1-8b-h100 or qwen-2.5-7b-h100, or give c1_ms, c2_ms, prefill_ms_per_token"),
+            };
+            return (model, $"fitted preset {preset.Trim()}");
+        }
+        var c1 = f.OptDouble("c1_ms", 0) ?? throw f.Error("c1_ms", "is missing", "give the decode ms per request in the batch, or a preset");
+        var c2 = f.OptDouble("c2_ms", 0, exclusiveMin: true) ?? throw f.Error("c2_ms", "is missing", "give the fixed ms per iteration (above 0)");
+        var perToken = f.OptDouble("prefill_ms_per_token", 0) ?? throw f.Error("prefill_ms_per_token", "is missing", "give the ms per prefill token, e.g. 0.0325");
+        return (new FittedStepTimeModel(c1, c2, perToken), FormattableString.Invariant($"fitted c1 {c1:0.#####} ms, c2 {c2:0.###} ms, prefill {perToken:0.#####} ms/token"));
+    }
+
+    private static double Fraction(YamlFields f, string key, double fallback)
+    {
+        var v = f.OptDouble(key, 0, exclusiveMin: true) ?? fallback;
+        if (v > 1) throw f.Error(key, $"{v.ToString(CultureInfo.InvariantCulture)} is above 1", "use a fraction in (0, 1]");
+        return v;
+    }
+
+    private static EngineWorkloadDefinition ParseWorkload(YamlFields w, string baseDirectory)
+    {
+        w.AllowOnly("poisson", "trace");
+        if (w.Has("poisson") == w.Has("trace"))
+            throw w.Error(w.Has("poisson") ? "trace" : "poisson", w.Has("poisson") ? "both poisson and trace are given" : "no workload is given", "give exactly one of poisson:, trace:");
+        if (w.OptMap("poisson") is { } p)
+        {
+            p.AllowOnly("rate_per_s", "requests", "prompt_tokens", "output_tokens");
+            var rate = p.OptDouble("rate_per_s", 0, exclusiveMin: true) ?? throw p.Error("rate_per_s", "is missing", "give the arrival rate in requests per second, e.g. 20");
+            return new EnginePoissonWorkload(new PoissonWorkload(rate, p.OptInt("requests", 1) ?? 1000,
+                ScenarioParser.ParseTokens(p, "prompt_tokens", 512), ScenarioParser.ParseTokens(p, "output_tokens", 128), [1.0]));
+        }
+        var t = w.OptMap("trace") ?? throw w.Error("trace", "expected a mapping of fields", "write trace: {path: ..., time_scale: 1}");
+        t.AllowOnly("path", "limit", "time_scale");
+        var path = Path.GetFullPath(Path.Combine(baseDirectory, t.RequireString("path", "give the CSV path, relative to the scenario file")));
+        if (!File.Exists(path)) throw t.Error("path", $"file not found: {path}", "check the path (relative paths start at the scenario file's folder)");
+        return new EngineTraceWorkload(path, t.OptInt("limit", 1), t.OptDouble("time_scale", 0, exclusiveMin: true) ?? 1.0);
+    }
+
+    private static IReadOnlyList<EnginePolicy> ParsePolicies(YamlFields y)
+    {
+        var list = y.OptList("policies");
+        if (list is null) return EnginePolicyCatalog.All;
+        if (list.Count == 0) throw y.Error("policies", "is empty", $"list policies from {string.Join(", ", EnginePolicyCatalog.Names)}");
+        var policies = new List<EnginePolicy>();
+        for (var i = 0; i < list.Count; i++)
+        {
+            var path = $"policies[{i}]";
+            if (list[i] is not YamlScalarNode { Value: { } name })
+                throw y.Error(list[i], path, "expected a policy name", $"use one of {string.Join(", ", EnginePolicyCatalog.Names)}");
+            EnginePolicy policy;
+            try
+            {
+                policy = EnginePolicyCatalog.Find(name);
+            }
+            catch (StamenInputException e)
+            {
+                throw y.Error(list[i], path, e.Problem, e.Fix);
+            }
+            if (policies.Any(p => p.Name == policy.Name))
+                throw y.Error(list[i], path, $"policy '{policy.Name}' is listed twice", "list each policy once");
+            policies.Add(policy);
+        }
+        return policies;
+    }
+}
