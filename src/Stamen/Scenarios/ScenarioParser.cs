@@ -28,26 +28,7 @@ public static class ScenarioParser
     /// <param name="baseDirectory">Folder that relative paths in the scenario are resolved against.</param>
     public static ScenarioDefinition ParseText(string text, string file, string baseDirectory)
     {
-        var stream = new YamlStream();
-        var parser = new Parser(new StringReader(text));
-        try
-        {
-            stream.Load(parser);
-        }
-        catch (YamlException e)
-        {
-            throw new StamenInputException(file, $"(line {e.Start.Line})", $"not valid YAML: {e.Message}", "fix the indentation or quoting at that line");
-        }
-        catch (InvalidOperationException)
-        {
-            // YamlDotNet's scanner throws this (not a YamlException) on some unclosed flow collections, e.g. `count: [12`.
-            var line = parser.Current?.Start.Line ?? 1;
-            throw new StamenInputException(file, $"(line {line})", "not valid YAML near this line: the parser stopped inside an open [ ], { } or quote",
-                "close every [ ], { } and quote that starts at or after that line");
-        }
-        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
-            throw new StamenInputException(file, "(top level)", "the scenario is empty or not a mapping", "start from `stamen scenario default` and edit it");
-        var y = new YamlFields(file, "", root);
+        var y = YamlFields.LoadRoot(text, file, "start from `stamen scenario default` and edit it");
         y.AllowOnly("name", "seed", "runs", "model", "models_file", "gpus_file", "network", "servers", "clients", "workload", "delays", "algorithms");
         string? Resolve(string? p) => p is null ? null : Path.GetFullPath(Path.Combine(baseDirectory, p));
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
 namespace Stamen.Scenarios;
@@ -20,6 +21,34 @@ internal sealed class YamlFields
 
     public string File { get; }
     public string Path { get; }
+
+    /// <summary>
+    /// Parses a scenario file's text to its top-level mapping; malformed YAML becomes one error
+    /// naming the file and line. <paramref name="startFrom"/> is the fix offered for an empty file.
+    /// </summary>
+    public static YamlFields LoadRoot(string text, string file, string startFrom)
+    {
+        var stream = new YamlStream();
+        var parser = new Parser(new StringReader(text));
+        try
+        {
+            stream.Load(parser);
+        }
+        catch (YamlException e)
+        {
+            throw new StamenInputException(file, $"(line {e.Start.Line})", $"not valid YAML: {e.Message}", "fix the indentation or quoting at that line");
+        }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner throws this (not a YamlException) on some unclosed flow collections, e.g. `count: [12`.
+            var line = parser.Current?.Start.Line ?? 1;
+            throw new StamenInputException(file, $"(line {line})", "not valid YAML near this line: the parser stopped inside an open [ ], { } or quote",
+                "close every [ ], { } and quote that starts at or after that line");
+        }
+        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
+            throw new StamenInputException(file, "(top level)", "the scenario is empty or not a mapping", startFrom);
+        return new YamlFields(file, "", root);
+    }
 
     public IEnumerable<string> Keys => _node.Children.Keys.OfType<YamlScalarNode>().Select(k => k.Value ?? "");
 

@@ -53,8 +53,7 @@ public static class EngineScenarioParser
     /// <param name="baseDirectory">Folder that a relative trace path is resolved against.</param>
     public static EngineScenario ParseText(string text, string file, string baseDirectory)
     {
-        var root = LoadRoot(text, file);
-        var y = new YamlFields(file, "", root);
+        var y = YamlFields.LoadRoot(text, file, "start from the built-in engine-default.yaml and edit it");
         y.AllowOnly(TopFields);
 
         var modelName = y.RequireString("model", "name a catalog model (`stamen catalog models`), e.g. llama-3.1-8b");
@@ -69,29 +68,6 @@ public static class EngineScenarioParser
         var workload = ParseWorkload(y.OptMap("workload") ?? throw y.Error("workload", "is missing", "add `workload:` with `poisson:` or `trace:`"), baseDirectory);
         return new EngineScenario(file, y.OptString("name") ?? Path.GetFileNameWithoutExtension(file), y.OptInt("seed") ?? 1,
             config, stepTime, label, workload, ParsePolicies(y));
-    }
-
-    private static YamlMappingNode LoadRoot(string text, string file)
-    {
-        var stream = new YamlStream();
-        var parser = new Parser(new StringReader(text));
-        try
-        {
-            stream.Load(parser);
-        }
-        catch (YamlException e)
-        {
-            throw new StamenInputException(file, $"(line {e.Start.Line})", $"not valid YAML: {e.Message}", "fix the indentation or quoting at that line");
-        }
-        catch (InvalidOperationException)
-        {
-            var line = parser.Current?.Start.Line ?? 1;
-            throw new StamenInputException(file, $"(line {line})", "not valid YAML near this line: the parser stopped inside an open [ ], { } or quote",
-                "close every [ ], { } and quote that starts at or after that line");
-        }
-        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
-            throw new StamenInputException(file, "(top level)", "the scenario is empty or not a mapping", "start from the built-in engine-default.yaml and edit it");
-        return root;
     }
 
     private static EngineConfig ParseConfig(YamlFields y, ModelSpec model, GpuSpec gpu)
