@@ -15,22 +15,8 @@ public class RouterTests
     public static TheoryData<string> Routers => [.. RouterCatalog.All.Select(e => e.Name)];
 
     /// <summary>A random covering placement of up to 6 servers over L &lt;= 8 blocks, spans anywhere.</summary>
-    private static (SwarmSpec Swarm, Stamen.Placement.Placement Placement) SmallInstance(int seed)
-    {
-        var rng = new Random(seed);
-        var blocks = rng.Next(2, 9);
-        var swarm = TestSwarms.Random(rng.Next(), servers: rng.Next(1, 7), clients: 2, blocks: blocks, a100Fraction: 0.5);
-        while (true)
-        {
-            var spans = swarm.Servers.Select(_ =>
-            {
-                var start = rng.Next(blocks);
-                return new BlockSpan(start, rng.Next(1, blocks - start + 1));
-            }).ToList();
-            var placement = new Stamen.Placement.Placement(blocks, spans, spans.Select(_ => new CacheBudget(1e9, false)).ToList());
-            if (placement.FirstUncoveredBlock() is null) return (swarm, placement);
-        }
-    }
+    private static (SwarmSpec Swarm, Stamen.Placement.Placement Placement) SmallInstance(int seed) =>
+        TestSwarms.SmallCoveringInstance(seed, _ => 1e9);
 
     /// <summary>Every chain from block 0 to L with its cost, by exhaustive search.</summary>
     private static IEnumerable<(List<int> Servers, double Cost)> AllChains(Stamen.Placement.Placement p, Func<int, int, int, double> cost, int at = 0)

@@ -108,22 +108,8 @@ public class TradeoffRouterTests
     }
 
     /// <summary>A random covering placement of up to 6 servers over L &lt;= 8 blocks, shared pools of random size.</summary>
-    private static (SwarmSpec Swarm, Stamen.Placement.Placement Placement) SmallInstance(int seed)
-    {
-        var rng = new Random(seed);
-        var blocks = rng.Next(2, 9);
-        var swarm = TestSwarms.Random(rng.Next(), servers: rng.Next(1, 7), clients: 2, blocks: blocks, a100Fraction: 0.5);
-        while (true)
-        {
-            var spans = swarm.Servers.Select(_ =>
-            {
-                var start = rng.Next(blocks);
-                return new BlockSpan(start, rng.Next(1, blocks - start + 1));
-            }).ToList();
-            var placement = new Stamen.Placement.Placement(blocks, spans, spans.Select(_ => new CacheBudget(1e9 * (1 + rng.Next(20)), false)).ToList());
-            if (placement.FirstUncoveredBlock() is null) return (swarm, placement);
-        }
-    }
+    private static (SwarmSpec Swarm, Stamen.Placement.Placement Placement) SmallInstance(int seed) =>
+        TestSwarms.SmallCoveringInstance(seed, rng => 1e9 * (1 + rng.Next(20)));
 
     /// <summary>Every chain from block <paramref name="at"/> to L, as hop lists.</summary>
     private static IEnumerable<List<RouteHop>> AllChains(Stamen.Placement.Placement p, int at = 0)

@@ -81,4 +81,25 @@ internal static class TestSwarms
     /// <summary>A server with an explicit memory size (e.g. the reference's 86.13 GB A100 or 9.1 GB MIG).</summary>
     public static ServerSpec ServerWithMemory(string name, BlockTimes times, double memoryBytes, int maxBlocks) =>
         new(name, times == Mig ? "a100-mig-1g.10gb" : "a100-80gb", -1, memoryBytes, times, maxBlocks);
+
+    /// <summary>
+    /// A random covering placement of up to 6 servers over L &lt;= 8 blocks, spans anywhere, with a
+    /// shared cache pool per server drawn by <paramref name="poolBytes"/> (called once per server, in order).
+    /// </summary>
+    public static (SwarmSpec Swarm, Stamen.Placement.Placement Placement) SmallCoveringInstance(int seed, Func<Random, double> poolBytes)
+    {
+        var rng = new Random(seed);
+        var blocks = rng.Next(2, 9);
+        var swarm = Random(rng.Next(), servers: rng.Next(1, 7), clients: 2, blocks: blocks, a100Fraction: 0.5);
+        while (true)
+        {
+            var spans = swarm.Servers.Select(_ =>
+            {
+                var start = rng.Next(blocks);
+                return new Stamen.Placement.BlockSpan(start, rng.Next(1, blocks - start + 1));
+            }).ToList();
+            var placement = new Stamen.Placement.Placement(blocks, spans, spans.Select(_ => new Stamen.Placement.CacheBudget(poolBytes(rng), false)).ToList());
+            if (placement.FirstUncoveredBlock() is null) return (swarm, placement);
+        }
+    }
 }
