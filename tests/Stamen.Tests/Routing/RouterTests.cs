@@ -43,23 +43,18 @@ public class RouterTests
         var routed = 0;
         for (var seed = 0; seed < 120; seed++)
         {
-            var swarm = TestSwarms.RandomInstance(seed);
-            var context = PlannerPropertyTests.Context(swarm, seed);
-            foreach (var planner in ScalableCatalogs.Planners)
+            foreach (var (swarm, placement, typical) in ScalableCatalogs.PlansOnRandomInstance(seed))
             {
-                PlacementPlan plan;
-                try { plan = planner.Create().Plan(context); }
-                catch (StamenInputException) { continue; }
-                var state = new FakeSwarmState(swarm, plan.Placement);
+                var state = new FakeSwarmState(swarm, placement);
                 var rng = new Random(seed);
                 for (var j = 0; j < swarm.ServerCount; j++)
                     if (rng.NextDouble() < 0.3) state.ReadyAtMs[j] = 1000 + rng.NextDouble() * 100_000;
-                var r = entry.Create(swarm, plan.Placement);
+                var r = entry.Create(swarm, placement);
                 for (var c = 0; c < swarm.ClientCount; c++)
                 {
-                    var route = r.Choose(new RoutingQuery(c, context.Typical, 0, state, new Random(seed)));
+                    var route = r.Choose(new RoutingQuery(c, typical, 0, state, new Random(seed)));
                     Assert.NotNull(route);
-                    RouteAssert.ValidChain(route, plan.Placement);
+                    RouteAssert.ValidChain(route, placement);
                     routed++;
                 }
             }

@@ -13,20 +13,6 @@ public class TradeoffRouterTests
 {
     private static readonly RequestShape Shape = new(20, 64);
 
-    /// <summary>Every plan of every catalog planner on a random instance, with its planning context.</summary>
-    private static IEnumerable<(SwarmSpec Swarm, Stamen.Placement.Placement Placement, RequestShape Typical)> Plans(int seed)
-    {
-        var swarm = TestSwarms.RandomInstance(seed);
-        var context = PlannerPropertyTests.Context(swarm, seed);
-        foreach (var planner in ScalableCatalogs.Planners)
-        {
-            PlacementPlan plan;
-            try { plan = planner.Create().Plan(context); }
-            catch (StamenInputException) { continue; }
-            yield return (swarm, plan.Placement, context.Typical);
-        }
-    }
-
     /// <summary>A live state with random commitments (some servers full, some half full) and random bans of client 0.</summary>
     private static SwarmState LoadedState(SwarmSpec swarm, Stamen.Placement.Placement placement, Random rng, double banFraction)
     {
@@ -51,7 +37,7 @@ public class TradeoffRouterTests
         var routed = 0;
         for (var seed = 0; seed < 40; seed++)
         {
-            foreach (var (swarm, placement, typical) in Plans(seed))
+            foreach (var (swarm, placement, typical) in ScalableCatalogs.PlansOnRandomInstance(seed))
             {
                 var rng = new Random(seed);
                 var state = LoadedState(swarm, placement, rng, banFraction);
@@ -75,7 +61,7 @@ public class TradeoffRouterTests
     {
         for (var seed = 0; seed < 30; seed++)
         {
-            foreach (var (swarm, placement, typical) in Plans(seed))
+            foreach (var (swarm, placement, typical) in ScalableCatalogs.PlansOnRandomInstance(seed))
             {
                 var state = LoadedState(swarm, placement, new Random(seed), banFraction: 0);
                 var search = new ParetoChainSearch(swarm, placement);

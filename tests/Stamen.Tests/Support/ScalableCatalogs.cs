@@ -1,5 +1,8 @@
 using Stamen.Algorithms;
 using Stamen.Placement;
+using Stamen.Swarm;
+using Stamen.Tests.Placement;
+using Stamen.Workload;
 
 namespace Stamen.Tests.Support;
 
@@ -13,4 +16,21 @@ internal static class ScalableCatalogs
     public static IEnumerable<PlacementCatalogEntry> Planners => PlacementCatalog.All.Where(e => !e.SmallInstancesOnly);
 
     public static IEnumerable<SwarmAlgorithm> Algorithms => SwarmAlgorithmCatalog.All.Where(a => !a.SmallInstancesOnly);
+
+    /// <summary>
+    /// Every scaling planner's plan on the random instance of <paramref name="seed"/>, with the typical
+    /// request it was planned for; planners that cannot fit the model there are skipped.
+    /// </summary>
+    public static IEnumerable<(SwarmSpec Swarm, Stamen.Placement.Placement Placement, RequestShape Typical)> PlansOnRandomInstance(int seed)
+    {
+        var swarm = TestSwarms.RandomInstance(seed);
+        var context = PlannerPropertyTests.Context(swarm, seed);
+        foreach (var planner in Planners)
+        {
+            PlacementPlan plan;
+            try { plan = planner.Create().Plan(context); }
+            catch (StamenInputException) { continue; }
+            yield return (swarm, plan.Placement, context.Typical);
+        }
+    }
 }
