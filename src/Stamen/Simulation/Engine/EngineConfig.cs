@@ -29,6 +29,18 @@ public sealed record EngineConfig(
     /// <summary>Fraction of GPU memory left after weights that vLLM hands to the KV cache by default (gpu_memory_utilization).</summary>
     public const double DefaultMemoryUtilisation = 0.9;
 
+    /// <summary>Host-device copy rate for swap preemption: what PCIe 4.0 x16 sustains in practice (about 25 GB/s).</summary>
+    public const double DefaultPcieBytesPerSec = 25e9;
+
+    /// <summary>CPU memory for swapped-out KV: vLLM's default swap_space of 4 GiB.</summary>
+    public const double DefaultSwapSpaceBytes = 4.0 * 1024 * 1024 * 1024;
+
+    /// <summary>Host-device copy rate for swapping KV out and in, bytes per second.</summary>
+    public double PcieBytesPerSec { get; init; } = DefaultPcieBytesPerSec;
+
+    /// <summary>CPU memory that swapped-out KV may occupy, bytes.</summary>
+    public double SwapSpaceBytes { get; init; } = DefaultSwapSpaceBytes;
+
     /// <summary>KV bytes one token leaves across all blocks of the model.</summary>
     public double KvBytesPerToken => Model.KvBytesPerTokenPerBlock * Model.NumBlocks;
 
@@ -69,6 +81,8 @@ public sealed record EngineConfig(
         if (TokenBudgetPerIteration < 1) problems.Add("token_budget_per_iteration must be at least 1");
         if (BlockSizeTokens < 1) problems.Add("block_size_tokens must be at least 1");
         if (MaxContextTokens < 2) problems.Add("max_context_tokens must be at least 2");
+        if (!(PcieBytesPerSec > 0) || !double.IsFinite(PcieBytesPerSec)) problems.Add("pcie_gb_per_s must be positive");
+        if (!(SwapSpaceBytes >= 0) || !double.IsFinite(SwapSpaceBytes)) problems.Add("swap_space_gb must be 0 or more");
         if (problems.Count > 0)
             throw new StamenInputException("engine", "config", string.Join("; ", problems), "fix the engine limits");
     }

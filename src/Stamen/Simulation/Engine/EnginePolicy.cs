@@ -18,15 +18,30 @@ public enum KvMemoryMode
     ReserveExact,
 }
 
+/// <summary>What a paged engine does with the request it preempts when KV blocks run out.</summary>
+public enum PreemptionMode
+{
+    /// <summary>Drop its KV; it prefills its prompt and generated tokens again when resumed.</summary>
+    Recompute,
+
+    /// <summary>Copy its KV to CPU memory over PCIe and back when resumed (a decoding request while swap space lasts; otherwise recompute).</summary>
+    Swap,
+}
+
 /// <summary>
 /// A scheduling and memory policy, as data: the engine loop is shared, policies differ only in
-/// how they hold KV memory and whether prefills are chunked into the per-iteration token budget.
+/// how they hold KV memory, what preemption does, whether prefills are chunked into the
+/// per-iteration token budget, and whether instances of a cluster lend each other KV blocks.
 /// </summary>
 /// <param name="Name">Catalog key.</param>
 /// <param name="Summary">One line for listings.</param>
 /// <param name="Memory">How KV memory is held.</param>
 /// <param name="ChunkedPrefill">Decodes and prefill slices share the token budget (Sarathi); otherwise prompts are prefilled whole.</param>
-public sealed record EnginePolicy(string Name, string Summary, KvMemoryMode Memory, bool ChunkedPrefill)
+/// <param name="Preemption">What preempting a request does (paged memory only; reserving policies never preempt).</param>
+/// <param name="LendsKv">DistKV-LLM: an instance whose blocks run out borrows free blocks of other instances through a
+/// global ledger, and attention over them costs network time (paged memory only).</param>
+public sealed record EnginePolicy(string Name, string Summary, KvMemoryMode Memory, bool ChunkedPrefill,
+    PreemptionMode Preemption = PreemptionMode.Recompute, bool LendsKv = false)
 {
     /// <summary>KV tokens reserved at admission for a reserving policy (ORCA variants); 0 for paged memory.</summary>
     public long ReservedTokens(EngineRequest request, EngineConfig config)
@@ -61,7 +76,11 @@ public static class EnginePolicyCatalog
         new("orca-pow2", "ORCA; reserves the next power of two of prompt + output", KvMemoryMode.ReservePowerOfTwo, false),
         new("orca-oracle", "ORCA; reserves exactly prompt + output (knows the output length)", KvMemoryMode.ReserveExact, false),
         new("vllm", "vLLM PagedAttention: 16-token blocks on demand, preempt newest by recompute", KvMemoryMode.PagedOnDemand, false),
+        new("vllm-swap", "vLLM with swap preemption: the victim's KV goes to CPU over PCIe and comes back", KvMemoryMode.PagedOnDemand, false,
+            PreemptionMode.Swap),
         new("sarathi", "vLLM memory plus chunked prefill sharing the per-iteration token budget", KvMemoryMode.PagedOnDemand, true),
+        new("distkv", "DistKV-LLM: vLLM memory, and instances lend free KV blocks to each other through a global ledger",
+            KvMemoryMode.PagedOnDemand, false, PreemptionMode.Recompute, LendsKv: true),
     ];
 
     /// <summary>Short names that mean a listed policy: plain <c>orca</c> is the paper's max-length reservation.</summary>

@@ -1,0 +1,413 @@
+namespace Stamen.Simulation.Engine;
+
+/// <summary>
+/// One engine instance, iteration by iteration: admit arrivals (FCFS), schedule running requests first
+/// (oldest first) then waiting ones within the token budget, batch size, adapter slots and KV memory,
+/// time the step, then at the step's end emit tokens, finish and free. Arrivals at or before an
+/// iteration's start join it; one arriving during a step waits for the next, as in a real engine whose
+/// batch is fixed per step. The cluster drives it through <see cref="Enqueue"/> and <see cref="OnEvent"/>.
+/// </summary>
+internal sealed class EngineInstance : IEngineInstanceView
+{
+    private readonly EngineDeployment _deployment;
+    private readonly EngineConfig _config;
+    private readonly EnginePolicy _policy;
+    private readonly KvPools _pools;
+    private readonly EngineRecorder _recorder;
+    private readonly AdapterSlots? _slots;
+    private readonly bool _check;
+    private readonly bool _paged;
+    private readonly int _block;
+    private readonly long _swapCapacityTokens;
+    private readonly double _swapMsPerToken;
+    private readonly double _remoteRoundTripsMs;
+    private readonly double _remoteMsPerQueryToken;
+
+    private readonly LinkedList<EngineRequestState> _waiting = new();
+    private readonly List<EngineRequestState> _running = [];
+    private readonly List<(EngineRequestState State, int Tokens, bool Prefill)> _batch = [];
+
+    private bool _stepping;
+    private double _stepMs;
+    private long _swapTokensThisStep;
+    private long _unitsInUse;
+    private long _heldTokens;
+    private long _swappedTokens;
+
+    public EngineInstance(int index, EngineDeployment deployment, EnginePolicy policy, KvPools pools, EngineRecorder recorder, bool check)
+    {
+        Index = index;
+        _deployment = deployment;
+        _config = deployment.Config;
+        _policy = policy;
+        _pools = pools;
+        _recorder = recorder;
+        _check = check;
+        _paged = policy.Memory == KvMemoryMode.PagedOnDemand;
+        _block = _config.BlockSizeTokens;
+        _slots = deployment.Lora is { } lora ? new AdapterSlots(lora) : null;
+        _swapCapacityTokens = policy.Preemption == PreemptionMode.Swap ? (long)Math.Floor(_config.SwapSpaceBytes / _config.KvBytesPerToken) : 0;
+        _swapMsPerToken = _config.KvBytesPerToken / (_config.PcieBytesPerSec / 1000.0);
+        var model = _config.Model;
+        var net = deployment.DistKv;
+        // DistAttention per layer: the query goes to the lender and the partial output with its softmax max and sum (fp32 per head) comes back.
+        var bytesPerQueryToken = 2.0 * model.HiddenSize * 2 + model.NumHeads * 2 * 4.0;
+        _remoteRoundTripsMs = model.NumBlocks * net.LinkRttMs;
+        _remoteMsPerQueryToken = model.NumBlocks * bytesPerQueryToken / (net.LinkBytesPerSec / 1000.0);
+    }
+
+    public int Index { get; }
+
+    /// <summary>When this instance next needs the clock: the end of its step, a wake-up at an arrival, or never when idle.</summary>
+    public double NextEventMs { get; private set; } = double.PositiveInfinity;
+
+    /// <summary>Requests routed here and not yet finished (waiting or running).</summary>
+    public int Outstanding => _waiting.Count + _running.Count;
+
+    public int Routed { get; private set; }
+    public long AllocatedUnits { get; private set; }
+    public long FreedUnits { get; private set; }
+    public long PeakUnitsInUse { get; private set; }
+    public long PrefillComputed { get; private set; }
+    public long DecodeComputed { get; private set; }
+    public int Preemptions { get; private set; }
+    public int SwapOuts { get; private set; }
+    public long Iterations { get; private set; }
+    public double HeldIntegral { get; private set; }
+    public double WasteIntegral { get; private set; }
+    public double RemoteAttentionMs { get; private set; }
+    public long AdapterLoads => _slots?.Loads ?? 0;
+
+    /// <summary>Whether the adapter sits in one of this instance's GPU slots now.</summary>
+    public bool HasAdapterOnGpu(int adapter) => _slots?.IsOnGpu(adapter) ?? false;
+
+    /// <summary>A routed arrival: rejected at once when it can never be served here, else queued (FCFS).</summary>
+    public void Enqueue(EngineRequestState s, double nowMs)
+    {
+        s.Instance = Index;
+        Routed++;
+        var r = s.Request;
+        var total = (long)r.PromptTokens + r.OutputTokens;
+        // The last output token's KV is never written: at most prompt + output - 1 tokens are cached.
+        var neverFits = _paged
+            ? CeilDiv(total - 1, _block) > _pools.MostEver(Index)
+            : _policy.ReservedTokens(r, _config) > _pools.Capacity(Index);
+        if (total > _config.MaxContextTokens || neverFits)
+        {
+            s.Rejected = true;
+            return;
+        }
+        _waiting.AddLast(s);
+        if (!_stepping) NextEventMs = Math.Min(NextEventMs, nowMs);
+    }
+
+    /// <summary>At <see cref="NextEventMs"/>: finish the running step if any, then start the next one if there is work.</summary>
+    public void OnEvent(double nowMs)
+    {
+        if (_stepping)
+        {
+            Apply(nowMs);
+            Iterations++;
+            HeldIntegral += _heldTokens * _stepMs;
+            WasteIntegral += (SlotTokensInUse - _heldTokens) * _stepMs;
+            PeakUnitsInUse = Math.Max(PeakUnitsInUse, _unitsInUse);
+            _stepping = false;
+            if (_check) CheckInvariants();
+        }
+        if (_running.Count == 0 && _waiting.Count == 0)
+        {
+            NextEventMs = double.PositiveInfinity;
+            return;
+        }
+        _swapTokensThisStep = 0;
+        var shape = BuildBatch();
+        if (_batch.Count == 0) throw new InvalidOperationException("engine scheduled nothing with work pending (a policy bug)");
+        var stepMs = StepMs(shape);
+        if (!(stepMs > 0) || !double.IsFinite(stepMs)) throw new InvalidOperationException($"step time {stepMs} ms is not positive");
+        _stepMs = stepMs;
+        _stepping = true;
+        NextEventMs = nowMs + stepMs;
+    }
+
+    private long SlotTokensInUse => _paged ? _unitsInUse * _block : _unitsInUse;
+
+    private double StepMs(IterationShape shape)
+    {
+        var ms = _deployment.StepTime.StepMs(shape);
+        if (_slots is { } slots)
+        {
+            ms = ms * slots.StepMultiplier() + slots.LoadBatchAdapters();
+            if (_check) slots.Check();
+        }
+        ms += _swapTokensThisStep * _swapMsPerToken;
+        if (_policy.LendsKv)
+        {
+            var remoteQueries = 0L;
+            foreach (var (s, tokens, _) in _batch)
+                if (s.RemoteUnits > 0) remoteQueries += tokens;
+            if (remoteQueries > 0)
+            {
+                var remote = _remoteRoundTripsMs + remoteQueries * _remoteMsPerQueryToken;
+                RemoteAttentionMs += remote;
+                ms += remote;
+            }
+        }
+        return ms;
+    }
+
+    private IterationShape BuildBatch()
+    {
+        _batch.Clear();
+        _slots?.BeginBatch();
+        var chunked = _policy.ChunkedPrefill;
+        var budget = (long)_config.TokenBudgetPerIteration;
+        var prefillTokens = 0L;
+        var decodes = 0;
+        var contextTokens = 0L;
+
+        for (var i = 0; i < _running.Count; i++)
+        {
+            var s = _running[i];
+            if (_slots is { } slots && !slots.CanJoin(s.Request.Adapter)) continue;
+            if (s.InPrefill)
+            {
+                var chunk = Math.Min(s.PrefillTarget - s.HeldTokens, budget);
+                if (chunk <= 0) continue;
+                // A partial prefill with no room left would wait forever if every running request did the same.
+                if (_paged && s.HeldTokens == s.Units * _block && !MakeRoomForOneBlock(s)) break;
+                chunk = GrowUpTo(s, chunk);
+                if (chunk <= 0) continue;
+                AddToBatch(s, chunk, true);
+                prefillTokens += chunk;
+                budget -= chunk;
+                continue;
+            }
+            if (chunked && budget < 1) break;
+            if (_paged && s.HeldTokens + 1 > s.Units * _block)
+            {
+                if (!MakeRoomForOneBlock(s)) break;
+                Allocate(s, 1);
+            }
+            AddToBatch(s, 1, false);
+            decodes++;
+            contextTokens += s.HeldTokens + 1;
+            if (chunked) budget--;
+        }
+
+        var node = _waiting.First;
+        while (node is not null && _running.Count < _config.MaxBatchSize)
+        {
+            var s = node.Value;
+            if (_slots is { } slots && !slots.CanJoin(s.Request.Adapter))
+            {
+                node = node.Next;
+                continue;
+            }
+            if (s.SwappedTokens > 0)
+            {
+                if (chunked && budget < 1) break;
+                var need = CeilDiv(s.SwappedTokens + 1, _block);
+                if (_pools.Available(Index) < need) break;
+                Allocate(s, need);
+                SetHeld(s, s.SwappedTokens);
+                _swappedTokens -= s.SwappedTokens;
+                _swapTokensThisStep += s.SwappedTokens;
+                s.SwappedTokens = 0;
+                node = Admit(node);
+                AddToBatch(s, 1, false);
+                decodes++;
+                contextTokens += s.HeldTokens + 1;
+                if (chunked) budget--;
+                continue;
+            }
+            long chunk;
+            if (chunked)
+            {
+                chunk = Math.Min(s.PrefillTarget, budget);
+                if (chunk <= 0) break;
+            }
+            else
+            {
+                chunk = s.PrefillTarget;
+                if (prefillTokens > 0 && prefillTokens + chunk > budget) break;
+            }
+            if (_paged)
+            {
+                var free = _pools.Available(Index) * _block;
+                if (free < chunk)
+                {
+                    if (!chunked || free <= 0) break;
+                    chunk = free;
+                }
+                Allocate(s, CeilDiv(chunk, _block));
+            }
+            else
+            {
+                var reserve = _policy.ReservedTokens(s.Request, _config);
+                if (_pools.Available(Index) < reserve) break;
+                Allocate(s, reserve);
+            }
+            node = Admit(node);
+            AddToBatch(s, chunk, true);
+            prefillTokens += chunk;
+            budget -= chunk;
+        }
+        return new IterationShape((int)prefillTokens, decodes, contextTokens, _batch.Count);
+    }
+
+    private void AddToBatch(EngineRequestState s, long tokens, bool prefill)
+    {
+        _slots?.Join(s.Request.Adapter);
+        _batch.Add((s, (int)tokens, prefill));
+    }
+
+    /// <summary>Moves a waiting request into the running queue; returns the next waiting node.</summary>
+    private LinkedListNode<EngineRequestState>? Admit(LinkedListNode<EngineRequestState> node)
+    {
+        var next = node.Next;
+        _waiting.Remove(node);
+        InsertRunning(node.Value);
+        return next;
+    }
+
+    /// <summary>
+    /// vLLM's preemption: while no block is free, preempt the newest running request.
+    /// False when that is <paramref name="s"/> itself; being scanned oldest first, nothing newer is left to schedule then.
+    /// </summary>
+    private bool MakeRoomForOneBlock(EngineRequestState s)
+    {
+        while (_pools.Available(Index) < 1)
+        {
+            var victim = _running[^1];
+            Preempt(victim);
+            if (ReferenceEquals(victim, s)) return false;
+        }
+        return true;
+    }
+
+    /// <summary>For a running prefill: the part of <paramref name="chunk"/> that fits in memory, allocating blocks for it (never preempts).</summary>
+    private long GrowUpTo(EngineRequestState s, long chunk)
+    {
+        if (chunk <= 0 || !_paged) return chunk;
+        var slack = s.Units * _block - s.HeldTokens + _pools.Available(Index) * _block;
+        chunk = Math.Min(chunk, slack);
+        var need = CeilDiv(s.HeldTokens + chunk, _block) - s.Units;
+        if (need > 0) Allocate(s, need);
+        return chunk;
+    }
+
+    private void Apply(double nowMs)
+    {
+        var anyFinished = false;
+        foreach (var (s, tokens, prefill) in _batch)
+        {
+            SetHeld(s, s.HeldTokens + tokens);
+            if (prefill)
+            {
+                PrefillComputed += tokens;
+                if (s.HeldTokens < s.PrefillTarget) continue;
+                s.InPrefill = false;
+            }
+            else DecodeComputed++;
+            s.Generated++;
+            var first = s.Generated == 1;
+            if (first) s.FirstTokenMs = nowMs;
+            else _recorder.ItlMs.Add(nowMs - s.LastTokenMs);
+            _recorder.Emitted(s, nowMs, first);
+            s.LastTokenMs = nowMs;
+            if (s.Finished)
+            {
+                s.FinishMs = nowMs;
+                Release(s);
+                anyFinished = true;
+            }
+        }
+        if (anyFinished) _running.RemoveAll(s => s.Finished);
+    }
+
+    /// <summary>Swap out a decoding request while swap space lasts (swap policies), else drop its KV for recompute; it goes to the front of the queue.</summary>
+    private void Preempt(EngineRequestState s)
+    {
+        if (_policy.Preemption == PreemptionMode.Swap && !s.InPrefill && _swappedTokens + s.HeldTokens <= _swapCapacityTokens)
+        {
+            s.SwappedTokens = s.HeldTokens;
+            _swappedTokens += s.HeldTokens;
+            _swapTokensThisStep += s.HeldTokens;
+            SwapOuts++;
+        }
+        else s.InPrefill = true;
+        Release(s);
+        s.Preemptions++;
+        Preemptions++;
+        _running.Remove(s);
+        _waiting.AddFirst(s);
+    }
+
+    private void SetHeld(EngineRequestState s, long tokens)
+    {
+        var delta = tokens - s.HeldTokens;
+        s.HeldTokens = tokens;
+        _heldTokens += delta;
+        _recorder.HeldTokens += delta;
+    }
+
+    private void Allocate(EngineRequestState s, long units)
+    {
+        _pools.Take(Index, s, units);
+        _unitsInUse += units;
+        AllocatedUnits += units;
+    }
+
+    private void Release(EngineRequestState s)
+    {
+        _unitsInUse -= s.Units;
+        FreedUnits += s.Units;
+        SetHeld(s, 0);
+        _pools.Release(Index, s);
+    }
+
+    private void InsertRunning(EngineRequestState s)
+    {
+        var i = _running.Count;
+        while (i > 0 && _running[i - 1].Order > s.Order) i--;
+        _running.Insert(i, s);
+    }
+
+    private void CheckInvariants()
+    {
+        long units = 0, remote = 0, held = 0;
+        foreach (var s in _running)
+        {
+            units += s.Units;
+            remote += s.RemoteUnits;
+            held += s.HeldTokens;
+            var slots = _paged ? s.Units * _block : s.Units;
+            Require(s.HeldTokens <= slots, $"request {s.Request.Id} holds {s.HeldTokens} tokens in {slots} slots");
+            if (_paged) Require(s.Units == CeilDiv(s.HeldTokens, _block) || s.InPrefill, $"request {s.Request.Id} holds more blocks than its tokens need");
+            Require(s.Generated < s.Request.OutputTokens, $"finished request {s.Request.Id} still running");
+            Require(s.SwappedTokens == 0, $"running request {s.Request.Id} still counts swapped tokens");
+            if (!s.InPrefill) Require(s.HeldTokens == s.Request.PromptTokens + s.Generated - 1, $"request {s.Request.Id} KV {s.HeldTokens} disagrees with its tokens");
+        }
+        long swapped = 0;
+        foreach (var s in _waiting)
+        {
+            Require(s.Units == 0 && s.HeldTokens == 0, $"waiting request {s.Request.Id} holds KV");
+            swapped += s.SwappedTokens;
+            if (s.SwappedTokens > 0) Require(!s.InPrefill && s.SwappedTokens == s.Request.PromptTokens + s.Generated - 1, $"swapped request {s.Request.Id} KV disagrees with its tokens");
+        }
+        Require(swapped == _swappedTokens && _swappedTokens <= _swapCapacityTokens, $"swapped tokens {_swappedTokens} disagree with the queue ({swapped}) or exceed swap space {_swapCapacityTokens}");
+        Require(units == _unitsInUse, $"units in use {_unitsInUse} but requests hold {units}");
+        Require(held == _heldTokens, $"tokens held {_heldTokens} but requests hold {held}");
+        Require(AllocatedUnits - FreedUnits == _unitsInUse, "allocated - freed differs from units in use");
+        Require(_running.Count <= _config.MaxBatchSize, "running exceeds max batch size");
+        _pools.Check(Index, units, remote);
+        if (!_policy.LendsKv) Require(_heldTokens <= _config.KvCapacityTokens, $"{_heldTokens} KV tokens over capacity {_config.KvCapacityTokens}");
+    }
+
+    private static void Require(bool condition, string problem)
+    {
+        if (!condition) throw new InvalidOperationException("engine invariant broken: " + problem);
+    }
+
+    private static long CeilDiv(long a, long b) => (a + b - 1) / b;
+}

@@ -1,0 +1,107 @@
+using System.Globalization;
+
+namespace Stamen.Simulation.Engine;
+
+/// <summary>What a router may see of an engine instance when a request arrives.</summary>
+public interface IEngineInstanceView
+{
+    int Index { get; }
+
+    /// <summary>Requests routed to it and not yet finished.</summary>
+    int Outstanding { get; }
+
+    /// <summary>Whether the adapter is loaded in one of its GPU slots.</summary>
+    bool HasAdapterOnGpu(int adapter);
+}
+
+/// <summary>Picks the instance an arriving request goes to. Routers keep state across one run, so each run makes a new one.</summary>
+public interface IEngineRouter
+{
+    int Choose(EngineRequest request, IReadOnlyList<IEngineInstanceView> instances);
+}
+
+/// <summary>Requests to instances in turn.</summary>
+public sealed class RoundRobinEngineRouter : IEngineRouter
+{
+    private int _next;
+
+    public int Choose(EngineRequest request, IReadOnlyList<IEngineInstanceView> instances)
+    {
+        ArgumentNullException.ThrowIfNull(instances);
+        var i = _next;
+        _next = (_next + 1) % instances.Count;
+        return i;
+    }
+}
+
+/// <summary>The instance with the fewest outstanding requests (lowest index on ties).</summary>
+public sealed class LeastOutstandingEngineRouter : IEngineRouter
+{
+    public int Choose(EngineRequest request, IReadOnlyList<IEngineInstanceView> instances) => LeastOutstanding(instances, null);
+
+    internal static int LeastOutstanding(IReadOnlyList<IEngineInstanceView> instances, Func<IEngineInstanceView, bool>? among)
+    {
+        ArgumentNullException.ThrowIfNull(instances);
+        var best = -1;
+        foreach (var view in instances)
+        {
+            if (among is not null && !among(view)) continue;
+            if (best < 0 || view.Outstanding < instances[best].Outstanding) best = view.Index;
+        }
+        return best;
+    }
+}
+
+/// <summary>
+/// Adapter affinity: an adapter's requests stick to the instance its first request went to (the least
+/// loaded then), so each adapter is loaded on as few GPUs as possible; base-model requests and, once an
+/// instance holds twice the mean load, an adapter's further requests go to the least loaded instance.
+/// </summary>
+public sealed class AdapterAffinityEngineRouter : IEngineRouter
+{
+    private readonly Dictionary<int, int> _home = [];
+
+    public int Choose(EngineRequest request, IReadOnlyList<IEngineInstanceView> instances)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(instances);
+        var least = LeastOutstandingEngineRouter.LeastOutstanding(instances, null);
+        if (request.Adapter < 0) return least;
+        if (!_home.TryGetValue(request.Adapter, out var home))
+        {
+            // Prefer a least-loaded instance that already has the adapter on its GPU.
+            var loaded = LeastOutstandingEngineRouter.LeastOutstanding(instances, v => v.HasAdapterOnGpu(request.Adapter));
+            home = loaded >= 0 && instances[loaded].Outstanding <= instances[least].Outstanding ? loaded : least;
+            _home[request.Adapter] = home;
+        }
+        var mean = instances.Average(v => (double)v.Outstanding);
+        return instances[home].Outstanding > 2 * mean + 1 ? least : home;
+    }
+}
+
+/// <summary>A router in the catalog.</summary>
+/// <param name="Create">Makes a fresh router for one run.</param>
+public sealed record EngineRouterEntry(string Name, string Summary, Func<IEngineRouter> Create);
+
+/// <summary>Every engine request router, chosen by name in a scenario.</summary>
+public static class EngineRouterCatalog
+{
+    public const string RoundRobin = "round-robin";
+
+    public static IReadOnlyList<EngineRouterEntry> All { get; } =
+    [
+        new(RoundRobin, "requests to instances in turn", () => new RoundRobinEngineRouter()),
+        new("least-outstanding", "the instance with the fewest unfinished requests", () => new LeastOutstandingEngineRouter()),
+        new("adapter-affinity", "an adapter's requests stay on one instance unless it is overloaded", () => new AdapterAffinityEngineRouter()),
+    ];
+
+    public static IReadOnlyList<string> Names => [.. All.Select(r => r.Name)];
+
+    public static EngineRouterEntry Find(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return All.FirstOrDefault(r => string.Equals(r.Name, name.Trim(), StringComparison.OrdinalIgnoreCase))
+            ?? throw new StamenInputException("engine", "router", string.Create(CultureInfo.InvariantCulture, $"unknown router '{name}'"),
+                $"use one of {string.Join(", ", Names)}");
+    }
+}
