@@ -2,10 +2,15 @@ using System.Globalization;
 
 namespace Stamen.Workload;
 
+/// <summary>One row of a request trace: arrival (scaled, ms), token counts, and the optional client and adapter names.</summary>
+/// <param name="Line">Line number in the file, for messages.</param>
+public sealed record TraceRow(int Line, double ArrivalMs, int PromptTokens, int OutputTokens, string? Client, string? Adapter);
+
 /// <summary>
 /// Reads a request trace CSV with header <c>arrived_at,num_prefill_tokens,num_decode_tokens</c>
-/// (seconds since start, as in Vidur's and the Azure traces) and an optional <c>client</c> column
-/// naming a client. Requests without a client column are spread over clients round robin.
+/// (seconds since start, as in Vidur's and the Azure traces) and optional <c>client</c> and <c>adapter</c>
+/// columns naming a client (swarm) or a LoRA adapter (engine). Swarm requests without a client column are
+/// spread over clients round robin.
 /// </summary>
 public static class TraceWorkloadLoader
 {
@@ -16,6 +21,25 @@ public static class TraceWorkloadLoader
     public static IReadOnlyList<SwarmRequest> Load(string path, IReadOnlyList<string> clientNames, int? limit = null, double timeScale = 1.0)
     {
         ArgumentNullException.ThrowIfNull(clientNames);
+        var rows = LoadRows(path, limit, timeScale);
+        var requests = new List<SwarmRequest>(rows.Count);
+        foreach (var row in rows)
+        {
+            var clientIndex = requests.Count % Math.Max(1, clientNames.Count);
+            if (row.Client is { } client)
+            {
+                clientIndex = IndexOf(clientNames, client);
+                if (clientIndex < 0)
+                    throw new StamenInputException(path, $"line {row.Line}: client", $"unknown client '{client}'", $"use one of: {string.Join(", ", clientNames)}");
+            }
+            requests.Add(new SwarmRequest(requests.Count, row.ArrivalMs, clientIndex, new RequestShape(row.PromptTokens, row.OutputTokens)));
+        }
+        return requests;
+    }
+
+    /// <summary>The trace's rows in file order, checked (positive token counts, sorted arrivals); errors name the file, line and column.</summary>
+    public static IReadOnlyList<TraceRow> LoadRows(string path, int? limit = null, double timeScale = 1.0)
+    {
         if (!File.Exists(path))
             throw new StamenInputException(path, "trace", "file not found", "give the path of a CSV with header arrived_at,num_prefill_tokens,num_decode_tokens");
         using var reader = new StreamReader(path);
@@ -25,17 +49,18 @@ public static class TraceWorkloadLoader
         {
             var i = Array.IndexOf(header, name);
             if (i < 0 && required)
-                throw new StamenInputException(path, "header", $"column '{name}' is missing", "use the header arrived_at,num_prefill_tokens,num_decode_tokens[,client]");
+                throw new StamenInputException(path, "header", $"column '{name}' is missing", "use the header arrived_at,num_prefill_tokens,num_decode_tokens[,client][,adapter]");
             return i;
         }
         var at = Column("arrived_at", true);
         var prefill = Column("num_prefill_tokens", true);
         var decode = Column("num_decode_tokens", true);
         var client = Column("client", false);
-        var requests = new List<SwarmRequest>();
+        var adapter = Column("adapter", false);
+        var rows = new List<TraceRow>();
         var lineNo = 1;
         string? line;
-        while ((line = reader.ReadLine()) is not null && (limit is null || requests.Count < limit))
+        while ((line = reader.ReadLine()) is not null && (limit is null || rows.Count < limit))
         {
             lineNo++;
             if (line.Length == 0) continue;
@@ -45,19 +70,13 @@ public static class TraceWorkloadLoader
             var arrivalS = ParseDouble(f[at], path, lineNo, "arrived_at");
             var prompt = ParseTokens(f[prefill], path, lineNo, "num_prefill_tokens");
             var output = ParseTokens(f[decode], path, lineNo, "num_decode_tokens");
-            var clientIndex = requests.Count % Math.Max(1, clientNames.Count);
-            if (client >= 0)
-            {
-                clientIndex = IndexOf(clientNames, f[client].Trim());
-                if (clientIndex < 0)
-                    throw new StamenInputException(path, $"line {lineNo}: client", $"unknown client '{f[client].Trim()}'", $"use one of: {string.Join(", ", clientNames)}");
-            }
-            requests.Add(new SwarmRequest(requests.Count, arrivalS * 1000.0 * timeScale, clientIndex, new RequestShape(prompt, output)));
+            rows.Add(new TraceRow(lineNo, arrivalS * 1000.0 * timeScale, prompt, output, client >= 0 ? f[client].Trim() : null,
+                adapter >= 0 && f[adapter].Trim().Length > 0 ? f[adapter].Trim() : null));
         }
-        for (var i = 1; i < requests.Count; i++)
-            if (requests[i].ArrivalMs < requests[i - 1].ArrivalMs)
-                throw new StamenInputException(path, "arrived_at", $"arrivals are not sorted (request {i})", "sort the trace by arrived_at");
-        return requests;
+        for (var i = 1; i < rows.Count; i++)
+            if (rows[i].ArrivalMs < rows[i - 1].ArrivalMs)
+                throw new StamenInputException(path, "arrived_at", $"arrivals are not sorted (request {i}, line {rows[i].Line})", "sort the trace by arrived_at");
+        return rows;
     }
 
     private static int IndexOf(IReadOnlyList<string> names, string name)

@@ -39,7 +39,7 @@ public sealed class EngineScenarioParserTests
     {
         var s = EngineScenarioParser.ParseText(Valid, "s.yaml", Path.GetTempPath());
         Assert.Equal(40000, s.Config.KvCapacityTokens);
-        Assert.Same(FittedStepTimeModel.Llama31H100, s.StepTime);
+        Assert.Same(FittedStepTimeModel.Llama31H100, s.Deployment.StepTime);
         Assert.Equal(["vllm", "orca-max-length"], s.Policies.Select(p => p.Name));
         Assert.Equal(20, s.Requests().Count);
         Assert.All(s.Requests(), r => Assert.Equal((100, 10), (r.PromptTokens, r.OutputTokens)));

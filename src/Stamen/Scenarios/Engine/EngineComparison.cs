@@ -17,7 +17,7 @@ public static class EngineComparison
         progress?.Report(new ExperimentProgress(0, chosen.Count));
         foreach (var policy in chosen)
         {
-            results.Add(EngineTwin.Run(scenario.Config, policy, scenario.StepTime, requests));
+            results.Add(EngineTwin.Run(scenario.Deployment, policy, requests));
             progress?.Report(new ExperimentProgress(results.Count, chosen.Count));
         }
         return results;

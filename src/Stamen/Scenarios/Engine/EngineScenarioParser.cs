@@ -20,7 +20,8 @@ public static class EngineScenarioParser
 
     private const string BuiltinFile = "(built-in engine scenario)";
     private static readonly string[] TopFields =
-        ["name", "seed", "model", "gpu", "kv", "max_batch", "token_budget", "max_context", "block_size", "step_time", "workload", "policies"];
+        ["name", "seed", "model", "gpu", "kv", "max_batch", "token_budget", "max_context", "block_size", "step_time", "workload", "policies",
+         "instances", "router", "swap", "distkv", "lora"];
 
     /// <summary>The built-in engine scenario's YAML (Scenarios/Builtin/engine-default.yaml).</summary>
     public static string DefaultYaml
@@ -63,11 +64,62 @@ public static class EngineScenarioParser
         if (!GpuCatalog.BuiltIn.TryFind(gpuName, out var gpu))
             throw y.Error("gpu", $"unknown GPU '{gpuName}'", $"use one of {string.Join(", ", GpuCatalog.BuiltIn.Names)}");
 
-        var config = ParseConfig(y, model, gpu);
+        var config = ParseSwap(y.OptMap("swap"), ParseConfig(y, model, gpu));
+        var capacityGiven = y.OptMap("kv")?.Has("capacity_tokens") ?? false;
+        var kvLabel = capacityGiven ? "given" : FormattableString.Invariant($"{config.KvCapacityTokens:N0} tokens from GPU memory");
+        ParsedLora? lora = null;
+        if (y.OptMap("lora") is { } l)
+        {
+            lora = EngineLoraParser.Parse(l, config, capacityGiven);
+            if (lora.KvCapacityTokens is { } tokens)
+            {
+                config = config with { KvCapacityTokens = tokens };
+                kvLabel = lora.KvLabel;
+            }
+        }
         var (stepTime, label) = ParseStepTime(y.OptMap("step_time"), config);
-        var workload = ParseWorkload(y.OptMap("workload") ?? throw y.Error("workload", "is missing", "add `workload:` with `poisson:` or `trace:`"), baseDirectory);
+        var workload = ParseWorkload(y.OptMap("workload") ?? throw y.Error("workload", "is missing", "add `workload:` with `poisson:`, `per_adapter:` or `trace:`"),
+            baseDirectory, lora);
+        var routerName = y.OptString("router") ?? EngineRouterCatalog.RoundRobin;
+        try
+        {
+            routerName = EngineRouterCatalog.Find(routerName).Name;
+        }
+        catch (StamenInputException e)
+        {
+            throw y.Error("router", e.Problem, e.Fix);
+        }
+        var deployment = new EngineDeployment(config, stepTime, y.OptInt("instances", 1) ?? 1, routerName, lora?.Settings)
+        {
+            DistKv = ParseDistKv(y.OptMap("distkv")),
+        };
         return new EngineScenario(file, y.OptString("name") ?? Path.GetFileNameWithoutExtension(file), y.OptInt("seed") ?? 1,
-            config, stepTime, label, workload, ParsePolicies(y));
+            deployment, label, kvLabel, workload, ParsePolicies(y));
+    }
+
+    private static readonly string[] WorkloadKinds = ["poisson", "trace", "per_adapter"];
+
+    private static EngineConfig ParseSwap(YamlFields? s, EngineConfig config)
+    {
+        if (s is null) return config;
+        s.AllowOnly("pcie_gb_per_s", "swap_space_gb");
+        return config with
+        {
+            PcieBytesPerSec = (s.OptDouble("pcie_gb_per_s", 0, exclusiveMin: true) ?? config.PcieBytesPerSec / 1e9) * 1e9,
+            SwapSpaceBytes = (s.OptDouble("swap_space_gb", 0) ?? config.SwapSpaceBytes / 1e9) * 1e9,
+        };
+    }
+
+    private static DistKvSettings ParseDistKv(YamlFields? d)
+    {
+        var defaults = new DistKvSettings();
+        if (d is null) return defaults;
+        d.AllowOnly("lending_cap", "link_gb_per_s", "link_rtt_us");
+        var cap = d.OptDouble("lending_cap", 0) ?? defaults.LendingCapFraction;
+        if (cap > 1) throw d.Error("lending_cap", $"{cap.ToString(CultureInfo.InvariantCulture)} is above 1", "give the fraction of its cache an instance may lend, e.g. 0.5");
+        return new DistKvSettings(cap,
+            (d.OptDouble("link_gb_per_s", 0, exclusiveMin: true) ?? defaults.LinkBytesPerSec / 1e9) * 1e9,
+            (d.OptDouble("link_rtt_us", 0) ?? defaults.LinkRttMs * 1000) / 1000);
     }
 
     private static EngineConfig ParseConfig(YamlFields y, ModelSpec model, GpuSpec gpu)
@@ -138,11 +190,22 @@ public static class EngineScenarioParser
         return v;
     }
 
-    private static EngineWorkloadDefinition ParseWorkload(YamlFields w, string baseDirectory)
+    private static EngineWorkloadDefinition ParseWorkload(YamlFields w, string baseDirectory, ParsedLora? lora)
     {
-        w.AllowOnly("poisson", "trace");
-        if (w.Has("poisson") == w.Has("trace"))
-            throw w.Error(w.Has("poisson") ? "trace" : "poisson", w.Has("poisson") ? "both poisson and trace are given" : "no workload is given", "give exactly one of poisson:, trace:");
+        w.AllowOnly("poisson", "trace", "per_adapter");
+        var given = WorkloadKinds.Where(w.Has).ToArray();
+        if (given.Length != 1)
+            throw w.Error(given.Length > 1 ? given[1] : "poisson", given.Length > 1 ? $"{string.Join(" and ", given)} are both given" : "no workload is given",
+                "give exactly one of poisson:, per_adapter:, trace:");
+        if (w.OptMap("per_adapter") is { } a)
+        {
+            a.AllowOnly("duration_s", "prompt_tokens", "output_tokens");
+            if (lora?.RatesPerSec is not { } rates)
+                throw w.Error("per_adapter", "needs adapters with rates", "list lora.adapters with rate_per_s, or lora.generate with rate_per_s or zipf");
+            var duration = a.OptDouble("duration_s", 0, exclusiveMin: true) ?? throw a.Error("duration_s", "is missing", "give the simulated seconds of arrivals, e.g. 600");
+            return new EngineAdapterPoissonWorkload(new AdapterPoissonWorkload(rates, duration,
+                ScenarioParser.ParseTokens(a, "prompt_tokens", 512), ScenarioParser.ParseTokens(a, "output_tokens", 128)));
+        }
         if (w.OptMap("poisson") is { } p)
         {
             p.AllowOnly("rate_per_s", "requests", "prompt_tokens", "output_tokens");
@@ -154,7 +217,8 @@ public static class EngineScenarioParser
         t.AllowOnly("path", "limit", "time_scale");
         var path = Path.GetFullPath(Path.Combine(baseDirectory, t.RequireString("path", "give the CSV path, relative to the scenario file")));
         if (!File.Exists(path)) throw t.Error("path", $"file not found: {path}", "check the path (relative paths start at the scenario file's folder)");
-        return new EngineTraceWorkload(path, t.OptInt("limit", 1), t.OptDouble("time_scale", 0, exclusiveMin: true) ?? 1.0);
+        return new EngineTraceWorkload(path, t.OptInt("limit", 1), t.OptDouble("time_scale", 0, exclusiveMin: true) ?? 1.0,
+            [.. lora?.Settings.Adapters.Select(x => x.Name) ?? []]);
     }
 
     private static IReadOnlyList<EnginePolicy> ParsePolicies(YamlFields y)
