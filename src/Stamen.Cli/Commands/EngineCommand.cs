@@ -14,7 +14,7 @@ internal static class EngineCommand
     private sealed record SimulateSettings(string Scenario, string Policy, int? Seed, string? Requests, string? Json, bool Quiet);
 
     public static Command Create() =>
-        new("engine", "Serving-engine twin: one GPU engine, iteration-level batching, paged or reserved KV memory")
+        new("engine", "Serving-engine twin: GPU engines with iteration-level batching, paged, reserved or distributed KV memory, and multi-LoRA")
         {
             CreateCompare(),
             CreateSimulate(),
@@ -50,7 +50,7 @@ internal static class EngineCommand
         var seed = CommonOptions.Seed();
         var requests = new Option<string?>("--requests")
         {
-            Description = "Write one CSV row per request (id, arrival, first token, finish, prompt and output tokens, preemptions, outcome)",
+            Description = "Write one CSV row per request (id, adapter, instance, arrival, first token, finish, prompt and output tokens, preemptions, outcome)",
             HelpName = "PATH",
         };
         var json = CommonOptions.Json();

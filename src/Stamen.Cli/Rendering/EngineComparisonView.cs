@@ -14,6 +14,11 @@ internal static class EngineComparisonView
         Heading($"{scenario.Name}: {c.Model.Name} on {c.Gpu.Name}, seed {seed}");
         Note(FormattableString.Invariant(
             $"KV {c.KvCapacityTokens:N0} tokens, max batch {c.MaxBatchSize}, token budget {c.TokenBudgetPerIteration}, max context {c.MaxContextTokens}; step time {scenario.StepTimeLabel}"));
+        var d = scenario.Deployment;
+        if (d.Instances > 1) Note($"{d.Instances} instances behind the {d.Router} router (distkv lends up to {d.DistKv.LendingCapFraction:P0} of each cache)");
+        if (d.Lora is { } lora)
+            Note(FormattableString.Invariant(
+                $"LoRA: {lora.Adapters.Count} adapters, max_loras {lora.MaxLoras}, max rank {lora.MaxLoraRank}, overhead {(lora.Overhead is null ? "off" : "on")}, KV {scenario.KvLabel}"));
         Note($"Workload: {scenario.Workload.Describe()}");
     }
 
@@ -21,7 +26,7 @@ internal static class EngineComparisonView
     {
         var table = new Table().Border(TableBorder.Rounded).Title(Markup.Escape(scenario.Name));
         table.AddColumn(new TableColumn("policy").NoWrap());
-        foreach (var header in (string[])["tokens/s", "mean TTFT s", "p99 TTFT s", "mean ITL s", "e2e p50 s", "e2e p99 s", "preempt", "rejected", "KV util", "KV waste"])
+        foreach (var header in (string[])["tokens/s", "mean TTFT s", "p99 TTFT s", "mean ITL s", "e2e p50 s", "e2e p99 s", "preempt", "rejected", "KV util", "KV waste", "served/offered"])
             table.AddColumn(new TableColumn(header).RightAligned().NoWrap());
         foreach (var r in results)
         {
@@ -37,9 +42,26 @@ internal static class EngineComparisonView
                 m.Preemptions.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 m.Rejected.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 F(100 * m.KvUtilisation, "0.0") + "%",
-                F(100 * m.KvWasteFraction, "0.0") + "%");
+                F(100 * m.KvWasteFraction, "0.0") + "%",
+                Served(m.Starvation));
         }
         AnsiConsole.Write(table);
-        Note("tokens/s: input + output tokens of completed requests over the makespan; KV util and waste are time averages over the KV capacity.");
+        Note("tokens/s: input + output tokens of completed requests over the makespan; KV util and waste are time averages over the KV capacity;");
+        Note("served/offered: token rates over the arrival window; starved below 0.9.");
+        WriteAdapters(results);
+    }
+
+    private static string Served(StarvationSummary s) =>
+        s.OfferedTokensPerSec <= 0 ? "-" : F(s.ServedTokensPerSec / s.OfferedTokensPerSec, "0.00") + (s.Starved ? " [red]starved[/]" : "");
+
+    /// <summary>Per policy: adapters starved and adapter loads, when adapters are served.</summary>
+    private static void WriteAdapters(IReadOnlyList<EngineRunResult> results)
+    {
+        if (results.Count == 0 || results[0].Adapters.Count == 0) return;
+        foreach (var r in results)
+        {
+            var starved = r.Adapters.Count(a => a.Starvation.Starved);
+            Note(FormattableString.Invariant($"{r.PolicyName}: {starved} of {r.Adapters.Count} adapters starved, {r.Metrics.AdapterLoads} adapter loads"));
+        }
     }
 }

@@ -55,19 +55,21 @@ public sealed class EngineCliTests
         var result = CliHarness.Run("engine", "simulate", "default", "--policy", "vllm", "--requests", csv, "--quiet");
         Assert.Equal(0, result.ExitCode);
         var lines = File.ReadAllLines(csv);
-        Assert.Equal("id,arrival_s,first_token_s,finish_s,prompt_tokens,output_tokens,preemptions,outcome", lines[0]);
+        Assert.Equal("id,adapter,instance,arrival_s,first_token_s,finish_s,prompt_tokens,output_tokens,preemptions,outcome", lines[0]);
         var requests = EngineScenarioParser.Load(null).Requests();
         Assert.Equal(requests.Count + 1, lines.Length);
         foreach (var (line, request) in lines.Skip(1).Zip(requests))
         {
             var f = line.Split(',');
-            Assert.Equal(8, f.Length);
+            Assert.Equal(10, f.Length);
             Assert.Equal(request.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), f[0]);
-            var arrival = double.Parse(f[1], System.Globalization.CultureInfo.InvariantCulture);
-            var first = double.Parse(f[2], System.Globalization.CultureInfo.InvariantCulture);
-            var finish = double.Parse(f[3], System.Globalization.CultureInfo.InvariantCulture);
+            Assert.Equal("", f[1]);
+            Assert.Contains(f[2], (string[])["0", "1"]);
+            var arrival = double.Parse(f[3], System.Globalization.CultureInfo.InvariantCulture);
+            var first = double.Parse(f[4], System.Globalization.CultureInfo.InvariantCulture);
+            var finish = double.Parse(f[5], System.Globalization.CultureInfo.InvariantCulture);
             Assert.True(arrival <= first && first <= finish, line);
-            Assert.Equal("completed", f[7]);
+            Assert.Equal("completed", f[9]);
         }
     }
 

@@ -63,6 +63,8 @@ internal sealed class EngineCluster
             }
             _recorder.SampleUpTo(eventMs);
             instance.OnEvent(eventMs);
+            foreach (var other in _instances)
+                if (other.BlockedSinceRelease >= 0 && other.BlockedSinceRelease != _pools.Releases) other.Wake(eventMs);
         }
         return EngineMetricsBuilder.Build(_policy, _deployment, _states, _instances, _recorder);
     }

@@ -61,6 +61,16 @@ internal sealed class EngineInstance : IEngineInstanceView
     /// <summary>When this instance next needs the clock: the end of its step, a wake-up at an arrival, or never when idle.</summary>
     public double NextEventMs { get; private set; } = double.PositiveInfinity;
 
+    /// <summary>The pools' release count when this instance found nothing it could schedule, or -1 when not blocked.</summary>
+    public long BlockedSinceRelease { get; private set; } = -1;
+
+    /// <summary>Wakes a blocked instance at <paramref name="nowMs"/> to try again.</summary>
+    public void Wake(double nowMs)
+    {
+        BlockedSinceRelease = -1;
+        NextEventMs = Math.Min(NextEventMs, nowMs);
+    }
+
     /// <summary>Requests routed here and not yet finished (waiting or running).</summary>
     public int Outstanding => _waiting.Count + _running.Count;
 
@@ -121,7 +131,15 @@ internal sealed class EngineInstance : IEngineInstanceView
         }
         _swapTokensThisStep = 0;
         var shape = BuildBatch();
-        if (_batch.Count == 0) throw new InvalidOperationException("engine scheduled nothing with work pending (a policy bug)");
+        if (_batch.Count == 0)
+        {
+            // Only a lender can be stuck: its waiting requests need memory it has lent out. It sleeps until someone frees KV.
+            if (!_policy.LendsKv || _running.Count > 0) throw new InvalidOperationException("engine scheduled nothing with work pending (a policy bug)");
+            BlockedSinceRelease = _pools.Releases;
+            NextEventMs = double.PositiveInfinity;
+            return;
+        }
+        BlockedSinceRelease = -1;
         var stepMs = StepMs(shape);
         if (!(stepMs > 0) || !double.IsFinite(stepMs)) throw new InvalidOperationException($"step time {stepMs} ms is not positive");
         _stepMs = stepMs;

@@ -53,13 +53,15 @@ public sealed class LeastOutstandingEngineRouter : IEngineRouter
 }
 
 /// <summary>
-/// Adapter affinity: an adapter's requests stick to the instance its first request went to (the least
-/// loaded then), so each adapter is loaded on as few GPUs as possible; base-model requests and, once an
-/// instance holds twice the mean load, an adapter's further requests go to the least loaded instance.
+/// Adapter affinity: an adapter's requests stick to one home instance, so each adapter is loaded on as few
+/// GPUs as possible. A new adapter's home is an instance that already has it on its GPU, else the one with
+/// the fewest adapters homed there (then the fewest outstanding requests). Base-model requests, and an
+/// adapter's requests while its home holds more than twice the mean load, go to the least loaded instance.
 /// </summary>
 public sealed class AdapterAffinityEngineRouter : IEngineRouter
 {
     private readonly Dictionary<int, int> _home = [];
+    private int[] _homed = [];
 
     public int Choose(EngineRequest request, IReadOnlyList<IEngineInstanceView> instances)
     {
@@ -67,12 +69,18 @@ public sealed class AdapterAffinityEngineRouter : IEngineRouter
         ArgumentNullException.ThrowIfNull(instances);
         var least = LeastOutstandingEngineRouter.LeastOutstanding(instances, null);
         if (request.Adapter < 0) return least;
+        if (_homed.Length != instances.Count) _homed = new int[instances.Count];
         if (!_home.TryGetValue(request.Adapter, out var home))
         {
-            // Prefer a least-loaded instance that already has the adapter on its GPU.
-            var loaded = LeastOutstandingEngineRouter.LeastOutstanding(instances, v => v.HasAdapterOnGpu(request.Adapter));
-            home = loaded >= 0 && instances[loaded].Outstanding <= instances[least].Outstanding ? loaded : least;
+            home = LeastOutstandingEngineRouter.LeastOutstanding(instances, v => v.HasAdapterOnGpu(request.Adapter));
+            if (home < 0)
+            {
+                home = 0;
+                foreach (var v in instances)
+                    if (_homed[v.Index] < _homed[home] || (_homed[v.Index] == _homed[home] && v.Outstanding < instances[home].Outstanding)) home = v.Index;
+            }
             _home[request.Adapter] = home;
+            _homed[home]++;
         }
         var mean = instances.Average(v => (double)v.Outstanding);
         return instances[home].Outstanding > 2 * mean + 1 ? least : home;

@@ -27,6 +27,9 @@ internal sealed class KvPools
 
     public long Capacity(int i) => _capacity[i];
 
+    /// <summary>Counts releases, so an instance waiting for memory that others hold can tell when to try again.</summary>
+    public long Releases { get; private set; }
+
     /// <summary>Units of instance <paramref name="i"/> neither used by its own requests nor lent.</summary>
     public long FreeLocal(int i) => _capacity[i] - _localUsed[i] - _lent[i];
 
@@ -80,6 +83,7 @@ internal sealed class KvPools
     /// <summary>Returns every unit a request of instance <paramref name="i"/> holds, local and borrowed.</summary>
     public void Release(int i, EngineRequestState s)
     {
+        Releases++;
         _localUsed[i] -= s.Units - s.RemoteUnits;
         if (s.Remote is { } remote)
             foreach (var (lender, units) in remote)

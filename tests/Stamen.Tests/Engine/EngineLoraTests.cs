@@ -1,0 +1,138 @@
+using Stamen.Simulation.Engine;
+
+namespace Stamen.Tests.Engine;
+
+public sealed class EngineLoraTests
+{
+    private static readonly Dictionary<int, double> NoLoadCost = [];
+
+    private static LoraEngineSettings Lora(int adapters, int maxLoras, LoraOverhead? overhead = null, IReadOnlyDictionary<int, double>? loadCost = null,
+        int? maxCpuLoras = null, double diskLoadMs = 0) =>
+        new([.. Enumerable.Range(0, adapters).Select(k => new LoraAdapter($"a{k}", 8))], maxLoras, 8, loadCost ?? NoLoadCost, overhead, maxCpuLoras, diskLoadMs);
+
+    [Theory]
+    [MemberData(nameof(EngineFixtures.PolicyNames), MemberType = typeof(EngineFixtures))]
+    public void Run_OneAdapterWithoutOverhead_EqualsTheBaseEngine(string policyName)
+    {
+        var config = EngineFixtures.LlamaOnH100() with { KvCapacityTokens = 60_000 };
+        var baseRequests = EngineFixtures.AzureConversationBusy.Take(400).ToList();
+        var adapterRequests = baseRequests.Select(r => r with { Adapter = 0 }).ToList();
+        var policy = EnginePolicyCatalog.Find(policyName);
+
+        var plain = EngineTwin.Run(new EngineDeployment(config, FittedStepTimeModel.Llama31H100), policy, baseRequests);
+        var lora = EngineTwin.Run(new EngineDeployment(config, FittedStepTimeModel.Llama31H100, Lora: Lora(1, 1)), policy, adapterRequests, checkInvariants: true);
+
+        Assert.Equal(plain.Requests.Select(r => r with { Adapter = "a0" }), lora.Requests);
+        Assert.Equal(plain.Metrics with { AdapterLoads = 1 }, lora.Metrics);
+    }
+
+    [Fact]
+    public void Run_OneRequestWithOverheadAndLoadCost_StepIsBaseTimesMultiplierPlusLoad()
+    {
+        var config = EngineFixtures.LlamaOnH100();
+        var fitted = FittedStepTimeModel.Llama31H100;
+        var overhead = new LoraOverhead(1.93011757, 200.01448221);
+        var settings = Lora(1, 1, overhead, new Dictionary<int, double> { [8] = 6.612 }, maxCpuLoras: 1, diskLoadMs: 20);
+
+        var record = EngineTwin.Run(new EngineDeployment(config, fitted, Lora: settings), EnginePolicyCatalog.Find("vllm"),
+            [new EngineRequest(0, 0, 500, 3, Adapter: 0)]).Requests.Single();
+
+        var multiplier = (1.93011757 + 200.01448221) / 100;
+        var prefillMs = (fitted.C1MsPerRequest + fitted.C2Ms + fitted.PrefillMsPerToken * 500) * multiplier + 6.612 + 20;
+        var decodeMs = (fitted.C1MsPerRequest + fitted.C2Ms) * multiplier;
+        Assert.Equal(prefillMs, record.FirstTokenMs, 9);
+        Assert.Equal(prefillMs + 2 * decodeMs, record.FinishMs, 9);
+    }
+
+    [Fact]
+    public void Run_BatchFullOfAdapters_SkipsTheNewAdapterAndAdmitsALaterRequestOfAResidentOne()
+    {
+        var config = EngineFixtures.LlamaOnH100();
+        // One slot: while adapter 0's long request runs, adapter 1's request waits, but a later adapter-0 request joins.
+        var requests = new List<EngineRequest> { new(0, 0, 100, 200, 0), new(1, 1, 100, 5, 1), new(2, 2, 100, 5, 0) };
+
+        var result = EngineTwin.Run(new EngineDeployment(config, FittedStepTimeModel.Llama31H100, Lora: Lora(2, 1)), EnginePolicyCatalog.Find("vllm"),
+            requests, checkInvariants: true);
+
+        var (first, skipped, later) = (result.Requests[0], result.Requests[1], result.Requests[2]);
+        Assert.True(later.FinishMs < first.FinishMs, "the resident adapter's later request should run beside the first");
+        Assert.True(skipped.FirstTokenMs > first.FinishMs, "the other adapter's request cannot join while the only slot is in use");
+        Assert.Equal(2, result.Metrics.AdapterLoads);
+    }
+
+    [Fact]
+    public void Run_ManyAdaptersFewSlots_NeverMoreDistinctAdaptersThanSlotsAndSlowerThanEnoughSlots()
+    {
+        var config = EngineFixtures.LlamaOnH100();
+        var rng = new Random(5);
+        var requests = Enumerable.Range(0, 400).Select(i => new EngineRequest(i, i * 20.0, rng.Next(50, 800), rng.Next(5, 200), rng.Next(12))).ToList();
+        var load = new Dictionary<int, double> { [8] = 6.612 };
+
+        // checkInvariants makes every iteration assert at most max_loras adapters in the batch and on the GPU.
+        var few = EngineTwin.Run(new EngineDeployment(config, FittedStepTimeModel.Llama31H100, Lora: Lora(12, 3, loadCost: load)),
+            EnginePolicyCatalog.Find("vllm"), requests, checkInvariants: true);
+        var all = EngineTwin.Run(new EngineDeployment(config, FittedStepTimeModel.Llama31H100, Lora: Lora(12, 12, loadCost: load)),
+            EnginePolicyCatalog.Find("vllm"), requests, checkInvariants: true);
+
+        Assert.Equal(12, all.Metrics.AdapterLoads);
+        Assert.True(few.Metrics.AdapterLoads >= 12);
+        Assert.True(few.Metrics.EndToEndLatency.MeanMs > all.Metrics.EndToEndLatency.MeanMs);
+        Assert.All(few.Requests, r => Assert.Equal(EngineOutcome.Completed, r.Outcome));
+    }
+
+    [Theory]
+    [InlineData(3, 12)]
+    [InlineData(6, 6)]
+    public void Run_AdaptersInTurnTwice_LeastRecentlyUsedSlotsReloadOnlyWhatWasEvicted(int slots, int expectedLoads)
+    {
+        // Six adapters one after another, then again: with three slots each second-round adapter was evicted by then.
+        var requests = Enumerable.Range(0, 12).Select(i => new EngineRequest(i, i * 2000.0, 100, 10, i % 6)).ToList();
+
+        var result = EngineTwin.Run(new EngineDeployment(EngineFixtures.LlamaOnH100(), FittedStepTimeModel.Llama31H100, Lora: Lora(6, slots)),
+            EnginePolicyCatalog.Find("vllm"), requests, checkInvariants: true);
+
+        Assert.Equal(expectedLoads, result.Metrics.AdapterLoads);
+    }
+
+    [Fact]
+    public void Run_AdapterAffinity_KeepsEachAdapterOnOneInstanceUnderLightLoad()
+    {
+        var config = EngineFixtures.LlamaOnH100();
+        var rng = new Random(3);
+        var requests = Enumerable.Range(0, 60).Select(i => new EngineRequest(i, i * 500.0, 100, 10, rng.Next(6))).ToList();
+        var deployment = new EngineDeployment(config, FittedStepTimeModel.Llama31H100, 3, "adapter-affinity", Lora(6, 2));
+
+        var result = EngineTwin.Run(deployment, EnginePolicyCatalog.Find("vllm"), requests);
+        var roundRobin = EngineTwin.Run(deployment with { Router = EngineRouterCatalog.RoundRobin }, EnginePolicyCatalog.Find("vllm"), requests);
+
+        Assert.All(result.Requests.GroupBy(r => r.Adapter), g => Assert.Single(g.Select(r => r.Instance).Distinct()));
+        Assert.Equal(6, result.Metrics.AdapterLoads);
+        Assert.True(roundRobin.Metrics.AdapterLoads > result.Metrics.AdapterLoads);
+    }
+
+    [Fact]
+    public void Run_PerAdapterStarvation_ReportedForTheAdapterThatCannotKeepUp()
+    {
+        var config = EngineFixtures.LlamaOnH100();
+        // Adapter 0 floods the engine with long requests, adapter 1 sends a trickle; with one slot they take turns.
+        var requests = new List<EngineRequest>();
+        for (var i = 0; i < 600; i++) requests.Add(new EngineRequest(requests.Count, i * 50.0, 1500, 300, 0));
+        for (var i = 0; i < 30; i++) requests.Add(new EngineRequest(requests.Count, i * 1000.0 + 50, 100, 20, 1));
+
+        var result = EngineTwin.Run(new EngineDeployment(config, FittedStepTimeModel.Llama31H100, Lora: Lora(2, 1)), EnginePolicyCatalog.Find("vllm"), requests);
+
+        Assert.Equal(["a0", "a1"], result.Adapters.Select(a => a.Name));
+        Assert.Equal([600, 30], result.Adapters.Select(a => a.Requests));
+        Assert.True(result.Metrics.Starvation.Starved);
+        Assert.True(result.Adapters[1].Starvation.Starved, "the trickle adapter waits while the flood holds the only slot");
+    }
+
+    [Fact]
+    public void Run_RequestForUnlistedAdapter_InputError()
+    {
+        var e = Assert.Throws<StamenInputException>(() => EngineTwin.Run(
+            new EngineDeployment(EngineFixtures.LlamaOnH100(), FittedStepTimeModel.Llama31H100, Lora: Lora(2, 1)),
+            EnginePolicyCatalog.Find("vllm"), [new EngineRequest(0, 0, 10, 10, 2)]));
+        Assert.Contains("adapter", e.Message, StringComparison.Ordinal);
+    }
+}
