@@ -3,7 +3,7 @@ using System.Text.Json;
 using Stamen.Bench;
 
 // Stamen's benchmark harness: planner/routing time at scale and twin speed.
-// Usage: dotnet run -c Release --project bench/Stamen.Bench -- [--json PATH] [--quick] [--only planner|twin|tradeoff|milp|chains]
+// Usage: dotnet run -c Release --project bench/Stamen.Bench -- [--json PATH] [--quick] [--only planner|twin|engine|tradeoff|milp|chains]
 //        [--rebalance-cap-s S] (cap on each PETALS rebalancing run, default 60 s; 10 s with --quick)
 //        [--petals-fingerprints] (print PETALS plans on seeded instances, to diff before/after a planner change)
 string? jsonPath = null;
@@ -20,7 +20,7 @@ for (var i = 0; i < args.Length; i++)
         case "--rebalance-cap-s" when i + 1 < args.Length: rebalanceCapS = double.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--petals-fingerprints": PlanFingerprints.Print(Console.Out); return 0;
         default:
-            Console.Error.WriteLine("usage: Stamen.Bench [--json PATH] [--quick] [--only planner|twin|tradeoff|milp|chains] [--rebalance-cap-s S] [--petals-fingerprints]");
+            Console.Error.WriteLine("usage: Stamen.Bench [--json PATH] [--quick] [--only planner|twin|engine|tradeoff|milp|chains] [--rebalance-cap-s S] [--petals-fingerprints]");
             return 2;
     }
 }
@@ -43,6 +43,12 @@ if (only is null or "twin")
     var twin = new TwinCases(quick ? 1 : 3, quick ? 2_000 : 10_000, log);
     rows.AddRange(twin.Run(StableRate, "stable"));
     rows.AddRange(twin.Run(OverloadRate, "overloaded"));
+}
+
+if (only is null or "engine")
+{
+    log.WriteLine("engine twin (llama-3.1-8b on h100-sxm, Azure conversation trace):");
+    rows.AddRange(new EngineCases(quick ? 1 : 5, log).Run());
 }
 
 if (only is null or "tradeoff")

@@ -36,8 +36,7 @@ internal sealed class EngineCluster
         }
         var start = sorted.Length > 0 ? sorted[0].r.ArrivalMs : 0;
         var end = sorted.Length > 0 ? sorted[^1].r.ArrivalMs : 0;
-        var expectedTokens = (int)Math.Min(int.MaxValue / 2, requests.Sum(r => (long)r.OutputTokens));
-        _recorder = new EngineRecorder(start, end, deployment.Lora?.Adapters.Count ?? 0, config.KvCapacityTokens * deployment.Instances, expectedTokens);
+        _recorder = new EngineRecorder(start, end, deployment.Lora?.Adapters.Count ?? 0, config.KvCapacityTokens * deployment.Instances);
         _instances = [.. Enumerable.Range(0, deployment.Instances).Select(i => new EngineInstance(i, deployment, policy, _pools, _recorder, check))];
         _router = EngineRouterCatalog.Find(deployment.Router).Create();
     }

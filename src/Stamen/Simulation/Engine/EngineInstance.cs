@@ -330,7 +330,7 @@ internal sealed class EngineInstance : IEngineInstanceView
             s.Generated++;
             var first = s.Generated == 1;
             if (first) s.FirstTokenMs = nowMs;
-            else _recorder.ItlMs.Add(nowMs - s.LastTokenMs);
+            else _recorder.ItlMs.Add(Math.Max(0, nowMs - s.LastTokenMs));
             _recorder.Emitted(s, nowMs, first);
             s.LastTokenMs = nowMs;
             if (s.Finished)

@@ -67,6 +67,9 @@ internal static class EngineMetricsBuilder
         return new EngineRunResult(policy.Name, metrics, records, accounting, perInstance, perAdapter, [.. recorder.KvTimeline]);
     }
 
+    private static LatencySummary Summarise(LogHistogram h) =>
+        new(h.Mean, h.Quantile(0.5), h.Quantile(0.9), h.Quantile(0.99), (int)Math.Min(int.MaxValue, h.Count));
+
     private static LatencySummary Summarise(List<double> values)
     {
         if (values.Count == 0) return new LatencySummary(double.NaN, double.NaN, double.NaN, double.NaN, 0);

@@ -1,3 +1,5 @@
+using Stamen.Simulation.Metrics;
+
 namespace Stamen.Simulation.Engine;
 
 /// <summary>
@@ -11,13 +13,12 @@ internal sealed class EngineRecorder
     private double _sampleEveryMs;
     private double _nextSampleMs;
 
-    public EngineRecorder(double windowStartMs, double windowEndMs, int adapters, long capacityTokens, int expectedTokens)
+    public EngineRecorder(double windowStartMs, double windowEndMs, int adapters, long capacityTokens)
     {
         WindowStartMs = windowStartMs;
         WindowEndMs = windowEndMs;
         CapacityTokens = capacityTokens;
         _servedByAdapter = new long[adapters + 1];
-        ItlMs = new List<double>(expectedTokens);
         _sampleEveryMs = Math.Max(1000.0, (windowEndMs - windowStartMs) / 200.0);
         _nextSampleMs = windowStartMs;
     }
@@ -29,7 +30,8 @@ internal sealed class EngineRecorder
 
     public long CapacityTokens { get; }
 
-    public List<double> ItlMs { get; }
+    /// <summary>Gaps between consecutive output tokens of a request.</summary>
+    public LogHistogram ItlMs { get; } = new();
 
     /// <summary>KV tokens held by every instance's requests now.</summary>
     public long HeldTokens { get; set; }
