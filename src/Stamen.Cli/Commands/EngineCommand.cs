@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Stamen.Cli.Rendering;
+using Stamen.Experiments;
 using Stamen.IO;
 using Stamen.Scenarios.Engine;
 using Stamen.Simulation.Engine;
@@ -18,7 +19,97 @@ internal static class EngineCommand
         {
             CreateCompare(),
             CreateSimulate(),
+            CreateSweep(),
         };
+
+    private sealed record SweepSettings(string? Scenario, string Factors, double? TtftP99S, double? ItlMeanS, double? E2eP99S, int? Seed,
+        string? Json, string? Markdown, bool Quiet);
+
+    private static Command CreateSweep()
+    {
+        var scenario = new Argument<string?>("scenario")
+        {
+            Description = "Engine scenario YAML file (omit for the built-in engine default)",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
+        var factors = new Option<string>("--factors")
+        {
+            Description = "Rate multipliers to run, comma-separated (a trace's arrivals compressed, a Poisson rate raised)",
+            DefaultValueFactory = _ => "1,2,3,4",
+            HelpName = "LIST",
+        };
+        var ttft = new Option<double?>("--slo-ttft-p99-s") { Description = "SLO bound on p99 time to first token, seconds (default 5; 0 = no bound)", HelpName = "S" };
+        var itl = new Option<double?>("--slo-itl-mean-s") { Description = "SLO bound on mean inter-token latency, seconds (default 0.1; 0 = no bound)", HelpName = "S" };
+        var e2e = new Option<double?>("--slo-e2e-p99-s") { Description = "SLO bound on p99 end-to-end latency, seconds (default none)", HelpName = "S" };
+        var seed = CommonOptions.Seed();
+        var json = CommonOptions.Json();
+        var markdown = new Option<string?>("--markdown") { Description = "Also write the tables as Markdown (for docs/)", HelpName = "PATH" };
+        var quiet = CommonOptions.Quiet();
+        var command = new Command("sweep",
+            "Throughput at equal latency: every policy at rising request rates, and the highest rate each sustains within the SLO")
+        {
+            scenario, factors, ttft, itl, e2e, seed, json, markdown, quiet,
+        };
+        command.SetAction(p => CliRunner.Run(() => Sweep(new SweepSettings(p.GetValue(scenario), p.GetValue(factors)!, p.GetValue(ttft), p.GetValue(itl),
+            p.GetValue(e2e), p.GetValue(seed), p.GetValue(json), p.GetValue(markdown), p.GetValue(quiet)))));
+        return command;
+    }
+
+    private static int Sweep(SweepSettings s)
+    {
+        var factors = ParseFactors(s.Factors);
+        static double? Bound(double? given, double? fallback) => given is null ? fallback : given > 0 ? given : null;
+        var slo = new EngineSlo(Bound(s.TtftP99S, 5.0), Bound(s.ItlMeanS, 0.1), Bound(s.E2eP99S, null));
+        var scenario = EngineScenarioParser.Load(s.Scenario);
+        var seed = s.Seed ?? scenario.Seed;
+        EngineComparisonView.WriteSummary(scenario, seed);
+        ConsoleOut.Note($"SLO: {slo.Describe()}");
+        var rows = ProgressView.Run($"Sweeping {factors.Count} rates x {scenario.Policies.Count} policies", s.Quiet,
+            progress => EngineRateSweep.Run(scenario, factors, slo, seed, progress));
+        Spectre.Console.AnsiConsole.Write(EngineSweepView.Table(rows));
+        if (s.Markdown is not null)
+        {
+            AtomicFile.WriteAllText(s.Markdown, EngineSweepView.Markdown(rows, slo));
+            ConsoleOut.Note($"Wrote {s.Markdown}");
+        }
+        if (s.Json is not null)
+        {
+            JsonOutput.Write(s.Json, new
+            {
+                scenario = scenario.Name,
+                seed,
+                slo = new { p99_ttft_s = slo.P99TtftS, mean_itl_s = slo.MeanItlS, p99_e2e_s = slo.P99EndToEndS },
+                results = rows.Select(r => new
+                {
+                    policy = r.Policy,
+                    capacity_rate_factor = r.Capacity?.RateFactor,
+                    capacity_tokens_per_s = r.Capacity?.Metrics.TotalTokensPerSec,
+                    points = r.Points.Select(p => new
+                    {
+                        rate_factor = p.RateFactor,
+                        offered_requests_per_s = p.OfferedRequestsPerSec,
+                        meets_slo = p.MeetsSlo,
+                        metrics = EngineMetricsJson.From(p.Metrics),
+                    }).ToList(),
+                }).ToList(),
+            });
+            ConsoleOut.Note($"Wrote {s.Json}");
+        }
+        return 0;
+    }
+
+    private static List<double> ParseFactors(string text)
+    {
+        var factors = new List<double>();
+        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!double.TryParse(part, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var f) || !(f > 0) || !double.IsFinite(f))
+                throw new StamenInputException("--factors", part, "is not a positive number", "give rate multipliers such as 1,2,3,4");
+            factors.Add(f);
+        }
+        if (factors.Count == 0) throw new StamenInputException("--factors", "(empty)", "no rate multipliers given", "give e.g. 1,2,3,4");
+        return factors;
+    }
 
     private static Command CreateCompare()
     {

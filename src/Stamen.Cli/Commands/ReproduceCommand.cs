@@ -9,7 +9,8 @@ namespace Stamen.Cli.Commands;
 
 /// <summary>
 /// `stamen reproduce geo`: the published scattered-setup study, PETALS vs CG-BP + WS-RR per cell;
-/// `stamen reproduce milp-gap`: each scaling heuristic's gap to the exact MILP on small instances.
+/// `stamen reproduce milp-gap`: each scaling heuristic's gap to the exact MILP on small instances;
+/// `stamen reproduce engine-lora`: the multi-LoRA engine grid (served adapters x slots).
 /// </summary>
 internal static class ReproduceCommand
 {
@@ -44,7 +45,85 @@ internal static class ReproduceCommand
             p.GetValue(examples)!, p.GetValue(runs), p.GetValue(all), p.GetValue(json), p.GetValue(markdown), p.GetValue(quiet)))));
         command.Subcommands.Add(geo);
         command.Subcommands.Add(MilpGap());
+        command.Subcommands.Add(EngineLora());
         return command;
+    }
+
+    private sealed record LoraGridSettings(string Model, string Adapters, string Slots, string Ranks, double RatePerAdapter, double DurationS,
+        string Policy, int Seed, string? Json, string? Markdown, bool Quiet);
+
+    private static Command EngineLora()
+    {
+        var model = new Option<string>("--model") { Description = "Model with a published LoRA profile", DefaultValueFactory = _ => "llama-3.1-8b", HelpName = "NAME" };
+        var adapters = new Option<string>("--adapters") { Description = "Served adapter counts, comma-separated", DefaultValueFactory = _ => "8,32,96,192,384", HelpName = "LIST" };
+        var slots = new Option<string>("--slots") { Description = "max_loras slot counts, comma-separated", DefaultValueFactory = _ => "8,16,32,64,128", HelpName = "LIST" };
+        var ranks = new Option<string>("--ranks") { Description = "Adapter ranks, cycled over the adapters", DefaultValueFactory = _ => "8,16", HelpName = "LIST" };
+        var rate = new Option<double>("--rate-per-adapter") { Description = "Poisson rate of each adapter, requests/s", DefaultValueFactory = _ => 0.05, HelpName = "R" };
+        var duration = new Option<double>("--duration-s") { Description = "Simulated seconds of arrivals per cell", DefaultValueFactory = _ => 600, HelpName = "S" };
+        var policy = new Option<string>("--policy") { Description = "Engine policy (the published twin: vLLM with chunked prefill)", DefaultValueFactory = _ => "sarathi", HelpName = "NAME" };
+        var seed = new Option<int>("--seed") { Description = "Seed of the arrivals", DefaultValueFactory = _ => 1, HelpName = "S" };
+        var json = CommonOptions.Json();
+        var markdown = new Option<string?>("--markdown") { Description = "Also write the tables as Markdown (for docs/)", HelpName = "PATH" };
+        var quiet = CommonOptions.Quiet();
+        var command = new Command("engine-lora",
+            "The multi-LoRA twin's grid on one H100: throughput and starvation by served adapters and max_loras slots, with the published " +
+            "load costs, step overhead and KV capacities; prompts 32-1024 and outputs 16-512 tokens, uniform")
+        {
+            model, adapters, slots, ranks, rate, duration, policy, seed, json, markdown, quiet,
+        };
+        command.SetAction(p => CliRunner.Run(() => ExecuteLoraGrid(new LoraGridSettings(p.GetValue(model)!, p.GetValue(adapters)!, p.GetValue(slots)!,
+            p.GetValue(ranks)!, p.GetValue(rate), p.GetValue(duration), p.GetValue(policy)!, p.GetValue(seed), p.GetValue(json), p.GetValue(markdown), p.GetValue(quiet)))));
+        return command;
+    }
+
+    private static int ExecuteLoraGrid(LoraGridSettings s)
+    {
+        if (!(s.RatePerAdapter > 0)) throw new StamenInputException("--rate-per-adapter", s.RatePerAdapter.ToString(System.Globalization.CultureInfo.InvariantCulture), "must be positive", "give e.g. 0.05");
+        if (!(s.DurationS > 0)) throw new StamenInputException("--duration-s", s.DurationS.ToString(System.Globalization.CultureInfo.InvariantCulture), "must be positive", "give e.g. 600");
+        var setup = new Stamen.Experiments.LoraGridSetup(s.Model, Counts("--ranks", s.Ranks), s.RatePerAdapter, s.DurationS,
+            new Stamen.Workload.UniformTokenCount(32, 1024), new Stamen.Workload.UniformTokenCount(16, 512), s.Policy, s.Seed);
+        var adapters = Counts("--adapters", s.Adapters);
+        var slots = Counts("--slots", s.Slots);
+        var cells = ProgressView.Run("Running the adapters x slots grid", s.Quiet, progress => LoraGridStudy.Run(setup, adapters, slots, progress));
+        AnsiConsole.Write(LoraGridView.Table(cells));
+        ConsoleOut.Note(FormattableString.Invariant($"{s.Model} on h100-sxm, {s.Policy}, {s.RatePerAdapter} req/s per adapter for {s.DurationS} s; starved: served below 0.9 of the offered token rate."));
+        if (s.Markdown is not null)
+        {
+            AtomicFile.WriteAllText(s.Markdown, LoraGridView.Markdown(cells));
+            ConsoleOut.Note($"Wrote {s.Markdown}");
+        }
+        if (s.Json is not null)
+        {
+            JsonOutput.Write(s.Json, new
+            {
+                model = s.Model,
+                policy = s.Policy,
+                rate_per_adapter_per_s = s.RatePerAdapter,
+                duration_s = s.DurationS,
+                seed = s.Seed,
+                cells = cells.Select(c => new
+                {
+                    adapters = c.Adapters,
+                    slots = c.Slots,
+                    kv_capacity_tokens = c.KvCapacityTokens,
+                    starts = c.Metrics is not null,
+                    starved_adapters = c.StarvedAdapters,
+                    metrics = c.Metrics is { } m ? EngineMetricsJson.From(m) : null,
+                }).ToList(),
+            });
+            ConsoleOut.Note($"Wrote {s.Json}");
+        }
+        return 0;
+    }
+
+    private static int[] Counts(string option, string text)
+    {
+        var values = new List<int>();
+        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            values.Add(int.TryParse(part, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var v) && v >= 1
+                ? v
+                : throw new StamenInputException(option, part, "is not a positive whole number", "give a comma-separated list such as 8,16,32"));
+        return values.Count > 0 ? [.. values] : throw new StamenInputException(option, "(empty)", "no values given", "give a comma-separated list such as 8,16,32");
     }
 
     private sealed record MilpGapSettings(int Instances, int Seed, string? Json, string? Markdown, bool Quiet);

@@ -15,7 +15,7 @@ internal static class EngineComparisonView
         Note(FormattableString.Invariant(
             $"KV {c.KvCapacityTokens:N0} tokens, max batch {c.MaxBatchSize}, token budget {c.TokenBudgetPerIteration}, max context {c.MaxContextTokens}; step time {scenario.StepTimeLabel}"));
         var d = scenario.Deployment;
-        if (d.Instances > 1) Note($"{d.Instances} instances behind the {d.Router} router (distkv lends up to {d.DistKv.LendingCapFraction:P0} of each cache)");
+        if (d.Instances > 1) Note(FormattableString.Invariant($"{d.Instances} instances behind the {d.Router} router (distkv lends up to {100 * d.DistKv.LendingCapFraction:0}% of each cache)"));
         if (d.Lora is { } lora)
             Note(FormattableString.Invariant(
                 $"LoRA: {lora.Adapters.Count} adapters, max_loras {lora.MaxLoras}, max rank {lora.MaxLoraRank}, overhead {(lora.Overhead is null ? "off" : "on")}, KV {scenario.KvLabel}"));

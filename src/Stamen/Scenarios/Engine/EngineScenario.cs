@@ -11,6 +11,9 @@ public abstract record EngineWorkloadDefinition
 
     /// <summary>One line for summaries.</summary>
     public abstract string Describe();
+
+    /// <summary>The same workload with arrivals <paramref name="factor"/> times as frequent (a rate sweep's step).</summary>
+    public abstract EngineWorkloadDefinition Scaled(double factor);
 }
 
 /// <summary>Seeded Poisson arrivals with token counts from distributions (the swarm scenario's generator, one client).</summary>
@@ -21,6 +24,8 @@ public sealed record EnginePoissonWorkload(PoissonWorkload Poisson) : EngineWork
 
     public override string Describe() =>
         FormattableString.Invariant($"Poisson {Poisson.RatePerSec:0.###} req/s x {Poisson.Requests}, prompt mean {Poisson.PromptTokens.Mean:0.#}, output mean {Poisson.OutputTokens.Mean:0.#}");
+
+    public override EngineWorkloadDefinition Scaled(double factor) => this with { Poisson = Poisson with { RatePerSec = Poisson.RatePerSec * factor } };
 }
 
 /// <summary>
@@ -48,6 +53,8 @@ public sealed record EngineTraceWorkload(string Path, int? Limit, double TimeSca
 
     public override string Describe() =>
         FormattableString.Invariant($"trace {System.IO.Path.GetFileName(Path)}{(Limit is { } l ? $" (first {l})" : "")}, time scale {TimeScale:0.###}");
+
+    public override EngineWorkloadDefinition Scaled(double factor) => this with { TimeScale = TimeScale / factor };
 }
 
 /// <summary>Seeded Poisson arrivals per LoRA adapter (rates from the scenario's adapter list) for a duration.</summary>
@@ -58,6 +65,9 @@ public sealed record EngineAdapterPoissonWorkload(AdapterPoissonWorkload Poisson
 
     public override string Describe() =>
         FormattableString.Invariant($"Poisson per adapter, {Poisson.RatesPerSec.Count} adapters, {Poisson.RatesPerSec.Sum():0.###} req/s in all for {Poisson.DurationSec:0.#} s, prompt mean {Poisson.PromptTokens.Mean:0.#}, output mean {Poisson.OutputTokens.Mean:0.#}");
+
+    public override EngineWorkloadDefinition Scaled(double factor) =>
+        this with { Poisson = Poisson with { RatesPerSec = [.. Poisson.RatesPerSec.Select(r => r * factor)] } };
 }
 
 /// <summary>

@@ -35,6 +35,12 @@ public sealed record EngineConfig(
     /// <summary>CPU memory for swapped-out KV: vLLM's default swap_space of 4 GiB.</summary>
     public const double DefaultSwapSpaceBytes = 4.0 * 1024 * 1024 * 1024;
 
+    /// <summary>vLLM's block-manager watermark: a waiting request is admitted only if this fraction of the KV blocks stays free.</summary>
+    public const double DefaultWatermarkFraction = 0.01;
+
+    /// <summary>Fraction of KV blocks that admitting a waiting request must leave free (paged policies), so running requests can grow without preempting at once.</summary>
+    public double WatermarkFraction { get; init; } = DefaultWatermarkFraction;
+
     /// <summary>Host-device copy rate for swapping KV out and in, bytes per second.</summary>
     public double PcieBytesPerSec { get; init; } = DefaultPcieBytesPerSec;
 
@@ -83,6 +89,7 @@ public sealed record EngineConfig(
         if (MaxContextTokens < 2) problems.Add("max_context_tokens must be at least 2");
         if (!(PcieBytesPerSec > 0) || !double.IsFinite(PcieBytesPerSec)) problems.Add("pcie_gb_per_s must be positive");
         if (!(SwapSpaceBytes >= 0) || !double.IsFinite(SwapSpaceBytes)) problems.Add("swap_space_gb must be 0 or more");
+        if (WatermarkFraction is < 0 or >= 1 || double.IsNaN(WatermarkFraction)) problems.Add("watermark must be in [0, 1)");
         if (problems.Count > 0)
             throw new StamenInputException("engine", "config", string.Join("; ", problems), "fix the engine limits");
     }

@@ -18,6 +18,7 @@ internal sealed class EngineInstance : IEngineInstanceView
     private readonly bool _check;
     private readonly bool _paged;
     private readonly int _block;
+    private readonly long _watermarkBlocks;
     private readonly long _swapCapacityTokens;
     private readonly double _swapMsPerToken;
     private readonly double _remoteRoundTripsMs;
@@ -45,6 +46,7 @@ internal sealed class EngineInstance : IEngineInstanceView
         _check = check;
         _paged = policy.Memory == KvMemoryMode.PagedOnDemand;
         _block = _config.BlockSizeTokens;
+        _watermarkBlocks = _paged ? (long)(_config.KvCapacityBlocks * _config.WatermarkFraction) : 0;
         _slots = deployment.Lora is { } lora ? new AdapterSlots(lora) : null;
         _swapCapacityTokens = policy.Preemption == PreemptionMode.Swap ? (long)Math.Floor(_config.SwapSpaceBytes / _config.KvBytesPerToken) : 0;
         _swapMsPerToken = _config.KvBytesPerToken / (_config.PcieBytesPerSec / 1000.0);
@@ -251,7 +253,9 @@ internal sealed class EngineInstance : IEngineInstanceView
             }
             if (_paged)
             {
-                var free = _pools.Available(Index) * _block;
+                // vLLM's watermark: admitting from the queue leaves a sliver of blocks free for running requests to grow into
+                // (with nothing running there is nobody to protect, and a request as large as the cache must still get in).
+                var free = (_pools.Available(Index) - (_running.Count > 0 ? _watermarkBlocks : 0)) * _block;
                 if (free < chunk)
                 {
                     if (!chunked || free <= 0) break;
