@@ -81,9 +81,56 @@ public sealed class EngineCliTests
         Assert.Contains("unknown policy", result.Error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void EngineSweep_Json_HasAPointPerRateAndPolicyAndCapacityIsALeadingRun()
+    {
+        using var folder = new TempFolder();
+        var json = folder.FilePath("sweep.json");
+        var md = folder.FilePath("sweep.md");
+        var result = CliHarness.Run("engine", "sweep", "--factors", "0.25,1", "--json", json, "--markdown", md, "--quiet");
+        Assert.Equal(0, result.ExitCode);
+        using var doc = JsonDocument.Parse(File.ReadAllText(json));
+        var results = doc.RootElement.GetProperty("results").EnumerateArray().ToList();
+        Assert.Equal(EnginePolicyCatalog.Names, results.Select(r => r.GetProperty("policy").GetString()));
+        foreach (var r in results)
+        {
+            var points = r.GetProperty("points").EnumerateArray().ToList();
+            Assert.Equal([0.25, 1.0], points.Select(p => p.GetProperty("rate_factor").GetDouble()));
+            var met = points.TakeWhile(p => p.GetProperty("meets_slo").GetBoolean()).ToList();
+            var capacity = r.GetProperty("capacity_rate_factor");
+            if (met.Count == 0) Assert.Equal(JsonValueKind.Null, capacity.ValueKind);
+            else Assert.Equal(met[^1].GetProperty("rate_factor").GetDouble(), capacity.GetDouble());
+        }
+        Assert.Contains("| policy | capacity at SLO |", File.ReadAllText(md), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("0,1")]
+    [InlineData("fast")]
+    public void EngineSweep_BadFactors_ExitsWithUserError(string factors)
+    {
+        var result = CliHarness.Run("engine", "sweep", "--factors", factors, "--quiet");
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--factors", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ReproduceEngineLora_SmallGrid_WritesACellPerAdaptersAndSlotsWithin()
+    {
+        using var folder = new TempFolder();
+        var json = folder.FilePath("lora.json");
+        var result = CliHarness.Run("reproduce", "engine-lora", "--adapters", "8,16", "--slots", "8,16", "--duration-s", "60", "--json", json, "--quiet");
+        Assert.Equal(0, result.ExitCode);
+        using var doc = JsonDocument.Parse(File.ReadAllText(json));
+        var cells = doc.RootElement.GetProperty("cells").EnumerateArray()
+            .Select(c => (c.GetProperty("adapters").GetInt32(), c.GetProperty("slots").GetInt32())).ToList();
+        Assert.Equal([(8, 8), (16, 8), (16, 16)], cells);
+    }
+
     [Theory]
     [InlineData("compare")]
     [InlineData("simulate")]
+    [InlineData("sweep")]
     public void Engine_Help_ListsOptions(string sub)
     {
         var result = CliHarness.Run("engine", sub, "--help");
