@@ -181,6 +181,20 @@ public sealed class EngineTwinTests
     }
 
     [Fact]
+    public void Run_SarathiPromptThatDoesNotFitBesideARunningOne_WaitsInsteadOfStartingAChunk()
+    {
+        // 100 blocks of 16. A holds 63 blocks for its prompt and grows to 82; B's prompt needs 75: it must wait for A,
+        // where admitting B on its first 256-token chunk would run memory out and preempt.
+        var config = EngineFixtures.LlamaOnH100() with { KvCapacityTokens = 1600, TokenBudgetPerIteration = 256 };
+        var requests = new List<EngineRequest> { new(0, 0, 1000, 300), new(1, 0.001, 1200, 10) };
+
+        var result = EngineTwin.Run(config, EnginePolicyCatalog.Find("sarathi"), FittedStepTimeModel.Llama31H100, requests, checkInvariants: true);
+
+        Assert.Equal(0, result.Metrics.Preemptions);
+        Assert.True(result.Requests[1].FirstTokenMs > result.Requests[0].FinishMs);
+    }
+
+    [Fact]
     public void Find_OrcaAliasAndCase_ResolvesAndUnknownThrows()
     {
         Assert.Equal("orca-max-length", EnginePolicyCatalog.Find("ORCA").Name);

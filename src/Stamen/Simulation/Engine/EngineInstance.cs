@@ -181,6 +181,7 @@ internal sealed class EngineInstance : IEngineInstanceView
         _slots?.BeginBatch();
         var chunked = _policy.ChunkedPrefill;
         var budget = (long)_config.TokenBudgetPerIteration;
+        var preemptionsBefore = Preemptions;
         var prefillTokens = 0L;
         var decodes = 0;
         var contextTokens = 0L;
@@ -189,32 +190,40 @@ internal sealed class EngineInstance : IEngineInstanceView
         {
             var s = _running[i];
             if (_slots is { } slots && !slots.CanJoin(s.Request.Adapter)) continue;
+            long chunk;
             if (s.InPrefill)
             {
-                var chunk = Math.Min(s.PrefillTarget - s.HeldTokens, budget);
+                chunk = Math.Min(s.PrefillTarget - s.HeldTokens, budget);
                 if (chunk <= 0) continue;
-                // A partial prefill with no room left would wait forever if every running request did the same.
-                if (_paged && s.HeldTokens == s.Units * _block && !MakeRoomForOneBlock(s)) break;
-                chunk = GrowUpTo(s, chunk);
-                if (chunk <= 0) continue;
-                AddToBatch(s, chunk, true);
-                prefillTokens += chunk;
-                budget -= chunk;
-                continue;
             }
-            if (chunked && budget < 1) break;
-            if (_paged && s.HeldTokens + 1 > s.Units * _block)
+            else
             {
-                if (!MakeRoomForOneBlock(s)) break;
-                Allocate(s, 1);
+                if (chunked && budget < 1) break;
+                chunk = 1;
             }
-            AddToBatch(s, 1, false);
-            decodes++;
-            contextTokens += s.HeldTokens + 1;
-            if (chunked) budget--;
+            // vLLM V1: a running request gets blocks for all it computes this step, preempting the newest until they fit;
+            // when it is itself the newest left, nothing after it can be scheduled either.
+            if (_paged)
+            {
+                var need = CeilDiv(s.HeldTokens + chunk, _block) - s.Units;
+                if (need > 0)
+                {
+                    if (!MakeRoomFor(s, need)) break;
+                    Allocate(s, need);
+                }
+            }
+            AddToBatch(s, chunk, s.InPrefill);
+            if (s.InPrefill) prefillTokens += chunk;
+            else
+            {
+                decodes++;
+                contextTokens += s.HeldTokens + 1;
+            }
+            if (s.InPrefill || chunked) budget -= chunk;
         }
 
-        var node = _waiting.First;
+        // vLLM V1 admits nothing from the queue in a step that had to preempt: memory is short, and a newcomer would only be preempted next.
+        var node = Preemptions == preemptionsBefore ? _waiting.First : null;
         while (node is not null && _running.Count < _config.MaxBatchSize)
         {
             var s = node.Value;
@@ -253,15 +262,13 @@ internal sealed class EngineInstance : IEngineInstanceView
             }
             if (_paged)
             {
-                // vLLM's watermark: admitting from the queue leaves a sliver of blocks free for running requests to grow into
-                // (with nothing running there is nobody to protect, and a request as large as the cache must still get in).
-                var free = (_pools.Available(Index) - (_running.Count > 0 ? _watermarkBlocks : 0)) * _block;
-                if (free < chunk)
-                {
-                    if (!chunked || free <= 0) break;
-                    chunk = free;
-                }
-                Allocate(s, CeilDiv(chunk, _block));
+                // Blocks for the whole prompt are taken at admission, chunked or not (vLLM V0's block manager): a prompt
+                // admitted on its first chunk alone would preempt others, or itself, for the next chunk and start over.
+                // Admission also leaves vLLM's watermark of blocks free for running requests to grow into (with nothing
+                // running there is nobody to protect, and a request as large as the cache must still get in).
+                var need = CeilDiv(s.PrefillTarget, _block);
+                if (_pools.Available(Index) - (_running.Count > 0 ? _watermarkBlocks : 0) < need) break;
+                Allocate(s, need);
             }
             else
             {
@@ -293,29 +300,18 @@ internal sealed class EngineInstance : IEngineInstanceView
     }
 
     /// <summary>
-    /// vLLM's preemption: while no block is free, preempt the newest running request.
+    /// vLLM's preemption: while fewer than <paramref name="blocks"/> are free, preempt the newest running request.
     /// False when that is <paramref name="s"/> itself; being scanned oldest first, nothing newer is left to schedule then.
     /// </summary>
-    private bool MakeRoomForOneBlock(EngineRequestState s)
+    private bool MakeRoomFor(EngineRequestState s, long blocks)
     {
-        while (_pools.Available(Index) < 1)
+        while (_pools.Available(Index) < blocks)
         {
             var victim = _running[^1];
             Preempt(victim);
             if (ReferenceEquals(victim, s)) return false;
         }
         return true;
-    }
-
-    /// <summary>For a running prefill: the part of <paramref name="chunk"/> that fits in memory, allocating blocks for it (never preempts).</summary>
-    private long GrowUpTo(EngineRequestState s, long chunk)
-    {
-        if (chunk <= 0 || !_paged) return chunk;
-        var slack = s.Units * _block - s.HeldTokens + _pools.Available(Index) * _block;
-        chunk = Math.Min(chunk, slack);
-        var need = CeilDiv(s.HeldTokens + chunk, _block) - s.Units;
-        if (need > 0) Allocate(s, need);
-        return chunk;
     }
 
     private void Apply(double nowMs)
