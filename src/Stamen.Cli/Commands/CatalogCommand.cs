@@ -11,7 +11,7 @@ using Stamen.Simulation.Swarm;
 
 namespace Stamen.Cli.Commands;
 
-/// <summary>`stamen catalog models|gpus|algorithms|placements|routers|admissions`: what a scenario can name.</summary>
+/// <summary>`stamen catalog models|gpus|algorithms|placements|routers|admissions|engine-policies|engine-routers|lora-profiles`: what a scenario can name.</summary>
 internal static class CatalogCommand
 {
     public static Command Create()
@@ -27,6 +27,12 @@ internal static class CatalogCommand
             Names(RouterCatalog.All.Select(a => new NamedEntry(a.Name, a.Description)))));
         command.Subcommands.Add(Listing("admissions", "What a client does when a server's cache is full", () =>
             Names(AdmissionCatalog.All.Select(a => new NamedEntry(a.Name, a.Description)))));
+        command.Subcommands.Add(Listing("engine-policies", "Serving-engine scheduling and KV memory policies", () =>
+            Names(Stamen.Simulation.Engine.EnginePolicyCatalog.All.Select(p => new NamedEntry(p.Name, p.Summary)))));
+        command.Subcommands.Add(Listing("engine-routers", "Routers in front of a cluster of engines", () =>
+            Names(Stamen.Simulation.Engine.EngineRouterCatalog.All.Select(r => new NamedEntry(r.Name, r.Summary)))));
+        command.Subcommands.Add(Listing("lora-profiles", "Models with published LoRA serving costs (adapter load time, step overhead, KV by slots)", () =>
+            Names(Stamen.Adapters.LoraProfileCatalog.BuiltIn.Names.Select(n => new NamedEntry(n, "vLLM 0.8.5 on an H100 (reference section 4)")))));
         return command;
     }
 

@@ -117,6 +117,24 @@ public sealed class CliCommandTests
         AssertNoTempFiles(folder);
     }
 
+    [Fact]
+    public void CatalogEngineListings_Json_NameEveryPolicyRouterAndProfile()
+    {
+        using var folder = new TempFolder();
+        string[] Names(string listing)
+        {
+            var json = folder.FilePath(listing + ".json");
+            Assert.Equal(0, CliHarness.Run("catalog", listing, "--json", json).ExitCode);
+            using var doc = JsonDocument.Parse(File.ReadAllText(json));
+            return [.. doc.RootElement.EnumerateArray().Select(e => e.GetProperty("name").GetString()!)];
+        }
+
+        Assert.Equal(Stamen.Simulation.Engine.EnginePolicyCatalog.Names, Names("engine-policies"));
+        Assert.Equal(Stamen.Simulation.Engine.EngineRouterCatalog.Names, Names("engine-routers"));
+        Assert.Equal(["llama-3.1-8b", "qwen-2.5-7b"], Names("lora-profiles"));
+        AssertNoTempFiles(folder);
+    }
+
     public static TheoryData<string> CommandPaths()
     {
         var data = new TheoryData<string>();
