@@ -18,6 +18,7 @@ internal static class StamenCli
         root.Subcommands.Add(CatalogCommand.Create());
         root.Subcommands.Add(ReproduceCommand.Create());
         root.Subcommands.Add(EngineCommand.Create());
+        root.Subcommands.Add(AdaptersCommand.Create());
         return root;
     }
 }

@@ -106,7 +106,7 @@ internal static class EngineLoraParser
         }
     }
 
-    private static (IReadOnlyList<LoraAdapter> Adapters, IReadOnlyList<double>? Rates) ParseAdapters(YamlFields l)
+    internal static (IReadOnlyList<LoraAdapter> Adapters, IReadOnlyList<double>? Rates) ParseAdapters(YamlFields l)
     {
         if (l.Has("adapters") == l.Has("generate"))
             throw l.Error(l.Has("adapters") ? "generate" : "adapters", l.Has("adapters") ? "both adapters and generate are given" : "no adapters are given",

@@ -148,7 +148,7 @@ public static class EngineScenarioParser
         }
     }
 
-    private static (IStepTimeModel Model, string Label) ParseStepTime(YamlFields? s, EngineConfig config)
+    internal static (IStepTimeModel Model, string Label) ParseStepTime(YamlFields? s, EngineConfig config)
     {
         if (s is null)
             return (new RooflineStepTimeModel(config), "roofline (defaults)");

@@ -1,0 +1,33 @@
+using Stamen.Adapters;
+using Stamen.Experiments;
+
+namespace Stamen.Cli.Rendering;
+
+/// <summary>The JSON of `stamen adapters plan|verify`: per method the GPUs (slots and adapter names) and, when verified, the twin's outcome per GPU.</summary>
+internal sealed record AdapterPlanJson(string Workload, int Adapters, double TotalRatePerS, string Predictor, int LowerBoundGpus, string LowerBoundHow,
+    double GpuCapacityTokensPerS, int? VerifySeed, IReadOnlyList<AdapterMethodJson> Methods)
+{
+    public static AdapterPlanJson From(AdapterPlacementReport r)
+    {
+        ArgumentNullException.ThrowIfNull(r);
+        return new AdapterPlanJson(r.Workload.Name, r.Workload.Adapters.Count, r.Workload.Adapters.Sum(a => a.RatePerSec), r.Predictor,
+            r.LowerBound.Gpus, r.LowerBound.How, r.LowerBound.CapacityTokensPerSec, r.VerifySeed,
+            [.. r.Methods.Select(m => new AdapterMethodJson(
+                m.Placement.Method, m.Placement.GpuCount, m.Placement.PredictedStarvedGpus, m.PlanMs,
+                m.Verification?.StarvedGpus, m.Verification?.ThroughputTokensPerSec, m.Verification?.OfferedTokensPerSec,
+                [.. m.Placement.Gpus.Select((g, i) => new AdapterGpuJson(i, g.Slots, g.MaxRank, g.RatePerSec, [.. g.Adapters.Select(a => a.Name)],
+                    m.Verification?.Gpus[i] is { } o ? Outcome(o) : null))]))]);
+    }
+
+    private static AdapterGpuOutcomeJson Outcome(GpuServingOutcome o) =>
+        new(o.Starts, o.KvCapacityTokens, o.ThroughputTokensPerSec, o.OfferedTokensPerSec, o.Starved, o.StarvedAdapters,
+            double.IsFinite(o.MeanTtftSec) ? o.MeanTtftSec : null, double.IsFinite(o.MeanItlSec) ? o.MeanItlSec : null);
+}
+
+internal sealed record AdapterMethodJson(string Method, int Gpus, int PredictedStarvedGpus, double PlanMs, int? VerifiedStarvedGpus,
+    double? VerifiedThroughputTokensPerS, double? VerifiedOfferedTokensPerS, IReadOnlyList<AdapterGpuJson> GpuList);
+
+internal sealed record AdapterGpuJson(int Gpu, int Slots, int MaxRank, double RatePerS, IReadOnlyList<string> Adapters, AdapterGpuOutcomeJson? Twin);
+
+internal sealed record AdapterGpuOutcomeJson(bool Starts, long KvCapacityTokens, double ThroughputTokensPerS, double OfferedTokensPerS, bool Starved,
+    int StarvedAdapters, double? MeanTtftS, double? MeanItlS);
