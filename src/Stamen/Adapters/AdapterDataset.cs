@@ -23,7 +23,7 @@ public static class AdapterDataset
 
     /// <summary>Column names of the CSV: features, then targets.</summary>
     public static IReadOnlyList<string> Columns { get; } =
-        [.. GpuLoadFeatures.Names, "throughput_tokens_per_s", "offered_tokens_per_s", "starved", "mean_ttft_s", "mean_itl_s", "kv_capacity_tokens"];
+        [.. GpuLoadFeatures.Names, "throughput_tokens_per_s", "twin_offered_tokens_per_s", "starved", "mean_ttft_s", "mean_itl_s", "kv_capacity_tokens"];
 
     /// <summary>Runs <paramref name="cells"/> twin cells in parallel; the same seed gives the same rows in the same order.</summary>
     /// <param name="twin">Model, GPU, step time and duration; its token lengths are replaced per cell.</param>

@@ -35,8 +35,19 @@ public sealed class DistilledGpuLoadPredictor : IGpuLoadPredictor
     public GpuLoadPrediction Predict(IReadOnlyList<AdapterDemand> adapters, int slots)
     {
         Span<double> row = GpuLoadFeatures.Of(adapters, slots, _meanPromptTokens, _meanOutputTokens).ToArray();
-        return new GpuLoadPrediction(_throughput.Predict(row), _starvation.PredictClass(row));
+        return new GpuLoadPrediction(ThroughputTarget.Decode(_throughput.Predict(row)), _starvation.PredictClass(row));
     }
+}
+
+/// <summary>
+/// The throughput regressor's target: ln(1 + tokens/s). Throughput spans two orders of magnitude across GPU
+/// loads, and a tree on the raw value spends its splits on the largest loads; on the logarithm, errors are relative.
+/// </summary>
+public static class ThroughputTarget
+{
+    public static double Encode(double tokensPerSec) => Math.Log(1 + Math.Max(0, tokensPerSec));
+
+    public static double Decode(double target) => Math.Exp(target) - 1;
 }
 
 /// <summary>
@@ -54,6 +65,7 @@ public static class AdapterPredictorFile
             ["format"] = Format,
             ["version"] = 1,
             ["kind"] = kind,
+            ["throughput_target"] = "ln(1 + tokens_per_s)",
             ["throughput"] = JsonNode.Parse(ModelFile.ToJson(throughput)),
             ["starvation"] = JsonNode.Parse(ModelFile.ToJson(starvation)),
         };

@@ -31,7 +31,8 @@ public static class PredictorTraining
         int seed = 1, IProgress<ExperimentProgress>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(features);
-        var regression = new TabularData(GpuLoadFeatures.Names, features, throughput).Split(testFraction, seed);
+        // Throughput spans two orders of magnitude; the models learn its logarithm so errors are relative, as SMAPE measures them.
+        var regression = new TabularData(GpuLoadFeatures.Names, features, [.. throughput.Select(ThroughputTarget.Encode)]).Split(testFraction, seed);
         var classification = new TabularData(GpuLoadFeatures.Names, features, starved).Split(testFraction, seed);
         progress?.Report(new ExperimentProgress(0, 3));
         var results = new List<TrainedPredictor>
@@ -57,21 +58,23 @@ public static class PredictorTraining
         var throughput = fitThroughput(regression.Train);
         var starvation = fitStarvation(classification.Train);
         var trainSeconds = clock.Elapsed.TotalSeconds;
-        var predicted = throughput.Predict(regression.Test);
+        var predicted = throughput.Predict(regression.Test).Select(ThroughputTarget.Decode).ToArray();
         var classes = starvation.Predict(classification.Test).Select(p => p >= 0.5 ? 1.0 : 0.0).ToArray();
         var micros = TimePerRow(regression.Test, throughput, starvation);
-        return new TrainedPredictor(Quality(kind, regression.Test.Targets, predicted, classification.Test.Targets, classes, micros, trainSeconds),
+        return new TrainedPredictor(Quality(kind, Actual(regression), predicted, classification.Test.Targets, classes, micros, trainSeconds),
             throughput, starvation);
     }
 
     private static TrainedPredictor Baseline(TrainTestSplit regression, TrainTestSplit classification)
     {
-        var mean = regression.Train.Targets.Average();
+        var mean = regression.Train.Targets.Select(ThroughputTarget.Decode).Average();
         var majority = classification.Train.Targets.Average() >= 0.5 ? 1.0 : 0.0;
         var predicted = regression.Test.Targets.Select(_ => mean).ToArray();
         var classes = classification.Test.Targets.Select(_ => majority).ToArray();
-        return new TrainedPredictor(Quality("mean / majority", regression.Test.Targets, predicted, classification.Test.Targets, classes, 0, 0), null, null);
+        return new TrainedPredictor(Quality("mean / majority", Actual(regression), predicted, classification.Test.Targets, classes, 0, 0), null, null);
     }
+
+    private static double[] Actual(TrainTestSplit regression) => [.. regression.Test.Targets.Select(ThroughputTarget.Decode)];
 
     private static PredictorQuality Quality(string kind, IReadOnlyList<double> actual, double[] predicted, IReadOnlyList<double> actualClass,
         double[] predictedClass, double micros, double trainSeconds) =>

@@ -6,14 +6,29 @@ public sealed record AdapterRequest(int Id, double ArrivalMs, int Adapter, Reque
 /// <summary>
 /// Independent Poisson arrivals per adapter for <see cref="DurationSec"/>, as the multi-LoRA twin generates
 /// its load: adapter k arrives at <c>RatesPerSec[k]</c>, lengths drawn independently. Each adapter has its
-/// own random streams, so adding an adapter does not move the others' arrivals.
+/// own random streams, keyed by its index or by <see cref="StreamKeys"/>, so adding an adapter does not move
+/// the others' arrivals, and with keys an adapter's arrivals are the same on whichever GPU it is placed.
 /// </summary>
 public sealed record AdapterPoissonWorkload(
     IReadOnlyList<double> RatesPerSec,
     double DurationSec,
     TokenCountDistribution PromptTokens,
-    TokenCountDistribution OutputTokens)
+    TokenCountDistribution OutputTokens,
+    IReadOnlyList<int>? StreamKeys = null)
 {
+    /// <summary>A stream key from an adapter's name that does not change between runs or processes (FNV-1a).</summary>
+    public static int KeyOf(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        var hash = 2166136261u;
+        foreach (var c in name)
+        {
+            hash ^= c;
+            hash *= 16777619u;
+        }
+        return (int)(hash & int.MaxValue);
+    }
+
     /// <summary>Every adapter's arrivals merged in time order (ties by adapter index); ids follow that order.</summary>
     public List<AdapterRequest> Generate(int seed)
     {
@@ -24,8 +39,9 @@ public sealed record AdapterPoissonWorkload(
         {
             var rate = RatesPerSec[k];
             if (!(rate > 0)) continue;
-            var arrivals = new Random(Simulation.SeedStreams.Derive(arrivalSeed, k));
-            var lengths = new Random(Simulation.SeedStreams.Derive(lengthSeed, k));
+            var key = StreamKeys?[k] ?? k;
+            var arrivals = new Random(Simulation.SeedStreams.Derive(arrivalSeed, key));
+            var lengths = new Random(Simulation.SeedStreams.Derive(lengthSeed, key));
             var nowMs = 0.0;
             while (true)
             {

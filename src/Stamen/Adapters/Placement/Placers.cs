@@ -147,8 +147,9 @@ public sealed class ProactivePlacer : IAdapterPlacer
                 loads[least] += a.RatePerSec;
             }
             var gpus = bins.Where(b => b.Count > 0).Select(b => new GpuAssignment(context.DefaultSlots(b), b)).ToArray();
-            var starved = context.PredictedStarved(gpus);
-            if (starved == 0 || count >= order.Length) return new AdapterPlacement(Name, gpus, starved);
+            var starved = gpus.Where(g => context.Predictor.Predict(g.Adapters, g.Slots).Starved).ToArray();
+            // An adapter too busy for a GPU of its own starves however many GPUs there are: only shared GPUs call for another.
+            if (starved.All(g => g.Adapters.Count == 1) || count >= order.Length) return new AdapterPlacement(Name, gpus, starved.Length);
             count++;
         }
     }
@@ -181,13 +182,19 @@ public sealed class BalancedPlacer : IAdapterPlacer
             }
             var gpus = new List<GpuAssignment>();
             var starved = 0;
+            var starvedShared = 0;
             foreach (var bin in bins.Where(b => b.Count > 0))
             {
                 var slots = BestSlots(bin, context);
-                if (slots is null) starved++;
+                if (slots is null)
+                {
+                    starved++;
+                    if (bin.Count > 1) starvedShared++;
+                }
                 gpus.Add(new GpuAssignment(slots ?? context.DefaultSlots(bin), bin));
             }
-            if (starved == 0 || count >= order.Length) return new AdapterPlacement(Name, gpus, starved);
+            // An adapter too busy for a GPU of its own starves however many GPUs there are: only shared GPUs call for another.
+            if (starvedShared == 0 || count >= order.Length) return new AdapterPlacement(Name, gpus, starved);
             count++;
         }
     }
