@@ -13,22 +13,15 @@ public sealed class BalancedPlacer : IAdapterPlacer
     public AdapterPlacement Place(AdapterPlacementContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var order = context.Adapters.OrderByDescending(a => a.RatePerSec).ThenBy(a => a.Name, StringComparer.Ordinal).ToArray();
+        var order = LoadSpreading.BusiestFirst(context.Adapters);
         var count = GpuLowerBound.Compute(context.Adapters, context.Twin).Gpus;
         while (true)
         {
-            var bins = Enumerable.Range(0, count).Select(_ => new List<AdapterDemand>()).ToArray();
-            var loads = new double[count];
-            foreach (var a in order)
-            {
-                var least = Array.IndexOf(loads, loads.Min());
-                bins[least].Add(a);
-                loads[least] += a.RatePerSec;
-            }
+            var bins = LoadSpreading.Spread(order, count);
             var gpus = new List<GpuAssignment>();
             var starved = 0;
             var starvedShared = 0;
-            foreach (var bin in bins.Where(b => b.Count > 0))
+            foreach (var bin in bins)
             {
                 var slots = BestSlots(bin, context);
                 if (slots is null)

@@ -15,18 +15,11 @@ public sealed class ProactivePlacer : IAdapterPlacer
         var capacity = Capacity.SaturatedTokensPerSec(context, context.Adapters.Max(a => a.Rank));
         var offered = context.Adapters.Sum(a => a.RatePerSec) * context.TokensPerRequest;
         var count = Math.Max(1, (int)Math.Ceiling(offered / capacity));
-        var order = context.Adapters.OrderByDescending(a => a.RatePerSec).ThenBy(a => a.Name, StringComparer.Ordinal).ToArray();
+        var order = LoadSpreading.BusiestFirst(context.Adapters);
         while (true)
         {
-            var bins = Enumerable.Range(0, count).Select(_ => new List<AdapterDemand>()).ToArray();
-            var loads = new double[count];
-            foreach (var a in order)
-            {
-                var least = Array.IndexOf(loads, loads.Min());
-                bins[least].Add(a);
-                loads[least] += a.RatePerSec;
-            }
-            var gpus = bins.Where(b => b.Count > 0).Select(b => new GpuAssignment(context.DefaultSlots(b), b)).ToArray();
+            var bins = LoadSpreading.Spread(order, count);
+            var gpus = bins.Select(b => new GpuAssignment(context.DefaultSlots(b), b)).ToArray();
             var starved = gpus.Where(g => context.Predictor.Predict(g.Adapters, g.Slots).Starved).ToArray();
             // An adapter too busy for a GPU of its own starves however many GPUs there are: only shared GPUs call for another.
             if (starved.All(g => g.Adapters.Count == 1) || count >= order.Length) return new AdapterPlacement(Name, gpus, starved.Length);
