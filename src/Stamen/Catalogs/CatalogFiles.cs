@@ -48,3 +48,18 @@ internal sealed class CalibrationEntry
     public double? PrefillMsPerToken { get; set; }
     public double? PrefillFixedMs { get; set; }
 }
+
+internal sealed class DeviceCatalogFile
+{
+    public List<DeviceEntry> Devices { get; set; } = [];
+}
+
+internal sealed class DeviceEntry
+{
+    public string? Name { get; set; }
+    public double? PeakTflops { get; set; }
+    public double? BandwidthGbPerSec { get; set; }
+    public double? MemoryForModelGb { get; set; }
+    public double? Mfu { get; set; }
+    public double? Mbu { get; set; }
+}
