@@ -19,6 +19,7 @@ internal static class StamenCli
         root.Subcommands.Add(ReproduceCommand.Create());
         root.Subcommands.Add(EngineCommand.Create());
         root.Subcommands.Add(AdaptersCommand.Create());
+        root.Subcommands.Add(SplitCommand.Create());
         return root;
     }
 }

@@ -83,7 +83,7 @@ public static class FastestSplit
         Fill(best, double.PositiveInfinity);
         var client = problem.Layers[0].ClientMs;
         if (budget >= 1) best[0, 1] = client;
-        best[1, 0] = problem.UplinkMs + problem.Layers[0].ServerMs;
+        best[1, 0] = problem.InputUplinkMs + problem.Layers[0].ServerMs;
         for (var i = 1; i < layers; i++)
         {
             var next = new double[2, budget + 1];

@@ -16,11 +16,13 @@ public sealed record LayerCost(double ClientMs, double ServerMs, double ServerWo
 /// the SLA. The input starts on the client (token embedding there) and the output must end on the client
 /// (the LM head there): an uplink before the first server layer of a run, a downlink after its last.
 /// </summary>
-/// <param name="UplinkMs">Client to server at a switch: the activations of every position.</param>
+/// <param name="InputUplinkMs">Client to server when the first layer runs on the server: the prompt's token ids (the server embeds them).</param>
+/// <param name="UplinkMs">Client to server at a switch after a client layer: the activations of every position.</param>
 /// <param name="DownlinkMs">Server to client at a switch inside the network: the activations of every position.</param>
 /// <param name="FinalDownlinkMs">Server to client after the last layer: the last position's hidden state only (all the LM head needs).</param>
 /// <param name="MaxClientLayers">Layers whose weights fit in the client's memory.</param>
-public sealed record SplitProblem(IReadOnlyList<LayerCost> Layers, double UplinkMs, double DownlinkMs, double FinalDownlinkMs, int MaxClientLayers, double SlaMs)
+public sealed record SplitProblem(IReadOnlyList<LayerCost> Layers, double InputUplinkMs, double UplinkMs, double DownlinkMs, double FinalDownlinkMs,
+    int MaxClientLayers, double SlaMs)
 {
     public int LayerCount => Layers.Count;
 
@@ -33,7 +35,7 @@ public sealed record SplitProblem(IReadOnlyList<LayerCost> Layers, double Uplink
         for (var i = 0; i < Layers.Count; i++)
         {
             var c = onClient[i];
-            if (previousOnClient && !c) ms += UplinkMs;
+            if (previousOnClient && !c) ms += i == 0 ? InputUplinkMs : UplinkMs;
             else if (!previousOnClient && c) ms += DownlinkMs;
             ms += c ? Layers[i].ClientMs : Layers[i].ServerMs;
             previousOnClient = c;
@@ -55,7 +57,9 @@ public sealed record SplitProblem(IReadOnlyList<LayerCost> Layers, double Uplink
 /// Per-layer costs from the catalogs, for one forward pass over a sequence of s tokens (a prompt's prefill; s = 1
 /// is one decode step): FLOPs 2 x params of the block x s plus causal attention 2 x s^2 x hidden; time on each side
 /// the slower of compute (FLOPs / (peak x MFU)) and weight reads (bytes / (bandwidth x MBU)). Activations cross the
-/// link as s x hidden fp16 values.
+/// link as s x hidden fp16 values; a server that starts the network gets the token ids (32 bits each) instead, and
+/// the LM head runs on the client, so only the last position's hidden state comes back at the end. Each transfer
+/// also pays half the round trip.
 /// </summary>
 public static class SplitCostModel
 {
@@ -81,6 +85,7 @@ public static class SplitCostModel
         var activationBits = s * model.HiddenSize * 16;
         var oneWayMs = link.RttMs / 2;
         return new SplitProblem(layers,
+            s * 32 / link.UplinkBitsPerSec * 1000 + oneWayMs,
             activationBits / link.UplinkBitsPerSec * 1000 + oneWayMs,
             activationBits / link.DownlinkBitsPerSec * 1000 + oneWayMs,
             model.HiddenSize * 16.0 / link.DownlinkBitsPerSec * 1000 + oneWayMs,

@@ -24,6 +24,7 @@ public sealed record SplitDynamicProgram(double StepMs)
         var width = counts * (steps + 1);
         int Steps(double ms) => (int)Math.Ceiling(ms / StepMs - 1e-9);
         var up = Steps(problem.UplinkMs);
+        var firstUp = Steps(problem.InputUplinkMs);
         var down = Steps(problem.DownlinkMs);
         var final = Steps(problem.FinalDownlinkMs);
 
@@ -45,7 +46,7 @@ public sealed record SplitDynamicProgram(double StepMs)
             {
                 // The input starts on the client.
                 if (!tracking || budget >= 1) Relax(next, from[i], 0, tracking ? 1 : 0, client, 0.0, 0);
-                Relax(next, from[i], 1, 0, up + server, w, 0);
+                Relax(next, from[i], 1, 0, firstUp + server, w, 0);
             }
             else
             {

@@ -12,7 +12,7 @@ public sealed class SplitDynamicProgramTests
         double Cost(double max) => wholeMs ? rng.Next(1, (int)max + 1) : 0.5 + rng.NextDouble() * max;
         var costs = Enumerable.Range(0, layers).Select(_ => new LayerCost(Cost(40), Cost(8), Cost(10))).ToArray();
         var serverOnly = costs.Sum(c => c.ServerMs);
-        return new SplitProblem(costs, Cost(30), Cost(30), Cost(5), rng.Next(0, layers + 2), Math.Round(serverOnly * (0.5 + 3 * rng.NextDouble())));
+        return new SplitProblem(costs, Cost(5), Cost(30), Cost(30), Cost(5), rng.Next(0, layers + 2), Math.Round(serverOnly * (0.5 + 3 * rng.NextDouble())));
     }
 
     private static (double Work, bool Found) BruteForce(SplitProblem p)
@@ -78,7 +78,7 @@ public sealed class SplitDynamicProgramTests
     [Fact]
     public void Solve_SlaBelowTheFastestPlacement_ReturnsNullAndFastestSaysByHowMuch()
     {
-        var p = new SplitProblem([new LayerCost(10, 2, 2), new LayerCost(10, 2, 2)], 5, 5, 1, 2, SlaMs: 7);
+        var p = new SplitProblem([new LayerCost(10, 2, 2), new LayerCost(10, 2, 2)], 5, 5, 5, 1, 2, SlaMs: 7);
 
         Assert.Null(new SplitDynamicProgram(1).Solve(p));
         var fastest = FastestSplit.Solve(p);
@@ -92,7 +92,7 @@ public sealed class SplitDynamicProgramTests
     {
         // Layers 2 and 4 are cheap on the client and dear on the server; links are nearly free.
         var costs = new[] { new LayerCost(50, 1, 1), new LayerCost(1, 1, 100), new LayerCost(50, 1, 1), new LayerCost(1, 1, 100), new LayerCost(50, 1, 1) };
-        var p = new SplitProblem(costs, 0.5, 0.5, 0.5, 5, SlaMs: 10);
+        var p = new SplitProblem(costs, 0.5, 0.5, 0.5, 0.5, 5, SlaMs: 10);
 
         var dp = new SplitDynamicProgram(0.5).Solve(p)!;
 
@@ -105,7 +105,7 @@ public sealed class SplitDynamicProgramTests
     public void Solve_ClientMemoryCapsClientLayers()
     {
         var costs = Enumerable.Repeat(new LayerCost(1, 5, 5), 6).ToArray();
-        var p = new SplitProblem(costs, 1, 1, 1, MaxClientLayers: 2, SlaMs: 1000);
+        var p = new SplitProblem(costs, 1, 1, 1, 1, MaxClientLayers: 2, SlaMs: 1000);
 
         var dp = new SplitDynamicProgram(1).Solve(p)!;
 

@@ -1,0 +1,69 @@
+using System.CommandLine;
+using Spectre.Console;
+using Stamen.Cli.Rendering;
+using Stamen.Experiments;
+using Stamen.Scenarios.Split;
+
+namespace Stamen.Cli.Commands;
+
+/// <summary>`stamen split plan|simulate`: layers on the client or the server per request type (issue 6).</summary>
+internal static class SplitCommand
+{
+    private sealed record Settings(string? Scenario, double RateScale, string? Json, bool Quiet);
+
+    public static Command Create() =>
+        new("split", "Split inference between client devices and a server: SplitLLM's dynamic program, baselines and a server twin")
+        {
+            Create("plan", "Per request type: the layers each side runs, latency and server work, by the dynamic program, greedy, single cut and server only", simulate: false),
+            Create("simulate", "Run one server receiving the scenario's request mix under each method's placements: utilisation, throughput, waiting, SLA", simulate: true),
+        };
+
+    private static Command Create(string name, string description, bool simulate)
+    {
+        var scenario = new Argument<string?>("scenario")
+        {
+            Description = "Split scenario YAML (omit for the built-in default: Llama-3.1-8B on an A100, phones and laptops)",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
+        var rateScale = new Option<double>("--rate-scale") { Description = "Multiply every request type's rate", DefaultValueFactory = _ => 1.0, HelpName = "X" };
+        var json = CommonOptions.Json();
+        var quiet = CommonOptions.Quiet();
+        var command = new Command(name, description) { scenario, json, quiet };
+        if (simulate) command.Options.Add(rateScale);
+        command.SetAction(p => CliRunner.Run(() => Run(new Settings(p.GetValue(scenario), simulate ? p.GetValue(rateScale) : double.NaN, p.GetValue(json), p.GetValue(quiet)))));
+        return command;
+    }
+
+    private static int Run(Settings s)
+    {
+        var simulate = !double.IsNaN(s.RateScale);
+        if (simulate && !(s.RateScale > 0))
+            throw new StamenInputException("--rate-scale", s.RateScale.ToString(System.Globalization.CultureInfo.InvariantCulture), "must be positive", "give e.g. 1.5");
+        var scenario = SplitScenarioParser.Load(s.Scenario);
+        SplitView.WriteSummary(scenario);
+        var plans = SplitStudy.Plan(scenario);
+        AnsiConsole.Write(SplitView.Plans(plans));
+        foreach (var p in plans.Where(p => p.Dp is null))
+            ConsoleOut.Note(FormattableString.Invariant(
+                $"{p.Type.Name}: no placement meets the {p.Type.SlaMs:0} ms SLA; the fastest ({p.Fastest.Describe()}) takes {p.Fastest.LatencyMs:0.0} ms."));
+        ConsoleOut.Note("Latency is exact (the program rounds each cost up to its step, so what it accepts meets the SLA); red: SLA missed.");
+        if (!simulate)
+        {
+            WriteJson(s.Json, SplitView.PlanJson(scenario, plans));
+            return 0;
+        }
+        var metrics = ProgressView.Run("Simulating the server", s.Quiet, progress => SplitStudy.Simulate(scenario, plans, s.RateScale, progress));
+        AnsiConsole.Write(SplitView.Server(metrics));
+        ConsoleOut.Note(FormattableString.Invariant(
+            $"{scenario.DurationSec:0} s of Poisson arrivals x {s.RateScale:0.##}; capacity = GPUs / mean server work per request; latency includes queueing for the server."));
+        WriteJson(s.Json, new { plan = SplitView.PlanJson(scenario, plans), rate_scale = s.RateScale, server = metrics });
+        return 0;
+    }
+
+    private static void WriteJson(string? path, object value)
+    {
+        if (path is null) return;
+        JsonOutput.Write(path, value);
+        ConsoleOut.Note($"Wrote {path}");
+    }
+}

@@ -1,0 +1,85 @@
+using System.Globalization;
+using Spectre.Console;
+using Stamen.Experiments;
+using Stamen.Scenarios.Split;
+using Stamen.Split;
+
+namespace Stamen.Cli.Rendering;
+
+/// <summary>Split inference: placements per request type and method, and the server twin per method.</summary>
+internal static class SplitView
+{
+    public static void WriteSummary(SplitScenario s) =>
+        ConsoleOut.Heading(FormattableString.Invariant(
+            $"{s.Name}: {s.ModelName} served from {s.ServerGpus} x {s.ServerGpuName}; {s.RequestTypes.Count} request types; latency step {s.LatencyStepMs:0.###} ms"));
+
+    public static Table Plans(IReadOnlyList<SplitTypeResult> results)
+    {
+        var table = new Table().Border(TableBorder.Rounded).Title("placements per request type (C = client layers, S = server layers)");
+        foreach (var h in (string[])["request type", "method", "layers", "latency ms", "SLA ms", "server work ms", "vs server-only", "switches"])
+            table.AddColumn(new TableColumn(h).NoWrap());
+        foreach (var r in results)
+        {
+            var serverOnly = r.ServerOnly.ServerWorkMs;
+            foreach (var method in SplitStudy.Methods)
+            {
+                var plan = r.For(method);
+                var label = method == "dp" && r.Dp is null ? "dp (no placement meets the SLA: fastest)" : method;
+                table.AddRow(
+                    method == "dp" ? Markup.Escape($"{r.Type.Name} ({r.Type.Device.Name}, {r.Type.SequenceTokens} tokens)") : "",
+                    Markup.Escape(label),
+                    Markup.Escape(plan.Describe()),
+                    (plan.MeetsSla ? "" : "[red]") + F(plan.LatencyMs, "0.0") + (plan.MeetsSla ? "" : "[/]"),
+                    F(r.Type.SlaMs, "0"),
+                    F(plan.ServerWorkMs, "0.00"),
+                    serverOnly > 0 ? F(100 * (plan.ServerWorkMs - serverOnly) / serverOnly, "+0;-0;0") + "%" : "-",
+                    plan.Switches.ToString(CultureInfo.InvariantCulture));
+            }
+        }
+        return table;
+    }
+
+    public static Table Server(IReadOnlyList<SplitServerMetrics> metrics)
+    {
+        var table = new Table().Border(TableBorder.Rounded).Title("server twin: the same arrivals under each method's placements");
+        foreach (var h in (string[])["method", "server work ms/req", "capacity req/s", "served req/s", "utilisation", "mean wait ms", "p95 wait ms", "p95 latency ms", "SLA missed"])
+            table.AddColumn(new TableColumn(h).RightAligned().NoWrap());
+        foreach (var m in metrics)
+            table.AddRow(Markup.Escape(m.Method), F(m.MeanServerWorkMs, "0.00"), F(m.CapacityPerSec, "0.0"), F(m.ThroughputPerSec, "0.0"),
+                F(100 * m.Utilisation, "0.0") + "%", F(m.MeanWaitMs, "0"), F(m.P95WaitMs, "0"), F(m.P95LatencyMs, "0"), F(100 * m.SlaViolationFraction, "0.0") + "%");
+        return table;
+    }
+
+    public static object PlanJson(SplitScenario s, IReadOnlyList<SplitTypeResult> results) => new
+    {
+        scenario = s.Name,
+        model = s.ModelName,
+        server_gpu = s.ServerGpuName,
+        latency_step_ms = s.LatencyStepMs,
+        request_types = results.Select(r => new
+        {
+            name = r.Type.Name,
+            device = r.Type.Device.Name,
+            sequence_tokens = r.Type.SequenceTokens,
+            sla_ms = r.Type.SlaMs,
+            max_client_layers = r.Type.Problem.MaxClientLayers,
+            feasible = r.Dp is not null,
+            dp_ms = r.DpMs,
+            plans = SplitStudy.Methods.Select(m => Plan(m, r.For(m))).Append(Plan("fastest", r.Fastest)).ToList(),
+        }).ToList(),
+    };
+
+    private static object Plan(string method, SplitPlan p) => new
+    {
+        method,
+        layers = p.Describe(),
+        on_client = p.OnClient,
+        latency_ms = p.LatencyMs,
+        server_work_ms = p.ServerWorkMs,
+        client_layers = p.ClientLayers,
+        switches = p.Switches,
+        meets_sla = p.MeetsSla,
+    };
+
+    private static string F(double v, string format) => ConsoleOut.F(v, format);
+}
