@@ -10,7 +10,8 @@ namespace Stamen.Cli.Commands;
 /// <summary>
 /// `stamen reproduce geo`: the published scattered-setup study, PETALS vs CG-BP + WS-RR per cell;
 /// `stamen reproduce milp-gap`: each scaling heuristic's gap to the exact MILP on small instances;
-/// `stamen reproduce engine-lora`: the multi-LoRA engine grid (served adapters x slots).
+/// `stamen reproduce engine-lora`: the multi-LoRA engine grid (served adapters x slots);
+/// `stamen reproduce split`: split placements over a grid of request types.
 /// </summary>
 internal static class ReproduceCommand
 {
@@ -46,6 +47,37 @@ internal static class ReproduceCommand
         command.Subcommands.Add(geo);
         command.Subcommands.Add(MilpGap());
         command.Subcommands.Add(EngineLora());
+        command.Subcommands.Add(SplitGrid());
+        return command;
+    }
+
+    private static Command SplitGrid()
+    {
+        var json = CommonOptions.Json();
+        var markdown = new Option<string?>("--markdown") { Description = "Also write the tables as Markdown (for docs/)", HelpName = "PATH" };
+        var command = new Command("split",
+            "Split placements over a grid of request types (3 models x 3 devices x 3 links x 3 sequence lengths x 3 SLAs): server work saved against " +
+            "server only, gain over greedy, server capacity gain")
+        {
+            json, markdown,
+        };
+        command.SetAction(p => CliRunner.Run(() =>
+        {
+            var cells = SplitGridStudy.Run();
+            AnsiConsole.Write(SplitGridView.Table(cells));
+            ConsoleOut.Note("Means over links, sequence lengths and SLAs (2, 4 and 8 x the server-only latency); capacity gain = server-only work / program's work.");
+            if (p.GetValue(markdown) is { } md)
+            {
+                AtomicFile.WriteAllText(md, SplitGridView.Markdown(cells));
+                ConsoleOut.Note($"Wrote {md}");
+            }
+            if (p.GetValue(json) is { } path)
+            {
+                JsonOutput.Write(path, new { cells });
+                ConsoleOut.Note($"Wrote {path}");
+            }
+            return 0;
+        }));
         return command;
     }
 

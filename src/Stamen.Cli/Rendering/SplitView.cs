@@ -11,7 +11,7 @@ internal static class SplitView
 {
     public static void WriteSummary(SplitScenario s) =>
         ConsoleOut.Heading(FormattableString.Invariant(
-            $"{s.Name}: {s.ModelName} served from {s.ServerGpus} x {s.ServerGpuName}; {s.RequestTypes.Count} request types; latency step {s.LatencyStepMs:0.###} ms"));
+            $"{s.Name}: {s.ModelName} served from {s.ServerGpus} x {s.ServerGpuName}; {s.RequestTypes.Count} request types; latency step {(s.LatencyStepMs is { } ms ? $"{ms:0.###} ms" : "1/1000 of each SLA")}"));
 
     public static Table Plans(IReadOnlyList<SplitTypeResult> results)
     {

@@ -11,8 +11,9 @@ public static class ServerOnlySplit
 }
 
 /// <summary>
-/// One cut: the first k layers on the client, the rest on the server (k = L: all on the client); the least server
-/// work over k meeting the SLA, or, when none does, the fastest cut (reported as missing the SLA).
+/// One cut: the first k layers on one side and the rest on the other (client then server, or server then client;
+/// k = 0 or L keeps every layer on one side), within the client's memory; the least server work over the cuts
+/// meeting the SLA, or, when none does, the fastest cut (reported as missing the SLA).
 /// </summary>
 public static class SingleCutSplit
 {
@@ -21,12 +22,17 @@ public static class SingleCutSplit
         ArgumentNullException.ThrowIfNull(problem);
         SplitPlan? best = null;
         SplitPlan? fastest = null;
-        for (var k = 0; k <= Math.Min(problem.MaxClientLayers, problem.LayerCount); k++)
+        var layers = problem.LayerCount;
+        foreach (var clientFirst in (bool[])[true, false])
         {
-            var onClient = Enumerable.Range(0, problem.LayerCount).Select(i => i < k).ToArray();
-            var plan = SplitPlan.Of("single-cut", problem, onClient);
-            if (fastest is null || plan.LatencyMs < fastest.LatencyMs) fastest = plan;
-            if (plan.MeetsSla && (best is null || plan.ServerWorkMs < best.ServerWorkMs - 1e-12)) best = plan;
+            for (var k = 0; k <= layers; k++)
+            {
+                var onClient = Enumerable.Range(0, layers).Select(i => (i < k) == clientFirst).ToArray();
+                if (onClient.Count(c => c) > problem.MaxClientLayers) continue;
+                var plan = SplitPlan.Of("single-cut", problem, onClient);
+                if (fastest is null || plan.LatencyMs < fastest.LatencyMs) fastest = plan;
+                if (plan.MeetsSla && (best is null || plan.ServerWorkMs < best.ServerWorkMs - 1e-12)) best = plan;
+            }
         }
         return best ?? fastest!;
     }

@@ -3,113 +3,114 @@ namespace Stamen.Split;
 /// <summary>
 /// SplitLLM's dynamic program: over (layer, location, discretised latency), and the client layers used when the
 /// device cannot hold every layer, the least server work of a placement whose latency fits the SLA. Any number
-/// of switches; the output ends on the client. Every cost is rounded up to whole steps of
-/// <paramref name="StepMs"/>, so a placement the program accepts meets the SLA in exact latency too (the plan
-/// reports the exact figure); a coarser step is faster and may miss placements within a step of the SLA.
+/// of switches; the output ends on the client. Each state keeps the exact latency of its best path, and a path is
+/// dropped the moment its exact latency passes the SLA, so every placement returned meets the SLA exactly; the
+/// step only decides which paths compete for a state (two within one step keep the one with less server work,
+/// then less latency). Whole-step costs make the program exact; finer steps cost time.
 /// </summary>
-public sealed record SplitDynamicProgram(double StepMs)
+/// <param name="StepMs">Latency step; null for 1/1000 of the SLA.</param>
+public sealed record SplitDynamicProgram(double? StepMs = null)
 {
-    /// <summary>The least-work placement meeting the SLA, or null when none does (at this step).</summary>
+    /// <summary>Steps over the SLA when no step is given (the 1,000 latency steps).</summary>
+    public const int DefaultSteps = 1000;
+
+    /// <summary>The least-work placement meeting the SLA, or null when none does.</summary>
     public SplitPlan? Solve(SplitProblem problem)
     {
         ArgumentNullException.ThrowIfNull(problem);
-        if (!(StepMs > 0)) throw new StamenInputException("split", "latency_step_ms", "must be positive", "use e.g. 1");
-        var steps = (int)Math.Floor(problem.SlaMs / StepMs + 1e-9);
-        if (steps < 0) return null;
+        var sla = problem.SlaMs;
+        if (!(sla >= 0)) return null;
+        var step = StepMs ?? Math.Max(sla / DefaultSteps, 1e-9);
+        if (!(step > 0)) throw new StamenInputException("split", "latency_step_ms", "must be positive", "use e.g. 1, or leave it out for 1/1000 of the SLA");
+        var steps = (int)Math.Min(int.MaxValue / 4, Math.Floor(sla / step + 1e-9));
         var layers = problem.LayerCount;
         var budget = Math.Min(problem.MaxClientLayers, layers);
-        // Track the client layers used only when the device cannot hold them all.
+        // Count the client layers used only when the device cannot hold them all.
         var tracking = budget < layers;
         var counts = tracking ? budget + 1 : 1;
         var width = counts * (steps + 1);
-        int Steps(double ms) => (int)Math.Ceiling(ms / StepMs - 1e-9);
-        var up = Steps(problem.UplinkMs);
-        var firstUp = Steps(problem.InputUplinkMs);
-        var down = Steps(problem.DownlinkMs);
-        var final = Steps(problem.FinalDownlinkMs);
 
-        // work[loc][c * (steps + 1) + t]; loc 0 = client, 1 = server. from[i][loc][state] = the previous layer's location.
+        // Per location (0 client, 1 server) and state c * (steps + 1) + t: least work and its exact latency.
         var work = new[] { new double[width], new double[width] };
-        var next = new[] { new double[width], new double[width] };
-        var from = new byte[layers][][];
-        Array.Fill(work[0], double.PositiveInfinity);
-        Array.Fill(work[1], double.PositiveInfinity);
+        var latency = new[] { new double[width], new double[width] };
+        var nextWork = new[] { new double[width], new double[width] };
+        var nextLatency = new[] { new double[width], new double[width] };
+        // from[i][loc][state] = the previous layer's (location << 31 | state), for reconstruction.
+        var from = new int[layers][][];
+
+        var perStep = 1 / step;
         for (var i = 0; i < layers; i++)
         {
-            Array.Fill(next[0], double.PositiveInfinity);
-            Array.Fill(next[1], double.PositiveInfinity);
-            from[i] = [new byte[width], new byte[width]];
-            var client = Steps(problem.Layers[i].ClientMs);
-            var server = Steps(problem.Layers[i].ServerMs);
-            var w = problem.Layers[i].ServerWorkMs;
+            // After layer i at most i + 1 layers are on the client: only those rows of states can be reached.
+            var rows = tracking ? Math.Min(i + 2, counts) : 1;
+            var reachable = rows * (steps + 1);
+            Array.Fill(nextWork[0], double.PositiveInfinity, 0, reachable);
+            Array.Fill(nextWork[1], double.PositiveInfinity, 0, reachable);
+            from[i] = [new int[reachable], new int[reachable]];
+            var layer = problem.Layers[i];
             if (i == 0)
             {
-                // The input starts on the client.
-                if (!tracking || budget >= 1) Relax(next, from[i], 0, tracking ? 1 : 0, client, 0.0, 0);
-                Relax(next, from[i], 1, 0, firstUp + server, w, 0);
+                // The input starts on the client; a server first layer gets the token ids.
+                if (!tracking || budget >= 1) Relax(i, 0, tracking ? 1 : 0, layer.ClientMs, 0, 0);
+                Relax(i, 1, 0, problem.InputUplinkMs + layer.ServerMs, layer.ServerWorkMs, 0);
             }
             else
             {
-                for (var c = 0; c < counts; c++)
+                var previousReachable = (tracking ? Math.Min(i + 1, counts) : 1) * (steps + 1);
+                for (var state = 0; state < previousReachable; state++)
                 {
-                    for (var t = 0; t <= steps; t++)
+                    var c = state / (steps + 1);
+                    var c1 = tracking ? c + 1 : 0;
+                    for (var loc = 0; loc < 2; loc++)
                     {
-                        var state = c * (steps + 1) + t;
-                        var onClient = work[0][state];
-                        var onServer = work[1][state];
-                        var c1 = tracking ? c + 1 : 0;
-                        if (c1 < counts)
-                        {
-                            if (onClient < double.PositiveInfinity) Relax(next, from[i], 0, c1, t + client, onClient, 0);
-                            if (onServer < double.PositiveInfinity) Relax(next, from[i], 0, c1, t + down + client, onServer, 1);
-                        }
-                        if (onClient < double.PositiveInfinity) Relax(next, from[i], 1, c, t + up + server, onClient + w, 0);
-                        if (onServer < double.PositiveInfinity) Relax(next, from[i], 1, c, t + server, onServer + w, 1);
+                        var w = work[loc][state];
+                        if (!(w < double.PositiveInfinity)) continue;
+                        var ms = latency[loc][state];
+                        var origin = loc << 31 | state;
+                        if (c1 < counts) Relax(i, 0, c1, ms + (loc == 1 ? problem.DownlinkMs : 0) + layer.ClientMs, w, origin);
+                        Relax(i, 1, c, ms + (loc == 0 ? problem.UplinkMs : 0) + layer.ServerMs, w + layer.ServerWorkMs, origin);
                     }
                 }
             }
-            (work, next) = (next, work);
+            (work, nextWork) = (nextWork, work);
+            (latency, nextLatency) = (nextLatency, latency);
         }
 
-        // The output ends on the client: a last server layer sends its result down.
-        var (bestLoc, bestState, bestWork, bestT) = (-1, -1, double.PositiveInfinity, int.MaxValue);
-        for (var c = 0; c < counts; c++)
-            for (var t = 0; t <= steps; t++)
-                for (var loc = 0; loc < 2; loc++)
-                {
-                    var state = c * (steps + 1) + t;
-                    var total = loc == 1 ? t + final : t;
-                    var v = work[loc][state];
-                    if (total > steps || !(v < double.PositiveInfinity)) continue;
-                    if (v < bestWork - 1e-12 || (Math.Abs(v - bestWork) <= 1e-12 && total < bestT)) (bestLoc, bestState, bestWork, bestT) = (loc, state, v, total);
-                }
+        // The output ends on the client: a last server layer sends the final hidden state down.
+        var (bestLoc, bestState, bestWork, bestLatency) = (-1, -1, double.PositiveInfinity, double.PositiveInfinity);
+        var lastReachable = (tracking ? Math.Min(layers + 1, counts) : 1) * (steps + 1);
+        for (var state = 0; state < lastReachable; state++)
+            for (var loc = 0; loc < 2; loc++)
+            {
+                var w = work[loc][state];
+                if (!(w < double.PositiveInfinity)) continue;
+                var total = latency[loc][state] + (loc == 1 ? problem.FinalDownlinkMs : 0);
+                if (total > sla + 1e-9) continue;
+                if (w < bestWork - 1e-12 || (w <= bestWork + 1e-12 && total < bestLatency)) (bestLoc, bestState, bestWork, bestLatency) = (loc, state, w, total);
+            }
         if (bestLoc < 0) return null;
 
-        var onClientPlan = new bool[layers];
+        var onClient = new bool[layers];
         var (locNow, stateNow) = (bestLoc, bestState);
         for (var i = layers - 1; i >= 0; i--)
         {
-            onClientPlan[i] = locNow == 0;
-            if (i == 0) break;
-            var previous = from[i][locNow][stateNow];
-            var t = stateNow % (steps + 1);
-            var c = stateNow / (steps + 1);
-            var cost = locNow == 0
-                ? Steps(problem.Layers[i].ClientMs) + (previous == 1 ? down : 0)
-                : Steps(problem.Layers[i].ServerMs) + (previous == 0 ? up : 0);
-            var previousC = locNow == 0 && tracking ? c - 1 : c;
-            (locNow, stateNow) = (previous, previousC * (steps + 1) + t - cost);
+            onClient[i] = locNow == 0;
+            var origin = from[i][locNow][stateNow];
+            (locNow, stateNow) = ((int)((uint)origin >> 31), origin & int.MaxValue);
         }
-        return SplitPlan.Of("dp", problem, onClientPlan);
+        return SplitPlan.Of("dp", problem, onClient);
 
-        void Relax(double[][] target, byte[][] origin, int loc, int c, int t, double value, byte previous)
+        void Relax(int i, int loc, int c, double ms, double value, int origin)
         {
-            if (t > steps) return;
+            if (ms > sla + 1e-9) return;
+            var t = Math.Min(steps, (int)(ms * perStep + 1e-9));
             var state = c * (steps + 1) + t;
-            if (value < target[loc][state])
+            var current = nextWork[loc][state];
+            if (value < current - 1e-12 || (value <= current + 1e-12 && ms < nextLatency[loc][state]))
             {
-                target[loc][state] = value;
-                origin[loc][state] = previous;
+                nextWork[loc][state] = value;
+                nextLatency[loc][state] = ms;
+                from[i][loc][state] = origin;
             }
         }
     }

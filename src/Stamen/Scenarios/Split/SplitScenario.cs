@@ -6,6 +6,7 @@ namespace Stamen.Scenarios.Split;
 public sealed record SplitRequestType(string Name, DeviceSpec Device, LinkSpec Link, int SequenceTokens, double SlaMs, double RatePerSec, SplitProblem Problem);
 
 /// <summary>A parsed split-inference scenario: the model and server, the request types, and the twin's settings.</summary>
+/// <param name="LatencyStepMs">The program's latency step; null for 1/1000 of each request type's SLA.</param>
 public sealed record SplitScenario(
     string File,
     string Name,
@@ -13,6 +14,6 @@ public sealed record SplitScenario(
     string ModelName,
     string ServerGpuName,
     int ServerGpus,
-    double LatencyStepMs,
+    double? LatencyStepMs,
     double DurationSec,
     IReadOnlyList<SplitRequestType> RequestTypes);

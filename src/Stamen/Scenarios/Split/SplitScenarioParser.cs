@@ -74,7 +74,7 @@ public static class SplitScenarioParser
             types.Add(new SplitRequestType(name, device, link, tokens, sla, rate, SplitCostModel.Build(model, gpu, device, link, tokens, sla, bits)));
         }
         return new SplitScenario(file, y.OptString("name") ?? Path.GetFileNameWithoutExtension(file), y.OptInt("seed") ?? 1, model.Name, gpu.Name,
-            y.OptInt("server_gpus", 1) ?? 1, y.OptDouble("latency_step_ms", 0, exclusiveMin: true) ?? 1, y.OptDouble("duration_s", 0, exclusiveMin: true) ?? 600,
+            y.OptInt("server_gpus", 1) ?? 1, y.OptDouble("latency_step_ms", 0, exclusiveMin: true), y.OptDouble("duration_s", 0, exclusiveMin: true) ?? 600,
             types);
     }
 }
