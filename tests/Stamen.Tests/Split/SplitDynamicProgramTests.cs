@@ -99,6 +99,24 @@ public sealed class SplitDynamicProgramTests
         Assert.Equal("S 1, C 2, S 3, C 4, S 5", dp.Describe());
         Assert.Equal(6, dp.Switches);
         Assert.Equal(3, dp.ServerWorkMs, 9);
+        Assert.True(SingleCutSplit.Solve(p).ServerWorkMs > 100, "one cut cannot keep both dear layers off the server");
+    }
+
+    [Fact]
+    public void Solve_GreedysBestRatioMoveBlocksALargerSaving_TheProgramTakesIt()
+    {
+        // Moving the last layer adds 1 ms and saves 5 (ratio 5); moving the first adds 5 ms and saves 20 (ratio 4);
+        // the SLA leaves 5 ms of slack: the greedy moves the last layer and has no room left for the first.
+        var costs = new[] { new LayerCost(1, 1, 20), new LayerCost(100, 1, 1), new LayerCost(1, 1, 5) };
+        var p = new SplitProblem(costs, InputUplinkMs: 0.5, UplinkMs: 5.5, DownlinkMs: 1.5, FinalDownlinkMs: 0.5, MaxClientLayers: 3, SlaMs: 9);
+
+        var dp = new SplitDynamicProgram(0.5).Solve(p)!;
+        var greedy = GreedySplit.Solve(p);
+
+        Assert.Equal("C 1, S 2-3", dp.Describe());
+        Assert.Equal(6, dp.ServerWorkMs, 9);
+        Assert.Equal("S 1-2, C 3", greedy.Describe());
+        Assert.Equal(21, greedy.ServerWorkMs, 9);
     }
 
     [Fact]
