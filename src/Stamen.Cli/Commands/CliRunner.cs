@@ -25,4 +25,34 @@ internal static class CliRunner
             return 130;
         }
     }
+
+    /// <summary>As <see cref="Run"/>, for commands that wait on the network.</summary>
+    public static async Task<int> RunAsync(Func<Task<int>> body)
+    {
+        try
+        {
+            return await body().ConfigureAwait(false);
+        }
+        catch (StamenInputException e)
+        {
+            AnsiConsole.Console.Profile.Out.Writer.Flush();
+            await Console.Error.WriteLineAsync($"error: {e.Message}").ConfigureAwait(false);
+            return UserError;
+        }
+        catch (Stamen.Runtime.Swarm.SwarmUnavailableException e)
+        {
+            await Console.Error.WriteLineAsync($"error: {e.Message}").ConfigureAwait(false);
+            return 3;
+        }
+        catch (HttpRequestException e)
+        {
+            await Console.Error.WriteLineAsync($"error: cannot reach {e.Message}").ConfigureAwait(false);
+            return 3;
+        }
+        catch (OperationCanceledException)
+        {
+            await Console.Error.WriteLineAsync("cancelled").ConfigureAwait(false);
+            return 130;
+        }
+    }
 }
