@@ -3,7 +3,7 @@ using System.Text.Json;
 using Stamen.Bench;
 
 // Stamen's benchmark harness: planner/routing time at scale and twin speed.
-// Usage: dotnet run -c Release --project bench/Stamen.Bench -- [--json PATH] [--quick] [--only planner|twin|engine|adapters|split|tradeoff|milp|chains|learning]
+// Usage: dotnet run -c Release --project bench/Stamen.Bench -- [--json PATH] [--quick] [--only planner|twin|engine|adapters|split|tradeoff|milp|chains|learning|runtime]
 //        [--rebalance-cap-s S] (cap on each PETALS rebalancing run, default 60 s; 10 s with --quick)
 //        [--petals-fingerprints] (print PETALS plans on seeded instances, to diff before/after a planner change)
 string? jsonPath = null;
@@ -20,7 +20,7 @@ for (var i = 0; i < args.Length; i++)
         case "--rebalance-cap-s" when i + 1 < args.Length: rebalanceCapS = double.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--petals-fingerprints": PlanFingerprints.Print(Console.Out); return 0;
         default:
-            Console.Error.WriteLine("usage: Stamen.Bench [--json PATH] [--quick] [--only planner|twin|engine|adapters|split|tradeoff|milp|chains|learning] [--rebalance-cap-s S] [--petals-fingerprints]");
+            Console.Error.WriteLine("usage: Stamen.Bench [--json PATH] [--quick] [--only planner|twin|engine|adapters|split|tradeoff|milp|chains|learning|runtime] [--rebalance-cap-s S] [--petals-fingerprints]");
             return 2;
     }
 }
@@ -94,6 +94,12 @@ if (only is null or "learning")
 {
     log.WriteLine("learning (CART tree and random forest, synthetic 7-feature regression):");
     rows.AddRange(new LearningCases(quick ? 1 : 3, trainRows: 3000, predictions: quick ? 10_000 : 100_000, log).Run());
+}
+
+if (only is null or "runtime")
+{
+    log.WriteLine("runtime (CPU Llama block, small-100m, vectorised vs naive scalar):");
+    rows.AddRange(new RuntimeCases(quick ? 5 : 30, log).Run());
 }
 
 if (only is null or "planner")
