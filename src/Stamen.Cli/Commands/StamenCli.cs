@@ -20,6 +20,9 @@ internal static class StamenCli
         root.Subcommands.Add(EngineCommand.Create());
         root.Subcommands.Add(AdaptersCommand.Create());
         root.Subcommands.Add(SplitCommand.Create());
+        root.Subcommands.Add(RuntimeCommands.Serve());
+        root.Subcommands.Add(RuntimeCommands.Registry());
+        root.Subcommands.Add(RuntimeCommands.Generate());
         return root;
     }
 }

@@ -1,0 +1,163 @@
+using System.CommandLine;
+using System.Globalization;
+using Stamen.Cli.Rendering;
+using Stamen.Runtime.Model;
+using Stamen.Runtime.Swarm;
+
+namespace Stamen.Cli.Commands;
+
+/// <summary>`stamen serve`, `stamen registry`, `stamen generate`: a real swarm of block servers (issue 7).</summary>
+internal static class RuntimeCommands
+{
+    /// <summary>Weights named on the command line: a preset with seeded weights, or a folder with config.json and model.safetensors.</summary>
+    private sealed record ModelSource(string Name, LlamaConfig Config, Func<BlockRange?, bool, LlamaWeights> Load)
+    {
+        public static ModelSource Parse(string model, int seed)
+        {
+            if (LlamaConfig.Presets.TryGetValue(model, out var preset))
+                return new ModelSource(model, preset, (blocks, client) => SeededWeights.Create(preset, seed, blocks, client));
+            if (Directory.Exists(model))
+            {
+                var config = LlamaCheckpoint.ReadConfig(Path.Combine(model, "config.json"));
+                return new ModelSource(Path.GetFileName(Path.GetFullPath(model).TrimEnd(Path.DirectorySeparatorChar)), config,
+                    (blocks, client) => LlamaCheckpoint.Load(model, blocks, client));
+            }
+            throw new StamenInputException("--model", model, "is neither a preset nor a folder",
+                $"use one of {string.Join(", ", LlamaConfig.Presets.Keys)}, or a folder holding config.json and model.safetensors");
+        }
+    }
+
+    private static Option<string> ModelOption() => new("--model")
+    {
+        Description = $"Preset ({string.Join(", ", LlamaConfig.Presets.Keys)}) with weights from --seed, or a folder with config.json and model.safetensors",
+        DefaultValueFactory = _ => "tiny",
+        HelpName = "NAME|DIR",
+    };
+
+    private static Option<int> SeedOption() => new("--seed") { Description = "Seed of preset weights (every server and client must use the same)", DefaultValueFactory = _ => 1, HelpName = "N" };
+
+    public static Command Serve()
+    {
+        var model = ModelOption();
+        var seed = SeedOption();
+        var blocks = new Option<string>("--blocks") { Description = "Block range to serve, START:END (end exclusive)", Required = true, HelpName = "A:B" };
+        var port = new Option<int>("--port") { Description = "Port to listen on (0 picks a free one)", DefaultValueFactory = _ => 0, HelpName = "P" };
+        var maxSessions = new Option<int>("--max-sessions") { Description = "Sessions of --max-tokens the memory budget holds", DefaultValueFactory = _ => 16, HelpName = "N" };
+        var maxTokens = new Option<int>("--max-tokens") { Description = "Longest session (prompt + new tokens)", DefaultValueFactory = _ => 512, HelpName = "N" };
+        var registry = new Option<string?>("--registry") { Description = "Registry to announce to, e.g. http://127.0.0.1:7000", HelpName = "URL" };
+        var id = new Option<string?>("--id") { Description = "Server id (default: host and port)", HelpName = "NAME" };
+        var command = new Command("serve", "Serve a range of transformer blocks over HTTP until Ctrl+C: sessions with a KV cache, prefill and decode steps, health and stats")
+        {
+            model, seed, blocks, port, maxSessions, maxTokens, registry, id,
+        };
+        command.SetAction((p, ct) => CliRunner.RunAsync(async () =>
+        {
+            var source = ModelSource.Parse(p.GetValue(model)!, p.GetValue(seed));
+            var range = ParseRange(p.GetValue(blocks)!, source.Config.Blocks);
+            if (p.GetValue(maxSessions) < 1) throw new StamenInputException("--max-sessions", "value", "must be at least 1", "give e.g. 16");
+            var stack = new BlockStack(source.Load(range, false), range);
+            var options = new BlockServerOptions(p.GetValue(id) ?? $"{Environment.MachineName}-{p.GetValue(port)}-{range}", source.Name, p.GetValue(port),
+                p.GetValue(maxTokens), p.GetValue(maxSessions), p.GetValue(registry));
+            await using var server = await BlockServer.StartAsync(stack, options, ct).ConfigureAwait(false);
+            ConsoleOut.Heading($"Serving blocks {range} of {source.Name} on {server.Address} (id {options.ServerId}, {options.MaxSessions} sessions of {options.MaxTokensPerSession} tokens)");
+            await WaitForStop(ct).ConfigureAwait(false);
+            ConsoleOut.Note("Stopping: finishing requests in flight");
+            return 0;
+        }));
+        return command;
+    }
+
+    public static Command Registry()
+    {
+        var port = new Option<int>("--port") { Description = "Port to listen on", DefaultValueFactory = _ => 7000, HelpName = "P" };
+        var command = new Command("registry", "Run the registry block servers announce themselves to, until Ctrl+C") { port };
+        command.SetAction((p, ct) => CliRunner.RunAsync(async () =>
+        {
+            await using var registry = await RegistryServer.StartAsync(p.GetValue(port), cancellationToken: ct).ConfigureAwait(false);
+            ConsoleOut.Heading($"Registry on {registry.Address} (servers list: {registry.Address}servers)");
+            await WaitForStop(ct).ConfigureAwait(false);
+            return 0;
+        }));
+        return command;
+    }
+
+    public static Command Generate()
+    {
+        var model = ModelOption();
+        var seed = SeedOption();
+        var registry = new Option<string?>("--registry") { Description = "Registry URL to find servers", HelpName = "URL" };
+        var servers = new Option<string?>("--servers") { Description = "Comma-separated server URLs, instead of a registry", HelpName = "URLS" };
+        var prompt = new Option<string>("--prompt-tokens") { Description = "Prompt token ids, comma-separated", Required = true, HelpName = "IDS" };
+        var maxNew = new Option<int>("--max-new-tokens") { Description = "Tokens to generate (greedy)", DefaultValueFactory = _ => 16, HelpName = "N" };
+        var check = new Option<bool>("--check-local") { Description = "Also run the whole model in this process and say whether the tokens are equal" };
+        var json = CommonOptions.Json();
+        var command = new Command("generate", "Generate tokens through a chain of block servers (embedding and head run here), streaming them; re-routes and replays if a server dies")
+        {
+            model, seed, registry, servers, prompt, maxNew, check, json,
+        };
+        command.SetAction((p, ct) => CliRunner.RunAsync(async () =>
+        {
+            var source = ModelSource.Parse(p.GetValue(model)!, p.GetValue(seed));
+            var tokens = ParseTokens(p.GetValue(prompt)!, source.Config.VocabSize);
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+            IServerDirectory directory = (p.GetValue(registry), p.GetValue(servers)) switch
+            {
+                ({ } r, null) => new RegistryDirectory(http, new Uri(r)),
+                (null, { } s) => new StaticDirectory(http, [.. s.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(u => new Uri(u))]),
+                _ => throw new StamenInputException("--registry", "(missing)", "give exactly one of --registry and --servers", "e.g. --registry http://127.0.0.1:7000"),
+            };
+            var client = source.Load(new BlockRange(0, 0), true);
+            var swarm = new SwarmClient(http, directory, new Embedding(client), new LmHead(client), source.Config.Blocks, source.Name);
+            Console.Write("tokens:");
+            var report = await swarm.GenerateAsync(tokens, p.GetValue(maxNew), t => Console.Write(string.Create(CultureInfo.InvariantCulture, $" {t}")), ct)
+                .ConfigureAwait(false);
+            Console.WriteLine();
+            ConsoleOut.Note($"chain: {string.Join(" -> ", report.Chain)}; re-routes: {report.Reroutes}");
+            bool? equal = null;
+            if (p.GetValue(check))
+            {
+                var local = new LocalModel(source.Load(null, true)).Generate(tokens, p.GetValue(maxNew));
+                equal = local.SequenceEqual(report.Tokens);
+                ConsoleOut.Note(equal.Value ? "equal to the single-process run, token for token" : "DIFFERENT from the single-process run");
+            }
+            if (p.GetValue(json) is { } path)
+            {
+                JsonOutput.Write(path, new { tokens = report.Tokens, chain = report.Chain, reroutes = report.Reroutes, equal_to_local = equal });
+                ConsoleOut.Note($"Wrote {path}");
+            }
+            return equal == false ? 1 : 0;
+        }));
+        return command;
+    }
+
+    private static BlockRange ParseRange(string text, int blocks)
+    {
+        var parts = text.Split(':');
+        if (parts.Length != 2 || !int.TryParse(parts[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out var start)
+            || !int.TryParse(parts[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var end) || start < 0 || end > blocks || start >= end)
+            throw new StamenInputException("--blocks", text, $"is not a block range within 0:{blocks}", $"write START:END with 0 <= START < END <= {blocks}, e.g. 0:{blocks / 2}");
+        return new BlockRange(start, end);
+    }
+
+    private static int[] ParseTokens(string text, int vocab)
+    {
+        var tokens = new List<int>();
+        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            tokens.Add(int.TryParse(part, NumberStyles.Integer, CultureInfo.InvariantCulture, out var t) && t >= 0 && t < vocab
+                ? t
+                : throw new StamenInputException("--prompt-tokens", part, $"is not a token id in 0..{vocab - 1}", "give comma-separated ids, e.g. 1,2,3"));
+        return tokens.Count > 0 ? [.. tokens] : throw new StamenInputException("--prompt-tokens", text, "has no tokens", "give comma-separated ids, e.g. 1,2,3");
+    }
+
+    private static async Task WaitForStop(CancellationToken ct)
+    {
+        try
+        {
+            await Task.Delay(Timeout.Infinite, ct).ConfigureAwait(false);
+        }
+        catch (TaskCanceledException)
+        {
+            // Ctrl+C: System.CommandLine cancels the action's token.
+        }
+    }
+}

@@ -1,0 +1,225 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Stamen.Runtime.Model;
+using Stamen.Runtime.Serving;
+
+namespace Stamen.Runtime.Swarm;
+
+/// <summary>What a block server tells clients and the registry about itself.</summary>
+public sealed record BlockServerInfo(
+    [property: JsonPropertyName("server_id")] string ServerId,
+    [property: JsonPropertyName("url")] string Url,
+    [property: JsonPropertyName("model")] string Model,
+    [property: JsonPropertyName("start_block")] int StartBlock,
+    [property: JsonPropertyName("end_block")] int EndBlock,
+    [property: JsonPropertyName("hidden_size")] int HiddenSize,
+    [property: JsonPropertyName("max_tokens_per_session")] int MaxTokensPerSession,
+    [property: JsonPropertyName("free_sessions")] int FreeSessions,
+    [property: JsonPropertyName("throughput_tokens_per_s")] double ThroughputTokensPerSec);
+
+/// <summary>Body of POST /sessions.</summary>
+public sealed record OpenSessionRequest([property: JsonPropertyName("session_id")] string SessionId, [property: JsonPropertyName("max_tokens")] int MaxTokens);
+
+/// <summary>Body of a refusal: what to do about it is in <see cref="Refusal"/> (full: wait or go elsewhere; unknown_session: open and replay).</summary>
+public sealed record RefusalBody([property: JsonPropertyName("refusal")] string Refusal, [property: JsonPropertyName("message")] string Message);
+
+/// <summary>Settings of one block server.</summary>
+/// <param name="MaxTokensPerSession">Longest session a client may open (prompt plus new tokens).</param>
+/// <param name="MaxSessions">Sessions of that length the memory budget holds.</param>
+/// <param name="RegistryUrl">Where to announce itself (every <see cref="AnnounceEverySec"/> seconds), or null.</param>
+public sealed record BlockServerOptions(
+    string ServerId,
+    string ModelName,
+    int Port = 0,
+    int MaxTokensPerSession = 512,
+    int MaxSessions = 16,
+    string? RegistryUrl = null,
+    double AnnounceEverySec = 2,
+    double ThroughputTokensPerSec = 0);
+
+/// <summary>
+/// A block server: Kestrel (HTTP/1.1 on loopback or any address) hosting one <see cref="BlockSessionHost"/>. Hidden states
+/// travel as raw little-endian float32 bodies; control messages are small JSON. HTTP because the framework ships a
+/// hardened server with limits, graceful shutdown and health endpoints, and any tool can talk to it (curl); the bodies
+/// stay binary so nothing is lost to text. Bad or oversized requests get 400 or 413; the server keeps serving.
+/// </summary>
+public sealed class BlockServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly BlockSessionHost _host;
+    private readonly BlockServerOptions _options;
+    private readonly LlamaConfig _config;
+    private readonly CancellationTokenSource _stop = new();
+    private Task? _announcer;
+    private long _steps;
+    private long _tokens;
+
+    private BlockServer(WebApplication app, BlockSessionHost host, LlamaConfig config, BlockServerOptions options)
+    {
+        _app = app;
+        _host = host;
+        _config = config;
+        _options = options;
+    }
+
+    /// <summary>The address the server listens on (the real port when 0 was asked for).</summary>
+    public Uri Address { get; private set; } = null!;
+
+    public BlockSessionHost Host => _host;
+
+    public BlockServerInfo Info => new(_options.ServerId, Address.ToString().TrimEnd('/'), _options.ModelName, _host.Range.Start, _host.Range.End,
+        _config.HiddenSize, _options.MaxTokensPerSession, FreeSessions, _options.ThroughputTokensPerSec);
+
+    private int FreeSessions => (int)Math.Max(0, _host.Stats.FreeBytes / Math.Max(1, _host.SessionBytes(_options.MaxTokensPerSession)));
+
+    /// <summary>Starts a server for <paramref name="stack"/> with a budget of <see cref="BlockServerOptions.MaxSessions"/> full-length sessions.</summary>
+    public static async Task<BlockServer> StartAsync(BlockStack stack, BlockServerOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(stack);
+        ArgumentNullException.ThrowIfNull(options);
+        var host = new BlockSessionHost(stack, stack.KvBytesPerToken * options.MaxTokensPerSession * options.MaxSessions);
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.ListenAnyIP(options.Port);
+            // The largest legal body: a prefill of a whole session's tokens.
+            k.Limits.MaxRequestBodySize = (long)options.MaxTokensPerSession * stack.Config.HiddenSize * sizeof(float) + 4096;
+        });
+        var app = builder.Build();
+        var server = new BlockServer(app, host, stack.Config, options);
+        server.Map();
+        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        server.Address = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal).Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal));
+        if (options.RegistryUrl is not null) server._announcer = server.AnnounceLoop(options.RegistryUrl);
+        return server;
+    }
+
+    private void Map()
+    {
+        _app.MapGet("/health", () => Results.Text("ok"));
+        _app.MapGet("/info", () => Results.Json(Info));
+        _app.MapGet("/stats", () =>
+        {
+            var s = _host.Stats;
+            return Results.Json(new { sessions = s.Sessions, bytes_in_use = s.BytesInUse, budget_bytes = s.BudgetBytes, free_sessions = FreeSessions,
+                steps = Interlocked.Read(ref _steps), tokens = Interlocked.Read(ref _tokens) });
+        });
+        _app.MapPost("/sessions", async (HttpRequest request) =>
+        {
+            OpenSessionRequest? body;
+            try
+            {
+                body = await request.ReadFromJsonAsync<OpenSessionRequest>().ConfigureAwait(false);
+            }
+            catch (JsonException)
+            {
+                return Refuse(StatusCodes.Status400BadRequest, SessionRefusal.BadRequest, "the body is not {\"session_id\": ..., \"max_tokens\": ...}");
+            }
+            if (body is null || string.IsNullOrEmpty(body.SessionId))
+                return Refuse(StatusCodes.Status400BadRequest, SessionRefusal.BadRequest, "session_id is missing");
+            if (body.MaxTokens > _options.MaxTokensPerSession)
+                return Refuse(StatusCodes.Status413PayloadTooLarge, SessionRefusal.TooLong, $"this server takes sessions of at most {_options.MaxTokensPerSession} tokens");
+            var result = _host.Open(body.SessionId, body.MaxTokens);
+            return result.Admitted ? Results.Json(new { admitted = true }) : Refuse(StatusOf(result.Refusal!.Value), result.Refusal.Value, result.Message);
+        });
+        _app.MapPost("/sessions/{id}/prefill", (string id, HttpRequest request) => Step(id, request, prefill: true));
+        _app.MapPost("/sessions/{id}/decode", (string id, HttpRequest request) => Step(id, request, prefill: false));
+        _app.MapDelete("/sessions/{id}", (string id) => _host.Close(id) ? Results.NoContent() : Results.NotFound());
+    }
+
+    private async Task<IResult> Step(string id, HttpRequest request, bool prefill)
+    {
+        byte[] bytes;
+        try
+        {
+            using var buffer = new MemoryStream();
+            await request.Body.CopyToAsync(buffer).ConfigureAwait(false);
+            bytes = buffer.ToArray();
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return Refuse(StatusCodes.Status413PayloadTooLarge, SessionRefusal.TooLong, "the body is larger than a whole session's hidden states");
+        }
+        var hidden = HiddenCodec.Decode(bytes, _config.HiddenSize);
+        if (hidden is null)
+            return Refuse(StatusCodes.Status400BadRequest, SessionRefusal.BadRequest,
+                $"the body must be finite float32 rows of {_config.HiddenSize} values ({_config.HiddenSize * 4} bytes each), got {bytes.Length} bytes");
+        if (!prefill && hidden.Length != _config.HiddenSize)
+            return Refuse(StatusCodes.Status400BadRequest, SessionRefusal.BadRequest, "a decode step takes exactly one row");
+        var result = prefill ? _host.Prefill(id, hidden) : _host.Decode(id, hidden);
+        if (!result.Succeeded) return Refuse(StatusOf(result.Refusal!.Value), result.Refusal!.Value, result.Message);
+        Interlocked.Increment(ref _steps);
+        Interlocked.Add(ref _tokens, hidden.Length / _config.HiddenSize);
+        return Results.Bytes(HiddenCodec.Encode(result.Hidden!), "application/octet-stream");
+    }
+
+    private static int StatusOf(SessionRefusal refusal) => refusal switch
+    {
+        SessionRefusal.Full => StatusCodes.Status503ServiceUnavailable,
+        SessionRefusal.DuplicateId => StatusCodes.Status409Conflict,
+        SessionRefusal.UnknownSession => StatusCodes.Status404NotFound,
+        SessionRefusal.TooLong => StatusCodes.Status413PayloadTooLarge,
+        _ => StatusCodes.Status400BadRequest,
+    };
+
+    private static IResult Refuse(int status, SessionRefusal refusal, string message) =>
+        Results.Json(new RefusalBody(JsonNamingPolicy.SnakeCaseLower.ConvertName(refusal.ToString()), message), statusCode: status);
+
+    private async Task AnnounceLoop(string registryUrl)
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(registryUrl), Timeout = TimeSpan.FromSeconds(2) };
+        while (!_stop.IsCancellationRequested)
+        {
+            try
+            {
+                await http.PostAsJsonAsync("/announce", Info, _stop.Token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                // The registry may be down or not up yet; the next announcement tries again.
+            }
+            try
+            {
+                await Task.Delay(TimeSpan.FromSeconds(_options.AnnounceEverySec), _stop.Token).ConfigureAwait(false);
+            }
+            catch (TaskCanceledException)
+            {
+                break;
+            }
+        }
+        try
+        {
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+            await http.DeleteAsync($"/servers/{Uri.EscapeDataString(_options.ServerId)}", cts.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            // Leaving quietly is fine: the registry forgets servers that stop announcing.
+        }
+    }
+
+    /// <summary>Stops accepting requests, lets running ones finish, and leaves the registry.</summary>
+    public async Task StopAsync()
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        if (_announcer is not null) await _announcer.ConfigureAwait(false);
+        await _app.StopAsync().ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_stop.IsCancellationRequested) await StopAsync().ConfigureAwait(false);
+        await _app.DisposeAsync().ConfigureAwait(false);
+        _stop.Dispose();
+    }
+}

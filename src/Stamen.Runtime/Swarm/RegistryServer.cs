@@ -1,0 +1,119 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Stamen.Runtime.Swarm;
+
+/// <summary>
+/// The registry: block servers announce themselves (model, block range, free sessions, measured throughput) every few
+/// seconds; clients list the servers heard from within the time-to-live. Forgetting silent servers is how a dead
+/// server leaves the swarm.
+/// </summary>
+public sealed class RegistryServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly ConcurrentDictionary<string, (BlockServerInfo Info, long SeenTicks)> _servers = new();
+    private readonly double _ttlSec;
+
+    private RegistryServer(WebApplication app, double ttlSec)
+    {
+        _app = app;
+        _ttlSec = ttlSec;
+    }
+
+    public Uri Address { get; private set; } = null!;
+
+    /// <summary>Servers heard from within the time-to-live, by server id.</summary>
+    public IReadOnlyList<BlockServerInfo> Live
+    {
+        get
+        {
+            var now = Stopwatch.GetTimestamp();
+            return [.. _servers.Values.Where(s => Stopwatch.GetElapsedTime(s.SeenTicks, now).TotalSeconds <= _ttlSec)
+                .Select(s => s.Info).OrderBy(i => i.ServerId, StringComparer.Ordinal)];
+        }
+    }
+
+    public static async Task<RegistryServer> StartAsync(int port = 0, double ttlSec = 6, CancellationToken cancellationToken = default)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.ListenAnyIP(port);
+            k.Limits.MaxRequestBodySize = 64 * 1024;
+        });
+        var app = builder.Build();
+        var registry = new RegistryServer(app, ttlSec);
+        app.MapPost("/announce", async (HttpRequest request) =>
+        {
+            BlockServerInfo? info;
+            try
+            {
+                info = await request.ReadFromJsonAsync<BlockServerInfo>().ConfigureAwait(false);
+            }
+            catch (System.Text.Json.JsonException)
+            {
+                return Results.BadRequest(new RefusalBody("bad_request", "the body is not a server announcement"));
+            }
+            if (info is null || string.IsNullOrEmpty(info.ServerId) || info.StartBlock < 0 || info.EndBlock <= info.StartBlock)
+                return Results.BadRequest(new RefusalBody("bad_request", "server_id and a block range start_block < end_block are required"));
+            registry._servers[info.ServerId] = (info, Stopwatch.GetTimestamp());
+            return Results.Ok();
+        });
+        app.MapGet("/servers", () => Results.Json(registry.Live));
+        app.MapDelete("/servers/{id}", (string id) => registry._servers.TryRemove(id, out _) ? Results.NoContent() : Results.NotFound());
+        app.MapGet("/health", () => Results.Text("ok"));
+        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        registry.Address = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal).Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal));
+        return registry;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync().ConfigureAwait(false);
+        await _app.DisposeAsync().ConfigureAwait(false);
+    }
+}
+
+/// <summary>Where a client learns which servers exist.</summary>
+public interface IServerDirectory
+{
+    Task<IReadOnlyList<BlockServerInfo>> ListAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>Servers from a registry's GET /servers.</summary>
+public sealed class RegistryDirectory(HttpClient http, Uri registry) : IServerDirectory
+{
+    public async Task<IReadOnlyList<BlockServerInfo>> ListAsync(CancellationToken cancellationToken) =>
+        await http.GetFromJsonAsync<List<BlockServerInfo>>(new Uri(registry, "/servers"), cancellationToken).ConfigureAwait(false) ?? [];
+}
+
+/// <summary>A fixed list of servers, asked for their /info (tests, and swarms without a registry).</summary>
+public sealed class StaticDirectory(HttpClient http, IReadOnlyList<Uri> servers) : IServerDirectory
+{
+    public async Task<IReadOnlyList<BlockServerInfo>> ListAsync(CancellationToken cancellationToken)
+    {
+        var live = new List<BlockServerInfo>();
+        foreach (var s in servers)
+        {
+            try
+            {
+                if (await http.GetFromJsonAsync<BlockServerInfo>(new Uri(s, "/info"), cancellationToken).ConfigureAwait(false) is { } info) live.Add(info);
+            }
+            catch (HttpRequestException)
+            {
+                // A server that does not answer is not part of the swarm now.
+            }
+        }
+        return live;
+    }
+}
