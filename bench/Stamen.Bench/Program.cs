@@ -100,6 +100,8 @@ if (only is null or "runtime")
 {
     log.WriteLine("runtime (CPU Llama block, small-100m, vectorised vs naive scalar):");
     rows.AddRange(new RuntimeCases(quick ? 5 : 30, log).Run());
+    log.WriteLine("runtime swarm (small-100m through three block servers on loopback):");
+    rows.AddRange(new SwarmChainCases(quick ? 1 : 3, log).Run());
 }
 
 if (only is null or "planner")

@@ -23,6 +23,8 @@ internal static class StamenCli
         root.Subcommands.Add(RuntimeCommands.Serve());
         root.Subcommands.Add(RuntimeCommands.Registry());
         root.Subcommands.Add(RuntimeCommands.Generate());
+        root.Subcommands.Add(CalibrationCommands.Profile());
+        root.Subcommands.Add(CalibrationCommands.Validate());
         return root;
     }
 }

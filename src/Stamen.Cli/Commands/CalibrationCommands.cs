@@ -1,0 +1,177 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Spectre.Console;
+using Stamen.Cli.Rendering;
+using Stamen.IO;
+using Stamen.Runtime.Calibration;
+using Stamen.Runtime.Model;
+
+namespace Stamen.Cli.Commands;
+
+/// <summary>`stamen profile` and `stamen validate`: this machine's constants for the twin, and the twin against a real swarm (issue 7).</summary>
+internal static class CalibrationCommands
+{
+    private static readonly JsonSerializerOptions ProfileJson = new() { WriteIndented = true };
+
+    private static Option<string> Preset() => new("--model")
+    {
+        Description = $"Runtime preset: {string.Join(", ", LlamaConfig.Presets.Keys)}",
+        DefaultValueFactory = _ => "small-100m",
+        HelpName = "NAME",
+    };
+
+    public static Command Profile()
+    {
+        var model = Preset();
+        var seed = new Option<int>("--seed") { Description = "Seed of the weights", DefaultValueFactory = _ => 1, HelpName = "N" };
+        var output = new Option<string?>("--output", "-o") { Description = "Write a GPU-catalog entry (YAML) with the calibration", HelpName = "PATH" };
+        var json = new Option<string?>("--json") { Description = "Write the profile as JSON (what `stamen validate --profile` reads)", HelpName = "PATH" };
+        var command = new Command("profile", "Measure per-block decode and prefill time, client head time and per-hop overhead of the CPU runtime on this machine")
+        {
+            model, seed, output, json,
+        };
+        command.SetAction((p, ct) => CliRunner.RunAsync(async () =>
+        {
+            var name = p.GetValue(model)!;
+            var config = Config(name);
+            var profile = await RuntimeProfiler.MeasureAsync(name, config, SeededWeights.Create(config, p.GetValue(seed)), cancellationToken: ct).ConfigureAwait(false);
+            Write(profile);
+            if (p.GetValue(output) is { } yaml)
+            {
+                AtomicFile.WriteAllText(yaml, profile.ToCatalogYaml($"cpu-{Environment.MachineName.ToLowerInvariant()}"));
+                ConsoleOut.Note($"Wrote {yaml}");
+            }
+            if (p.GetValue(json) is { } path)
+            {
+                AtomicFile.WriteAllText(path, JsonSerializer.Serialize(profile, ProfileJson));
+                ConsoleOut.Note($"Wrote {path}");
+            }
+            return 0;
+        }));
+        return command;
+    }
+
+    public static Command Validate()
+    {
+        var model = Preset();
+        var seed = new Option<int>("--seed") { Description = "Seed of the weights and the prompt", DefaultValueFactory = _ => 1, HelpName = "N" };
+        var layouts = new Option<string[]>("--layout")
+        {
+            Description = "Block ranges of one chain, comma-separated (repeat for several placements); default: three placements of the model",
+            AllowMultipleArgumentsPerToken = false,
+            HelpName = "A:B,B:C",
+        };
+        var rtts = new Option<string[]>("--rtt-ms") { Description = "Emulated round trip per server of the matching --layout, comma-separated", HelpName = "MS,MS" };
+        var profileFile = new Option<string?>("--profile") { Description = "Profile JSON from `stamen profile --json` (default: measure now)", HelpName = "PATH" };
+        var prompt = new Option<int>("--prompt-tokens") { Description = "Prompt length", DefaultValueFactory = _ => 32, HelpName = "N" };
+        var tokens = new Option<int>("--new-tokens") { Description = "Tokens generated per request", DefaultValueFactory = _ => 16, HelpName = "N" };
+        var requests = new Option<int>("--requests") { Description = "Requests per placement (after one warm-up)", DefaultValueFactory = _ => 5, HelpName = "N" };
+        var json = CommonOptions.Json();
+        var command = new Command("validate",
+            "Run a real swarm on loopback with emulated round trips and the twin with this machine's profile; measured vs predicted first-token and per-token time")
+        {
+            model, seed, layouts, rtts, profileFile, prompt, tokens, requests, json,
+        };
+        command.SetAction((p, ct) => CliRunner.RunAsync(async () =>
+        {
+            var name = p.GetValue(model)!;
+            var config = Config(name);
+            var given = p.GetValue(layouts) ?? [];
+            var givenRtts = p.GetValue(rtts) ?? [];
+            var cases = given.Length > 0
+                ? given.Select((l, i) => (Ranges(l, config.Blocks), Rtts(i < givenRtts.Length ? givenRtts[i] : "", Ranges(l, config.Blocks).Count))).ToList()
+                : DefaultCases(config.Blocks);
+            if (p.GetValue(prompt) < 1 || p.GetValue(tokens) < 1 || p.GetValue(requests) < 1 || p.GetValue(prompt) + p.GetValue(tokens) > config.MaxPositions)
+                throw new StamenInputException("--prompt-tokens", "value", $"prompt, new tokens and requests must be at least 1, and prompt + new tokens at most {config.MaxPositions}",
+                    "give e.g. --prompt-tokens 32 --new-tokens 16 --requests 5");
+            var profile = p.GetValue(profileFile) is { } file ? ReadProfile(file)
+                : await RuntimeProfiler.MeasureAsync(name, config, SeededWeights.Create(config, p.GetValue(seed)), cancellationToken: ct).ConfigureAwait(false);
+            if (!string.Equals(profile.Model, name, StringComparison.Ordinal))
+                throw new StamenInputException("--profile", profile.Model, $"was measured for {profile.Model}, not {name}", "profile this model first");
+            Write(profile);
+            var results = new List<SwarmValidationResult>();
+            foreach (var (layout, rtt) in cases)
+                results.Add(await SwarmValidation.RunAsync(name, config, p.GetValue(seed), layout, rtt, profile, p.GetValue(prompt), p.GetValue(tokens),
+                    p.GetValue(requests), ct).ConfigureAwait(false));
+            var table = new Table().Border(TableBorder.Rounded).Title(Markup.Escape($"{name}: measured vs twin ({p.GetValue(prompt)}-token prompts, {p.GetValue(tokens)} new tokens)"));
+            foreach (var h in (string[])["placement", "RTT ms", "ping ms", "first token ms", "twin", "error", "per token ms", "twin", "error", "tokens = local"])
+                table.AddColumn(new TableColumn(h).RightAligned().NoWrap());
+            foreach (var r in results)
+                table.AddRow(Markup.Escape(r.Layout), r.RttsMs, r.PingRttsMs, F(r.MeasuredFirstTokenMs), F(r.PredictedFirstTokenMs), Pct(r.FirstTokenErrorPercent),
+                    F(r.MeasuredPerTokenMs), F(r.PredictedPerTokenMs), Pct(r.PerTokenErrorPercent), r.TokensEqualLocal ? "yes" : "[red]NO[/]");
+            AnsiConsole.Write(table);
+            if (p.GetValue(json) is { } path)
+            {
+                JsonOutput.Write(path, new { model = name, profile, results });
+                ConsoleOut.Note($"Wrote {path}");
+            }
+            return results.All(r => r.TokensEqualLocal) ? 0 : 1;
+        }));
+        return command;
+    }
+
+    private static List<(List<BlockRange>, double[])> DefaultCases(int blocks)
+    {
+        var third = blocks / 3;
+        var half = blocks / 2;
+        return
+        [
+            ([new(0, blocks)], [20]),
+            ([new(0, half), new(half, blocks)], [10, 40]),
+            ([new(0, third), new(third, 2 * third), new(2 * third, blocks)], [5, 15, 30]),
+        ];
+    }
+
+    private static List<BlockRange> Ranges(string text, int blocks)
+    {
+        var ranges = new List<BlockRange>();
+        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var ab = part.Split(':');
+            if (ab.Length != 2 || !int.TryParse(ab[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out var a)
+                || !int.TryParse(ab[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var b) || a < 0 || b > blocks || a >= b)
+                throw new StamenInputException("--layout", part, $"is not a block range within 0:{blocks}", "write ranges like 0:4,4:8,8:12");
+            ranges.Add(new BlockRange(a, b));
+        }
+        for (var i = 0; i < ranges.Count; i++)
+            if (ranges[i].Start != (i == 0 ? 0 : ranges[i - 1].End))
+                throw new StamenInputException("--layout", text, "the ranges do not chain from block 0", $"cover 0:{blocks} in order without gaps, e.g. 0:4,4:{blocks}");
+        if (ranges.Count == 0 || ranges[^1].End != blocks)
+            throw new StamenInputException("--layout", text, $"does not reach block {blocks}", $"end the last range at {blocks}");
+        return ranges;
+    }
+
+    private static double[] Rtts(string text, int servers)
+    {
+        if (text.Length == 0) return [.. Enumerable.Repeat(10.0, servers)];
+        var values = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(v => double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && d >= 0 ? d
+                : throw new StamenInputException("--rtt-ms", v, "is not a round trip in ms", "give non-negative numbers, e.g. 10,20")).ToArray();
+        return values.Length == servers ? values : throw new StamenInputException("--rtt-ms", text, $"has {values.Length} values for {servers} servers", "give one per range");
+    }
+
+    private static LlamaConfig Config(string name) =>
+        LlamaConfig.Presets.TryGetValue(name, out var config) ? config
+            : throw new StamenInputException("--model", name, "is not a runtime preset", $"use one of {string.Join(", ", LlamaConfig.Presets.Keys)}");
+
+    private static RuntimeProfile ReadProfile(string path)
+    {
+        if (!File.Exists(path)) throw new StamenInputException(path, "(file)", "profile not found", "write one with `stamen profile --json PATH`");
+        try
+        {
+            return JsonSerializer.Deserialize<RuntimeProfile>(File.ReadAllText(path)) ?? throw new JsonException("empty");
+        }
+        catch (JsonException e)
+        {
+            throw new StamenInputException(path, "(file)", $"not a profile: {e.Message}", "write one with `stamen profile --json PATH`");
+        }
+    }
+
+    private static void Write(RuntimeProfile p) => ConsoleOut.Note(FormattableString.Invariant(
+        $"profile {p.Model}: decode {p.DecodeMsPerBlock:0.###} ms/block, prefill {p.PrefillMsPerToken:0.####} ms/token + {p.PrefillFixedMs:0.###} ms per block, client head {p.ClientMsPerToken:0.###} ms/token, hop overhead {p.HopOverheadMs:0.###} ms"));
+
+    private static string F(double v) => v.ToString("0.0", CultureInfo.InvariantCulture);
+
+    private static string Pct(double v) => (v >= 0 ? "+" : "") + v.ToString("0.0", CultureInfo.InvariantCulture) + "%";
+}
