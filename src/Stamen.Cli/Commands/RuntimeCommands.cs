@@ -40,7 +40,13 @@ internal static class RuntimeCommands
     {
         var model = ModelOption();
         var seed = SeedOption();
-        var blocks = new Option<string>("--blocks") { Description = "Block range to serve, START:END (end exclusive)", Required = true, HelpName = "A:B" };
+        var blocks = new Option<string>("--blocks")
+        {
+            Description = "Block range to serve, START:END (end exclusive), or auto: the span of --num-blocks the registry's swarm needs most (PETALS' rule)",
+            Required = true,
+            HelpName = "A:B|auto",
+        };
+        var numBlocks = new Option<int?>("--num-blocks") { Description = "Blocks to hold with --blocks auto", HelpName = "N" };
         var port = new Option<int>("--port") { Description = "Port to listen on (0 picks a free one)", DefaultValueFactory = _ => 0, HelpName = "P" };
         var maxSessions = new Option<int>("--max-sessions") { Description = "Sessions of --max-tokens the memory budget holds", DefaultValueFactory = _ => 16, HelpName = "N" };
         var maxTokens = new Option<int>("--max-tokens") { Description = "Longest session (prompt + new tokens)", DefaultValueFactory = _ => 512, HelpName = "N" };
@@ -48,12 +54,22 @@ internal static class RuntimeCommands
         var id = new Option<string?>("--id") { Description = "Server id (default: host and port)", HelpName = "NAME" };
         var command = new Command("serve", "Serve a range of transformer blocks over HTTP until Ctrl+C: sessions with a KV cache, prefill and decode steps, health and stats")
         {
-            model, seed, blocks, port, maxSessions, maxTokens, registry, id,
+            model, seed, blocks, numBlocks, port, maxSessions, maxTokens, registry, id,
         };
         command.SetAction((p, ct) => CliRunner.RunAsync(async () =>
         {
             var source = ModelSource.Parse(p.GetValue(model)!, p.GetValue(seed));
-            var range = ParseRange(p.GetValue(blocks)!, source.Config.Blocks);
+            BlockRange range;
+            if (p.GetValue(blocks)!.Trim().Equals("auto", StringComparison.OrdinalIgnoreCase))
+            {
+                var registryUrl = p.GetValue(registry) ?? throw new StamenInputException("--blocks", "auto", "needs --registry to see the swarm", "give --registry URL, or a range A:B");
+                var count = p.GetValue(numBlocks) ?? throw new StamenInputException("--num-blocks", "(missing)", "is needed with --blocks auto", "give how many blocks to hold");
+                using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+                var (start, end) = await BlockChoice.ChooseAsync(new RegistryDirectory(http, new Uri(registryUrl)), source.Name, source.Config.Blocks, count, ct)
+                    .ConfigureAwait(false);
+                range = new BlockRange(start, end);
+            }
+            else range = ParseRange(p.GetValue(blocks)!, source.Config.Blocks);
             if (p.GetValue(maxSessions) < 1) throw new StamenInputException("--max-sessions", "value", "must be at least 1", "give e.g. 16");
             var stack = new BlockStack(source.Load(range, false), range);
             var options = new BlockServerOptions(p.GetValue(id) ?? $"{Environment.MachineName}-{p.GetValue(port)}-{range}", source.Name, p.GetValue(port),

@@ -189,3 +189,20 @@ public sealed class DelayInjectingHandlerTests
         Assert.True(clock.Elapsed < withDelay);
     }
 }
+
+/// <summary>Joining servers pick their blocks by PETALS' rule, through the planner's code.</summary>
+public sealed class BlockChoiceTests
+{
+    private static BlockServerInfo Server(string id, int start, int end, double throughput = 10) =>
+        new(id, "http://127.0.0.1:1", "tiny", start, end, 128, 64, 4, throughput);
+
+    [Fact]
+    public void BestStart_NewServerCoversTheWeakestBlocks()
+    {
+        var servers = new[] { Server("a", 0, 2), Server("b", 0, 2), Server("c", 2, 4), Server("d", 4, 6, 30) };
+
+        Assert.Equal(2, BlockChoice.BestStart(servers, blocks: 6, length: 2));
+        Assert.Equal(6, BlockChoice.BestStart(servers, blocks: 8, length: 2));
+        Assert.Equal(0, BlockChoice.BestStart([], blocks: 4, length: 4));
+    }
+}
