@@ -2,12 +2,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Stamen.Runtime.Model;
 using Stamen.Runtime.Serving;
 
@@ -86,20 +81,12 @@ public sealed class BlockServer : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(stack);
         ArgumentNullException.ThrowIfNull(options);
         var host = new BlockSessionHost(stack, stack.KvBytesPerToken * options.MaxTokensPerSession * options.MaxSessions);
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k =>
-        {
-            k.ListenAnyIP(options.Port);
-            // The largest legal body: a prefill of a whole session's tokens.
-            k.Limits.MaxRequestBodySize = (long)options.MaxTokensPerSession * stack.Config.HiddenSize * sizeof(float) + 4096;
-        });
-        var app = builder.Build();
+        // The largest legal body: a prefill of a whole session's tokens.
+        var app = KestrelApp.Create(options.Port, (long)options.MaxTokensPerSession * stack.Config.HiddenSize * sizeof(float) + 4096);
         var server = new BlockServer(app, host, stack.Config, options);
         server.Map();
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        server.Address = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal).Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal));
+        server.Address = KestrelApp.AddressOf(app);
         if (options.RegistryUrl is not null) server._announcer = server.AnnounceLoop(options.RegistryUrl);
         return server;
     }

@@ -2,12 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Stamen.Runtime.Swarm;
 
@@ -43,14 +38,7 @@ public sealed class RegistryServer : IAsyncDisposable
 
     public static async Task<RegistryServer> StartAsync(int port = 0, double ttlSec = 6, CancellationToken cancellationToken = default)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k =>
-        {
-            k.ListenAnyIP(port);
-            k.Limits.MaxRequestBodySize = 64 * 1024;
-        });
-        var app = builder.Build();
+        var app = KestrelApp.Create(port, 64 * 1024);
         var registry = new RegistryServer(app, ttlSec);
         app.MapPost("/announce", async (HttpRequest request) =>
         {
@@ -72,8 +60,7 @@ public sealed class RegistryServer : IAsyncDisposable
         app.MapDelete("/servers/{id}", (string id) => registry._servers.TryRemove(id, out _) ? Results.NoContent() : Results.NotFound());
         app.MapGet("/health", () => Results.Text("ok"));
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        registry.Address = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal).Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal));
+        registry.Address = KestrelApp.AddressOf(app);
         return registry;
     }
 

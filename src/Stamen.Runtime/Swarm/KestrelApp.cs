@@ -1,0 +1,31 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Stamen.Runtime.Swarm;
+
+/// <summary>The Kestrel set-up block servers and the registry share: a quiet minimal app on one port with a body limit.</summary>
+internal static class KestrelApp
+{
+    public static WebApplication Create(int port, long maxRequestBodyBytes)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.ListenAnyIP(port);
+            k.Limits.MaxRequestBodySize = maxRequestBodyBytes;
+        });
+        return builder.Build();
+    }
+
+    /// <summary>The address a started app listens on, as a loopback URL (the real port when 0 was asked for).</summary>
+    public static Uri AddressOf(WebApplication app)
+    {
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal).Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal));
+    }
+}
