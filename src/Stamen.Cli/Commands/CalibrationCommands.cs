@@ -35,6 +35,7 @@ internal static class CalibrationCommands
         {
             var name = p.GetValue(model)!;
             var config = Config(name);
+            ConsoleOut.Note($"Profiling {name} on this machine (about 15 s)...");
             var profile = await RuntimeProfiler.MeasureAsync(name, config, SeededWeights.Create(config, p.GetValue(seed)), cancellationToken: ct).ConfigureAwait(false);
             Write(profile);
             if (p.GetValue(output) is { } yaml)
@@ -85,6 +86,7 @@ internal static class CalibrationCommands
             if (p.GetValue(prompt) < 1 || p.GetValue(tokens) < 1 || p.GetValue(requests) < 1 || p.GetValue(prompt) + p.GetValue(tokens) > config.MaxPositions)
                 throw new StamenInputException("--prompt-tokens", "value", $"prompt, new tokens and requests must be at least 1, and prompt + new tokens at most {config.MaxPositions}",
                     "give e.g. --prompt-tokens 32 --new-tokens 16 --requests 5");
+            if (p.GetValue(profileFile) is null) ConsoleOut.Note($"Profiling {name} on this machine (about 15 s)...");
             var profile = p.GetValue(profileFile) is { } file ? ReadProfile(file)
                 : await RuntimeProfiler.MeasureAsync(name, config, SeededWeights.Create(config, p.GetValue(seed)), cancellationToken: ct).ConfigureAwait(false);
             if (!string.Equals(profile.Model, name, StringComparison.Ordinal))
@@ -92,8 +94,11 @@ internal static class CalibrationCommands
             Write(profile);
             var results = new List<SwarmValidationResult>();
             foreach (var (layout, rtt) in cases)
+            {
+                ConsoleOut.Note($"[{results.Count + 1}/{cases.Count}] placement {string.Join(", ", layout)}: starting servers, {p.GetValue(requests)} requests...");
                 results.Add(await SwarmValidation.RunAsync(name, config, p.GetValue(seed), layout, rtt, profile, p.GetValue(prompt), p.GetValue(tokens),
                     p.GetValue(requests), ct).ConfigureAwait(false));
+            }
             var table = new Table().Border(TableBorder.Rounded).Title(Markup.Escape($"{name}: measured vs twin ({p.GetValue(prompt)}-token prompts, {p.GetValue(tokens)} new tokens)"));
             foreach (var h in (string[])["placement", "RTT ms", "ping ms", "first token ms", "twin", "error", "per token ms", "twin", "error", "tokens = local"])
                 table.AddColumn(new TableColumn(h).RightAligned().NoWrap());
