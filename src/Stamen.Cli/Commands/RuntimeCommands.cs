@@ -106,10 +106,16 @@ internal static class RuntimeCommands
         var prompt = new Option<string>("--prompt-tokens") { Description = "Prompt token ids, comma-separated", Required = true, HelpName = "IDS" };
         var maxNew = new Option<int>("--max-new-tokens") { Description = "Tokens to generate (greedy)", DefaultValueFactory = _ => 16, HelpName = "N" };
         var check = new Option<bool>("--check-local") { Description = "Also run the whole model in this process and say whether the tokens are equal" };
+        var router = new Option<string>("--router")
+        {
+            Description = $"min-hop (fewest servers), or one of the twin's routers: {string.Join(", ", Stamen.Routing.RouterCatalog.Names)}",
+            DefaultValueFactory = _ => "min-hop",
+            HelpName = "NAME",
+        };
         var json = CommonOptions.Json();
         var command = new Command("generate", "Generate tokens through a chain of block servers (embedding and head run here), streaming them; re-routes and replays if a server dies")
         {
-            model, seed, registry, servers, prompt, maxNew, check, json,
+            model, seed, registry, servers, prompt, maxNew, router, check, json,
         };
         command.SetAction((p, ct) => CliRunner.RunAsync(async () =>
         {
@@ -123,12 +129,16 @@ internal static class RuntimeCommands
                 _ => throw new StamenInputException("--registry", "(missing)", "give exactly one of --registry and --servers", "e.g. --registry http://127.0.0.1:7000"),
             };
             var client = source.Load(new BlockRange(0, 0), true);
-            var swarm = new SwarmClient(http, directory, new Embedding(client), new LmHead(client), source.Config.Blocks, source.Name);
+            var routerName = p.GetValue(router)!;
+            IChainPlanner planner = routerName.Equals("min-hop", StringComparison.OrdinalIgnoreCase)
+                ? new MinHopChainPlanner()
+                : new TwinRouterChainPlanner(routerName, source.Config, source.Name, http, seed: p.GetValue(seed));
+            var swarm = new SwarmClient(http, directory, new Embedding(client), new LmHead(client), source.Config.Blocks, source.Name, planner);
             Console.Write("tokens:");
             var report = await swarm.GenerateAsync(tokens, p.GetValue(maxNew), t => Console.Write(string.Create(CultureInfo.InvariantCulture, $" {t}")), ct)
                 .ConfigureAwait(false);
             Console.WriteLine();
-            ConsoleOut.Note($"chain: {string.Join(" -> ", report.Chain)}; re-routes: {report.Reroutes}");
+            ConsoleOut.Note($"chain ({planner.Name}): {string.Join(" -> ", report.Chain)}; re-routes: {report.Reroutes}");
             bool? equal = null;
             if (p.GetValue(check))
             {

@@ -50,19 +50,37 @@ public sealed class BlockStack
         return new KvCacheSet(Range.Count, capacityTokens, Config.KvDim);
     }
 
+    /// <summary>An empty cache for a session that runs only <paramref name="blocks"/>.</summary>
+    public KvCacheSet CreateCache(int capacityTokens, BlockRange blocks)
+    {
+        if (capacityTokens < 1 || capacityTokens > Config.MaxPositions)
+            throw new ArgumentOutOfRangeException(nameof(capacityTokens),
+                $"a session holds 1..{Config.MaxPositions} tokens (the model's positions), not {capacityTokens}");
+        return new KvCacheSet(blocks.Count, capacityTokens, Config.KvDim);
+    }
+
     /// <summary>
     /// Runs the stack's blocks on <paramref name="hidden"/> [tokens, hidden] at positions
     /// <paramref name="startPosition"/>.. and returns the new hidden states (the input is not changed).
     /// A prefill passes the prompt at 0; a decode step passes one token at <see cref="KvCacheSet.Length"/>.
     /// </summary>
-    public float[] Forward(KvCacheSet cache, float[] hidden, int startPosition)
+    public float[] Forward(KvCacheSet cache, float[] hidden, int startPosition) => Forward(cache, hidden, startPosition, Range);
+
+    /// <summary>
+    /// As <see cref="Forward(KvCacheSet, float[], int)"/>, running only <paramref name="blocks"/> (absolute block indices, within
+    /// <see cref="Range"/>) with a cache of that many layers: a session that needs part of a server's blocks, as PETALS
+    /// routes do when a chain enters or leaves a server's span in the middle.
+    /// </summary>
+    public float[] Forward(KvCacheSet cache, float[] hidden, int startPosition, BlockRange blocks)
     {
         ArgumentNullException.ThrowIfNull(cache);
         ArgumentNullException.ThrowIfNull(hidden);
-        if (cache.Blocks != _blocks.Length)
-            throw new ArgumentException($"the cache serves {cache.Blocks} blocks; this stack runs {_blocks.Length}", nameof(cache));
+        if (blocks.Start < Range.Start || blocks.End > Range.End || blocks.Count < 1)
+            throw new ArgumentOutOfRangeException(nameof(blocks), $"blocks {blocks} are not within this stack's {Range}");
+        if (cache.Blocks != blocks.Count)
+            throw new ArgumentException($"the cache serves {cache.Blocks} blocks; {blocks} has {blocks.Count}", nameof(cache));
         var state = (float[])hidden.Clone();
-        for (var i = 0; i < _blocks.Length; i++) _blocks[i].ForwardInPlace(cache.Layer(i), state, startPosition);
+        for (var i = 0; i < blocks.Count; i++) _blocks[blocks.Start - Range.Start + i].ForwardInPlace(cache.Layer(i), state, startPosition);
         return state;
     }
 }

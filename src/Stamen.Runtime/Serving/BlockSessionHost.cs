@@ -41,12 +41,16 @@ public sealed class BlockSessionHost
     public long SessionBytes(int maxTokens) => _stack.KvBytesPerToken * maxTokens;
 
     /// <summary>Opens session <paramref name="sessionId"/> for up to <paramref name="maxTokens"/> tokens, or says why not.</summary>
-    public OpenResult Open(string sessionId, int maxTokens)
+    /// <param name="blocks">The blocks the session runs: all of the host's when null, else a sub-range of them.</param>
+    public OpenResult Open(string sessionId, int maxTokens, BlockRange? blocks = null)
     {
         if (string.IsNullOrEmpty(sessionId)) return OpenResult.No(SessionRefusal.BadRequest, "the session id is empty");
         if (maxTokens < 1 || maxTokens > _stack.Config.MaxPositions)
             return OpenResult.No(SessionRefusal.TooLong, $"a session holds 1..{_stack.Config.MaxPositions} tokens (the model's positions), not {maxTokens}");
-        var bytes = SessionBytes(maxTokens);
+        var range = blocks ?? Range;
+        if (range.Count < 1 || range.Start < Range.Start || range.End > Range.End)
+            return OpenResult.No(SessionRefusal.BadRequest, $"blocks {range} are not within this server's {Range}");
+        var bytes = _stack.Config.KvBytesPerTokenPerBlock * range.Count * maxTokens;
         lock (_gate)
         {
             if (_sessions.ContainsKey(sessionId))
@@ -55,7 +59,7 @@ public sealed class BlockSessionHost
                 return OpenResult.No(SessionRefusal.Full,
                     $"the session needs {bytes} bytes of KV cache; {MemoryBudgetBytes - _bytesInUse} of {MemoryBudgetBytes} are free");
             _bytesInUse += bytes;
-            _sessions.Add(sessionId, new Session(bytes, maxTokens));
+            _sessions.Add(sessionId, new Session(bytes, maxTokens, range));
         }
         return OpenResult.Ok(bytes);
     }
@@ -99,11 +103,11 @@ public sealed class BlockSessionHost
         lock (session)
         {
             // Allocated at the first step, under the session's lock, not while holding the host's.
-            var cache = session.Cache ??= _stack.CreateCache(session.MaxTokens);
+            var cache = session.Cache ??= _stack.CreateCache(session.MaxTokens, session.Blocks);
             var start = startPosition ?? cache.Length;
             if (start + tokens > session.MaxTokens)
                 return StepResult.No(SessionRefusal.TooLong, $"{tokens} tokens from position {start} pass the session's limit of {session.MaxTokens}", cache.Length);
-            return StepResult.Ok(_stack.Forward(cache, hidden, start), cache.Length);
+            return StepResult.Ok(_stack.Forward(cache, hidden, start, session.Blocks), cache.Length);
         }
     }
 
@@ -112,10 +116,11 @@ public sealed class BlockSessionHost
         lock (_gate) return _sessions.GetValueOrDefault(sessionId);
     }
 
-    private sealed class Session(long bytes, int maxTokens)
+    private sealed class Session(long bytes, int maxTokens, BlockRange blocks)
     {
         public long Bytes { get; } = bytes;
         public int MaxTokens { get; } = maxTokens;
+        public BlockRange Blocks { get; } = blocks;
         public KvCacheSet? Cache { get; set; }
     }
 }

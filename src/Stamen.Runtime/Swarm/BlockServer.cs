@@ -20,8 +20,12 @@ public sealed record BlockServerInfo(
     [property: JsonPropertyName("free_sessions")] int FreeSessions,
     [property: JsonPropertyName("throughput_tokens_per_s")] double ThroughputTokensPerSec);
 
-/// <summary>Body of POST /sessions.</summary>
-public sealed record OpenSessionRequest([property: JsonPropertyName("session_id")] string SessionId, [property: JsonPropertyName("max_tokens")] int MaxTokens);
+/// <summary>Body of POST /sessions: the session runs blocks [start_block, end_block) of the server's span, or all of it when they are left out.</summary>
+public sealed record OpenSessionRequest(
+    [property: JsonPropertyName("session_id")] string SessionId,
+    [property: JsonPropertyName("max_tokens")] int MaxTokens,
+    [property: JsonPropertyName("start_block")] int? StartBlock = null,
+    [property: JsonPropertyName("end_block")] int? EndBlock = null);
 
 /// <summary>Body of a refusal: what to do about it is in <see cref="Refusal"/> (full: wait or go elsewhere; unknown_session: open and replay).</summary>
 public sealed record RefusalBody([property: JsonPropertyName("refusal")] string Refusal, [property: JsonPropertyName("message")] string Message);
@@ -116,7 +120,10 @@ public sealed class BlockServer : IAsyncDisposable
                 return Refuse(StatusCodes.Status400BadRequest, SessionRefusal.BadRequest, "session_id is missing");
             if (body.MaxTokens > _options.MaxTokensPerSession)
                 return Refuse(StatusCodes.Status413PayloadTooLarge, SessionRefusal.TooLong, $"this server takes sessions of at most {_options.MaxTokensPerSession} tokens");
-            var result = _host.Open(body.SessionId, body.MaxTokens);
+            BlockRange? blocks = body.StartBlock is null && body.EndBlock is null
+                ? null
+                : new BlockRange(body.StartBlock ?? _host.Range.Start, body.EndBlock ?? _host.Range.End);
+            var result = _host.Open(body.SessionId, body.MaxTokens, blocks);
             return result.Admitted ? Results.Json(new { admitted = true }) : Refuse(StatusOf(result.Refusal!.Value), result.Refusal.Value, result.Message);
         });
         _app.MapPost("/sessions/{id}/prefill", (string id, HttpRequest request) => Step(id, request, prefill: true));

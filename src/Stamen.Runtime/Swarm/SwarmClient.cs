@@ -13,21 +13,26 @@ public sealed class SwarmUnavailableException(string message) : Exception(messag
 public sealed record GenerationReport(IReadOnlyList<int> Tokens, IReadOnlyList<string> Chain, int Reroutes);
 
 /// <summary>
-/// The client side of a swarm, as in PETALS: the embedding and the LM head run here, the blocks on a chain of servers.
-/// The chain covers blocks [0, L) with as few servers as possible (from each block, the server reaching farthest; ties
-/// by free sessions, then id). Every hop's inputs are kept, so when a server fails mid-session the chain is rebuilt from
-/// that hop on and the new servers are prefilled with the history: generation continues, and since every server does
-/// the same arithmetic, no token changes.
+/// The client side of a swarm, as in PETALS: the embedding and the LM head run here, the blocks on a chain of servers
+/// chosen by an <see cref="IChainPlanner"/> (fewest hops by default, or one of the twin's routers). Every hop's inputs
+/// are kept, so when a server fails mid-session the chain is rebuilt from that hop's first block and the new servers
+/// are prefilled with the history: generation continues, and since every server does the same arithmetic, no token
+/// changes.
 /// </summary>
-public sealed class SwarmClient(HttpClient http, IServerDirectory directory, Embedding embedding, LmHead head, int blocks, string model)
+public sealed class SwarmClient(HttpClient http, IServerDirectory directory, Embedding embedding, LmHead head, int blocks, string model,
+    IChainPlanner? planner = null)
 {
+    private readonly IChainPlanner _planner = planner ?? new MinHopChainPlanner();
+
     /// <summary>How long to keep trying when every server for a block is full.</summary>
     public TimeSpan FullWait { get; init; } = TimeSpan.FromSeconds(10);
 
-    private sealed class Hop(BlockServerInfo server, string session)
+    private sealed class Hop(BlockServerInfo server, string session, int start, int end)
     {
         public BlockServerInfo Server { get; } = server;
         public string Session { get; } = session;
+        public int Start { get; } = start;
+        public int End { get; } = end;
         public List<float[]> Inputs { get; } = [];
     }
 
@@ -39,7 +44,7 @@ public sealed class SwarmClient(HttpClient http, IServerDirectory directory, Emb
         ArgumentOutOfRangeException.ThrowIfLessThan(maxNewTokens, 1);
         var sessionTokens = prompt.Count + maxNewTokens - 1;
         var dead = new HashSet<string>(StringComparer.Ordinal);
-        var chain = await BuildChainAsync(0, sessionTokens, dead, cancellationToken).ConfigureAwait(false);
+        var chain = await BuildChainAsync(0, prompt.Count, maxNewTokens, dead, cancellationToken).ConfigureAwait(false);
         var tokens = new List<int>(maxNewTokens);
         var reroutes = 0;
         try
@@ -60,7 +65,7 @@ public sealed class SwarmClient(HttpClient http, IServerDirectory directory, Emb
                         reroutes++;
                         var history = chain[h].Inputs;
                         await CloseAsync(chain.Skip(h + 1)).ConfigureAwait(false);
-                        var rebuilt = await BuildChainAsync(chain[h].Server.StartBlock, sessionTokens, dead, cancellationToken).ConfigureAwait(false);
+                        var rebuilt = await BuildChainAsync(chain[h].Start, prompt.Count, maxNewTokens, dead, cancellationToken).ConfigureAwait(false);
                         chain.RemoveRange(h, chain.Count - h);
                         x = await ReplayAsync(rebuilt, history, x.Length, dead, cancellationToken).ConfigureAwait(false);
                         chain.AddRange(rebuilt);
@@ -127,58 +132,57 @@ public sealed class SwarmClient(HttpClient http, IServerDirectory directory, Emb
         }
     }
 
-    /// <summary>Opens sessions on a chain covering [<paramref name="from"/>, L), waiting while every candidate is full.</summary>
-    private async Task<List<Hop>> BuildChainAsync(int from, int sessionTokens, HashSet<string> dead, CancellationToken cancellationToken)
+    /// <summary>Opens sessions on a planned chain covering [<paramref name="from"/>, L); a full server is left out and the chain
+    /// planned again, and when nothing but full servers cover a block the client waits and asks again until <see cref="FullWait"/>.</summary>
+    private async Task<List<Hop>> BuildChainAsync(int from, int promptTokens, int newTokens, HashSet<string> dead, CancellationToken cancellationToken)
     {
+        var sessionTokens = promptTokens + newTokens - 1;
         var deadline = DateTime.UtcNow + FullWait;
+        var full = new HashSet<string>(StringComparer.Ordinal);
         while (true)
         {
-            var servers = (await directory.ListAsync(cancellationToken).ConfigureAwait(false))
+            var live = (await directory.ListAsync(cancellationToken).ConfigureAwait(false))
                 .Where(s => s.Model == model && !dead.Contains(s.ServerId) && s.MaxTokensPerSession >= sessionTokens).ToList();
-            var chain = new List<Hop>();
-            var full = false;
-            var block = from;
-            while (block < blocks)
+            var plan = await _planner.PlanAsync([.. live.Where(s => !full.Contains(s.ServerId))], from, blocks, promptTokens, newTokens, cancellationToken)
+                .ConfigureAwait(false);
+            if (plan is null)
             {
-                var candidates = servers.Where(s => s.StartBlock == block)
-                    .OrderByDescending(s => s.EndBlock).ThenByDescending(s => s.FreeSessions).ThenBy(s => s.ServerId, StringComparer.Ordinal).ToList();
-                if (candidates.Count == 0)
-                {
-                    await CloseAsync(chain).ConfigureAwait(false);
-                    throw new SwarmUnavailableException($"no live server of model {model} starts at block {block}; the swarm does not cover blocks {block}..{blocks - 1}");
-                }
-                Hop? opened = null;
-                foreach (var c in candidates)
-                {
-                    var session = Guid.NewGuid().ToString("N");
-                    var status = await OpenAsync(c, session, sessionTokens, cancellationToken).ConfigureAwait(false);
-                    if (status == HttpStatusCode.OK)
-                    {
-                        opened = new Hop(c, session);
-                        break;
-                    }
-                    if (status == HttpStatusCode.ServiceUnavailable) full = true;
-                    else dead.Add(c.ServerId);
-                }
-                if (opened is null) break;
-                chain.Add(opened);
-                block = opened.Server.EndBlock;
+                if (full.Count == 0)
+                    throw new SwarmUnavailableException($"the live servers of model {model} do not cover blocks {from}..{blocks - 1}");
+                if (DateTime.UtcNow > deadline)
+                    throw new SwarmUnavailableException($"every server that could serve blocks {from}..{blocks - 1} is full; try again later");
+                // Full servers free up as sessions end: wait a little and ask again.
+                full.Clear();
+                await Task.Delay(200, cancellationToken).ConfigureAwait(false);
+                continue;
             }
-            if (block >= blocks) return chain;
+            var chain = new List<Hop>();
+            var failed = false;
+            foreach (var segment in plan)
+            {
+                var session = Guid.NewGuid().ToString("N");
+                var status = await OpenAsync(segment, session, sessionTokens, cancellationToken).ConfigureAwait(false);
+                if (status == HttpStatusCode.OK)
+                {
+                    chain.Add(new Hop(segment.Server, session, segment.Start, segment.End));
+                    continue;
+                }
+                if (status == HttpStatusCode.ServiceUnavailable) full.Add(segment.Server.ServerId);
+                else dead.Add(segment.Server.ServerId);
+                failed = true;
+                break;
+            }
+            if (!failed) return chain;
             await CloseAsync(chain).ConfigureAwait(false);
-            if (!full || DateTime.UtcNow > deadline)
-                throw new SwarmUnavailableException($"every server for block {block} is {(full ? "full" : "unreachable")}; try again later");
-            // Full servers free up as sessions end: wait a little and ask again.
-            await Task.Delay(200, cancellationToken).ConfigureAwait(false);
         }
     }
 
-    private async Task<HttpStatusCode> OpenAsync(BlockServerInfo server, string session, int tokens, CancellationToken cancellationToken)
+    private async Task<HttpStatusCode> OpenAsync(ChainSegment segment, string session, int tokens, CancellationToken cancellationToken)
     {
         try
         {
-            using var response = await http.PostAsJsonAsync(new Uri($"{server.Url}/sessions"), new OpenSessionRequest(session, tokens), cancellationToken)
-                .ConfigureAwait(false);
+            var request = new OpenSessionRequest(session, tokens, segment.Start, segment.End);
+            using var response = await http.PostAsJsonAsync(new Uri($"{segment.Server.Url}/sessions"), request, cancellationToken).ConfigureAwait(false);
             return response.StatusCode;
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)

@@ -140,6 +140,61 @@ public sealed class SwarmTests
         Assert.All((BlockServer[])[a1, a2, b1, b2], s => Assert.Equal(0, s.Host.Stats.Sessions));
     }
 
+    [Theory]
+    [InlineData("ws-rr")]
+    [InlineData("petals-min-latency")]
+    [InlineData("shortest-path")]
+    public async Task Generate_WithTheTwinsRouters_OverlappingSpans_EqualsOneProcess(string router)
+    {
+        // Spans overlap, so a route may enter or leave a server in the middle of its blocks (a sub-range session).
+        await using var a = await Serve("a", 0, 3);
+        await using var b = await Serve("b", 1, 4);
+        await using var c = await Serve("c", 2, 4);
+        var client = new SwarmClient(Http, new StaticDirectory(Http, [a.Address, b.Address, c.Address]), Local.Embedding, Local.Head, Config.Blocks, Model,
+            new TwinRouterChainPlanner(router, Config, Model, Http));
+
+        var report = await client.GenerateAsync(Prompt(11), 10);
+
+        Assert.Equal(Local.Generate(Prompt(11), 10), report.Tokens);
+        Assert.NotEmpty(report.Chain);
+    }
+
+    [Fact]
+    public async Task Generate_TwinRouterAfterAKill_ReplansFromTheFailedBlockAndKeepsTheTokens()
+    {
+        await using var a = await Serve("a", 0, 2);
+        var b = await Serve("b", 2, 4);
+        await using var c = await Serve("c", 1, 4);
+        var client = new SwarmClient(Http, new StaticDirectory(Http, [a.Address, b.Address, c.Address]), Local.Embedding, Local.Head, Config.Blocks, Model,
+            new TwinRouterChainPlanner("ws-rr", Config, Model, Http));
+        var produced = 0;
+
+        var report = await client.GenerateAsync(Prompt(12), 12, onToken: _ =>
+        {
+            if (++produced == 4) b.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        });
+
+        Assert.Equal(Local.Generate(Prompt(12), 12), report.Tokens);
+        Assert.DoesNotContain("b", report.Chain);
+    }
+
+    [Fact]
+    public async Task SubRangeSession_RunsOnlyThoseBlocks()
+    {
+        await using var a = await Serve("a", 0, 4);
+        using var open = await Http.PostAsJsonAsync(new Uri(a.Address, "/sessions"), new OpenSessionRequest("part", 16, StartBlock: 1, EndBlock: 3));
+        var input = Local.Embedding.Lookup([.. Prompt(2, 5)]);
+        using var body = new ByteArrayContent(HiddenCodec.Encode(input));
+
+        using var response = await Http.PostAsync(new Uri(a.Address, "/sessions/part/prefill"), body);
+        var output = HiddenCodec.Decode(await response.Content.ReadAsByteArrayAsync(), Config.HiddenSize);
+
+        var part = new BlockStack(Full, new BlockRange(1, 3));
+        Assert.Equal(part.Forward(part.CreateCache(16), input, 0), output);
+        using var outside = await Http.PostAsJsonAsync(new Uri(a.Address, "/sessions"), new OpenSessionRequest("bad", 16, StartBlock: 3, EndBlock: 5));
+        Assert.Equal(HttpStatusCode.BadRequest, outside.StatusCode);
+    }
+
     [Fact]
     public async Task Registry_ListsAnnouncedServersAndForgetsStoppedOnes()
     {

@@ -1,0 +1,124 @@
+using Stamen.Hardware;
+using Stamen.Performance;
+using Stamen.Placement;
+using Stamen.Routing;
+using Stamen.Runtime.Calibration;
+using Stamen.Runtime.Model;
+using Stamen.Swarm;
+using Stamen.Workload;
+
+namespace Stamen.Runtime.Swarm;
+
+/// <summary>One hop of a planned chain: a server and the blocks [Start, End) it runs for the session (a sub-range of its span allowed).</summary>
+public sealed record ChainSegment(BlockServerInfo Server, int Start, int End);
+
+/// <summary>Plans which servers run blocks [from, L) for one session, from the live servers; null when they do not cover the blocks.</summary>
+public interface IChainPlanner
+{
+    string Name { get; }
+
+    Task<IReadOnlyList<ChainSegment>?> PlanAsync(IReadOnlyList<BlockServerInfo> servers, int from, int blocks, int promptTokens, int newTokens,
+        CancellationToken cancellationToken);
+}
+
+/// <summary>The fewest hops: from each block, the server holding it that reaches farthest (ties: most free sessions, then id).</summary>
+public sealed class MinHopChainPlanner : IChainPlanner
+{
+    public string Name => "min-hop";
+
+    public Task<IReadOnlyList<ChainSegment>?> PlanAsync(IReadOnlyList<BlockServerInfo> servers, int from, int blocks, int promptTokens, int newTokens,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(servers);
+        var chain = new List<ChainSegment>();
+        for (var block = from; block < blocks;)
+        {
+            var best = servers.Where(s => s.StartBlock <= block && block < s.EndBlock)
+                .OrderByDescending(s => s.EndBlock).ThenByDescending(s => s.FreeSessions).ThenBy(s => s.ServerId, StringComparer.Ordinal).FirstOrDefault();
+            if (best is null) return Task.FromResult<IReadOnlyList<ChainSegment>?>(null);
+            chain.Add(new ChainSegment(best, block, best.EndBlock));
+            block = best.EndBlock;
+        }
+        return Task.FromResult<IReadOnlyList<ChainSegment>?>(chain);
+    }
+}
+
+/// <summary>
+/// The swarm twin's routers (<see cref="RouterCatalog"/>: PETALS min-latency, WS-RR, shortest path, ...) on the live swarm:
+/// the registry's servers become a <see cref="SwarmSpec"/> and a <see cref="Placement.Placement"/> with the round trips the
+/// client pings, block times from a profile (or 1 ms per block when none is given), and free sessions as each server's
+/// cache; the router's route is then opened for real. A chain needed from block b (after a failure) is the route's
+/// part from b on.
+/// </summary>
+public sealed class TwinRouterChainPlanner(string routerName, LlamaConfig config, string model, HttpClient http, BlockTimes? blockTimes = null,
+    int seed = 1) : IChainPlanner
+{
+    private readonly RouterCatalogEntry _router = RouterCatalog.Find(routerName);
+    private readonly Random _random = new(seed);
+
+    public string Name => _router.Name;
+
+    public async Task<IReadOnlyList<ChainSegment>?> PlanAsync(IReadOnlyList<BlockServerInfo> servers, int from, int blocks, int promptTokens, int newTokens,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(servers);
+        if (servers.Count == 0) return null;
+        var rtt = new double[1, servers.Count];
+        var rttIn = new double[1, servers.Count];
+        for (var j = 0; j < servers.Count; j++)
+        {
+            rtt[0, j] = await PingMsAsync(servers[j], cancellationToken).ConfigureAwait(false);
+            rttIn[0, j] = 2 * rtt[0, j];
+        }
+        var times = blockTimes ?? new BlockTimes(1, 0.3, 0);
+        var modelSpec = RuntimeProfiler.ModelSpecOf(model, config);
+        var shape = new RequestShape(promptTokens, newTokens);
+        var perBlock = modelSpec.SessionCacheBytesPerBlock(promptTokens, newTokens);
+        var specs = servers.Select((s, j) => new ServerSpec(s.ServerId, "cpu", j, 1e12, times, s.EndBlock - s.StartBlock)).ToArray();
+        var swarm = new SwarmSpec(modelSpec, specs, [new ClientSpec("client", 0)], new SwarmDelays(rtt, rttIn, new double[1, servers.Count], null));
+        // A server's cache pool is what its free sessions hold at full length, so the router sees who is full.
+        var placement = new Placement.Placement(blocks, [.. servers.Select(s => new BlockSpan(s.StartBlock, s.EndBlock - s.StartBlock))],
+            [.. servers.Select(s => new CacheBudget(s.FreeSessions * perBlock * (s.EndBlock - s.StartBlock), PerBlock: false))]);
+        var state = new LiveSwarmState(swarm, placement, servers);
+        var route = _router.Create(swarm, placement).Choose(new RoutingQuery(0, shape, 0, state, _random));
+        if (route is null) return null;
+        var chain = new List<ChainSegment>();
+        foreach (var hop in route.Hops)
+        {
+            if (hop.EndBlock <= from) continue;
+            chain.Add(new ChainSegment(servers[hop.Server], Math.Max(hop.StartBlock, from), hop.EndBlock));
+        }
+        return chain.Count > 0 && chain[0].Start == from && chain[^1].End == blocks ? chain : null;
+    }
+
+    private async Task<double> PingMsAsync(BlockServerInfo server, CancellationToken cancellationToken)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        try
+        {
+            await http.GetStringAsync(new Uri($"{server.Url}/health"), cancellationToken).ConfigureAwait(false);
+            return clock.Elapsed.TotalMilliseconds;
+        }
+        catch (HttpRequestException)
+        {
+            return 10_000;
+        }
+    }
+
+    /// <summary>The live swarm as the routers see it: free sessions decide who can host; nothing is banned.</summary>
+    private sealed class LiveSwarmState(SwarmSpec swarm, Placement.Placement placement, IReadOnlyList<BlockServerInfo> servers) : ISwarmState
+    {
+        public SwarmSpec Swarm { get; } = swarm;
+        public Placement.Placement Placement { get; } = placement;
+        public SwarmPerformanceModel Performance { get; } = new(swarm);
+
+        public bool IsBanned(int server, double nowMs) => false;
+
+        public bool CanHostNow(int server, int startBlock, int endBlock, double cacheBytesPerBlock, double nowMs) => servers[server].FreeSessions > 0;
+
+        public double EarliestStartMs(int server, int startBlock, int endBlock, double cacheBytesPerBlock, double nowMs) =>
+            servers[server].FreeSessions > 0 ? nowMs : double.PositiveInfinity;
+
+        public double FreeCacheBytes(int server, int startBlock, int endBlock, double nowMs) => Placement.Caches[server].PoolBytes;
+    }
+}
