@@ -42,11 +42,13 @@ internal static class RuntimeCommands
         var seed = SeedOption();
         var blocks = new Option<string>("--blocks")
         {
-            Description = "Block range to serve, START:END (end exclusive), or auto: the span of --num-blocks the registry's swarm needs most (PETALS' rule)",
+            Description = "Block range to serve, START:END (end exclusive); auto: the span of --num-blocks the registry's swarm needs most (PETALS' rule); plan: the range --plan gives --plan-server",
             Required = true,
-            HelpName = "A:B|auto",
+            HelpName = "A:B|auto|plan",
         };
         var numBlocks = new Option<int?>("--num-blocks") { Description = "Blocks to hold with --blocks auto", HelpName = "N" };
+        var plan = new Option<string?>("--plan") { Description = "A plan from `stamen plan --json` (its scenario's model must be this one): with --blocks plan, serve --plan-server's range", HelpName = "PATH" };
+        var planServer = new Option<string?>("--plan-server") { Description = "Which server of the plan this is (its name in the plan's servers)", HelpName = "NAME" };
         var port = new Option<int>("--port") { Description = "Port to listen on (0 picks a free one)", DefaultValueFactory = _ => 0, HelpName = "P" };
         var maxSessions = new Option<int>("--max-sessions") { Description = "Sessions of --max-tokens the memory budget holds", DefaultValueFactory = _ => 16, HelpName = "N" };
         var maxTokens = new Option<int>("--max-tokens") { Description = "Longest session (prompt + new tokens)", DefaultValueFactory = _ => 512, HelpName = "N" };
@@ -54,7 +56,7 @@ internal static class RuntimeCommands
         var id = new Option<string?>("--id") { Description = "Server id (default: host and port)", HelpName = "NAME" };
         var command = new Command("serve", "Serve a range of transformer blocks over HTTP until Ctrl+C: sessions with a KV cache, prefill and decode steps, health and stats")
         {
-            model, seed, blocks, numBlocks, port, maxSessions, maxTokens, registry, id,
+            model, seed, blocks, numBlocks, plan, planServer, port, maxSessions, maxTokens, registry, id,
         };
         command.SetAction((p, ct) => CliRunner.RunAsync(async () =>
         {
@@ -69,6 +71,8 @@ internal static class RuntimeCommands
                     .ConfigureAwait(false);
                 range = new BlockRange(start, end);
             }
+            else if (p.GetValue(blocks)!.Trim().Equals("plan", StringComparison.OrdinalIgnoreCase))
+                range = RangeFromPlan(p.GetValue(plan), p.GetValue(planServer), source.Config.Blocks);
             else range = ParseRange(p.GetValue(blocks)!, source.Config.Blocks);
             if (p.GetValue(maxSessions) < 1) throw new StamenInputException("--max-sessions", "value", "must be at least 1", "give e.g. 16");
             var stack = new BlockStack(source.Load(range, false), range);
@@ -154,6 +158,32 @@ internal static class RuntimeCommands
             return equal == false ? 1 : 0;
         }));
         return command;
+    }
+
+    /// <summary>The range a `stamen plan --json` file gives one of its servers.</summary>
+    private static BlockRange RangeFromPlan(string? path, string? server, int blocks)
+    {
+        if (path is null) throw new StamenInputException("--plan", "(missing)", "is needed with --blocks plan", "give the JSON written by `stamen plan SCENARIO -a ALGORITHM --json PATH`");
+        if (server is null) throw new StamenInputException("--plan-server", "(missing)", "is needed with --blocks plan", "give this server's name in the plan");
+        if (!File.Exists(path)) throw new StamenInputException(path, "(file)", "plan not found", "write one with `stamen plan SCENARIO -a ALGORITHM --json PATH`");
+        try
+        {
+            using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText(path));
+            var servers = doc.RootElement.GetProperty("servers").EnumerateArray().ToList();
+            var entry = servers.FirstOrDefault(s => s.GetProperty("server").GetString() == server);
+            if (entry.ValueKind == System.Text.Json.JsonValueKind.Undefined)
+                throw new StamenInputException(path, "servers", $"no server '{server}' in the plan",
+                    $"use one of {string.Join(", ", servers.Select(s => s.GetProperty("server").GetString()))}");
+            var start = entry.GetProperty("start_block").GetInt32();
+            var end = entry.GetProperty("end_block").GetInt32();
+            if (end <= start) throw new StamenInputException(path, $"servers.{server}", "holds no blocks in the plan", "start this server with another range, or not at all");
+            if (end > blocks) throw new StamenInputException(path, $"servers.{server}.end_block", $"{end} is past the model's {blocks} blocks", "plan a scenario of this model");
+            return new BlockRange(start, end);
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            throw new StamenInputException(path, "(file)", $"not a plan: {e.Message}", "use the JSON written by `stamen plan --json`");
+        }
     }
 
     private static BlockRange ParseRange(string text, int blocks)

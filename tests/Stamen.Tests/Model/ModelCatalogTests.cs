@@ -9,7 +9,7 @@ public class ModelCatalogTests
     [Fact]
     public void BuiltIn_HasTheFourReferenceModels()
     {
-        Assert.Equal(["bloom-176b", "llama-2-70b", "llama-3.1-8b", "qwen-2.5-7b"], ModelCatalog.BuiltIn.Names);
+        Assert.Equal(["bloom-176b", "llama-2-70b", "llama-3.1-8b", "qwen-2.5-7b", "small-100m", "tiny"], ModelCatalog.BuiltIn.Names);
     }
 
     [Fact]

@@ -53,3 +53,43 @@ public sealed class CalibrationTests
         Assert.Contains(problem, result.Error, StringComparison.Ordinal);
     }
 }
+
+/// <summary>The model catalog's runtime presets describe the same models the runtime computes.</summary>
+public sealed class RuntimeCatalogTests
+{
+    [Theory]
+    [InlineData("tiny")]
+    [InlineData("small-100m")]
+    public void CatalogModel_MatchesTheRuntimePreset(string name)
+    {
+        var config = LlamaConfig.Preset(name);
+        var catalog = Stamen.Model.ModelCatalog.BuiltIn.Find(name);
+        var runtime = RuntimeProfiler.ModelSpecOf(name, config);
+
+        Assert.Equal(runtime.ParamsPerBlock, catalog.ParamsPerBlock);
+        Assert.Equal(runtime.KvBytesPerTokenPerBlock, catalog.KvBytesPerTokenPerBlock);
+        Assert.Equal(runtime.BlockBytes, catalog.BlockBytes);
+        Assert.Equal(config.Blocks, catalog.NumBlocks);
+    }
+}
+
+/// <summary>`stamen serve --blocks plan` reads its range from a plan file, and says clearly what is wrong with a bad one.</summary>
+[Collection("Console")]
+public sealed class ServePlanTests
+{
+    [Theory]
+    [InlineData("nobody", "no server 'nobody' in the plan")]
+    [InlineData("idle", "holds no blocks")]
+    [InlineData("wide", "past the model's 4 blocks")]
+    public void ServeFromPlan_BadServer_UserErrorNamingIt(string server, string problem)
+    {
+        using var folder = new TempFolder();
+        var plan = folder.FilePath("plan.json");
+        File.WriteAllText(plan, """{"servers": [{"server": "a", "start_block": 0, "end_block": 3}, {"server": "idle", "start_block": 0, "end_block": 0}, {"server": "wide", "start_block": 0, "end_block": 9}]}""");
+
+        var result = CliHarness.Run("serve", "--model", "tiny", "--blocks", "plan", "--plan", plan, "--plan-server", server);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(problem, result.Error, StringComparison.Ordinal);
+    }
+}
