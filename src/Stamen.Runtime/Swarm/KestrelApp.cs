@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Stamen.Runtime.Swarm;
@@ -14,12 +15,22 @@ internal static class KestrelApp
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
+        // The host's console lifetime would take Ctrl+C and SIGTERM for itself (stopping the server but leaving the command
+        // waiting forever); the command owns the signals and stops the server through StopAsync.
+        builder.Services.AddSingleton<IHostLifetime, CommandOwnedLifetime>();
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.ListenAnyIP(port);
             k.Limits.MaxRequestBodySize = maxRequestBodyBytes;
         });
         return builder.Build();
+    }
+
+    private sealed class CommandOwnedLifetime : IHostLifetime
+    {
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 
     /// <summary>The address a started app listens on, as a loopback URL (the real port when 0 was asked for).</summary>
