@@ -46,8 +46,8 @@ public sealed class MinHopChainPlanner : IChainPlanner
 /// <summary>
 /// The swarm twin's routers (<see cref="RouterCatalog"/>: PETALS min-latency, WS-RR, shortest path, ...) on the live swarm:
 /// the registry's servers become a <see cref="SwarmSpec"/> and a <see cref="Placement.Placement"/> with the round trips the
-/// client pings, block times from a profile (or 1 ms per block when none is given), and free sessions as each server's
-/// cache; the router's route is then opened for real. A chain needed from block b (after a failure) is the route's
+/// client pings, each server's decode time per block from the throughput it announces (else the given block times, else
+/// 1 ms), and free sessions as each server's cache; the router's route is then opened for real. A chain needed from block b (after a failure) is the route's
 /// part from b on.
 /// </summary>
 public sealed class TwinRouterChainPlanner(string routerName, LlamaConfig config, string model, HttpClient http, BlockTimes? blockTimes = null,
@@ -74,7 +74,9 @@ public sealed class TwinRouterChainPlanner(string routerName, LlamaConfig config
         var modelSpec = RuntimeProfiler.ModelSpecOf(model, config);
         var shape = new RequestShape(promptTokens, newTokens);
         var perBlock = modelSpec.SessionCacheBytesPerBlock(promptTokens, newTokens);
-        var specs = servers.Select((s, j) => new ServerSpec(s.ServerId, "cpu", j, 1e12, times, s.EndBlock - s.StartBlock)).ToArray();
+        var specs = servers.Select((s, j) => new ServerSpec(s.ServerId, "cpu", j, 1e12,
+            s.ThroughputTokensPerSec > 0 ? times with { DecodeMsPerBlock = 1000 / (s.ThroughputTokensPerSec * (s.EndBlock - s.StartBlock)) } : times,
+            s.EndBlock - s.StartBlock)).ToArray();
         var swarm = new SwarmSpec(modelSpec, specs, [new ClientSpec("client", 0)], new SwarmDelays(rtt, rttIn, new double[1, servers.Count], null));
         // A server's cache pool is what its free sessions hold at full length, so the router sees who is full.
         var placement = new Placement.Placement(blocks, [.. servers.Select(s => new BlockSpan(s.StartBlock, s.EndBlock - s.StartBlock))],
