@@ -42,8 +42,8 @@ internal static class RuntimeCommands
         var seed = SeedOption();
         var blocks = new Option<string>("--blocks")
         {
-            Description = "Block range to serve, START:END (end exclusive); auto: the span of --num-blocks the registry's swarm needs most (PETALS' rule); plan: the range --plan gives --plan-server",
-            Required = true,
+            Description = "Block range to serve, START:END (end exclusive); auto (the default): the span of --num-blocks the registry's swarm needs most (PETALS' rule); plan: the range --plan gives --plan-server",
+            DefaultValueFactory = _ => "auto",
             HelpName = "A:B|auto|plan",
         };
         var numBlocks = new Option<int?>("--num-blocks") { Description = "Blocks to hold with --blocks auto", HelpName = "N" };
@@ -64,8 +64,10 @@ internal static class RuntimeCommands
             BlockRange range;
             if (p.GetValue(blocks)!.Trim().Equals("auto", StringComparison.OrdinalIgnoreCase))
             {
-                var registryUrl = p.GetValue(registry) ?? throw new StamenInputException("--blocks", "auto", "needs --registry to see the swarm", "give --registry URL, or a range A:B");
-                var count = p.GetValue(numBlocks) ?? throw new StamenInputException("--num-blocks", "(missing)", "is needed with --blocks auto", "give how many blocks to hold");
+                var registryUrl = p.GetValue(registry) ?? throw new StamenInputException("--blocks", "auto",
+                    "choosing blocks (the default) needs --registry to see the swarm", "give --registry URL and --num-blocks N, or a range --blocks A:B");
+                var count = p.GetValue(numBlocks) ?? throw new StamenInputException("--num-blocks", "(missing)",
+                    "is needed to choose blocks (the default, --blocks auto)", "give how many blocks to hold, or a range --blocks A:B");
                 using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
                 var (start, end) = await BlockChoice.ChooseAsync(new RegistryDirectory(http, new Uri(registryUrl)), source.Name, source.Config.Blocks, count, ct)
                     .ConfigureAwait(false);
