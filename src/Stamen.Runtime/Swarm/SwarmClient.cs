@@ -42,7 +42,6 @@ public sealed class SwarmClient(HttpClient http, IServerDirectory directory, Emb
         ArgumentNullException.ThrowIfNull(prompt);
         if (prompt.Count == 0) throw new ArgumentException("the prompt needs at least one token", nameof(prompt));
         ArgumentOutOfRangeException.ThrowIfLessThan(maxNewTokens, 1);
-        var sessionTokens = prompt.Count + maxNewTokens - 1;
         var dead = new HashSet<string>(StringComparer.Ordinal);
         var chain = await BuildChainAsync(0, prompt.Count, maxNewTokens, dead, cancellationToken).ConfigureAwait(false);
         var tokens = new List<int>(maxNewTokens);
@@ -67,7 +66,7 @@ public sealed class SwarmClient(HttpClient http, IServerDirectory directory, Emb
                         await CloseAsync(chain.Skip(h + 1)).ConfigureAwait(false);
                         var rebuilt = await BuildChainAsync(chain[h].Start, prompt.Count, maxNewTokens, dead, cancellationToken).ConfigureAwait(false);
                         chain.RemoveRange(h, chain.Count - h);
-                        x = await ReplayAsync(rebuilt, history, x.Length, dead, cancellationToken).ConfigureAwait(false);
+                        x = await ReplayAsync(rebuilt, history, x.Length, cancellationToken).ConfigureAwait(false);
                         chain.AddRange(rebuilt);
                         break;
                     }
@@ -89,12 +88,12 @@ public sealed class SwarmClient(HttpClient http, IServerDirectory directory, Emb
     }
 
     /// <summary>Sends each new hop the whole history (a prefill from position 0); returns the last hop's rows for the current step.</summary>
-    private async Task<float[]> ReplayAsync(List<Hop> hops, List<float[]> history, int currentLength, HashSet<string> dead, CancellationToken cancellationToken)
+    private async Task<float[]> ReplayAsync(List<Hop> hops, List<float[]> history, int currentLength, CancellationToken cancellationToken)
     {
         var all = history.SelectMany(h => h).ToArray();
         foreach (var hop in hops)
         {
-            hop.Inputs.AddRange(history.Count == 0 ? [] : Split(all, history));
+            hop.Inputs.AddRange(Split(all, history));
             var y = await TryForwardAsync(hop, all, prefill: true, cancellationToken).ConfigureAwait(false)
                 ?? throw new SwarmUnavailableException($"server {hop.Server.ServerId} failed while replaying the session; try again");
             all = y;
