@@ -130,15 +130,8 @@ internal static class CalibrationCommands
 
     private static List<BlockRange> Ranges(string text, int blocks)
     {
-        var ranges = new List<BlockRange>();
-        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            var ab = part.Split(':');
-            if (ab.Length != 2 || !int.TryParse(ab[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out var a)
-                || !int.TryParse(ab[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var b) || a < 0 || b > blocks || a >= b)
-                throw new StamenInputException("--layout", part, $"is not a block range within 0:{blocks}", "write ranges like 0:4,4:8,8:12");
-            ranges.Add(new BlockRange(a, b));
-        }
+        var ranges = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(part => ListArguments.Range("--layout", part, blocks, "write ranges like 0:4,4:8,8:12")).ToList();
         for (var i = 0; i < ranges.Count; i++)
             if (ranges[i].Start != (i == 0 ? 0 : ranges[i - 1].End))
                 throw new StamenInputException("--layout", text, "the ranges do not chain from block 0", $"cover 0:{blocks} in order without gaps, e.g. 0:4,4:{blocks}");
@@ -150,9 +143,7 @@ internal static class CalibrationCommands
     private static double[] Rtts(string text, int servers)
     {
         if (text.Length == 0) return [.. Enumerable.Repeat(10.0, servers)];
-        var values = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(v => double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && d >= 0 ? d
-                : throw new StamenInputException("--rtt-ms", v, "is not a round trip in ms", "give non-negative numbers, e.g. 10,20")).ToArray();
+        var values = ListArguments.Doubles("--rtt-ms", text, 0, exclusiveMin: false, "a round trip in ms", "give non-negative numbers, e.g. 10,20");
         return values.Length == servers ? values : throw new StamenInputException("--rtt-ms", text, $"has {values.Length} values for {servers} servers", "give one per range");
     }
 

@@ -57,14 +57,14 @@ internal static class EngineCommand
 
     private static int Sweep(SweepSettings s)
     {
-        var factors = ParseFactors(s.Factors);
+        var factors = ListArguments.Doubles("--factors", s.Factors, 0, exclusiveMin: true, "a positive number", "give rate multipliers such as 1,2,3,4");
         static double? Bound(double? given, double? fallback) => given is null ? fallback : given > 0 ? given : null;
         var slo = new EngineSlo(Bound(s.TtftP99S, 5.0), Bound(s.ItlMeanS, 0.1), Bound(s.E2eP99S, null));
         var scenario = EngineScenarioParser.Load(s.Scenario);
         var seed = s.Seed ?? scenario.Seed;
         EngineComparisonView.WriteSummary(scenario, seed);
         ConsoleOut.Note($"SLO: {slo.Describe()}");
-        var rows = ProgressView.Run($"Sweeping {factors.Count} rates x {scenario.Policies.Count} policies", s.Quiet,
+        var rows = ProgressView.Run($"Sweeping {factors.Length} rates x {scenario.Policies.Count} policies", s.Quiet,
             progress => EngineRateSweep.Run(scenario, factors, slo, seed, progress));
         Spectre.Console.AnsiConsole.Write(EngineSweepView.Table(rows));
         if (s.Markdown is not null)
@@ -96,19 +96,6 @@ internal static class EngineCommand
             ConsoleOut.Note($"Wrote {s.Json}");
         }
         return 0;
-    }
-
-    private static List<double> ParseFactors(string text)
-    {
-        var factors = new List<double>();
-        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            if (!double.TryParse(part, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var f) || !(f > 0) || !double.IsFinite(f))
-                throw new StamenInputException("--factors", part, "is not a positive number", "give rate multipliers such as 1,2,3,4");
-            factors.Add(f);
-        }
-        if (factors.Count == 0) throw new StamenInputException("--factors", "(empty)", "no rate multipliers given", "give e.g. 1,2,3,4");
-        return factors;
     }
 
     private static Command CreateCompare()

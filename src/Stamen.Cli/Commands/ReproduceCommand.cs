@@ -148,15 +148,8 @@ internal static class ReproduceCommand
         return 0;
     }
 
-    private static int[] Counts(string option, string text)
-    {
-        var values = new List<int>();
-        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-            values.Add(int.TryParse(part, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var v) && v >= 1
-                ? v
-                : throw new StamenInputException(option, part, "is not a positive whole number", "give a comma-separated list such as 8,16,32"));
-        return values.Count > 0 ? [.. values] : throw new StamenInputException(option, "(empty)", "no values given", "give a comma-separated list such as 8,16,32");
-    }
+    private static int[] Counts(string option, string text) =>
+        ListArguments.Ints(option, text, 1, int.MaxValue, "a positive whole number", "give a comma-separated list such as 8,16,32");
 
     private sealed record MilpGapSettings(int Instances, int Seed, string? Json, string? Markdown, bool Quiet);
 

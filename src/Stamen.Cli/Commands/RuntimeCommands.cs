@@ -75,7 +75,8 @@ internal static class RuntimeCommands
             }
             else if (p.GetValue(blocks)!.Trim().Equals("plan", StringComparison.OrdinalIgnoreCase))
                 range = RangeFromPlan(p.GetValue(plan), p.GetValue(planServer), source.Config.Blocks);
-            else range = ParseRange(p.GetValue(blocks)!, source.Config.Blocks);
+            else range = ListArguments.Range("--blocks", p.GetValue(blocks)!, source.Config.Blocks,
+                $"write START:END with 0 <= START < END <= {source.Config.Blocks}, e.g. 0:{source.Config.Blocks / 2}, or auto, or plan");
             if (p.GetValue(maxSessions) < 1) throw new StamenInputException("--max-sessions", "value", "must be at least 1", "give e.g. 16");
             var stack = new BlockStack(source.Load(range, false), range);
             var options = new BlockServerOptions(p.GetValue(id) ?? $"{Environment.MachineName}-{p.GetValue(port)}-{range}", source.Name, p.GetValue(port),
@@ -126,7 +127,8 @@ internal static class RuntimeCommands
         command.SetAction((p, ct) => CliRunner.RunAsync(async () =>
         {
             var source = ModelSource.Parse(p.GetValue(model)!, p.GetValue(seed));
-            var tokens = ParseTokens(p.GetValue(prompt)!, source.Config.VocabSize);
+            var tokens = ListArguments.Ints("--prompt-tokens", p.GetValue(prompt)!, 0, source.Config.VocabSize - 1,
+                $"a token id in 0..{source.Config.VocabSize - 1}", "give comma-separated ids, e.g. 1,2,3");
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
             IServerDirectory directory = (p.GetValue(registry), p.GetValue(servers)) switch
             {
@@ -206,25 +208,6 @@ internal static class RuntimeCommands
         {
             throw new StamenInputException(path, "(file)", $"not a plan: {e.Message}", "use the JSON written by `stamen plan --json`");
         }
-    }
-
-    private static BlockRange ParseRange(string text, int blocks)
-    {
-        var parts = text.Split(':');
-        if (parts.Length != 2 || !int.TryParse(parts[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out var start)
-            || !int.TryParse(parts[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var end) || start < 0 || end > blocks || start >= end)
-            throw new StamenInputException("--blocks", text, $"is not a block range within 0:{blocks}", $"write START:END with 0 <= START < END <= {blocks}, e.g. 0:{blocks / 2}");
-        return new BlockRange(start, end);
-    }
-
-    private static int[] ParseTokens(string text, int vocab)
-    {
-        var tokens = new List<int>();
-        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-            tokens.Add(int.TryParse(part, NumberStyles.Integer, CultureInfo.InvariantCulture, out var t) && t >= 0 && t < vocab
-                ? t
-                : throw new StamenInputException("--prompt-tokens", part, $"is not a token id in 0..{vocab - 1}", "give comma-separated ids, e.g. 1,2,3"));
-        return tokens.Count > 0 ? [.. tokens] : throw new StamenInputException("--prompt-tokens", text, "has no tokens", "give comma-separated ids, e.g. 1,2,3");
     }
 
     private static async Task WaitForStop(CancellationToken ct)
