@@ -46,15 +46,19 @@ public sealed class MinHopChainPlanner : IChainPlanner
 /// <summary>
 /// The swarm twin's routers (<see cref="RouterCatalog"/>: PETALS min-latency, WS-RR, shortest path, ...) on the live swarm:
 /// the registry's servers become a <see cref="SwarmSpec"/> and a <see cref="Placement.Placement"/> with the round trips the
-/// client pings, each server's decode time per block from the throughput it announces (else the given block times, else
+/// client pings (in parallel, each reused for 30 s), each server's decode time per block from the throughput it announces (else the given block times, else
 /// 1 ms), and free sessions as each server's cache; the router's route is then opened for real. A chain needed from block b (after a failure) is the route's
 /// part from b on.
 /// </summary>
 public sealed class TwinRouterChainPlanner(string routerName, LlamaConfig config, string model, HttpClient http, BlockTimes? blockTimes = null,
     int seed = 1) : IChainPlanner
 {
+    /// <summary>How long a measured round trip is reused: pinging every server before every session would add their round trips to it.</summary>
+    private static readonly TimeSpan PingTtl = TimeSpan.FromSeconds(30);
+
     private readonly RouterCatalogEntry _router = RouterCatalog.Find(routerName);
     private readonly Random _random = new(seed);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (double Ms, DateTime At)> _pings = new(StringComparer.Ordinal);
 
     public string Name => _router.Name;
 
@@ -63,12 +67,13 @@ public sealed class TwinRouterChainPlanner(string routerName, LlamaConfig config
     {
         ArgumentNullException.ThrowIfNull(servers);
         if (servers.Count == 0) return null;
+        var pings = await Task.WhenAll(servers.Select(s => PingMsAsync(s, cancellationToken))).ConfigureAwait(false);
         var rtt = new double[1, servers.Count];
         var rttIn = new double[1, servers.Count];
         for (var j = 0; j < servers.Count; j++)
         {
-            rtt[0, j] = await PingMsAsync(servers[j], cancellationToken).ConfigureAwait(false);
-            rttIn[0, j] = 2 * rtt[0, j];
+            rtt[0, j] = pings[j];
+            rttIn[0, j] = 2 * pings[j];
         }
         var times = blockTimes ?? new BlockTimes(1, 0.3, 0);
         var modelSpec = RuntimeProfiler.ModelSpecOf(model, config);
@@ -93,18 +98,23 @@ public sealed class TwinRouterChainPlanner(string routerName, LlamaConfig config
         return chain.Count > 0 && chain[0].Start == from && chain[^1].End == blocks ? chain : null;
     }
 
+    /// <summary>The server's round trip: a recent measurement, or a /health ping (10 s when it does not answer).</summary>
     private async Task<double> PingMsAsync(BlockServerInfo server, CancellationToken cancellationToken)
     {
+        if (_pings.TryGetValue(server.Url, out var known) && DateTime.UtcNow - known.At < PingTtl) return known.Ms;
         var clock = System.Diagnostics.Stopwatch.StartNew();
+        double ms;
         try
         {
             await http.GetStringAsync(new Uri($"{server.Url}/health"), cancellationToken).ConfigureAwait(false);
-            return clock.Elapsed.TotalMilliseconds;
+            ms = clock.Elapsed.TotalMilliseconds;
         }
         catch (HttpRequestException)
         {
             return 10_000;
         }
+        _pings[server.Url] = (ms, DateTime.UtcNow);
+        return ms;
     }
 
     /// <summary>The live swarm as the routers see it: free sessions decide who can host; nothing is banned.</summary>
