@@ -22,6 +22,12 @@ internal static class CommonOptions
         HelpName = "PATH",
     };
 
+    public static Option<string?> Report() => new("--report")
+    {
+        Description = "Also write an HTML report with charts to this file (one file, opens offline)",
+        HelpName = "PATH.html",
+    };
+
     public static Option<int?> Runs() => new("--runs")
     {
         Description = "Monte Carlo runs (overrides the scenario's `runs`)",
