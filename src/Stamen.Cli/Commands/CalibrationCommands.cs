@@ -6,6 +6,7 @@ using Stamen.Cli.Rendering;
 using Stamen.IO;
 using Stamen.Runtime.Calibration;
 using Stamen.Runtime.Model;
+using Stamen.Scenarios;
 
 namespace Stamen.Cli.Commands;
 
@@ -55,65 +56,105 @@ internal static class CalibrationCommands
 
     public static Command Validate()
     {
+        var scenario = new Argument<string?>("scenario")
+        {
+            Description = "Swarm scenario to start for real (its model a runtime preset); omit for three chains given by --layout or the defaults",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
         var model = Preset();
-        var seed = new Option<int>("--seed") { Description = "Seed of the weights and the prompt", DefaultValueFactory = _ => 1, HelpName = "N" };
+        var seed = new Option<int>("--seed") { Description = "Seed of the weights and the prompts", DefaultValueFactory = _ => 1, HelpName = "N" };
+        var algorithms = new Option<string[]>("--algorithm", "-a")
+        {
+            Description = "With a scenario: validate only these of its algorithms (repeat; default: all)",
+            HelpName = "NAME",
+        };
+        var run = new Option<int>("--run") { Description = "With a scenario: which Monte Carlo run's swarm to start", DefaultValueFactory = _ => 0, HelpName = "K" };
+        var maxServers = new Option<int>("--max-servers")
+        {
+            Description = "With a scenario: refuse a placement needing more block servers than this on this machine",
+            DefaultValueFactory = _ => 8,
+            HelpName = "N",
+        };
         var layouts = new Option<string[]>("--layout")
         {
-            Description = "Block ranges of one chain, comma-separated (repeat for several placements); default: three placements of the model",
+            Description = "Without a scenario: block ranges of one chain, comma-separated (repeat for several placements); default: three placements of the model",
             AllowMultipleArgumentsPerToken = false,
             HelpName = "A:B,B:C",
         };
         var rtts = new Option<string[]>("--rtt-ms") { Description = "Emulated round trip per server of the matching --layout, comma-separated", HelpName = "MS,MS" };
         var profileFile = new Option<string?>("--profile") { Description = "Profile JSON from `stamen profile --json` (default: measure now)", HelpName = "PATH" };
-        var prompt = new Option<int>("--prompt-tokens") { Description = "Prompt length", DefaultValueFactory = _ => 32, HelpName = "N" };
-        var tokens = new Option<int>("--new-tokens") { Description = "Tokens generated per request", DefaultValueFactory = _ => 16, HelpName = "N" };
-        var requests = new Option<int>("--requests") { Description = "Requests per placement (after one warm-up)", DefaultValueFactory = _ => 5, HelpName = "N" };
+        var prompt = new Option<int>("--prompt-tokens") { Description = "Without a scenario: prompt length", DefaultValueFactory = _ => 32, HelpName = "N" };
+        var tokens = new Option<int>("--new-tokens") { Description = "Without a scenario: tokens generated per request", DefaultValueFactory = _ => 16, HelpName = "N" };
+        var requests = new Option<int>("--requests")
+        {
+            Description = "Requests per placement after one warm-up (with a scenario: its first N, each client warming up once)",
+            DefaultValueFactory = _ => 5,
+            HelpName = "N",
+        };
         var json = CommonOptions.Json();
         var command = new Command("validate",
             "Run a real swarm on loopback with emulated round trips and the twin with this machine's profile; measured vs predicted first-token and per-token time")
         {
-            model, seed, layouts, rtts, profileFile, prompt, tokens, requests, json,
+            scenario, model, seed, algorithms, run, maxServers, layouts, rtts, profileFile, prompt, tokens, requests, json,
         };
         command.SetAction((p, ct) => CliRunner.RunAsync(async () =>
         {
-            var name = p.GetValue(model)!;
-            var config = Config(name);
-            var given = p.GetValue(layouts) ?? [];
-            var givenRtts = p.GetValue(rtts) ?? [];
-            var cases = given.Length > 0
-                ? given.Select((l, i) => (Ranges(l, config.Blocks), Rtts(i < givenRtts.Length ? givenRtts[i] : "", Ranges(l, config.Blocks).Count))).ToList()
-                : DefaultCases(config.Blocks);
-            if (p.GetValue(prompt) < 1 || p.GetValue(tokens) < 1 || p.GetValue(requests) < 1 || p.GetValue(prompt) + p.GetValue(tokens) > config.MaxPositions)
-                throw new StamenInputException("--prompt-tokens", "value", $"prompt, new tokens and requests must be at least 1, and prompt + new tokens at most {config.MaxPositions}",
-                    "give e.g. --prompt-tokens 32 --new-tokens 16 --requests 5");
+            var file = p.GetValue(scenario);
+            if (file is not null && (p.GetResult(layouts) is not null || p.GetResult(rtts) is not null || p.GetResult(model) is { Implicit: false }))
+                throw new StamenInputException("(command line)", "--layout/--rtt-ms/--model", "are for chains given by hand; a scenario brings its model, placement and round trips",
+                    "leave them out, or leave out the scenario");
+            if (p.GetValue(requests) < 1 || p.GetValue(maxServers) < 1 || p.GetValue(run) < 0)
+                throw new StamenInputException("(command line)", "--requests/--max-servers/--run", "requests and servers must be at least 1 and the run at least 0",
+                    "give e.g. --requests 5");
+            var definition = file is null ? null : BuiltinScenarios.Load(file);
+            var config = definition is null ? Config(p.GetValue(model)!) : ScenarioValidation.ModelOf(definition);
+            var resolver = definition is null ? null : ScenarioResolver.Create(definition, withoutFixedDelays: true);
+            var name = resolver?.Model.Name ?? p.GetValue(model)!;
+            var picked = resolver is null ? [] : (p.GetValue(algorithms) is { Length: > 0 } names ? [.. names.Select(resolver.FindAlgorithm)] : resolver.Algorithms);
+            var resolved = resolver?.Resolve(p.GetValue(run));
+            if (resolver is null && (p.GetValue(prompt) < 1 || p.GetValue(tokens) < 1 || p.GetValue(prompt) + p.GetValue(tokens) > config.MaxPositions))
+                throw new StamenInputException("--prompt-tokens", "value", $"prompt and new tokens must be at least 1, and together at most {config.MaxPositions}",
+                    "give e.g. --prompt-tokens 32 --new-tokens 16");
             if (p.GetValue(profileFile) is null) ConsoleOut.Note($"Profiling {name} on this machine (about 15 s)...");
-            var profile = p.GetValue(profileFile) is { } file ? ReadProfile(file)
+            var profile = p.GetValue(profileFile) is { } profilePath ? ReadProfile(profilePath)
                 : await RuntimeProfiler.MeasureAsync(name, config, SeededWeights.Create(config, p.GetValue(seed)), cancellationToken: ct).ConfigureAwait(false);
             if (!string.Equals(profile.Model, name, StringComparison.Ordinal))
                 throw new StamenInputException("--profile", profile.Model, $"was measured for {profile.Model}, not {name}", "profile this model first");
             Write(profile);
+            var cases = resolver is not null
+                ? ScenarioValidation.Build(resolver, resolved!, picked, config, profile, p.GetValue(requests), p.GetValue(maxServers))
+                : HandGivenCases(p.GetValue(layouts) ?? [], p.GetValue(rtts) ?? [], config.Blocks, p.GetValue(prompt), p.GetValue(tokens), p.GetValue(requests));
             var results = new List<SwarmValidationResult>();
-            foreach (var (layout, rtt) in cases)
+            foreach (var c in cases)
             {
-                ConsoleOut.Note($"[{results.Count + 1}/{cases.Count}] placement {string.Join(", ", layout)}: starting servers, {p.GetValue(requests)} requests...");
-                results.Add(await SwarmValidation.RunAsync(name, config, p.GetValue(seed), layout, rtt, profile, p.GetValue(prompt), p.GetValue(tokens),
-                    p.GetValue(requests), ct).ConfigureAwait(false));
+                ConsoleOut.Note($"[{results.Count + 1}/{cases.Count}] {c.Name}: starting {c.Servers.Count} servers ({c.Placement}), {c.Requests.Count} requests...");
+                results.Add(await SwarmValidation.RunAsync(name, config, p.GetValue(seed), c, profile, ct).ConfigureAwait(false));
             }
-            var table = new Table().Border(TableBorder.Rounded).Title(Markup.Escape($"{name}: measured vs twin ({p.GetValue(prompt)}-token prompts, {p.GetValue(tokens)} new tokens)"));
-            foreach (var h in (string[])["placement", "RTT ms", "ping ms", "first token ms", "twin", "error", "per token ms", "twin", "error", "tokens = local"])
-                table.AddColumn(new TableColumn(h).RightAligned().NoWrap());
+            var shape = resolver is null ? $"{p.GetValue(prompt)}-token prompts, {p.GetValue(tokens)} new tokens" : $"{resolver.Definition.Name}, run {p.GetValue(run)}";
+            var table = new Table().Border(TableBorder.Rounded).Title(Markup.Escape($"{name}: measured vs twin ({shape})"));
+            foreach (var h in (string[])["case", "placement", "routes", "RTT ms", "ping ms", "first token ms", "twin", "error", "per token ms", "twin", "error", "tokens = local"])
+                table.AddColumn(new TableColumn(h).RightAligned());
             foreach (var r in results)
-                table.AddRow(Markup.Escape(r.Layout), r.RttsMs, r.PingRttsMs, F(r.MeasuredFirstTokenMs), F(r.PredictedFirstTokenMs), Pct(r.FirstTokenErrorPercent),
-                    F(r.MeasuredPerTokenMs), F(r.PredictedPerTokenMs), Pct(r.PerTokenErrorPercent), r.TokensEqualLocal ? "yes" : "[red]NO[/]");
+                table.AddRow(Markup.Escape(r.Case), Markup.Escape(r.Placement), Markup.Escape(r.Routes), r.RttsMs, r.PingRttsMs, F(r.MeasuredFirstTokenMs),
+                    F(r.PredictedFirstTokenMs), Pct(r.FirstTokenErrorPercent), F(r.MeasuredPerTokenMs), F(r.PredictedPerTokenMs), Pct(r.PerTokenErrorPercent),
+                    r.TokensEqualLocal ? "yes" : "[red]NO[/]");
             AnsiConsole.Write(table);
             if (p.GetValue(json) is { } path)
             {
-                JsonOutput.Write(path, new { model = name, profile, results });
+                JsonOutput.Write(path, new { model = name, scenario = resolver?.Definition.SourceFile, profile, results });
                 ConsoleOut.Note($"Wrote {path}");
             }
             return results.All(r => r.TokensEqualLocal) ? 0 : 1;
         }));
         return command;
+    }
+
+    private static List<ValidationCase> HandGivenCases(string[] layouts, string[] rtts, int blocks, int prompt, int tokens, int requests)
+    {
+        var chains = layouts.Length > 0
+            ? layouts.Select((l, i) => (Ranges(l, blocks), Rtts(i < rtts.Length ? rtts[i] : "", Ranges(l, blocks).Count))).ToList()
+            : DefaultCases(blocks);
+        return [.. chains.Select((c, i) => SwarmValidation.Chain($"placement {i + 1}", c.Item1, c.Item2, prompt, tokens, requests))];
     }
 
     private static List<(List<BlockRange>, double[])> DefaultCases(int blocks)

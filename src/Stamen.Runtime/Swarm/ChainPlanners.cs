@@ -134,3 +134,31 @@ public sealed class TwinRouterChainPlanner(string routerName, LlamaConfig config
         public double FreeCacheBytes(int server, int startBlock, int endBlock, double nowMs) => Placement.Caches[server].PoolBytes;
     }
 }
+
+/// <summary>One hop of a chain given in advance: the server by id and the blocks it runs.</summary>
+public sealed record ChainStep(string ServerId, int Start, int End);
+
+/// <summary>
+/// A chain chosen in advance (by a plan's router, as `stamen validate` does), opened as given; from block b on (after a
+/// failure) its part from b. Null when a server of the chain is not among the live ones: a fixed chain has no other.
+/// </summary>
+public sealed class FixedChainPlanner(IReadOnlyList<ChainStep> chain) : IChainPlanner
+{
+    public string Name => "fixed";
+
+    public Task<IReadOnlyList<ChainSegment>?> PlanAsync(IReadOnlyList<BlockServerInfo> servers, int from, int blocks, int promptTokens, int newTokens,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(servers);
+        var segments = new List<ChainSegment>();
+        foreach (var step in chain)
+        {
+            if (step.End <= from) continue;
+            var server = servers.FirstOrDefault(s => string.Equals(s.ServerId, step.ServerId, StringComparison.Ordinal));
+            if (server is null) return Task.FromResult<IReadOnlyList<ChainSegment>?>(null);
+            segments.Add(new ChainSegment(server, Math.Max(step.Start, from), step.End));
+        }
+        var whole = segments.Count > 0 && segments[0].Start == from && segments[^1].End == blocks;
+        return Task.FromResult(whole ? segments : null as IReadOnlyList<ChainSegment>);
+    }
+}

@@ -43,6 +43,105 @@ public sealed class CalibrationTests
         });
     }
 
+    private const string TinyScenario = """
+        name: tiny real swarm
+        seed: 3
+        runs: 1
+        model: tiny
+        servers:
+          list:
+            - {name: a, gpu: t4, max_blocks: 2, rtt_ms: {me: 4, you: 9}}
+            - {name: b, gpu: t4, max_blocks: 3, rtt_ms: {me: 7, you: 3}}
+            - {name: c, gpu: t4, max_blocks: 4, rtt_ms: {me: 12, you: 6}}
+        clients:
+          - {name: me}
+          - {name: you}
+        workload:
+          poisson: {rate_per_s: 1, requests: 6, prompt_tokens: 8, output_tokens: 3}
+        algorithms: [petals, cg-bp+ws-rr]
+        """;
+
+    private static readonly RuntimeProfile TinyProfile = new("tiny", 0.05, 0.01, 0, 0.1, 0.2, 4, 128);
+
+    [Fact]
+    public void ScenarioCases_FollowThePlanAndTheScenariosRoundTrips()
+    {
+        using var folder = new TempFolder();
+        var path = folder.Write("s.yaml", TinyScenario);
+        var resolver = Stamen.Scenarios.ScenarioResolver.Create(Stamen.Scenarios.ScenarioParser.ParseFile(path), withoutFixedDelays: true);
+        var run = resolver.Resolve(0);
+
+        var cases = ScenarioValidation.Build(resolver, run, resolver.Algorithms, LlamaConfig.Tiny, TinyProfile, requests: 4, maxServers: 8);
+
+        Assert.Equal(["petals", "cg-bp+ws-rr"], cases.Select(c => c.Name));
+        foreach (var c in cases)
+        {
+            var planned = Stamen.Experiments.SwarmExperiment.Plan(
+                run with { Swarm = ScenarioValidation.OnThisMachine(run.Swarm, "tiny", LlamaConfig.Tiny, TinyProfile) }, resolver.FindAlgorithm(c.Name));
+            var spans = planned.Plan.Placement.Spans;
+            // The servers started are the plan's servers that hold blocks, with the plan's ranges.
+            Assert.Equal(run.Swarm.Servers.Where((_, j) => !spans[j].IsEmpty).Select(s => s.Name), c.Servers.Select(s => s.Name));
+            Assert.All(c.Servers, s => Assert.Contains(spans, span => span.Start == s.Blocks.Start && span.End == s.Blocks.End));
+            Assert.Equal(2, c.Clients.Count);
+            for (var ci = 0; ci < c.Clients.Count; ci++)
+            {
+                var client = c.Clients[ci];
+                // Each chain covers blocks 0..4 in order, each hop inside its server's blocks.
+                Assert.Equal(0, client.Chain[0].StartBlock);
+                Assert.Equal(4, client.Chain[^1].EndBlock);
+                for (var h = 0; h < client.Chain.Count; h++)
+                {
+                    var hop = client.Chain[h];
+                    if (h > 0) Assert.Equal(client.Chain[h - 1].EndBlock, hop.StartBlock);
+                    Assert.InRange(hop.StartBlock, c.Servers[hop.Server].Blocks.Start, hop.EndBlock - 1);
+                    Assert.InRange(hop.EndBlock, hop.StartBlock + 1, c.Servers[hop.Server].Blocks.End);
+                }
+                // The emulated round trips are the scenario's, per server.
+                var expected = c.Servers.Select(s => run.Swarm.Delays.ClientPropagationRttMs(ci, run.Swarm.Servers.ToList().FindIndex(x => x.Name == s.Name)));
+                Assert.Equal(expected, client.RttMsByServer);
+            }
+            Assert.Equal(run.Requests.OrderBy(r => r.ArrivalMs).Take(4).Select(r => r.ClientIndex), c.Requests.Select(r => r.Client));
+        }
+    }
+
+    [Fact]
+    public void ValidateCommand_Scenario_EveryAlgorithmsChainGivesTheLocalTokens()
+    {
+        using var folder = new TempFolder();
+        var path = folder.Write("s.yaml", TinyScenario);
+        var profile = folder.Write("p.json", JsonSerializer.Serialize(TinyProfile));
+        var json = folder.FilePath("v.json");
+
+        var result = CliHarness.Run("validate", path, "--profile", profile, "--requests", "3", "--json", json);
+
+        Assert.Equal(0, result.ExitCode);
+        using var doc = JsonDocument.Parse(File.ReadAllText(json));
+        var results = doc.RootElement.GetProperty("results").EnumerateArray().ToList();
+        Assert.Equal(["petals", "cg-bp+ws-rr"], results.Select(r => r.GetProperty("case").GetString()));
+        Assert.All(results, r =>
+        {
+            Assert.True(r.GetProperty("tokens_equal_local").GetBoolean());
+            Assert.True(r.GetProperty("measured_first_token_ms").GetDouble() > 0);
+            Assert.Contains("me:", r.GetProperty("routes").GetString(), StringComparison.Ordinal);
+        });
+    }
+
+    [Theory]
+    [InlineData("model: tiny", "model: bloom-176b", new string[0], "is not a model the runtime can run")]
+    [InlineData("", "", new[] { "--layout", "0:4" }, "a scenario brings its model")]
+    [InlineData("", "", new[] { "--max-servers", "1" }, "a validation starts each as a server")]
+    public void ValidateCommand_ScenarioMistakes_ExitWithAUserError(string from, string to, string[] extra, string problem)
+    {
+        using var folder = new TempFolder();
+        var path = folder.Write("s.yaml", from.Length == 0 ? TinyScenario : TinyScenario.Replace(from, to, StringComparison.Ordinal));
+        var profile = folder.Write("p.json", JsonSerializer.Serialize(TinyProfile));
+
+        var result = CliHarness.Run(["validate", path, "--profile", profile, "--requests", "1", .. extra]);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(problem, result.Error, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("--layout", "0:2,3:4", "do not chain")]
     [InlineData("--model", "gpt-9", "not a runtime preset")]
