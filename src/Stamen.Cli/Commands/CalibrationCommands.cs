@@ -92,10 +92,11 @@ internal static class CalibrationCommands
             HelpName = "N",
         };
         var json = CommonOptions.Json();
+        var reportPath = CommonOptions.Report();
         var command = new Command("validate",
             "Run a real swarm on loopback with emulated round trips and the twin with this machine's profile; measured vs predicted first-token and per-token time")
         {
-            scenario, model, seed, algorithms, run, maxServers, layouts, rtts, profileFile, prompt, tokens, requests, json,
+            scenario, model, seed, algorithms, run, maxServers, layouts, rtts, profileFile, prompt, tokens, requests, json, reportPath,
         };
         command.SetAction((p, ct) => CliRunner.RunAsync(async () =>
         {
@@ -139,11 +140,13 @@ internal static class CalibrationCommands
                     F(r.PredictedFirstTokenMs), Pct(r.FirstTokenErrorPercent), F(r.MeasuredPerTokenMs), F(r.PredictedPerTokenMs), Pct(r.PerTokenErrorPercent),
                     r.TokensEqualLocal ? "yes" : "[red]NO[/]");
             AnsiConsole.Write(table);
+            var report = ValidationReport.Build(ReportOutput.CommandLine(p), name, resolver?.Definition.Name, profile, results);
             if (p.GetValue(json) is { } path)
             {
-                JsonOutput.Write(path, new { model = name, scenario = resolver?.Definition.SourceFile, profile, results });
+                JsonOutput.Write(path, new { model = name, scenario = resolver?.Definition.SourceFile, profile, results, report });
                 ConsoleOut.Note($"Wrote {path}");
             }
+            if (p.GetValue(reportPath) is { } html) ReportOutput.Write(html, report);
             return results.All(r => r.TokensEqualLocal) ? 0 : 1;
         }));
         return command;

@@ -111,8 +111,9 @@ public sealed class CalibrationTests
         var path = folder.Write("s.yaml", TinyScenario);
         var profile = folder.Write("p.json", JsonSerializer.Serialize(TinyProfile));
         var json = folder.FilePath("v.json");
+        var html = folder.FilePath("v.html");
 
-        var result = CliHarness.Run("validate", path, "--profile", profile, "--requests", "3", "--json", json);
+        var result = CliHarness.Run("validate", path, "--profile", profile, "--requests", "3", "--json", json, "--report", html);
 
         Assert.Equal(0, result.ExitCode);
         using var doc = JsonDocument.Parse(File.ReadAllText(json));
@@ -124,6 +125,14 @@ public sealed class CalibrationTests
             Assert.True(r.GetProperty("measured_first_token_ms").GetDouble() > 0);
             Assert.Contains("me:", r.GetProperty("routes").GetString(), StringComparison.Ordinal);
         });
+        // The report carries the same numbers as the results, and the HTML shows its charts.
+        var report = doc.RootElement.GetProperty("report");
+        Assert.Equal("validation", report.GetProperty("kind").GetString());
+        var bars = report.GetProperty("sections")[0].GetProperty("charts")[0].GetProperty("series")[0].GetProperty("values").EnumerateArray().Select(v => v.GetDouble());
+        Assert.Equal(results.Select(r => r.GetProperty("measured_per_token_ms").GetDouble()), bars);
+        var page = File.ReadAllText(html);
+        Assert.Contains("Per-token time by case", page, StringComparison.Ordinal);
+        Assert.Contains("Twin against measured", page, StringComparison.Ordinal);
     }
 
     [Theory]
