@@ -97,4 +97,21 @@ public sealed class SwarmReportCliTests
         Assert.Equal("ms/token", scatter.X.Unit);
         AssertHtmlHasEveryChartTitle(File.ReadAllText(html), report);
     }
+
+    [Fact]
+    public void Plan_ReportAndJson_DrawsThePlacementAndEachClientsRoute()
+    {
+        using var folder = new TempFolder();
+        var scenario = folder.Write("small.yaml", ScenarioFiles.Small);
+        var (html, json) = (folder.FilePath("x.html"), folder.FilePath("y.json"));
+        var result = CliHarness.Run("plan", scenario, "-a", "petals", "--report", html, "--json", json);
+        Assert.Equal(0, result.ExitCode);
+        using (var doc = JsonDocument.Parse(File.ReadAllText(json)))
+            Assert.True(doc.RootElement.TryGetProperty("servers", out _));
+        var report = ReportOf(json);
+        var charts = report.Sections.SelectMany(s => s.Charts).ToList();
+        Assert.Single(charts.OfType<PlacementChart>());
+        Assert.Single(Assert.Single(charts.OfType<MapChart>()).Routes);
+        AssertHtmlHasEveryChartTitle(File.ReadAllText(html), report);
+    }
 }
