@@ -61,19 +61,9 @@ public static class SwarmReportBuilder
     /// <summary>The console's comparison table with the same numbers and formats, less the planning wall time.</summary>
     private static ReportTable ComparisonTable(ComparisonResult result)
     {
-        var rows = result.Results.Select(r => (IReadOnlyList<string>)
-        [
-            r.Algorithm,
-            WithCi(r.Metric(SwarmMetricNames.MeanTimePerToken), "0.000"),
-            WithCi(r.Metric(SwarmMetricNames.P95TimePerToken), "0.000"),
-            WithCi(r.Metric(SwarmMetricNames.MeanFirstToken), "0.00"),
-            WithCi(r.Metric(SwarmMetricNames.MeanPerTokenAfterFirst), "0.000"),
-            WithCi(r.Metric(SwarmMetricNames.MeanWait), "0.00"),
-            WithCi(r.Metric(SwarmMetricNames.Throughput), "0.0"),
-            r.Metric(SwarmMetricNames.Failed).Mean.ToString("0.#", CultureInfo.InvariantCulture),
-        ]).ToList();
-        return new ReportTable(Invariant($"{result.Scenario}: {result.Runs} runs, seed {result.Seed}"),
-            ["algorithm", "s/token", "p95 s/token", "first token s", "s/token after 1st", "wait s", "tokens/s", "failed"], rows);
+        var rows = result.Results.Select(r => (IReadOnlyList<string>)[r.Algorithm, .. ComparisonColumns.All.Select(c => c.Cell(r, WithCi))]).ToList();
+        return new ReportTable(Invariant($"{result.Scenario}: {result.Runs} runs, seed {result.Seed}{(result.FixedDelays ? ", with fixed delays" : "")}"),
+            ["algorithm", .. ComparisonColumns.All.Select(c => c.Header)], rows);
     }
 
     private static string WithCi(MeanWithCi m, string format) =>
