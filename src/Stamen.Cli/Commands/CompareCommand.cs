@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Stamen.Cli.Rendering;
 using Stamen.Experiments;
+using Stamen.Reporting.Swarm;
 using Stamen.Scenarios;
 
 namespace Stamen.Cli.Commands;
@@ -8,7 +9,7 @@ namespace Stamen.Cli.Commands;
 /// <summary>`stamen compare [SCENARIO]`: every algorithm of the scenario on the same seeds.</summary>
 internal static class CompareCommand
 {
-    private sealed record Settings(string? Scenario, int? Runs, int? Seed, bool WithoutFixedDelays, string? Json, bool Quiet);
+    private sealed record Settings(string? Scenario, int? Runs, int? Seed, bool WithoutFixedDelays, string? Json, string? Report, bool Quiet, string CommandLine);
 
     public static Command Create()
     {
@@ -17,13 +18,15 @@ internal static class CompareCommand
         var seed = CommonOptions.Seed();
         var noDelays = CommonOptions.WithoutFixedDelays();
         var json = CommonOptions.Json();
+        var report = CommonOptions.Report();
         var quiet = CommonOptions.Quiet();
         var command = new Command("compare", "Compare every algorithm of a scenario on the same seeds (no argument: the built-in default scenario)")
         {
-            scenario, runs, seed, noDelays, json, quiet,
+            scenario, runs, seed, noDelays, json, report, quiet,
         };
         command.SetAction(p => CliRunner.Run(() => Execute(new Settings(
-            p.GetValue(scenario), p.GetValue(runs), p.GetValue(seed), p.GetValue(noDelays), p.GetValue(json), p.GetValue(quiet)))));
+            p.GetValue(scenario), p.GetValue(runs), p.GetValue(seed), p.GetValue(noDelays), p.GetValue(json), p.GetValue(report), p.GetValue(quiet),
+            CommandText.Of(p)))));
         return command;
     }
 
@@ -34,14 +37,18 @@ internal static class CompareCommand
         var experiment = new SwarmExperiment(resolver);
         var runs = s.Runs ?? definition.Runs;
         ScenarioSummaryView.Write(resolver, runs, s.Seed ?? definition.Seed);
-        var result = ProgressView.Run($"Simulating {resolver.Algorithms.Count} algorithms x {runs} runs", s.Quiet,
-            progress => experiment.Compare(runs, s.Seed, progress: progress));
+        var wantReport = s.Report is not null || s.Json is not null;
+        var (result, simulated) = ProgressView.Run($"Simulating {resolver.Algorithms.Count} algorithms x {runs} runs", s.Quiet,
+            progress => experiment.CompareWithRuns(runs, s.Seed, progress: progress, recordRunZeroTimeline: wantReport));
         ComparisonView.Write(result);
+        if (!wantReport) return 0;
+        var report = SwarmReportBuilder.Build(resolver, result, simulated, $"Stamen compare: {result.Scenario}", s.CommandLine);
         if (s.Json is not null)
         {
-            JsonOutput.Write(s.Json, ComparisonJson.From(result));
+            JsonOutput.Write(s.Json, ComparisonJson.From(result), report);
             ConsoleOut.Note($"Wrote {s.Json}");
         }
+        if (s.Report is not null) ReportOutput.Write(s.Report, report);
         return 0;
     }
 }

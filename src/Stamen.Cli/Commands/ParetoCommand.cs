@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Stamen.Cli.Rendering;
 using Stamen.Experiments;
+using Stamen.Reporting.Swarm;
 using Stamen.Scenarios;
 
 namespace Stamen.Cli.Commands;
@@ -11,7 +12,7 @@ internal static class ParetoCommand
 {
     private const string FallbackAlgorithm = "cg-bp+ws-rr";
 
-    private sealed record Settings(string? Scenario, string? Algorithm, string? Client, int Run, double Weight, int? Seed, string? Json);
+    private sealed record Settings(string? Scenario, string? Algorithm, string? Client, int Run, double Weight, int? Seed, string? Json, string? Report, string CommandLine);
 
     public static Command Create()
     {
@@ -31,12 +32,14 @@ internal static class ParetoCommand
         };
         var seed = CommonOptions.Seed();
         var json = CommonOptions.Json();
+        var report = CommonOptions.Report();
         var command = new Command("pareto", "Print the NSGA-II Pareto front (per-token latency vs bottleneck free sessions) of a client's typical request, with the knee point and a weighted choice")
         {
-            scenario, algorithm, client, run, weight, seed, json,
+            scenario, algorithm, client, run, weight, seed, json, report,
         };
         command.SetAction(p => CliRunner.Run(() => Execute(new Settings(
-            p.GetValue(scenario), p.GetValue(algorithm), p.GetValue(client), p.GetValue(run), p.GetValue(weight), p.GetValue(seed), p.GetValue(json)))));
+            p.GetValue(scenario), p.GetValue(algorithm), p.GetValue(client), p.GetValue(run), p.GetValue(weight), p.GetValue(seed), p.GetValue(json),
+            p.GetValue(report), CommandText.Of(p)))));
         return command;
     }
 
@@ -45,7 +48,8 @@ internal static class ParetoCommand
         if (s.Run < 0) throw new StamenInputException("(command line)", "--run", "is negative", "give a run index from 0");
         if (!(s.Weight >= 0 && s.Weight <= 1))
             throw new StamenInputException("(command line)", "--weight", $"{s.Weight.ToString(CultureInfo.InvariantCulture)} is outside [0, 1]", "give a latency weight between 0 and 1");
-        var resolver = ScenarioResolver.Create(BuiltinScenarios.Load(s.Scenario));
+        var definition = BuiltinScenarios.Load(s.Scenario);
+        var resolver = ScenarioResolver.Create(definition);
         var algorithm = s.Algorithm is not null
             ? resolver.FindAlgorithm(s.Algorithm)
             : resolver.Algorithms.FirstOrDefault(a => a.Parts.Placement == "cg-bp") ?? resolver.FindAlgorithm(FallbackAlgorithm);
@@ -54,13 +58,17 @@ internal static class ParetoCommand
         var clientIndex = s.Client is null ? 0 : clients.ToList().FindIndex(c => string.Equals(c.Name, s.Client, StringComparison.OrdinalIgnoreCase));
         if (clientIndex < 0)
             throw new StamenInputException("(command line)", "--client", $"unknown client '{s.Client}'", $"use one of: {string.Join(", ", clients.Select(c => c.Name))}");
-        var report = ParetoReport.From(SwarmExperiment.Plan(run, algorithm), clientIndex, s.Weight);
-        ParetoView.Write(report);
+        var planned = SwarmExperiment.Plan(run, algorithm);
+        var pareto = ParetoReport.From(planned, clientIndex, s.Weight);
+        ParetoView.Write(pareto);
+        if (s.Report is null && s.Json is null) return 0;
+        var report = ParetoReportBuilder.Build(resolver, planned, pareto, s.Seed ?? definition.Seed, s.CommandLine);
         if (s.Json is not null)
         {
-            JsonOutput.Write(s.Json, report);
+            JsonOutput.Write(s.Json, pareto, report);
             ConsoleOut.Note($"Wrote {s.Json}");
         }
+        if (s.Report is not null) ReportOutput.Write(s.Report, report);
         return 0;
     }
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Stamen.Cli.Rendering;
 using Stamen.Experiments;
+using Stamen.Reporting.Swarm;
 using Stamen.Scenarios;
 
 namespace Stamen.Cli.Commands;
@@ -8,7 +9,7 @@ namespace Stamen.Cli.Commands;
 /// <summary>`stamen plan SCENARIO -a NAME`: the placement and the routes of one algorithm for one run.</summary>
 internal static class PlanCommand
 {
-    private sealed record Settings(string Scenario, string Algorithm, int Run, int? Seed, bool WithoutFixedDelays, string? Json);
+    private sealed record Settings(string Scenario, string Algorithm, int Run, int? Seed, bool WithoutFixedDelays, string? Json, string? Report, string CommandLine);
 
     public static Command Create()
     {
@@ -18,28 +19,34 @@ internal static class PlanCommand
         var seed = CommonOptions.Seed();
         var noDelays = CommonOptions.WithoutFixedDelays();
         var json = CommonOptions.Json();
+        var report = CommonOptions.Report();
         var command = new Command("plan", "Print an algorithm's placement (block range and session capacity per server) and each client's route")
         {
-            scenario, algorithm, run, seed, noDelays, json,
+            scenario, algorithm, run, seed, noDelays, json, report,
         };
         command.SetAction(p => CliRunner.Run(() => Execute(new Settings(
-            p.GetValue(scenario)!, p.GetValue(algorithm)!, p.GetValue(run), p.GetValue(seed), p.GetValue(noDelays), p.GetValue(json)))));
+            p.GetValue(scenario)!, p.GetValue(algorithm)!, p.GetValue(run), p.GetValue(seed), p.GetValue(noDelays), p.GetValue(json),
+            p.GetValue(report), CommandText.Of(p)))));
         return command;
     }
 
     private static int Execute(Settings s)
     {
-        var resolver = ScenarioResolver.Create(BuiltinScenarios.Load(s.Scenario), s.WithoutFixedDelays);
+        var definition = BuiltinScenarios.Load(s.Scenario);
+        var resolver = ScenarioResolver.Create(definition, s.WithoutFixedDelays);
         var algorithm = resolver.FindAlgorithm(s.Algorithm);
         if (s.Run < 0) throw new StamenInputException("(command line)", "--run", "is negative", "give a run index from 0");
         var planned = SwarmExperiment.Plan(resolver.Resolve(s.Run, s.Seed), algorithm);
-        var report = PlanReport.From(planned);
-        PlanView.Write(report);
+        var plan = PlanReport.From(planned);
+        PlanView.Write(plan);
+        if (s.Report is null && s.Json is null) return 0;
+        var report = PlanReportBuilder.Build(resolver, planned, plan, s.Seed ?? definition.Seed, s.CommandLine);
         if (s.Json is not null)
         {
-            JsonOutput.Write(s.Json, report);
+            JsonOutput.Write(s.Json, plan, report);
             ConsoleOut.Note($"Wrote {s.Json}");
         }
+        if (s.Report is not null) ReportOutput.Write(s.Report, report);
         return 0;
     }
 }

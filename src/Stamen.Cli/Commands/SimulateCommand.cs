@@ -2,6 +2,7 @@ using System.CommandLine;
 using Stamen.Cli.Rendering;
 using Stamen.Experiments;
 using Stamen.IO;
+using Stamen.Reporting.Swarm;
 using Stamen.Scenarios;
 
 namespace Stamen.Cli.Commands;
@@ -9,7 +10,8 @@ namespace Stamen.Cli.Commands;
 /// <summary>`stamen simulate SCENARIO -a NAME`: one algorithm in the twin, with per-request output.</summary>
 internal static class SimulateCommand
 {
-    private sealed record Settings(string Scenario, string Algorithm, int? Runs, int? Seed, bool WithoutFixedDelays, string? Requests, string? Json, bool Quiet);
+    private sealed record Settings(string Scenario, string Algorithm, int? Runs, int? Seed, bool WithoutFixedDelays, string? Requests, string? Json, string? Report, bool Quiet,
+        string CommandLine);
 
     public static Command Create()
     {
@@ -24,14 +26,15 @@ internal static class SimulateCommand
             HelpName = "PATH",
         };
         var json = CommonOptions.Json();
+        var report = CommonOptions.Report();
         var quiet = CommonOptions.Quiet();
         var command = new Command("simulate", "Run one algorithm of a scenario in the swarm twin over its Monte Carlo runs")
         {
-            scenario, algorithm, runs, seed, noDelays, requests, json, quiet,
+            scenario, algorithm, runs, seed, noDelays, requests, json, report, quiet,
         };
         command.SetAction(p => CliRunner.Run(() => Execute(new Settings(
             p.GetValue(scenario)!, p.GetValue(algorithm)!, p.GetValue(runs), p.GetValue(seed), p.GetValue(noDelays),
-            p.GetValue(requests), p.GetValue(json), p.GetValue(quiet)))));
+            p.GetValue(requests), p.GetValue(json), p.GetValue(report), p.GetValue(quiet), CommandText.Of(p)))));
         return command;
     }
 
@@ -44,7 +47,7 @@ internal static class SimulateCommand
         var runs = s.Runs ?? definition.Runs;
         ScenarioSummaryView.Write(resolver, runs, s.Seed ?? definition.Seed);
         var (result, simulated) = ProgressView.Run($"Simulating {algorithm.Name} x {runs} runs", s.Quiet,
-            progress => experiment.CompareWithRuns(runs, s.Seed, [algorithm], progress));
+            progress => experiment.CompareWithRuns(runs, s.Seed, [algorithm], progress, recordRunZeroTimeline: s.Report is not null || s.Json is not null));
         ComparisonView.Write(result);
         ServerMemoryView.Write(simulated[0][0]);
         if (s.Requests is not null)
@@ -52,11 +55,14 @@ internal static class SimulateCommand
             AtomicFile.Write(s.Requests, w => RequestCsv.Write(w, simulated.Select(r => r[0]).ToList()));
             ConsoleOut.Note($"Wrote {s.Requests} ({simulated.Sum(r => r[0].Twin.Requests.Count)} requests)");
         }
+        if (s.Report is null && s.Json is null) return 0;
+        var report = SwarmReportBuilder.Build(resolver, result, simulated, $"Stamen simulate: {algorithm.Name} on {result.Scenario}", s.CommandLine);
         if (s.Json is not null)
         {
-            JsonOutput.Write(s.Json, ComparisonJson.From(result));
+            JsonOutput.Write(s.Json, ComparisonJson.From(result), report);
             ConsoleOut.Note($"Wrote {s.Json}");
         }
+        if (s.Report is not null) ReportOutput.Write(s.Report, report);
         return 0;
     }
 }

@@ -1,5 +1,6 @@
 using Spectre.Console;
 using Stamen.Experiments;
+using Stamen.Reporting.Swarm;
 using Stamen.Simulation.Metrics;
 using static Stamen.Cli.Rendering.ConsoleOut;
 
@@ -13,20 +14,13 @@ internal static class ComparisonView
         var table = new Table().Border(TableBorder.Rounded)
             .Title($"{Markup.Escape(result.Scenario)}: {result.Runs} runs, seed {result.Seed}{(result.FixedDelays ? ", with fixed delays" : "")}");
         table.AddColumn(new TableColumn("algorithm").NoWrap());
-        foreach (var header in (string[])["s/token", "p95 s/token", "first token s", "s/token after 1st", "wait s", "tokens/s", "failed", "plan ms"])
-            table.AddColumn(new TableColumn(header).RightAligned().NoWrap());
+        foreach (var column in ComparisonColumns.All)
+            table.AddColumn(new TableColumn(column.Header).RightAligned().NoWrap());
+        table.AddColumn(new TableColumn("plan ms").RightAligned().NoWrap());
         foreach (var r in result.Results)
         {
-            table.AddRow(
-                Markup.Escape(r.Algorithm),
-                WithCi(r.Metric(SwarmMetricNames.MeanTimePerToken), "0.000"),
-                WithCi(r.Metric(SwarmMetricNames.P95TimePerToken), "0.000"),
-                WithCi(r.Metric(SwarmMetricNames.MeanFirstToken), "0.00"),
-                WithCi(r.Metric(SwarmMetricNames.MeanPerTokenAfterFirst), "0.000"),
-                WithCi(r.Metric(SwarmMetricNames.MeanWait), "0.00"),
-                WithCi(r.Metric(SwarmMetricNames.Throughput), "0.0"),
-                F(r.Metric(SwarmMetricNames.Failed).Mean, "0.#"),
-                F(r.PlanFigures.First(f => f.Key == MetricNames.PlanningMs).Value.Mean, "0.0"));
+            table.AddRow([Markup.Escape(r.Algorithm), .. ComparisonColumns.All.Select(c => c.Cell(r, WithCi)),
+                F(r.PlanFigures.First(f => f.Key == MetricNames.PlanningMs).Value.Mean, "0.0")]);
         }
         AnsiConsole.Write(table);
         if (result.Results.Count > 1)

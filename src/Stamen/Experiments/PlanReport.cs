@@ -30,18 +30,8 @@ public sealed record PlanReport(
         ArgumentNullException.ThrowIfNull(planned);
         var emptyState = new SwarmState(planned.Run.Swarm, planned.Plan.Placement);
         var swarm = planned.Run.Swarm;
-        var placement = planned.Plan.Placement;
         var typical = planned.Run.Typical;
-        var model = swarm.Model;
-        var sc = model.SessionCacheBytesPerBlock(typical.PromptTokens, typical.OutputTokens);
-        var servers = swarm.Servers.Select((s, j) =>
-        {
-            var span = placement.Spans[j];
-            var cache = placement.Caches[j];
-            return new ServerPlanRow(s.Name, s.GpuName, NodeName(planned, s.NodeIndex), span.Start, span.End, span.Count,
-                s.MemoryBytes / 1e9, span.Count * model.BlockBytes / 1e9, cache.PoolBytes / 1e9, cache.PerBlock,
-                span.IsEmpty ? 0 : cache.SessionCapacity(span.Count, sc));
-        }).ToList();
+        var servers = ServerRows(planned);
         var performance = new Performance.SwarmPerformanceModel(swarm);
         var random = new Random(0);
         var routes = swarm.Clients.Select((c, ci) =>
@@ -56,6 +46,25 @@ public sealed record PlanReport(
         return new PlanReport(planned.Algorithm.Name, planned.Algorithm.Parts.Placement, planned.Algorithm.Parts.Routing,
             planned.Run.Run, planned.Run.Seed, typical.PromptTokens, typical.OutputTokens, planned.PlanningMs,
             planned.Plan.Figures, servers, routes);
+    }
+
+    /// <summary>Each server's blocks, memory split and session capacity for the typical request, in server order (no routing).</summary>
+    public static IReadOnlyList<ServerPlanRow> ServerRows(PlannedRun planned)
+    {
+        ArgumentNullException.ThrowIfNull(planned);
+        var swarm = planned.Run.Swarm;
+        var placement = planned.Plan.Placement;
+        var typical = planned.Run.Typical;
+        var model = swarm.Model;
+        var sc = model.SessionCacheBytesPerBlock(typical.PromptTokens, typical.OutputTokens);
+        return swarm.Servers.Select((s, j) =>
+        {
+            var span = placement.Spans[j];
+            var cache = placement.Caches[j];
+            return new ServerPlanRow(s.Name, s.GpuName, NodeName(planned, s.NodeIndex), span.Start, span.End, span.Count,
+                s.MemoryBytes / 1e9, span.Count * model.BlockBytes / 1e9, cache.PoolBytes / 1e9, cache.PerBlock,
+                span.IsEmpty ? 0 : cache.SessionCapacity(span.Count, sc));
+        }).ToList();
     }
 
     private static string? NodeName(PlannedRun planned, int node) => node < 0 ? null : planned.Run.NodeNames?[node];

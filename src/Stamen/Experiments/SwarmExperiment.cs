@@ -61,11 +61,15 @@ public sealed class SwarmExperiment(ScenarioResolver resolver)
     /// </summary>
     public ComparisonResult Compare(int runs, int? baseSeed = null, IReadOnlyList<ResolvedAlgorithm>? algorithms = null,
         IProgress<ExperimentProgress>? progress = null, CancellationToken cancellation = default) =>
-        CompareWithRuns(runs, baseSeed, algorithms, progress, cancellation).Result;
+        CompareWithRuns(runs, baseSeed, algorithms, progress, cancellation: cancellation).Result;
 
-    /// <summary>As <see cref="Compare"/>, also returning every simulated run as [run][algorithm].</summary>
+    /// <summary>
+    /// As <see cref="Compare"/>, also returning every simulated run as [run][algorithm]. With
+    /// <paramref name="recordRunZeroTimeline"/>, run 0 also records its cache timeline (what reports draw); the other runs
+    /// do not, so memory stays flat however many runs there are.
+    /// </summary>
     public (ComparisonResult Result, SimulatedRun[][] Runs) CompareWithRuns(int runs, int? baseSeed = null, IReadOnlyList<ResolvedAlgorithm>? algorithms = null,
-        IProgress<ExperimentProgress>? progress = null, CancellationToken cancellation = default)
+        IProgress<ExperimentProgress>? progress = null, bool recordRunZeroTimeline = false, CancellationToken cancellation = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(runs, 1);
         algorithms ??= Resolver.Algorithms;
@@ -80,7 +84,7 @@ public sealed class SwarmExperiment(ScenarioResolver resolver)
             for (var a = 0; a < algorithms.Count; a++)
             {
                 cancellation.ThrowIfCancellationRequested();
-                perRun[r][a] = Simulate(Plan(run, algorithms[a]));
+                perRun[r][a] = Simulate(Plan(run, algorithms[a]), recordTimeline: recordRunZeroTimeline && r == 0);
                 progress?.Report(new ExperimentProgress(Interlocked.Increment(ref done), total));
             }
         });
