@@ -140,7 +140,7 @@ internal static class CalibrationCommands
                     F(r.PredictedFirstTokenMs), Pct(r.FirstTokenErrorPercent), F(r.MeasuredPerTokenMs), F(r.PredictedPerTokenMs), Pct(r.PerTokenErrorPercent),
                     r.TokensEqualLocal ? "yes" : "[red]NO[/]");
             AnsiConsole.Write(table);
-            var report = ValidationReport.Build(ReportOutput.CommandLine(p), name, resolver?.Definition.Name, profile, results);
+            var report = ValidationReport.Build(CommandText.Of(p), name, resolver?.Definition.Name, profile, results);
             if (p.GetValue(json) is { } path)
             {
                 JsonOutput.Write(path, new { model = name, scenario = resolver?.Definition.SourceFile, profile, results, report });
