@@ -3,31 +3,18 @@ using Stamen.Reporting;
 using Stamen.Reporting.Engine;
 using Stamen.Scenarios.Engine;
 using Stamen.Simulation.Engine;
+using Stamen.Tests.Engine;
 
 namespace Stamen.Tests.Reporting;
 
 public sealed class EngineReportBuilderTests
 {
-    /// <summary>A tiny engine scenario: a small cache, so policies differ, and few requests, so it runs in a blink.</summary>
-    internal const string TinyScenario = """
-        name: tiny
-        model: llama-3.1-8b
-        gpu: h100-sxm
-        kv: {capacity_tokens: 20000}
-        max_context: 4096
-        step_time:
-          fitted: {preset: llama-3.1-8b-h100}
-        workload:
-          poisson: {rate_per_s: 4, requests: 120, prompt_tokens: {uniform: [100, 1500]}, output_tokens: {uniform: [50, 400]}}
-        policies: [orca-max-length, vllm, sarathi]
-        """;
-
     private static readonly Lazy<(EngineScenario Scenario, IReadOnlyList<EngineRunResult> Results, IReadOnlyList<EngineSweepRow> Sweep, Report Report)> Built = new(() =>
     {
-        var scenario = EngineScenarioParser.ParseText(TinyScenario, "tiny.yaml", Path.GetTempPath());
+        var scenario = EngineScenarioParser.ParseText(EngineStudyTests.Tight, "tight.yaml", Path.GetTempPath());
         var results = EngineComparison.Run(scenario);
         var sweep = EngineRateSweep.Run(scenario, EngineReportBuilder.RateFactors, new EngineSlo());
-        return (scenario, results, sweep, EngineReportBuilder.Comparison(scenario, scenario.Seed, results, sweep, new EngineSlo(), "stamen engine compare tiny.yaml"));
+        return (scenario, results, sweep, EngineReportBuilder.Comparison(scenario, scenario.Seed, results, sweep, new EngineSlo(), "stamen engine compare tight.yaml"));
     });
 
     [Fact]
@@ -137,7 +124,7 @@ public sealed class EngineReportBuilderTests
     {
         var (scenario, results, sweep, report) = Built.Value;
 
-        var again = EngineReportBuilder.Comparison(scenario, scenario.Seed, results, sweep, new EngineSlo(), "stamen engine compare tiny.yaml");
+        var again = EngineReportBuilder.Comparison(scenario, scenario.Seed, results, sweep, new EngineSlo(), "stamen engine compare tight.yaml");
 
         Assert.Equal(Stamen.Reporting.Html.HtmlReport.Render(report), Stamen.Reporting.Html.HtmlReport.Render(again));
     }

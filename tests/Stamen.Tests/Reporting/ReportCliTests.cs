@@ -4,6 +4,7 @@ using Stamen.Cli.Rendering;
 using Stamen.Reporting;
 using Stamen.Reporting.Html;
 using Stamen.Tests.Cli;
+using Stamen.Tests.Engine;
 using Stamen.Tests.Scenarios;
 
 namespace Stamen.Tests.Reporting;
@@ -31,7 +32,7 @@ public sealed class ReportCliTests
     public void ReportAndJson_BothWritten_JsonCarriesTheReportAndReRendersToTheSameHtml(string kind, string[] command)
     {
         using var folder = new TempFolder();
-        var engine = folder.Write("engine.yaml", EngineReportBuilderTests.TinyScenario);
+        var engine = folder.Write("engine.yaml", EngineStudyTests.Tight);
         var adapters = folder.Write("adapters.yaml", AdapterReportBuilderTests.TinyWorkload);
         var html = folder.FilePath("report.html");
         var json = folder.FilePath("results.json");
@@ -55,24 +56,10 @@ public sealed class ReportCliTests
     }
 
     [Fact]
-    public void SplitSimulateJson_KeepsItsFieldsAndNestsNoReportInThePlan()
-    {
-        using var folder = new TempFolder();
-        var json = folder.FilePath("sim.json");
-
-        Assert.Equal(0, CliHarness.Run("split", "simulate", "--json", json, "--quiet").ExitCode);
-
-        using var doc = JsonDocument.Parse(File.ReadAllText(json));
-        var root = doc.RootElement;
-        Assert.Equal(["plan", "rate_scale", "server", "report"], root.EnumerateObject().Select(p => p.Name));
-        Assert.Equal(["scenario", "model", "server_gpu", "latency_step_ms", "request_types"], root.GetProperty("plan").EnumerateObject().Select(p => p.Name));
-    }
-
-    [Fact]
     public void EngineCompare_ReportOnly_WritesTheHtmlAndNoJson()
     {
         using var folder = new TempFolder();
-        var engine = folder.Write("engine.yaml", EngineReportBuilderTests.TinyScenario);
+        var engine = folder.Write("engine.yaml", EngineStudyTests.Tight);
         var html = folder.FilePath("r.html");
 
         var result = CliHarness.Run("engine", "compare", engine, "--report", html, "--quiet");

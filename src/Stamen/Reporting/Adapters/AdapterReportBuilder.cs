@@ -73,7 +73,9 @@ public static class AdapterReportBuilder
         else
         {
             var gap = fewest.Placement.GpuCount - bound;
-            alt = $"{fewest.Placement.Method} needs the fewest GPUs with none starved {how}: {I(fewest.Placement.GpuCount)}, " +
+            var tied = report.Methods.Where(m => m.Placement.GpuCount == fewest.Placement.GpuCount && (m.Verification?.StarvedGpus ?? m.Placement.PredictedStarvedGpus) == 0)
+                .Select(m => m.Placement.Method).ToArray();
+            alt = $"{Names(tied)} need{(tied.Length == 1 ? "s" : "")} the fewest GPUs with none starved {how}: {I(fewest.Placement.GpuCount)}, " +
                 (gap == 0 ? "the lower bound itself" : $"{I(gap)} above the lower bound of {I(bound)}") + ".";
         }
         if (most is not null)
@@ -82,7 +84,7 @@ public static class AdapterReportBuilder
             alt += $" {most.Placement.Method} uses the most, {I(most.Placement.GpuCount)}" + (mostStarved > 0 ? $", {I(mostStarved)} of them starved {how}." : ".");
         }
         var starvedCount = report.Methods.Count(m => (m.Verification?.StarvedGpus ?? m.Placement.PredictedStarvedGpus) > 0);
-        if (starvedCount > 0) alt += $" {I(starvedCount)} of {I(report.Methods.Count)} methods leave GPUs starved {how}.";
+        if (starvedCount > 0) alt += $" {I(starvedCount)} of {I(report.Methods.Count)} {(starvedCount == 1 ? "method leaves" : "methods leave")} GPUs starved {how}.";
         return new BarChart($"GPUs per method ({(verified ? "starved in the twin" : "starved as predicted")}) and the lower bound", alt, "method",
             [.. report.Methods.Select(m => m.Placement.Method), LowerBoundCategory], new Axis("GPUs", "GPUs", Min: 0),
             [new BarSeries("GPUs serving their load", healthy), new BarSeries($"GPUs starved ({how})", starved)], Stacked: true);
