@@ -151,8 +151,13 @@ public static class EngineReportBuilder
             ]);
     }
 
+    /// <summary>Throughput against a latency, one point per rate; a rate where nothing completed (no latency) is left out.</summary>
     private static XySeries[] Curve(IReadOnlyList<EngineSweepRow> rows, Func<EngineSweepPoint, double> latencyS) =>
-        [.. rows.Select(r => new XySeries(r.Policy, [.. r.Points.Select(p => p.Metrics.TotalTokensPerSec)], [.. r.Points.Select(latencyS)]))];
+        [.. rows.Select(r =>
+        {
+            var points = r.Points.Where(p => double.IsFinite(latencyS(p)) && p.Metrics.Completed > 0).ToArray();
+            return new XySeries(r.Policy, [.. points.Select(p => p.Metrics.TotalTokensPerSec)], [.. points.Select(latencyS)]);
+        })];
 
     private static BarChart CapacityChart(IReadOnlyList<EngineSweepRow> rows)
     {
