@@ -2,6 +2,7 @@ using System.CommandLine;
 using Stamen.Cli.Rendering;
 using Stamen.Experiments;
 using Stamen.IO;
+using Stamen.Reporting.Engine;
 using Stamen.Scenarios.Engine;
 using Stamen.Simulation.Engine;
 
@@ -10,9 +11,9 @@ namespace Stamen.Cli.Commands;
 /// <summary>`stamen engine compare|simulate`: the single-instance serving-engine twin (issue 4).</summary>
 internal static class EngineCommand
 {
-    private sealed record CompareSettings(string? Scenario, int? Seed, string? Json, bool Quiet);
+    private sealed record CompareSettings(string? Scenario, int? Seed, string? Json, string? Report, bool Quiet);
 
-    private sealed record SimulateSettings(string Scenario, string Policy, int? Seed, string? Requests, string? Json, bool Quiet);
+    private sealed record SimulateSettings(string Scenario, string Policy, int? Seed, string? Requests, string? Json, string? Report, bool Quiet);
 
     public static Command Create() =>
         new("engine", "Serving-engine twin: GPU engines with iteration-level batching, paged, reserved or distributed KV memory, and multi-LoRA")
@@ -23,7 +24,7 @@ internal static class EngineCommand
         };
 
     private sealed record SweepSettings(string? Scenario, string Factors, double? TtftP99S, double? ItlMeanS, double? E2eP99S, int? Seed,
-        string? Json, string? Markdown, bool Quiet);
+        string? Json, string? Markdown, string? Report, bool Quiet);
 
     private static Command CreateSweep()
     {
@@ -44,14 +45,15 @@ internal static class EngineCommand
         var seed = CommonOptions.Seed();
         var json = CommonOptions.Json();
         var markdown = new Option<string?>("--markdown") { Description = "Also write the tables as Markdown (for docs/)", HelpName = "PATH" };
+        var report = CommonOptions.Report();
         var quiet = CommonOptions.Quiet();
         var command = new Command("sweep",
             "Throughput at equal latency: every policy at rising request rates, and the highest rate each sustains within the SLO")
         {
-            scenario, factors, ttft, itl, e2e, seed, json, markdown, quiet,
+            scenario, factors, ttft, itl, e2e, seed, json, markdown, report, quiet,
         };
         command.SetAction(p => CliRunner.Run(() => Sweep(new SweepSettings(p.GetValue(scenario), p.GetValue(factors)!, p.GetValue(ttft), p.GetValue(itl),
-            p.GetValue(e2e), p.GetValue(seed), p.GetValue(json), p.GetValue(markdown), p.GetValue(quiet)))));
+            p.GetValue(e2e), p.GetValue(seed), p.GetValue(json), p.GetValue(markdown), p.GetValue(report), p.GetValue(quiet)))));
         return command;
     }
 
@@ -72,6 +74,10 @@ internal static class EngineCommand
             AtomicFile.WriteAllText(s.Markdown, EngineSweepView.Markdown(rows, slo));
             ConsoleOut.Note($"Wrote {s.Markdown}");
         }
+        var report = s.Report is null && s.Json is null ? null
+            : EngineReportBuilder.Sweep(scenario, seed, rows, slo, FormattableString.Invariant(
+                $"stamen engine sweep {s.Scenario ?? "default"} --factors {string.Join(",", factors)} --seed {seed}{SloArguments(s)}"));
+        if (s.Report is not null) ReportOutput.Write(s.Report, report!);
         if (s.Json is not null)
         {
             JsonOutput.Write(s.Json, new
@@ -92,11 +98,18 @@ internal static class EngineCommand
                         metrics = EngineMetricsJson.From(p.Metrics),
                     }).ToList(),
                 }).ToList(),
+                report,
             });
             ConsoleOut.Note($"Wrote {s.Json}");
         }
         return 0;
     }
+
+    /// <summary>The SLO bounds given on the command line, to repeat them in the report's command.</summary>
+    private static string SloArguments(SweepSettings s) =>
+        (s.TtftP99S is { } t ? FormattableString.Invariant($" --slo-ttft-p99-s {t}") : "")
+        + (s.ItlMeanS is { } i ? FormattableString.Invariant($" --slo-itl-mean-s {i}") : "")
+        + (s.E2eP99S is { } e ? FormattableString.Invariant($" --slo-e2e-p99-s {e}") : "");
 
     private static Command CreateCompare()
     {
@@ -107,12 +120,14 @@ internal static class EngineCommand
         };
         var seed = CommonOptions.Seed();
         var json = CommonOptions.Json();
+        var report = CommonOptions.Report();
         var quiet = CommonOptions.Quiet();
         var command = new Command("compare", "Compare the scenario's engine policies on the same arrivals (no argument: the built-in engine default)")
         {
-            scenario, seed, json, quiet,
+            scenario, seed, json, report, quiet,
         };
-        command.SetAction(p => CliRunner.Run(() => Compare(new CompareSettings(p.GetValue(scenario), p.GetValue(seed), p.GetValue(json), p.GetValue(quiet)))));
+        command.SetAction(p => CliRunner.Run(() => Compare(new CompareSettings(p.GetValue(scenario), p.GetValue(seed), p.GetValue(json), p.GetValue(report),
+            p.GetValue(quiet)))));
         return command;
     }
 
@@ -132,13 +147,14 @@ internal static class EngineCommand
             HelpName = "PATH",
         };
         var json = CommonOptions.Json();
+        var report = CommonOptions.Report();
         var quiet = CommonOptions.Quiet();
         var command = new Command("simulate", "Run one engine policy of a scenario, with per-request output")
         {
-            scenario, policy, seed, requests, json, quiet,
+            scenario, policy, seed, requests, json, report, quiet,
         };
         command.SetAction(p => CliRunner.Run(() => Simulate(new SimulateSettings(
-            p.GetValue(scenario)!, p.GetValue(policy)!, p.GetValue(seed), p.GetValue(requests), p.GetValue(json), p.GetValue(quiet)))));
+            p.GetValue(scenario)!, p.GetValue(policy)!, p.GetValue(seed), p.GetValue(requests), p.GetValue(json), p.GetValue(report), p.GetValue(quiet)))));
         return command;
     }
 
@@ -150,7 +166,7 @@ internal static class EngineCommand
         var results = ProgressView.Run($"Simulating {scenario.Policies.Count} policies", s.Quiet,
             progress => EngineComparison.Run(scenario, seed, progress: progress));
         EngineComparisonView.Write(scenario, results);
-        WriteJson(s.Json, scenario, seed, results);
+        WriteOutputs(s.Json, s.Report, scenario, seed, results, s.Quiet, FormattableString.Invariant($"stamen engine compare {s.Scenario ?? "default"} --seed {seed}"));
         return 0;
     }
 
@@ -168,14 +184,27 @@ internal static class EngineCommand
             AtomicFile.Write(s.Requests, w => EngineRequestCsv.Write(w, results[0].Requests));
             ConsoleOut.Note($"Wrote {s.Requests} ({results[0].Requests.Count} requests)");
         }
-        WriteJson(s.Json, scenario, seed, results);
+        WriteOutputs(s.Json, s.Report, scenario with { Policies = [policy] }, seed, results, s.Quiet,
+            FormattableString.Invariant($"stamen engine simulate {s.Scenario} --policy {policy.Name} --seed {seed}"));
         return 0;
     }
 
-    private static void WriteJson(string? path, EngineScenario scenario, int seed, IReadOnlyList<EngineRunResult> results)
+    /// <summary>
+    /// The report (when --report or --json asks for it: it runs a small rate sweep, since compare and simulate run one
+    /// rate only), then the HTML and the JSON, which carries the report.
+    /// </summary>
+    private static void WriteOutputs(string? json, string? reportPath, EngineScenario scenario, int seed, IReadOnlyList<EngineRunResult> results, bool quiet,
+        string command)
     {
-        if (path is null) return;
-        JsonOutput.Write(path, EngineComparisonJson.From(scenario, seed, results));
-        ConsoleOut.Note($"Wrote {path}");
+        if (json is null && reportPath is null) return;
+        var slo = new EngineSlo();
+        var factors = EngineReportBuilder.RateFactors;
+        var sweep = ProgressView.Run($"Report: sweeping {factors.Count} rates x {scenario.Policies.Count} policies", quiet,
+            progress => EngineRateSweep.Run(scenario, factors, slo, seed, progress));
+        var report = EngineReportBuilder.Comparison(scenario, seed, results, sweep, slo, command);
+        if (reportPath is not null) ReportOutput.Write(reportPath, report);
+        if (json is null) return;
+        JsonOutput.Write(json, EngineComparisonJson.From(scenario, seed, results) with { Report = report });
+        ConsoleOut.Note($"Wrote {json}");
     }
 }

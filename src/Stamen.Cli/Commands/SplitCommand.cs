@@ -2,6 +2,7 @@ using System.CommandLine;
 using Spectre.Console;
 using Stamen.Cli.Rendering;
 using Stamen.Experiments;
+using Stamen.Reporting.Split;
 using Stamen.Scenarios.Split;
 
 namespace Stamen.Cli.Commands;
@@ -9,7 +10,7 @@ namespace Stamen.Cli.Commands;
 /// <summary>`stamen split plan|simulate`: layers on the client or the server per request type (issue 6).</summary>
 internal static class SplitCommand
 {
-    private sealed record Settings(string? Scenario, double RateScale, string? Json, bool Quiet);
+    private sealed record Settings(string? Scenario, double RateScale, string? Json, string? Report, bool Quiet);
 
     public static Command Create() =>
         new("split", "Split inference between client devices and a server: SplitLLM's dynamic program, baselines and a server twin")
@@ -27,10 +28,12 @@ internal static class SplitCommand
         };
         var rateScale = new Option<double>("--rate-scale") { Description = "Multiply every request type's rate", DefaultValueFactory = _ => 1.0, HelpName = "X" };
         var json = CommonOptions.Json();
+        var report = CommonOptions.Report();
         var quiet = CommonOptions.Quiet();
-        var command = new Command(name, description) { scenario, json, quiet };
+        var command = new Command(name, description) { scenario, json, report, quiet };
         if (simulate) command.Options.Add(rateScale);
-        command.SetAction(p => CliRunner.Run(() => Run(new Settings(p.GetValue(scenario), simulate ? p.GetValue(rateScale) : double.NaN, p.GetValue(json), p.GetValue(quiet)))));
+        command.SetAction(p => CliRunner.Run(() => Run(new Settings(p.GetValue(scenario), simulate ? p.GetValue(rateScale) : double.NaN, p.GetValue(json),
+            p.GetValue(report), p.GetValue(quiet)))));
         return command;
     }
 
@@ -49,14 +52,19 @@ internal static class SplitCommand
         ConsoleOut.Note("Latency is exact (the program rounds each cost up to its step, so what it accepts meets the SLA); red: SLA missed.");
         if (!simulate)
         {
-            WriteJson(s.Json, SplitView.PlanJson(scenario, plans));
+            var planReport = SplitReportBuilder.Plan(scenario, plans, $"stamen split plan {s.Scenario ?? "default"}");
+            if (s.Report is not null) ReportOutput.Write(s.Report, planReport);
+            WriteJson(s.Json, SplitView.PlanJson(scenario, plans, planReport));
             return 0;
         }
         var metrics = ProgressView.Run("Simulating the server", s.Quiet, progress => SplitStudy.Simulate(scenario, plans, s.RateScale, progress));
         AnsiConsole.Write(SplitView.Server(metrics));
         ConsoleOut.Note(FormattableString.Invariant(
             $"{scenario.DurationSec:0} s of Poisson arrivals x {s.RateScale:0.##}; capacity = GPUs / mean server work per request; latency includes queueing for the server."));
-        WriteJson(s.Json, new { plan = SplitView.PlanJson(scenario, plans), rate_scale = s.RateScale, server = metrics });
+        var report = SplitReportBuilder.Simulate(scenario, plans, s.RateScale, metrics,
+            FormattableString.Invariant($"stamen split simulate {s.Scenario ?? "default"} --rate-scale {s.RateScale}"));
+        if (s.Report is not null) ReportOutput.Write(s.Report, report);
+        WriteJson(s.Json, new { plan = SplitView.PlanJson(scenario, plans), rate_scale = s.RateScale, server = metrics, report });
         return 0;
     }
 

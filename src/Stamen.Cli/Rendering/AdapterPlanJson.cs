@@ -1,11 +1,13 @@
 using Stamen.Adapters;
 using Stamen.Experiments;
+using Stamen.Reporting;
 
 namespace Stamen.Cli.Rendering;
 
-/// <summary>The JSON of `stamen adapters plan|verify`: per method the GPUs (slots and adapter names) and, when verified, the twin's outcome per GPU.</summary>
+/// <summary>The JSON of `stamen adapters plan|verify`: per method the GPUs (slots and adapter names) and, when verified, the twin's outcome per GPU;
+/// and the report.</summary>
 internal sealed record AdapterPlanJson(string Workload, int Adapters, double TotalRatePerS, string Predictor, int LowerBoundGpus, string LowerBoundHow,
-    double GpuCapacityTokensPerS, int? VerifySeed, IReadOnlyList<AdapterMethodJson> Methods)
+    double GpuCapacityTokensPerS, int? VerifySeed, IReadOnlyList<AdapterMethodJson> Methods, Report? Report = null)
 {
     public static AdapterPlanJson From(AdapterPlacementReport r)
     {

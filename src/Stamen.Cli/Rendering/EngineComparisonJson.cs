@@ -1,11 +1,12 @@
+using Stamen.Reporting;
 using Stamen.Scenarios.Engine;
 using Stamen.Simulation.Engine;
 
 namespace Stamen.Cli.Rendering;
 
-/// <summary>The JSON shape of `stamen engine compare --json`: one entry per policy, metrics in seconds.</summary>
+/// <summary>The JSON shape of `stamen engine compare --json`: one entry per policy, metrics in seconds, and the report (re-rendered by `stamen report`).</summary>
 internal sealed record EngineComparisonJson(string Scenario, int Seed, string Model, string Gpu, long KvCapacityTokens, string StepTime,
-    int Instances, string Router, int Adapters, int Requests, IReadOnlyList<EnginePolicyJson> Results)
+    int Instances, string Router, int Adapters, int Requests, IReadOnlyList<EnginePolicyJson> Results, Report? Report = null)
 {
     public static EngineComparisonJson From(EngineScenario scenario, int seed, IReadOnlyList<EngineRunResult> results)
     {

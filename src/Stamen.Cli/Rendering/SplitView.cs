@@ -1,6 +1,8 @@
 using System.Globalization;
+using System.Text.Json.Serialization;
 using Spectre.Console;
 using Stamen.Experiments;
+using Stamen.Reporting;
 using Stamen.Scenarios.Split;
 using Stamen.Split;
 
@@ -50,24 +52,21 @@ internal static class SplitView
         return table;
     }
 
-    public static object PlanJson(SplitScenario s, IReadOnlyList<SplitTypeResult> results) => new
-    {
-        scenario = s.Name,
-        model = s.ModelName,
-        server_gpu = s.ServerGpuName,
-        latency_step_ms = s.LatencyStepMs,
-        request_types = results.Select(r => new
-        {
-            name = r.Type.Name,
-            device = r.Type.Device.Name,
-            sequence_tokens = r.Type.SequenceTokens,
-            sla_ms = r.Type.SlaMs,
-            max_client_layers = r.Type.Problem.MaxClientLayers,
-            feasible = r.Dp is not null,
-            dp_ms = r.DpMs,
-            plans = SplitStudy.Methods.Select(m => Plan(m, r.For(m))).Append(Plan("fastest", r.Fastest)).ToList(),
-        }).ToList(),
-    };
+    /// <summary>The plans as JSON; <paramref name="report"/> is added when this is the whole output (`split plan`).</summary>
+    public static SplitPlanJson PlanJson(SplitScenario s, IReadOnlyList<SplitTypeResult> results, Report? report = null) =>
+        new(s.Name, s.ModelName, s.ServerGpuName, s.LatencyStepMs,
+            [.. results.Select(r => (object)new
+            {
+                name = r.Type.Name,
+                device = r.Type.Device.Name,
+                sequence_tokens = r.Type.SequenceTokens,
+                sla_ms = r.Type.SlaMs,
+                max_client_layers = r.Type.Problem.MaxClientLayers,
+                feasible = r.Dp is not null,
+                dp_ms = r.DpMs,
+                plans = SplitStudy.Methods.Select(m => Plan(m, r.For(m))).Append(Plan("fastest", r.Fastest)).ToList(),
+            })],
+            report);
 
     private static object Plan(string method, SplitPlan p) => new
     {
@@ -83,3 +82,7 @@ internal static class SplitView
 
     private static string F(double v, string format) => ConsoleOut.F(v, format);
 }
+
+/// <summary>`split plan --json`: the scenario and every request type's plans; the report only at the top level (not where simulate nests the plans).</summary>
+internal sealed record SplitPlanJson(string Scenario, string Model, string ServerGpu, double? LatencyStepMs, IReadOnlyList<object> RequestTypes,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] Report? Report = null);

@@ -7,7 +7,9 @@ using Stamen.Scenarios.Adapters;
 namespace Stamen.Experiments;
 
 /// <summary>One method's plan, how long it took, and (when asked) the twin's verdict on it.</summary>
-public sealed record AdapterMethodResult(AdapterPlacement Placement, double PlanMs, PlacementVerification? Verification);
+/// <param name="Predictions">When verified: the predictor's expectation for each GPU of the plan (same order), to set beside the twin's.</param>
+public sealed record AdapterMethodResult(AdapterPlacement Placement, double PlanMs, PlacementVerification? Verification,
+    IReadOnlyList<GpuLoadPrediction>? Predictions = null);
 
 /// <summary>Every method's plan for one workload, beside the lower bound on GPUs.</summary>
 /// <param name="Predictor">Name of the predictor the methods asked.</param>
@@ -37,12 +39,15 @@ public static class AdapterPlacementStudy
             var planMs = clock.Elapsed.TotalMilliseconds;
             progress?.Report(new ExperimentProgress(++done, steps));
             PlacementVerification? verification = null;
+            GpuLoadPrediction[]? predictions = null;
             if (verifySeed is { } seed)
             {
                 verification = PlacementVerifier.Verify(placement, workload.Twin.WithSeed(seed));
+                predictions = new GpuLoadPrediction[placement.Gpus.Count];
+                Parallel.For(0, predictions.Length, i => predictions[i] = predictor.Predict(placement.Gpus[i].Adapters, placement.Gpus[i].Slots));
                 progress?.Report(new ExperimentProgress(++done, steps));
             }
-            results.Add(new AdapterMethodResult(placement, planMs, verification));
+            results.Add(new AdapterMethodResult(placement, planMs, verification, predictions));
         }
         return new AdapterPlacementReport(workload, predictor.Name, bound, results, verifySeed);
     }

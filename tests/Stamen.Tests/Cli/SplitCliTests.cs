@@ -50,6 +50,9 @@ public sealed class SplitCliTests
         var server = doc.RootElement.GetProperty("server").EnumerateArray().ToList();
         Assert.Equal(["dp", "greedy", "single-cut", "server-only"], server.Select(m => m.GetProperty("method").GetString()));
         Assert.All(server, m => Assert.InRange(m.GetProperty("utilisation").GetDouble(), 0, 1 + 1e-9));
+        Assert.Equal(["plan", "rate_scale", "server", "report"], doc.RootElement.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["scenario", "model", "server_gpu", "latency_step_ms", "request_types"],
+            doc.RootElement.GetProperty("plan").EnumerateObject().Select(p => p.Name));
     }
 
     [Theory]

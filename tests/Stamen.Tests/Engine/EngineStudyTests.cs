@@ -7,7 +7,8 @@ namespace Stamen.Tests.Engine;
 
 public sealed class EngineStudyTests
 {
-    private const string Tight = """
+    /// <summary>A small cache (policies differ) and few requests (runs in a blink); the report tests use it too.</summary>
+    internal const string Tight = """
         name: tight
         model: llama-3.1-8b
         gpu: h100-sxm

@@ -64,7 +64,8 @@ internal static class EngineMetricsBuilder
             x.Preemptions, x.AdapterLoads, Average(x.HeldIntegral, capacityTokens))).ToArray();
         var perAdapter = adapters.Select((a, k) => new EngineAdapterMetrics(a.Name, a.Rank, requestsByAdapter[k + 1], completedByAdapter[k + 1],
             StarvationSummary.Of(offeredByAdapter[k + 1], recorder.ServedByAdapter[k + 1], windowMs))).ToArray();
-        return new EngineRunResult(policy.Name, metrics, records, accounting, perInstance, perAdapter, [.. recorder.KvTimeline]);
+        return new EngineRunResult(policy.Name, metrics, records, accounting, perInstance, perAdapter, [.. recorder.KvTimeline],
+            recorder.ItlMs.Quantiles(EngineRunResult.PercentileFractions));
     }
 
     private static LatencySummary Summarise(LogHistogram h) =>

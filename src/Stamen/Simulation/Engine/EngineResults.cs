@@ -101,6 +101,8 @@ public sealed record EngineAccounting(
 
 /// <summary>A run's metrics, per-request records (in input order) and KV bookkeeping, with per-instance and per-adapter
 /// shares and KV use over time.</summary>
+/// <param name="ItlPercentilesMs">Inter-token latency at each whole percentile 0..100 (from the run's log histogram; the gaps
+/// themselves are not kept), for a CDF; null when not recorded.</param>
 public sealed record EngineRunResult(
     string PolicyName,
     EngineMetrics Metrics,
@@ -108,4 +110,9 @@ public sealed record EngineRunResult(
     EngineAccounting Accounting,
     IReadOnlyList<EngineInstanceMetrics> Instances,
     IReadOnlyList<EngineAdapterMetrics> Adapters,
-    IReadOnlyList<KvSample> KvTimeline);
+    IReadOnlyList<KvSample> KvTimeline,
+    IReadOnlyList<double>? ItlPercentilesMs = null)
+{
+    /// <summary>The fractions 0, 0.01, ..., 1 that <see cref="ItlPercentilesMs"/> is taken at.</summary>
+    public static IReadOnlyList<double> PercentileFractions { get; } = [.. Enumerable.Range(0, 101).Select(k => k / 100.0)];
+}

@@ -45,7 +45,7 @@ public sealed class LogHistogram
     {
         if (fraction is < 0 or > 1 || double.IsNaN(fraction)) throw new ArgumentOutOfRangeException(nameof(fraction), "Use a fraction in [0, 1].");
         if (Count == 0) return double.NaN;
-        var rank = (long)Math.Floor((Count - 1) * fraction);
+        var rank = Rank(fraction);
         if (rank < _zeros) return 0;
         var seen = _zeros;
         for (var i = 0; i < _counts.Length; i++)
@@ -55,6 +55,38 @@ public sealed class LogHistogram
         }
         return Max;
     }
+
+    /// <summary>
+    /// The quantiles at <paramref name="fractions"/> (ascending, each in 0..1), as <see cref="Quantile"/> gives them, in one
+    /// pass over the buckets: a CDF for a report costs one scan, not one per point. NaN each when empty.
+    /// </summary>
+    public double[] Quantiles(IReadOnlyList<double> fractions)
+    {
+        ArgumentNullException.ThrowIfNull(fractions);
+        var result = new double[fractions.Count];
+        for (var k = 0; k < fractions.Count; k++)
+        {
+            if (fractions[k] is < 0 or > 1 || double.IsNaN(fractions[k]) || (k > 0 && fractions[k] < fractions[k - 1]))
+                throw new ArgumentOutOfRangeException(nameof(fractions), "Use ascending fractions in [0, 1].");
+        }
+        if (Count == 0)
+        {
+            Array.Fill(result, double.NaN);
+            return result;
+        }
+        var next = 0;
+        for (; next < result.Length && Rank(fractions[next]) < _zeros; next++) result[next] = 0;
+        var seen = _zeros;
+        for (var i = 0; i < _counts.Length && next < result.Length; i++)
+        {
+            seen += _counts[i];
+            for (; next < result.Length && seen > Rank(fractions[next]); next++) result[next] = Math.Clamp(Midpoint(i + MinKey), Min, Max);
+        }
+        for (; next < result.Length; next++) result[next] = Max;
+        return result;
+    }
+
+    private long Rank(double fraction) => (long)Math.Floor((Count - 1) * fraction);
 
     private static long KeyOf(double positive) => BitConverter.DoubleToInt64Bits(positive) >> (52 - MantissaBits);
 
