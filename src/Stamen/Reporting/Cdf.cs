@@ -12,12 +12,12 @@ public static class Cdf
 
     /// <summary>
     /// The empirical CDF of <paramref name="values"/> as a step series: each distinct value once, in ascending order, with the
-    /// fraction of values at or below it (the last is 1). NaNs are dropped; no values give an empty series.
+    /// fraction of values at or below it (the last is 1). NaNs and infinities are dropped; no values give an empty series.
     /// </summary>
     public static XySeries Of(string name, IEnumerable<double> values, int maxPoints = MaxPoints)
     {
         ArgumentNullException.ThrowIfNull(values);
-        var sorted = values.Where(v => !double.IsNaN(v)).Order().ToArray();
+        var sorted = values.Where(double.IsFinite).Order().ToArray();
         var x = new List<double>();
         var y = new List<double>();
         for (var i = 0; i < sorted.Length; i++)
@@ -52,5 +52,21 @@ public static class Cdf
         var keep = new SortedSet<int> { lowest, highest };
         for (var k = 0; k < spaced; k++) keep.Add((int)Math.Round(k * (n - 1) / (double)(spaced - 1)));
         return ([.. keep.Select(i => x[i])], [.. keep.Select(i => y[i])]);
+    }
+
+    /// <summary>The series through (x[i], y[i]), thinned by <see cref="Downsample"/>.</summary>
+    public static XySeries Line(string name, IReadOnlyList<double> x, IReadOnlyList<double> y, bool step = false, int maxPoints = MaxPoints)
+    {
+        var (dx, dy) = Downsample(x, y, maxPoints);
+        return new XySeries(name, dx, dy, step);
+    }
+
+    /// <summary>A CDF from quantiles taken at ascending <paramref name="fractions"/> (a histogram's), skipping non-finite ones, x times <paramref name="scale"/>.</summary>
+    public static XySeries FromQuantiles(string name, IReadOnlyList<double> quantiles, IReadOnlyList<double> fractions, double scale = 1)
+    {
+        ArgumentNullException.ThrowIfNull(quantiles);
+        ArgumentNullException.ThrowIfNull(fractions);
+        var keep = Enumerable.Range(0, Math.Min(quantiles.Count, fractions.Count)).Where(i => double.IsFinite(quantiles[i])).ToArray();
+        return Line(name, [.. keep.Select(i => quantiles[i] * scale)], [.. keep.Select(i => fractions[i])], step: true);
     }
 }

@@ -28,7 +28,7 @@ internal static class ReportAssert
                     Assert.All(line.Series, s =>
                     {
                         Assert.Equal(s.X.Count, s.Y.Count);
-                        Assert.InRange(s.X.Count, 0, SeriesThinning.MaxPoints);
+                        Assert.InRange(s.X.Count, 0, Cdf.MaxPoints);
                     });
                     break;
                 case ScatterChart scatter:

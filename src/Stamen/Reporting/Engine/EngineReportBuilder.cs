@@ -94,7 +94,7 @@ public static class EngineReportBuilder
 
     private static LineChart TtftCdf(IReadOnlyList<EngineRunResult> results)
     {
-        var series = results.Select(r => SeriesThinning.EmpiricalCdf(r.PolicyName,
+        var series = results.Select(r => Cdf.Of(r.PolicyName,
             r.Requests.Where(q => q.Outcome == EngineOutcome.Completed).Select(q => (q.FirstTokenMs - q.ArrivalMs) / 1000))).ToArray();
         var alt = Spread(results, r => r.Metrics.TimeToFirstToken.P99Ms / 1000, "p99 time to first token", "s", "0.000");
         return new LineChart("Time to first token (CDF over completed requests)", alt,
@@ -103,7 +103,7 @@ public static class EngineReportBuilder
 
     private static LineChart ItlCdf(IReadOnlyList<EngineRunResult> results)
     {
-        var series = results.Select(r => SeriesThinning.QuantileCdf(r.PolicyName, r.ItlPercentilesMs ?? [], EngineRunResult.PercentileFractions, 0.001))
+        var series = results.Select(r => Cdf.FromQuantiles(r.PolicyName, r.ItlPercentilesMs ?? [], EngineRunResult.PercentileFractions, 0.001))
             .ToArray();
         var alt = Spread(results, r => r.Metrics.InterTokenLatency.P99Ms / 1000, "p99 inter-token latency", "s", "0.0000");
         return new LineChart("Inter-token latency (CDF over output tokens, from the run's log histogram)", alt,
@@ -112,7 +112,7 @@ public static class EngineReportBuilder
 
     private static LineChart KvTimeline(IReadOnlyList<EngineRunResult> results)
     {
-        var series = results.Select(r => SeriesThinning.Line(r.PolicyName,
+        var series = results.Select(r => Cdf.Line(r.PolicyName,
             [.. r.KvTimeline.Select(k => k.TimeMs / 1000)], [.. r.KvTimeline.Select(k => 100 * k.Utilisation)], step: true)).ToArray();
         var alt = Spread(results, r => 100 * r.Metrics.KvUtilisation, "time-average KV use", "%", "0.0", lowerIsBetter: false);
         var peak = results.Where(r => r.KvTimeline.Count > 0).Select(r => (r.PolicyName, Peak: r.KvTimeline.Max(k => k.Utilisation))).ToArray();

@@ -5,48 +5,42 @@ using Stamen.Simulation.Metrics;
 
 namespace Stamen.Tests.Reporting;
 
-public sealed class SeriesThinningTests
+public sealed class CdfSeriesTests
 {
     [Fact]
-    public void EmpiricalCdf_AnyValues_NonDecreasingEndsAtOneWithinThePointBudget()
+    public void Of_AnyValues_NonDecreasingEndsAtOneWithinThePointBudget()
     {
         Prop.ForAll(Gen.Choose(0, 1_000_000).ToArbitrary(), seed =>
         {
             var rng = new Random(seed);
             var values = Enumerable.Range(0, rng.Next(1, 2000)).Select(_ => rng.NextDouble() * 100).ToArray();
 
-            var cdf = SeriesThinning.EmpiricalCdf("x", values);
+            var cdf = Cdf.Of("x", values);
 
             ReportAssert.IsCdf(cdf);
-            Assert.InRange(cdf.X.Count, 1, SeriesThinning.MaxPoints);
+            Assert.InRange(cdf.X.Count, 1, Cdf.MaxPoints);
             Assert.Equal(values.Min(), cdf.X[0]);
             Assert.Equal(values.Max(), cdf.X[^1]);
         }).Check(Config.QuickThrowOnFailure.WithMaxTest(100));
     }
 
     [Fact]
-    public void EmpiricalCdf_NonFiniteValues_AreLeftOut()
+    public void Of_NonFiniteValues_AreLeftOut()
     {
-        var cdf = SeriesThinning.EmpiricalCdf("x", [double.NaN, 2, 1, double.PositiveInfinity]);
+        var cdf = Cdf.Of("x", [double.NaN, 2, 1, double.PositiveInfinity]);
 
         Assert.Equal([1.0, 2], cdf.X);
         Assert.Equal([0.5, 1.0], cdf.Y);
     }
 
-    [Theory]
-    [InlineData(0, 10)]
-    [InlineData(5, 10)]
-    [InlineData(1000, 200)]
-    [InlineData(201, 200)]
-    public void Indices_KeepFirstAndLastAscendingWithinBudget(int count, int budget)
+    [Fact]
+    public void FromQuantiles_SkipsMissingQuantilesAndScales()
     {
-        var picked = SeriesThinning.Indices(count, budget);
+        var cdf = Cdf.FromQuantiles("x", [1.0, double.NaN, 3, 4], [0.25, 0.5, 0.75, 1], scale: 0.001);
 
-        Assert.Equal(Math.Min(count, budget), picked.Count);
-        if (count == 0) return;
-        Assert.Equal(0, picked[0]);
-        Assert.Equal(count - 1, picked[^1]);
-        Assert.True(picked.Zip(picked.Skip(1)).All(p => p.First < p.Second));
+        Assert.Equal([0.001, 0.003, 0.004], cdf.X);
+        Assert.Equal([0.25, 0.75, 1.0], cdf.Y);
+        Assert.True(cdf.Step);
     }
 
     [Fact]
