@@ -38,6 +38,7 @@ internal static class ReportInput
             var (element, field) = root.TryGetProperty("report", out var inner) ? (inner, "report") : (root, "(top level)");
             if (element.ValueKind != JsonValueKind.Object || !element.TryGetProperty("sections", out _) || !element.TryGetProperty("title", out _))
                 throw new StamenInputException(path, field, "holds no report (an object with kind, title, command, summary and sections)", Rerun);
+            if (NullInList(element, field) is { } hole) throw new StamenInputException(path, hole, "is null in a list", Rerun);
             try
             {
                 return element.Deserialize<Report>(Options) ?? throw new StamenInputException(path, field, "is null", Rerun);
@@ -48,6 +49,29 @@ internal static class ReportInput
                 var at = e.Path is { Length: > 2 } p ? (field == "report" ? "report" + p[1..] : p[2..]) : field;
                 throw new StamenInputException(path, at, $"is not a valid report ({FirstSentence(e.Message)})", Rerun);
             }
+        }
+    }
+
+    /// <summary>The path of the first null list item (the reader's nullable checks cover fields, not list items).</summary>
+    private static string? NullInList(JsonElement element, string path)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Array:
+                var index = 0;
+                foreach (var item in element.EnumerateArray())
+                {
+                    var at = $"{path}[{index++.ToString(System.Globalization.CultureInfo.InvariantCulture)}]";
+                    if (item.ValueKind == JsonValueKind.Null) return at;
+                    if (NullInList(item, at) is { } inner) return inner;
+                }
+                return null;
+            case JsonValueKind.Object:
+                foreach (var property in element.EnumerateObject())
+                    if (NullInList(property.Value, path == "(top level)" ? property.Name : $"{path}.{property.Name}") is { } inner) return inner;
+                return null;
+            default:
+                return null;
         }
     }
 
