@@ -25,6 +25,7 @@ internal static class StamenCli
         root.Subcommands.Add(RuntimeCommands.Generate());
         root.Subcommands.Add(CalibrationCommands.Profile());
         root.Subcommands.Add(CalibrationCommands.Validate());
+        root.Subcommands.Add(ReportCommand.Create());
         return root;
     }
 }
