@@ -31,6 +31,26 @@ public sealed class ChartSvgTests
         ((string)polyline.Attribute("points")!).Split(' ').Select(p => p.Split(','))
             .Select(p => (double.Parse(p[0], CultureInfo.InvariantCulture), double.Parse(p[1], CultureInfo.InvariantCulture)));
 
+    [Fact]
+    public void Scatter_LabelsThatWouldOverlap_OnlyTheFirstIsDrawn()
+    {
+        string[] crowded = ["first", "second", "third"];
+        string[] apart = ["low", "high"];
+        var chart = new ScatterChart("t", "a", new Axis("x", null, Min: 0, Max: 100), new Axis("y", null, Min: 0, Max: 100),
+        [
+            new PointSeries("crowded", [50, 50.1, 50.2], [50, 50.1, 50.2], Labels: crowded),
+            new PointSeries("apart", [10, 90], [10, 90], Labels: apart),
+        ]);
+
+        var texts = Parse(chart).Descendants(Svg + "text").Select(t => t.Value).ToList();
+
+        Assert.Contains("first", texts);
+        Assert.DoesNotContain("second", texts);
+        Assert.DoesNotContain("third", texts);
+        Assert.Contains("low", texts);
+        Assert.Contains("high", texts);
+    }
+
     [Theory]
     [MemberData(nameof(EveryKindIndex))]
     public void Render_EveryKind_IsWellFormedSvgWithTitleDescriptionAndMarks(int index)

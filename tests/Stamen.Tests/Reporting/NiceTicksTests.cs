@@ -91,5 +91,8 @@ public sealed class NiceTicksTests
     {
         Assert.Equal("First-token latency (s)", AxisMap.Title(new Axis("First-token latency", "s")));
         Assert.Equal("Method", AxisMap.Title(new Axis("Method", null)));
+        Assert.Equal("GPUs", AxisMap.Title(new Axis("GPUs", "GPUs")));
+        Assert.Equal("fraction of requests", AxisMap.Title(new Axis("fraction of requests", "fraction")));
+        Assert.Equal("requests waiting", AxisMap.Title(new Axis("requests waiting", "requests")));
     }
 }

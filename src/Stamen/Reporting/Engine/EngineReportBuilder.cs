@@ -98,7 +98,7 @@ public static class EngineReportBuilder
             r.Requests.Where(q => q.Outcome == EngineOutcome.Completed).Select(q => (q.FirstTokenMs - q.ArrivalMs) / 1000))).ToArray();
         var alt = Spread(results, r => r.Metrics.TimeToFirstToken.P99Ms / 1000, "p99 time to first token", "s", "0.000");
         return new LineChart("Time to first token (CDF over completed requests)", alt,
-            new Axis("time to first token", "s"), new Axis("requests", "fraction", Min: 0, Max: 1), series);
+            new Axis("time to first token", "s"), new Axis("fraction of requests", "fraction", Min: 0, Max: 1), series);
     }
 
     private static LineChart ItlCdf(IReadOnlyList<EngineRunResult> results)
@@ -107,7 +107,7 @@ public static class EngineReportBuilder
             .ToArray();
         var alt = Spread(results, r => r.Metrics.InterTokenLatency.P99Ms / 1000, "p99 inter-token latency", "s", "0.0000");
         return new LineChart("Inter-token latency (CDF over output tokens, from the run's log histogram)", alt,
-            new Axis("inter-token latency", "s"), new Axis("tokens", "fraction", Min: 0, Max: 1), series);
+            new Axis("inter-token latency", "s"), new Axis("fraction of tokens", "fraction", Min: 0, Max: 1), series);
     }
 
     private static LineChart KvTimeline(IReadOnlyList<EngineRunResult> results)

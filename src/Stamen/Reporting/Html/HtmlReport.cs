@@ -53,13 +53,13 @@ public static class HtmlReport
         html.Append("</tbody>\n</table>\n");
     }
 
-    /// <summary>A chart as a figure: its SVG, its caption, its text alternative, and its numbers as a table.</summary>
+    /// <summary>A chart as a figure: its title and finding above the picture (read first, as a chart's heading), then its numbers as a table.</summary>
     private static void AppendFigure(StringBuilder html, Chart chart)
     {
         html.Append("<figure class=\"chart\">\n");
-        html.Append(ChartSvg.Render(chart)).Append('\n');
         html.Append("<figcaption>").Append(Text(chart.Title)).Append("</figcaption>\n");
         html.Append("<p class=\"alt\">").Append(Text(chart.AltText)).Append("</p>\n");
+        html.Append(ChartSvg.Render(chart)).Append('\n');
         // The chart's numbers, collapsed: the text alternative for what the picture shows.
         html.Append("<details class=\"data\"><summary>Data</summary>\n");
         foreach (var table in ChartData.Tables(chart)) AppendTable(html, table);
@@ -82,7 +82,7 @@ public static class HtmlReport
         caption{text-align:left;font-weight:600;padding:.3rem 0}
         th,td{border:1px solid #d0d7de;padding:.25rem .5rem;text-align:right}th:first-child,td:first-child{text-align:left}
         thead th{background:#f6f8fa}
-        figure.chart{margin:1.5rem 0}figure.chart svg{max-width:100%;height:auto}
+        figure.chart{margin:1.5rem 0}figure.chart svg{width:100%;max-width:900px;height:auto}
         figcaption{font-weight:600;margin-top:.3rem}.alt{color:#57606a;font-size:.85rem;margin:.2rem 0}
         details.data{font-size:.85rem}details.data summary{cursor:pointer;color:#57606a}details.data table{margin:.5rem 0}
         """;

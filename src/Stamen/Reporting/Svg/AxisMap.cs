@@ -97,5 +97,10 @@ internal sealed class AxisMap
     public string Label(double tick) => IsLog ? NiceTicks.LogLabel(tick) : NiceTicks.Label(tick, Ticks);
 
     /// <summary>"Label (unit)", or the label alone when there is no unit.</summary>
-    public static string Title(Axis axis) => string.IsNullOrWhiteSpace(axis.Unit) ? axis.Label : $"{axis.Label} ({axis.Unit})";
+    public static string Title(Axis axis) =>
+        string.IsNullOrWhiteSpace(axis.Unit) || NamesItsUnit(axis.Label, axis.Unit) ? axis.Label : $"{axis.Label} ({axis.Unit})";
+
+    /// <summary>True when the label already says its unit as a word ("GPUs" counted in GPUs, "fraction of requests"), so "(unit)" would repeat it.</summary>
+    private static bool NamesItsUnit(string label, string unit) =>
+        label.Split([' ', '-', '/'], StringSplitOptions.RemoveEmptyEntries).Any(word => string.Equals(word, unit, StringComparison.OrdinalIgnoreCase));
 }

@@ -21,13 +21,16 @@ internal static class ScatterChartSvg
         frame.DrawAxes(canvas, chart.X, chart.Y);
         canvas.OpenPlot(frame.Area);
         if (diagonal) DrawDiagonal(canvas, frame);
-        for (var s = 0; s < series.Count; s++) DrawSeries(canvas, frame, series[s], Palette.For(colours[s]));
+        var labelled = new List<(double Left, double Top, double Right, double Bottom)>();
+        for (var s = 0; s < series.Count; s++) DrawSeries(canvas, frame, series[s], Palette.For(colours[s]), labelled);
         canvas.ClosePlot();
         Legend.Draw(canvas, legend, frame.Area.Left, frame.LegendTop, SvgCanvas.Width - frame.Area.Left);
         return canvas.Document(frame.Height(legend), chart.Title, chart.AltText);
     }
 
-    private static void DrawSeries(SvgCanvas canvas, XyFrame frame, PointSeries series, SeriesStyle style)
+    /// <summary>Draws one series; a point label that would overlap one already drawn is left out (the marker's tooltip and the Data table keep it).</summary>
+    private static void DrawSeries(SvgCanvas canvas, XyFrame frame, PointSeries series, SeriesStyle style,
+        List<(double Left, double Top, double Right, double Bottom)> labelled)
     {
         var xs = series.X ?? [];
         var ys = series.Y ?? [];
@@ -45,7 +48,11 @@ internal static class ScatterChartSvg
             if (!string.IsNullOrEmpty(label))
             {
                 // Labels near the right edge go to the left of their point so they stay inside the plot.
-                var toLeft = p.X + 6 + SvgCanvas.TextWidth(label, 10) > frame.Area.Width;
+                var width = SvgCanvas.TextWidth(label, 10);
+                var toLeft = p.X + 6 + width > frame.Area.Width;
+                var box = (Left: toLeft ? p.X - 6 - width : p.X + 6, Top: p.Y - 16, Right: toLeft ? p.X - 6 : p.X + 6 + width, Bottom: p.Y - 4);
+                if (labelled.Any(b => b.Left < box.Right && box.Left < b.Right && b.Top < box.Bottom && box.Top < b.Bottom)) continue;
+                labelled.Add(box);
                 canvas.Text(toLeft ? p.X - 6 : p.X + 6, p.Y - 6, label, toLeft ? "end" : "start", fontSize: 10);
             }
         }
