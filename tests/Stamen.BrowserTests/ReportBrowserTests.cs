@@ -102,13 +102,47 @@ public sealed class ReportBrowserTests(ITestOutputHelper output)
         var html = Path.Combine(folder, "every-chart.html");
         await File.WriteAllTextAsync(html, HtmlReport.Render(report));
 
+        await CheckInBrowser(html, report.Sections.Sum(s => s.Charts.Count));
+    }
+
+    /// <summary>The built-in default scenarios' reports, as the README's commands write them (validate on the tiny model to stay quick).</summary>
+    public static TheoryData<string, string[]> DefaultCommands => new()
+    {
+        { "swarm-compare", ["compare", "--runs", "2", "-q"] },
+        { "swarm-pareto", ["pareto"] },
+        { "engine-compare", ["engine", "compare", "-q"] },
+        { "adapters-verify", ["adapters", "verify", "-q"] },
+        { "split-simulate", ["split", "simulate", "-q"] },
+        { "validate", ["validate", "--model", "tiny", "--layout", "0:2,2:4", "--rtt-ms", "2,4", "--prompt-tokens", "8", "--new-tokens", "4", "--requests", "1"] },
+    };
+
+    [Theory]
+    [MemberData(nameof(DefaultCommands))]
+    public async Task Report_DefaultScenario_DrawsEveryChartOfflineWithoutConsoleErrors(string name, string[] command)
+    {
+        var folder = TempFolder();
+        var html = Path.Combine(folder, $"{name}.html");
+        var json = Path.Combine(folder, $"{name}.json");
+
+        var result = Stamen.Tests.Cli.CliHarness.Run([.. command, "--report", html, "--json", json]);
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        using var saved = JsonDocument.Parse(await File.ReadAllTextAsync(json));
+        var charts = saved.RootElement.GetProperty("report").GetProperty("sections").EnumerateArray().Sum(s => s.GetProperty("charts").GetArrayLength());
+        Assert.True(charts > 0, $"{name}: the report has no chart");
+        await CheckInBrowser(html, charts);
+    }
+
+    /// <summary>Opens the page offline and checks every figure drew a sized SVG with marks, with no console error and no request; saves a screenshot.</summary>
+    private async Task CheckInBrowser(string html, int charts)
+    {
         await using var opened = await OfflinePage.Open(html);
         var figures = JsonSerializer.Deserialize<Figure[]>(await opened.Page.EvaluateAsync<string>(MeasureFigures), Json)!;
-        var screenshot = Path.Combine(folder, "every-chart.png");
+        var screenshot = Path.ChangeExtension(html, ".png");
         await opened.Page.ScreenshotAsync(new() { Path = screenshot, FullPage = true });
         output.WriteLine($"screenshot: {screenshot}");
 
-        Assert.Equal(report.Sections.Sum(s => s.Charts.Count), figures.Length);
+        Assert.Equal(charts, figures.Length);
         Assert.All(figures, f =>
         {
             Assert.True(f.HasSvg, $"{f.Caption}: no svg");
