@@ -98,7 +98,7 @@ public static class EngineReportBuilder
             r.Requests.Where(q => q.Outcome == EngineOutcome.Completed).Select(q => (q.FirstTokenMs - q.ArrivalMs) / 1000))).ToArray();
         var alt = Spread(results, r => r.Metrics.TimeToFirstToken.P99Ms / 1000, "p99 time to first token", "s", "0.000");
         return new LineChart("Time to first token (CDF over completed requests)", alt,
-            new Axis("time to first token", "s"), new Axis("fraction of requests", "fraction", Min: 0, Max: 1), series);
+            new Axis("time to first token", "s", AxisScale.Log), new Axis("fraction of requests", "fraction", Min: 0, Max: 1), series);
     }
 
     private static LineChart ItlCdf(IReadOnlyList<EngineRunResult> results)

@@ -90,7 +90,7 @@ public static class SwarmReportBuilder
             var gap = worst.Median > 0 ? 100 * (worst.Median - best.Median) / worst.Median : 0;
             alt = Invariant($"{best.Name} has the lowest median {what}, {best.Median:0.###} s, {gap:0.#}% below {worst.Name}, the highest at {worst.Median:0.###} s.");
         }
-        return new LineChart(title, alt, new Axis(what, "s"), new Axis("fraction of requests", null, Min: 0, Max: 1), series);
+        return new LineChart(title, alt, new Axis(what, "s", AxisScale.Log), new Axis("fraction of requests", null, Min: 0, Max: 1), series);
     }
 
     private static double Median(List<double> values) => values.Count == 0 ? double.NaN : Percentiles.OfSorted(values.Order().ToList(), 0.5);
