@@ -54,6 +54,9 @@ public sealed record SwarmValidationResult(string Case, string Placement, string
 /// </summary>
 public static class SwarmValidation
 {
+    /// <summary>Uncounted runs of each client's first request.</summary>
+    public const int WarmUps = 3;
+
     public static async Task<SwarmValidationResult> RunAsync(string modelName, LlamaConfig config, int seed, ValidationCase validationCase,
         RuntimeProfile profile, CancellationToken cancellationToken = default)
     {
@@ -69,6 +72,11 @@ public static class SwarmValidation
             foreach (var s in validationCase.Servers)
                 servers.Add(await BlockServer.StartAsync(new BlockStack(SeededWeights.Create(config, seed, s.Blocks, clientParts: false), s.Blocks),
                     new BlockServerOptions(s.Name, modelName, MaxTokensPerSession: maxTokens, MaxSessions: 2), cancellationToken).ConfigureAwait(false));
+            // The previous case's servers (hundreds of MB of weights) are garbage now: collect them before measuring, so a
+            // full collection does not land inside this case's requests.
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            GC.Collect();
             var control = new HttpClient();
             https.Add(control);
             var clients = new List<(SwarmClient Client, double[] PingsByHop)>();
@@ -99,15 +107,17 @@ public static class SwarmValidation
                 var prompt = Enumerable.Range(0, request.PromptTokens).Select(_ => rng.Next(config.VocabSize)).ToArray();
                 var expected = local.Generate(prompt, request.NewTokens);
                 var (client, pings) = clients[request.Client];
-                // Each client's first request warms up its connections and the JIT and is not counted.
-                for (var pass = warmed.Add(request.Client) ? 0 : 1; pass < 2; pass++)
+                // Each client's first request is first sent WarmUps times, not counted: it opens connections and lets the JIT
+                // reach its optimised code for the servers' prefill, which runs once per request (decode gets hot at once).
+                var warmUps = warmed.Add(request.Client) ? WarmUps : 0;
+                for (var pass = 0; pass <= warmUps; pass++)
                 {
                     var clock = Stopwatch.StartNew();
                     var stamps = new List<double>();
                     var report = await client.GenerateAsync(prompt, request.NewTokens, _ => stamps.Add(clock.Elapsed.TotalMilliseconds), cancellationToken)
                         .ConfigureAwait(false);
                     equal &= report.Tokens.SequenceEqual(expected);
-                    if (pass == 0) continue;
+                    if (pass < warmUps) continue;
                     firsts.Add(stamps[0]);
                     perToken.Add((stamps[^1] - stamps[0]) / Math.Max(1, stamps.Count - 1));
                     var chain = validationCase.Clients[request.Client].Chain;
