@@ -3,6 +3,7 @@ using Spectre.Console;
 using Stamen.Cli.Rendering;
 using Stamen.Experiments;
 using Stamen.IO;
+using Stamen.Reporting.Studies;
 using Stamen.Scenarios;
 
 namespace Stamen.Cli.Commands;
@@ -17,7 +18,7 @@ internal static class ReproduceCommand
 {
     public static readonly IReadOnlyList<string> GeoScenarioFiles = ["scattered-abovenet.yaml", "scattered-bellcanada.yaml", "scattered-gtsce.yaml"];
 
-    private sealed record Settings(string Examples, int? Runs, bool AllAlgorithms, string? Json, string? Markdown, bool Quiet);
+    private sealed record Settings(string Examples, int? Runs, bool AllAlgorithms, string? Json, string? Markdown, string? Report, bool Quiet, string Command);
 
     public static Command Create()
     {
@@ -30,6 +31,7 @@ internal static class ReproduceCommand
         };
         var runs = CommonOptions.Runs();
         var json = CommonOptions.Json();
+        var report = CommonOptions.Report();
         var markdown = new Option<string?>("--markdown") { Description = "Also write the table as Markdown (for docs/)", HelpName = "PATH" };
         var quiet = CommonOptions.Quiet();
         var all = new Option<bool>("--all-algorithms")
@@ -40,10 +42,11 @@ internal static class ReproduceCommand
             "Scattered setups on AboveNet, BellCanada and GTS-CE (lambda 0.1/0.5, l_max 64/128, with and without the published fixed delays): " +
             "every algorithm of each scenario, with the reduction against the first (PETALS)")
         {
-            examples, runs, all, json, markdown, quiet,
+            examples, runs, all, json, markdown, report, quiet,
         };
         geo.SetAction(p => CliRunner.Run(() => Execute(new Settings(
-            p.GetValue(examples)!, p.GetValue(runs), p.GetValue(all), p.GetValue(json), p.GetValue(markdown), p.GetValue(quiet)))));
+            p.GetValue(examples)!, p.GetValue(runs), p.GetValue(all), p.GetValue(json), p.GetValue(markdown), p.GetValue(report), p.GetValue(quiet),
+            CommandText.Of(p)))));
         command.Subcommands.Add(geo);
         command.Subcommands.Add(MilpGap());
         command.Subcommands.Add(EngineLora());
@@ -55,11 +58,12 @@ internal static class ReproduceCommand
     {
         var json = CommonOptions.Json();
         var markdown = new Option<string?>("--markdown") { Description = "Also write the tables as Markdown (for docs/)", HelpName = "PATH" };
+        var reportPath = CommonOptions.Report();
         var command = new Command("split",
             "Split placements over a grid of request types (3 models x 3 devices x 3 links x 3 sequence lengths x 3 SLAs): server work saved against " +
             "server only, gain over greedy, server capacity gain")
         {
-            json, markdown,
+            json, markdown, reportPath,
         };
         command.SetAction(p => CliRunner.Run(() =>
         {
@@ -71,9 +75,11 @@ internal static class ReproduceCommand
                 AtomicFile.WriteAllText(md, SplitGridView.Markdown(cells));
                 ConsoleOut.Note($"Wrote {md}");
             }
+            var report = SplitGridReportBuilder.Build(cells, CommandText.Of(p));
+            if (p.GetValue(reportPath) is { } html) ReportOutput.Write(html, report);
             if (p.GetValue(json) is { } path)
             {
-                JsonOutput.Write(path, new { cells });
+                JsonOutput.Write(path, new { cells }, report);
                 ConsoleOut.Note($"Wrote {path}");
             }
             return 0;
@@ -82,7 +88,7 @@ internal static class ReproduceCommand
     }
 
     private sealed record LoraGridSettings(string Model, string Adapters, string Slots, string Ranks, double RatePerAdapter, double DurationS,
-        string Policy, int Seed, string? Json, string? Markdown, bool Quiet);
+        string Policy, int Seed, string? Json, string? Markdown, string? Report, bool Quiet, string Command);
 
     private static Command EngineLora()
     {
@@ -96,15 +102,17 @@ internal static class ReproduceCommand
         var seed = new Option<int>("--seed") { Description = "Seed of the arrivals", DefaultValueFactory = _ => 1, HelpName = "S" };
         var json = CommonOptions.Json();
         var markdown = new Option<string?>("--markdown") { Description = "Also write the tables as Markdown (for docs/)", HelpName = "PATH" };
+        var report = CommonOptions.Report();
         var quiet = CommonOptions.Quiet();
         var command = new Command("engine-lora",
             "The multi-LoRA twin's grid on one H100: throughput and starvation by served adapters and max_loras slots, with the published " +
             "load costs, step overhead and KV capacities; prompts 32-1024 and outputs 16-512 tokens, uniform")
         {
-            model, adapters, slots, ranks, rate, duration, policy, seed, json, markdown, quiet,
+            model, adapters, slots, ranks, rate, duration, policy, seed, json, markdown, report, quiet,
         };
         command.SetAction(p => CliRunner.Run(() => ExecuteLoraGrid(new LoraGridSettings(p.GetValue(model)!, p.GetValue(adapters)!, p.GetValue(slots)!,
-            p.GetValue(ranks)!, p.GetValue(rate), p.GetValue(duration), p.GetValue(policy)!, p.GetValue(seed), p.GetValue(json), p.GetValue(markdown), p.GetValue(quiet)))));
+            p.GetValue(ranks)!, p.GetValue(rate), p.GetValue(duration), p.GetValue(policy)!, p.GetValue(seed), p.GetValue(json), p.GetValue(markdown), p.GetValue(report), p.GetValue(quiet),
+            CommandText.Of(p)))));
         return command;
     }
 
@@ -124,6 +132,8 @@ internal static class ReproduceCommand
             AtomicFile.WriteAllText(s.Markdown, LoraGridView.Markdown(cells));
             ConsoleOut.Note($"Wrote {s.Markdown}");
         }
+        var report = LoraGridReportBuilder.Build(setup, cells, s.Command);
+        if (s.Report is not null) ReportOutput.Write(s.Report, report);
         if (s.Json is not null)
         {
             JsonOutput.Write(s.Json, new
@@ -142,7 +152,7 @@ internal static class ReproduceCommand
                     starved_adapters = c.StarvedAdapters,
                     metrics = c.Metrics is { } m ? EngineMetricsJson.From(m) : null,
                 }).ToList(),
-            });
+            }, report);
             ConsoleOut.Note($"Wrote {s.Json}");
         }
         return 0;
@@ -151,7 +161,7 @@ internal static class ReproduceCommand
     private static int[] Counts(string option, string text) =>
         ListArguments.Ints(option, text, 1, int.MaxValue, "a positive whole number", "give a comma-separated list such as 8,16,32");
 
-    private sealed record MilpGapSettings(int Instances, int Seed, string? Json, string? Markdown, bool Quiet);
+    private sealed record MilpGapSettings(int Instances, int Seed, string? Json, string? Markdown, string? Report, bool Quiet, string Command);
 
     private static Command MilpGap()
     {
@@ -164,39 +174,42 @@ internal static class ReproduceCommand
         var seed = new Option<int>("--seed") { Description = "Seed the instances are drawn from", DefaultValueFactory = _ => 1, HelpName = "S" };
         var json = CommonOptions.Json();
         var markdown = new Option<string?>("--markdown") { Description = "Also write the table as Markdown (for docs/)", HelpName = "PATH" };
+        var report = CommonOptions.Report();
         var quiet = CommonOptions.Quiet();
         var command = new Command("milp-gap",
             "Each scaling heuristic's per-token objective against the exact MILP optimum on small seeded instances, " +
             "with the instances where its plan cannot carry CG-BP's R sessions")
         {
-            instances, seed, json, markdown, quiet,
+            instances, seed, json, markdown, report, quiet,
         };
         command.SetAction(p => CliRunner.Run(() => ExecuteMilpGap(new MilpGapSettings(
-            p.GetValue(instances), p.GetValue(seed), p.GetValue(json), p.GetValue(markdown), p.GetValue(quiet)))));
+            p.GetValue(instances), p.GetValue(seed), p.GetValue(json), p.GetValue(markdown), p.GetValue(report), p.GetValue(quiet), CommandText.Of(p)))));
         return command;
     }
 
     private static int ExecuteMilpGap(MilpGapSettings s)
     {
-        var report = ProgressView.Run("Solving small instances exactly", s.Quiet, progress => MilpGapStudy.Run(s.Instances, s.Seed, progress: progress));
-        AnsiConsole.Write(MilpGapView.Table(report));
-        ConsoleOut.Note(MilpGapView.MilpLine(report));
+        var study = ProgressView.Run("Solving small instances exactly", s.Quiet, progress => MilpGapStudy.Run(s.Instances, s.Seed, progress: progress));
+        AnsiConsole.Write(MilpGapView.Table(study));
+        ConsoleOut.Note(MilpGapView.MilpLine(study));
         ConsoleOut.Note("Gap: (heuristic - MILP) / MILP of the sum over sessions of per-token time, where the heuristic's shortest-path routes fit memory.");
         if (s.Markdown is not null)
         {
-            AtomicFile.WriteAllText(s.Markdown, MilpGapView.Markdown(report));
+            AtomicFile.WriteAllText(s.Markdown, MilpGapView.Markdown(study));
             ConsoleOut.Note($"Wrote {s.Markdown}");
         }
+        var report = MilpGapReportBuilder.Build(study, s.Command);
+        if (s.Report is not null) ReportOutput.Write(s.Report, report);
         if (s.Json is not null)
         {
             JsonOutput.Write(s.Json, new
             {
-                seed = report.Seed,
-                typical = new { prompt_tokens = report.Typical.PromptTokens, output_tokens = report.Typical.OutputTokens },
-                time_limit_s = report.TimeLimitSeconds,
-                milp_optimal = report.MilpOptimalCount,
-                summaries = report.Summaries,
-                instances = report.Instances.Select(i => new
+                seed = study.Seed,
+                typical = new { prompt_tokens = study.Typical.PromptTokens, output_tokens = study.Typical.OutputTokens },
+                time_limit_s = study.TimeLimitSeconds,
+                milp_optimal = study.MilpOptimalCount,
+                summaries = study.Summaries,
+                instances = study.Instances.Select(i => new
                 {
                     index = i.Index,
                     servers = i.Servers,
@@ -224,7 +237,7 @@ internal static class ReproduceCommand
                         planned = h.Planned,
                     }).ToList(),
                 }).ToList(),
-            });
+            }, report);
             ConsoleOut.Note($"Wrote {s.Json}");
         }
         return 0;
@@ -245,6 +258,8 @@ internal static class ReproduceCommand
             AtomicFile.WriteAllText(s.Markdown, s.AllAlgorithms ? GeoStudyView.LongMarkdown(cells) : GeoStudyView.Markdown(cells));
             ConsoleOut.Note($"Wrote {s.Markdown}");
         }
+        var report = GeoStudyReportBuilder.Build(cells, s.AllAlgorithms, s.Command);
+        if (s.Report is not null) ReportOutput.Write(s.Report, report);
         if (s.Json is not null)
         {
             JsonOutput.Write(s.Json, new
@@ -257,7 +272,7 @@ internal static class ReproduceCommand
                     fixed_delays = c.FixedDelays,
                     comparison = ComparisonJson.From(c.Results),
                 }).ToList(),
-            });
+            }, report);
             ConsoleOut.Note($"Wrote {s.Json}");
         }
         return 0;

@@ -1,4 +1,8 @@
+using System.Net;
+using System.Text.Json;
+using Stamen.Cli.Rendering;
 using Stamen.Reporting;
+using Stamen.Reporting.Html;
 
 namespace Stamen.Tests.Reporting;
 
@@ -42,6 +46,24 @@ internal static class ReportAssert
         }
         foreach (var table in report.Sections.SelectMany(s => s.Tables))
             Assert.All(table.Rows, r => Assert.Equal(table.Columns.Count, r.Count));
+    }
+
+    /// <summary>
+    /// What `--report HTML --json JSON` must leave: JSON carries the report as <c>report</c>, of <paramref name="kind"/>, and
+    /// HTML shows every chart's title and is that report rendered, byte for byte. Returns the report.
+    /// </summary>
+    public static Report SavedBeside(string json, string html, string kind)
+    {
+        var page = File.ReadAllText(html);
+        using var doc = JsonDocument.Parse(File.ReadAllText(json));
+        Assert.True(doc.RootElement.TryGetProperty("report", out var saved), "no report in the JSON");
+        var report = saved.Deserialize<Report>(JsonOutput.Options)!;
+        Assert.Equal(kind, report.Kind);
+        var charts = Charts(report).ToList();
+        Assert.NotEmpty(charts);
+        Assert.All(charts, c => Assert.Contains(WebUtility.HtmlEncode(c.Title), page, StringComparison.Ordinal));
+        Assert.Equal(page, HtmlReport.Render(report));
+        return report;
     }
 
     /// <summary>A CDF: x and y non-decreasing, y in (0, 1], ending at 1.</summary>

@@ -1,8 +1,3 @@
-using System.Net;
-using System.Text.Json;
-using Stamen.Cli.Rendering;
-using Stamen.Reporting;
-using Stamen.Reporting.Html;
 using Stamen.Tests.Cli;
 using Stamen.Tests.Engine;
 using Stamen.Tests.Scenarios;
@@ -43,15 +38,7 @@ public sealed class ReportCliTests
 
         Assert.True(result.ExitCode == 0, result.Error);
         Assert.Contains($"Wrote report {html}", result.Out, StringComparison.Ordinal);
-        var page = File.ReadAllText(html);
-        using var doc = JsonDocument.Parse(File.ReadAllText(json));
-        Assert.True(doc.RootElement.TryGetProperty("report", out var saved), "no report in the JSON");
-        var report = saved.Deserialize<Report>(JsonOutput.Options)!;
-        Assert.Equal(kind, report.Kind);
-        var charts = ReportAssert.Charts(report).ToList();
-        Assert.NotEmpty(charts);
-        Assert.All(charts, c => Assert.Contains(WebUtility.HtmlEncode(c.Title), page, StringComparison.Ordinal));
-        Assert.Equal(page, HtmlReport.Render(report));
+        ReportAssert.SavedBeside(json, html, kind);
         Assert.Empty(Directory.GetFiles(folder.Path, "*.tmp"));
     }
 

@@ -1,0 +1,48 @@
+using Stamen.Tests.Cli;
+using Stamen.Tests.Network;
+using Stamen.Tests.Scenarios;
+
+namespace Stamen.Tests.Reporting;
+
+/// <summary>
+/// `--report X.html --json Y.json` on the `stamen reproduce` commands, each shrunk to a second or two: both files written,
+/// Y carries the report, X shows every chart, and `stamen report Y` renders X byte for byte.
+/// </summary>
+[Collection("Console")]
+public sealed class ReproduceReportCliTests
+{
+    [Theory]
+    [InlineData("reproduce geo --runs 1 --examples {examples} --quiet")]
+    [InlineData("reproduce milp-gap --instances 2 --seed 3 --quiet")]
+    [InlineData("reproduce engine-lora --adapters 8,16 --slots 8,16 --duration-s 30 --quiet")]
+    [InlineData("reproduce split")]
+    public void ReportAndJson_BothWritten_JsonReRendersToTheSameHtml(string command)
+    {
+        using var folder = new TempFolder();
+        var examples = GeoExamples(folder);
+        var html = folder.FilePath("report.html");
+        var json = folder.FilePath("results.json");
+        var again = folder.FilePath("again.html");
+        string[] args = [.. command.Split(' ').Select(a => a.Replace("{examples}", examples, StringComparison.Ordinal)), "--report", html, "--json", json];
+
+        var result = CliHarness.Run(args);
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        Assert.Contains($"Wrote report {html}", result.Out, StringComparison.Ordinal);
+        ReportAssert.WellFormed(ReportAssert.SavedBeside(json, html, "reproduce"));
+        Assert.Equal(0, CliHarness.Run("report", json, "-o", again).ExitCode);
+        Assert.Equal(File.ReadAllText(html), File.ReadAllText(again));
+        Assert.Empty(Directory.GetFiles(folder.Path, "*.tmp"));
+    }
+
+    /// <summary>The scattered examples with their topology paths pointing at shared/data wherever this checkout finds it.</summary>
+    private static string GeoExamples(TempFolder folder)
+    {
+        var examples = Directory.CreateDirectory(folder.FilePath("examples")).FullName;
+        var shared = Path.GetDirectoryName(SharedData.PathTo("README.md"))!;
+        foreach (var name in ScenarioFiles.ExampleNames.Where(n => n.StartsWith("scattered-", StringComparison.Ordinal)))
+            File.WriteAllText(Path.Combine(examples, name),
+                File.ReadAllText(ScenarioFiles.ExamplePath(name)).Replace("../../shared/data", shared, StringComparison.Ordinal));
+        return examples;
+    }
+}
