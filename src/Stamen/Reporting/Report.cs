@@ -43,8 +43,11 @@ public sealed record Axis(string Label, string? Unit, AxisScale Scale = AxisScal
 [JsonDerivedType(typeof(MapChart), "map")]
 public abstract record Chart(string Title, string AltText);
 
-/// <summary>A named line through (X[i], Y[i]); <paramref name="Step"/> draws it as a staircase (CDFs, occupancy over time).</summary>
-public sealed record XySeries(string Name, IReadOnlyList<double> X, IReadOnlyList<double> Y, bool Step = false);
+/// <summary>
+/// A named line through (X[i], Y[i]); <paramref name="Step"/> draws it as a staircase (CDFs, occupancy over time);
+/// <paramref name="Markers"/> marks each point, for a few measured points joined only to guide the eye (a sweep of rates).
+/// </summary>
+public sealed record XySeries(string Name, IReadOnlyList<double> X, IReadOnlyList<double> Y, bool Step = false, bool Markers = false);
 
 /// <summary>Lines on two numeric axes: latency CDFs, throughput against load, cache use over time.</summary>
 public sealed record LineChart(string Title, string AltText, Axis X, Axis Y, IReadOnlyList<XySeries> Series) : Chart(Title, AltText);

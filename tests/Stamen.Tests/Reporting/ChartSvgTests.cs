@@ -32,6 +32,22 @@ public sealed class ChartSvgTests
             .Select(p => (double.Parse(p[0], CultureInfo.InvariantCulture), double.Parse(p[1], CultureInfo.InvariantCulture)));
 
     [Fact]
+    public void Line_MarkersSeries_MarksEveryPointAndAPlainSeriesNone()
+    {
+        var chart = new LineChart("t", "a", new Axis("x", null), new Axis("y", null),
+        [
+            new XySeries("swept", [1, 2, 3, 4], [1, 3, 2, 4], Markers: true),
+            new XySeries("plain", [1, 2, 3, 4], [4, 3, 2, 1]),
+        ]);
+
+        var series = Parse(chart).Descendants(Svg + "g").Where(g => (string?)g.Attribute("class") == "series").ToList();
+        int Markers(int s) => WithClass(series[s], "mark").Count(e => e.Name.LocalName != "polyline");
+
+        Assert.Equal(4, Markers(0));
+        Assert.Equal(0, Markers(1));
+    }
+
+    [Fact]
     public void Scatter_LabelsThatWouldOverlap_OnlyTheFirstIsDrawn()
     {
         string[] crowded = ["first", "second", "third"];

@@ -126,7 +126,7 @@ public static class AdapterReportBuilder
         {
             var loads = m.Placement.Gpus.Select(g => g.RatePerSec * perRequest).OrderDescending().ToArray();
             if (loads.Length == 0) continue;
-            series.Add(Cdf.Line(m.Placement.Method, [.. Enumerable.Range(1, loads.Length).Select(i => (double)i)], loads));
+            series.Add(Cdf.Line(m.Placement.Method, [.. Enumerable.Range(1, loads.Length).Select(i => (double)i)], loads) with { Markers = true });
             spreads.Add((m.Placement.Method, loads[0], loads.Average() > 0 ? loads[0] / loads.Average() : double.NaN));
         }
         var widest = Math.Max(1, report.Methods.Select(m => m.Placement.GpuCount).DefaultIfEmpty(1).Max());

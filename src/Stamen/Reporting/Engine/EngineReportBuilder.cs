@@ -156,7 +156,7 @@ public static class EngineReportBuilder
         [.. rows.Select(r =>
         {
             var points = r.Points.Where(p => double.IsFinite(latencyS(p)) && p.Metrics.Completed > 0).ToArray();
-            return new XySeries(r.Policy, [.. points.Select(p => p.Metrics.TotalTokensPerSec)], [.. points.Select(latencyS)]);
+            return new XySeries(r.Policy, [.. points.Select(p => p.Metrics.TotalTokensPerSec)], [.. points.Select(latencyS)], Markers: true);
         })];
 
     private static BarChart CapacityChart(IReadOnlyList<EngineSweepRow> rows)

@@ -100,7 +100,7 @@ public static class LoraGridReportBuilder
             alt += $" The engine does not start with {Names([.. failed.Select(c => c.Slots).Distinct().Order().Select(s => I(s))])} slots (the adapters leave no KV memory).";
         return new LineChart("Throughput by served adapters", alt, x, new Axis("throughput", "tokens/s", Min: 0),
             [.. BySlots(cells).Select(g => new XySeries($"{I(g.Slots)} slots", [.. g.Cells.Select(c => (double)c.Adapters)],
-                [.. g.Cells.Select(c => c.Metrics!.TotalTokensPerSec)]))]);
+                [.. g.Cells.Select(c => c.Metrics!.TotalTokensPerSec)], Markers: true))]);
     }
 
     private static LineChart StarvationChart(IReadOnlyList<LoraGridCell> cells, Axis x)
@@ -120,6 +120,6 @@ public static class LoraGridReportBuilder
         }
         return new LineChart("Starved adapters by served adapters", alt, x, new Axis("starved adapters", "adapters", Min: 0),
             [.. BySlots(cells).Select(g => new XySeries($"{I(g.Slots)} slots", [.. g.Cells.Select(c => (double)c.Adapters)],
-                [.. g.Cells.Select(c => (double)c.StarvedAdapters)]))]);
+                [.. g.Cells.Select(c => (double)c.StarvedAdapters)], Markers: true))]);
     }
 }

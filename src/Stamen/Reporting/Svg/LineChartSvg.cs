@@ -9,6 +9,7 @@ internal static class LineChartSvg
         var frame = XyFrame.Fit(chart.X, chart.Y, [.. series.SelectMany(s => s.X ?? [])], [.. series.SelectMany(s => s.Y ?? [])]);
         var colours = Palette.Indexes(series.Select(s => s.Name ?? ""), out var names);
         var legend = names.Select((name, i) => new LegendEntry(name, Palette.For(i), Swatch.Line)).ToList();
+        // The Data table and the tooltips name the points; the markers only show where the measured points are.
 
         var canvas = new SvgCanvas();
         frame.DrawAxes(canvas, chart.X, chart.Y);
@@ -22,6 +23,8 @@ internal static class LineChartSvg
                 // A lone point has no line to draw: show it as a dot so it is not lost.
                 if (run.Count == 1) canvas.Marker(MarkerShape.Circle, run[0].X, run[0].Y, 5, style.Colour, style.Colour);
                 else canvas.Polyline(series[s].Step ? SeriesPath.Staircase(run) : run, style.Colour, style.Dash);
+                if (series[s].Markers && run.Count > 1)
+                    foreach (var point in run) canvas.Marker(style.Marker, point.X, point.Y, 7, style.Colour, "#ffffff");
             }
             canvas.CloseGroup();
         }
