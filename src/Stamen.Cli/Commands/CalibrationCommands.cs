@@ -132,15 +132,8 @@ internal static class CalibrationCommands
                 results.Add(await SwarmValidation.RunAsync(name, config, p.GetValue(seed), c, profile, ct).ConfigureAwait(false));
             }
             var shape = resolver is null ? $"{p.GetValue(prompt)}-token prompts, {p.GetValue(tokens)} new tokens" : $"{resolver.Definition.Name}, run {p.GetValue(run)}";
-            var table = new Table().Border(TableBorder.Rounded).Title(Markup.Escape($"{name}: measured vs twin ({shape})"));
-            foreach (var h in (string[])["case", "placement", "routes", "RTT ms", "ping ms", "first token ms", "twin", "error", "per token ms", "twin", "error", "tokens = local"])
-                table.AddColumn(new TableColumn(h).RightAligned());
-            foreach (var r in results)
-                table.AddRow(Markup.Escape(r.Case), Markup.Escape(r.Placement), Markup.Escape(r.Routes), r.RttsMs, r.PingRttsMs, F(r.MeasuredFirstTokenMs),
-                    F(r.PredictedFirstTokenMs), Pct(r.FirstTokenErrorPercent), F(r.MeasuredPerTokenMs), F(r.PredictedPerTokenMs), Pct(r.PerTokenErrorPercent),
-                    r.TokensEqualLocal ? "yes" : "[red]NO[/]");
-            AnsiConsole.Write(table);
             var report = ValidationReport.Build(CommandText.Of(p), name, resolver?.Definition.Name, profile, results);
+            AnsiConsole.Write(ReportTableView.Console(ValidationReport.Table(results), rightAlignedFrom: 3, Markup.Escape($"{name}: measured vs twin ({shape})")));
             if (p.GetValue(json) is { } path)
             {
                 JsonOutput.Write(path, new { model = name, scenario = resolver?.Definition.SourceFile, profile, results, report });
@@ -211,7 +204,4 @@ internal static class CalibrationCommands
     private static void Write(RuntimeProfile p) => ConsoleOut.Note(FormattableString.Invariant(
         $"profile {p.Model}: decode {p.DecodeMsPerBlock:0.###} ms/block, prefill {p.PrefillMsPerToken:0.####} ms/token + {p.PrefillFixedMs:0.###} ms per block, client head {p.ClientMsPerToken:0.###} ms/token, hop overhead {p.HopOverheadMs:0.###} ms"));
 
-    private static string F(double v) => v.ToString("0.0", CultureInfo.InvariantCulture);
-
-    private static string Pct(double v) => (v >= 0 ? "+" : "") + v.ToString("0.0", CultureInfo.InvariantCulture) + "%";
 }

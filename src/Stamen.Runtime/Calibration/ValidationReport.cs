@@ -14,14 +14,10 @@ public static class ValidationReport
         {
             new("Model", model),
             new("Swarm", scenario ?? "chains given by hand"),
-            new("Cases", results.Count.ToString(CultureInfo.InvariantCulture)),
+            new("Cases", ReportNumber.I(results.Count)),
             new("Profile", Invariant($"decode {profile.DecodeMsPerBlock:0.###} ms/block, prefill {profile.PrefillMsPerToken:0.####} ms/token + {profile.PrefillFixedMs:0.###} ms, client {profile.ClientMsPerToken:0.###} ms/token, hop overhead {profile.HopOverheadMs:0.###} ms")),
         };
-        var table = new ReportTable("Measured on a real swarm vs the twin with this machine's profile (medians over each case's requests)",
-            ["case", "placement", "routes", "RTT ms", "ping ms", "requests", "first token ms", "twin ms", "error", "per token ms", "twin ms", "error", "tokens = local"],
-            [.. results.Select(r => (IReadOnlyList<string>)[r.Case, r.Placement, r.Routes, r.RttsMs, r.PingRttsMs, r.Requests.ToString(CultureInfo.InvariantCulture),
-                F(r.MeasuredFirstTokenMs), F(r.PredictedFirstTokenMs), Pct(r.FirstTokenErrorPercent), F(r.MeasuredPerTokenMs), F(r.PredictedPerTokenMs),
-                Pct(r.PerTokenErrorPercent), r.TokensEqualLocal ? "yes" : "NO"])]);
+        var table = Table(results);
         var cases = results.Select(r => r.Case).ToList();
         var worstPerToken = results.MaxBy(r => Math.Abs(r.PerTokenErrorPercent));
         var worstFirst = results.MaxBy(r => Math.Abs(r.FirstTokenErrorPercent));
@@ -48,9 +44,20 @@ public static class ValidationReport
         ]);
     }
 
-    private static string F(double v) => v.ToString("0.0", CultureInfo.InvariantCulture);
+    /// <summary>Measured against predicted per case: the report's table, and what `stamen validate` prints.</summary>
+    public static ReportTable Table(IReadOnlyList<SwarmValidationResult> results)
+    {
+        ArgumentNullException.ThrowIfNull(results);
+        return new ReportTable("Measured on a real swarm vs the twin with this machine's profile (medians over each case's requests)",
+            ["case", "placement", "routes", "RTT ms", "ping ms", "requests", "first token ms", "twin ms", "error", "per token ms", "twin ms", "error", "tokens = local"],
+            [.. results.Select(r => (IReadOnlyList<string>)[r.Case, r.Placement, r.Routes, r.RttsMs, r.PingRttsMs, ReportNumber.I(r.Requests),
+                F(r.MeasuredFirstTokenMs), F(r.PredictedFirstTokenMs), Pct(r.FirstTokenErrorPercent), F(r.MeasuredPerTokenMs), F(r.PredictedPerTokenMs),
+                Pct(r.PerTokenErrorPercent), r.TokensEqualLocal ? "yes" : "NO"])]);
+    }
 
-    private static string Pct(double v) => (v >= 0 ? "+" : "") + v.ToString("0.0", CultureInfo.InvariantCulture) + "%";
+    private static string F(double v) => ReportNumber.F(v, "0.0");
+
+    private static string Pct(double v) => ReportNumber.F(v, "+0.0;-0.0") + "%";
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

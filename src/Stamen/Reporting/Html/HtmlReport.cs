@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using System.Text;
 
@@ -69,8 +68,6 @@ public static class HtmlReport
 
     /// <summary>Text escaped for HTML element content and attribute values.</summary>
     internal static string Text(string value) => WebUtility.HtmlEncode(value);
-
-    internal static string Number(double value) => value.ToString("0.###", CultureInfo.InvariantCulture);
 
     private const string Styles = """
         body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;color:#1f2328;background:#fff}
