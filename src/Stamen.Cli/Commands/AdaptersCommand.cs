@@ -17,7 +17,8 @@ namespace Stamen.Cli.Commands;
 /// <summary>`stamen adapters dataset|train|plan|verify`: placing LoRA adapters on the fewest GPUs (issue 5).</summary>
 internal static class AdaptersCommand
 {
-    private sealed record PlanSettings(string? Workload, string Methods, string Predictor, string Show, int? VerifySeed, string? Json, string? Report, bool Quiet);
+    private sealed record PlanSettings(string? Workload, string Methods, string Predictor, string Show, int? VerifySeed, string? Json, string? Report, bool Quiet,
+        string CommandLine);
 
     private sealed record DatasetSettings(string Output, int Cells, double DurationS, int Seed, string Model, string Gpu, bool Quiet);
 
@@ -61,7 +62,7 @@ internal static class AdaptersCommand
         var command = new Command(name, description) { workload, methods, predictor, show, json, report, quiet };
         if (verify) command.Options.Add(verifySeed);
         command.SetAction(p => CliRunner.Run(() => Plan(new PlanSettings(p.GetValue(workload), p.GetValue(methods)!, p.GetValue(predictor)!,
-            p.GetValue(show)!, verify ? p.GetValue(verifySeed) ?? int.MinValue : null, p.GetValue(json), p.GetValue(report), p.GetValue(quiet)))));
+            p.GetValue(show)!, verify ? p.GetValue(verifySeed) ?? int.MinValue : null, p.GetValue(json), p.GetValue(report), p.GetValue(quiet), CommandText.Of(p)))));
         return command;
     }
 
@@ -85,10 +86,7 @@ internal static class AdaptersCommand
             AnsiConsole.Write(AdapterPlanView.Gpus(shown));
         if (verifySeed is not null) ConsoleOut.Note($"Verified in the twin with arrival seed {verifySeed}; starved: served below 0.9 of the offered token rate.");
         if (s.Json is null && s.Report is null) return 0;
-        var command = verifySeed is { } vs
-            ? FormattableString.Invariant($"stamen adapters verify {s.Workload ?? "default"} --methods {s.Methods} --predictor {s.Predictor} --verify-seed {vs}")
-            : $"stamen adapters plan {s.Workload ?? "default"} --methods {s.Methods} --predictor {s.Predictor}";
-        var built = AdapterReportBuilder.Build(report, command);
+        var built = AdapterReportBuilder.Build(report, s.CommandLine);
         if (s.Report is not null) ReportOutput.Write(s.Report, built);
         if (s.Json is not null)
         {

@@ -11,9 +11,10 @@ namespace Stamen.Cli.Commands;
 /// <summary>`stamen engine compare|simulate`: the single-instance serving-engine twin (issue 4).</summary>
 internal static class EngineCommand
 {
-    private sealed record CompareSettings(string? Scenario, int? Seed, string? Json, string? Report, bool Quiet);
+    private sealed record CompareSettings(string? Scenario, int? Seed, string? Json, string? Report, bool Quiet, string CommandLine);
 
-    private sealed record SimulateSettings(string Scenario, string Policy, int? Seed, string? Requests, string? Json, string? Report, bool Quiet);
+    private sealed record SimulateSettings(string Scenario, string Policy, int? Seed, string? Requests, string? Json, string? Report, bool Quiet,
+        string CommandLine);
 
     public static Command Create() =>
         new("engine", "Serving-engine twin: GPU engines with iteration-level batching, paged, reserved or distributed KV memory, and multi-LoRA")
@@ -24,7 +25,7 @@ internal static class EngineCommand
         };
 
     private sealed record SweepSettings(string? Scenario, string Factors, double? TtftP99S, double? ItlMeanS, double? E2eP99S, int? Seed,
-        string? Json, string? Markdown, string? Report, bool Quiet);
+        string? Json, string? Markdown, string? Report, bool Quiet, string CommandLine);
 
     private static Command CreateSweep()
     {
@@ -53,7 +54,7 @@ internal static class EngineCommand
             scenario, factors, ttft, itl, e2e, seed, json, markdown, report, quiet,
         };
         command.SetAction(p => CliRunner.Run(() => Sweep(new SweepSettings(p.GetValue(scenario), p.GetValue(factors)!, p.GetValue(ttft), p.GetValue(itl),
-            p.GetValue(e2e), p.GetValue(seed), p.GetValue(json), p.GetValue(markdown), p.GetValue(report), p.GetValue(quiet)))));
+            p.GetValue(e2e), p.GetValue(seed), p.GetValue(json), p.GetValue(markdown), p.GetValue(report), p.GetValue(quiet), CommandText.Of(p)))));
         return command;
     }
 
@@ -75,8 +76,7 @@ internal static class EngineCommand
             ConsoleOut.Note($"Wrote {s.Markdown}");
         }
         var report = s.Report is null && s.Json is null ? null
-            : EngineReportBuilder.Sweep(scenario, seed, rows, slo, FormattableString.Invariant(
-                $"stamen engine sweep {s.Scenario ?? "default"} --factors {string.Join(",", factors)} --seed {seed}{SloArguments(s)}"));
+            : EngineReportBuilder.Sweep(scenario, seed, rows, slo, s.CommandLine);
         if (s.Report is not null) ReportOutput.Write(s.Report, report!);
         if (s.Json is not null)
         {
@@ -105,12 +105,6 @@ internal static class EngineCommand
         return 0;
     }
 
-    /// <summary>The SLO bounds given on the command line, to repeat them in the report's command.</summary>
-    private static string SloArguments(SweepSettings s) =>
-        (s.TtftP99S is { } t ? FormattableString.Invariant($" --slo-ttft-p99-s {t}") : "")
-        + (s.ItlMeanS is { } i ? FormattableString.Invariant($" --slo-itl-mean-s {i}") : "")
-        + (s.E2eP99S is { } e ? FormattableString.Invariant($" --slo-e2e-p99-s {e}") : "");
-
     private static Command CreateCompare()
     {
         var scenario = new Argument<string?>("scenario")
@@ -127,7 +121,7 @@ internal static class EngineCommand
             scenario, seed, json, report, quiet,
         };
         command.SetAction(p => CliRunner.Run(() => Compare(new CompareSettings(p.GetValue(scenario), p.GetValue(seed), p.GetValue(json), p.GetValue(report),
-            p.GetValue(quiet)))));
+            p.GetValue(quiet), CommandText.Of(p)))));
         return command;
     }
 
@@ -154,7 +148,8 @@ internal static class EngineCommand
             scenario, policy, seed, requests, json, report, quiet,
         };
         command.SetAction(p => CliRunner.Run(() => Simulate(new SimulateSettings(
-            p.GetValue(scenario)!, p.GetValue(policy)!, p.GetValue(seed), p.GetValue(requests), p.GetValue(json), p.GetValue(report), p.GetValue(quiet)))));
+            p.GetValue(scenario)!, p.GetValue(policy)!, p.GetValue(seed), p.GetValue(requests), p.GetValue(json), p.GetValue(report), p.GetValue(quiet),
+            CommandText.Of(p)))));
         return command;
     }
 
@@ -166,7 +161,7 @@ internal static class EngineCommand
         var results = ProgressView.Run($"Simulating {scenario.Policies.Count} policies", s.Quiet,
             progress => EngineComparison.Run(scenario, seed, progress: progress));
         EngineComparisonView.Write(scenario, results);
-        WriteOutputs(s.Json, s.Report, scenario, seed, results, s.Quiet, FormattableString.Invariant($"stamen engine compare {s.Scenario ?? "default"} --seed {seed}"));
+        WriteOutputs(s.Json, s.Report, scenario, seed, results, s.Quiet, s.CommandLine);
         return 0;
     }
 
@@ -184,8 +179,7 @@ internal static class EngineCommand
             AtomicFile.Write(s.Requests, w => EngineRequestCsv.Write(w, results[0].Requests));
             ConsoleOut.Note($"Wrote {s.Requests} ({results[0].Requests.Count} requests)");
         }
-        WriteOutputs(s.Json, s.Report, scenario with { Policies = [policy] }, seed, results, s.Quiet,
-            FormattableString.Invariant($"stamen engine simulate {s.Scenario} --policy {policy.Name} --seed {seed}"));
+        WriteOutputs(s.Json, s.Report, scenario with { Policies = [policy] }, seed, results, s.Quiet, s.CommandLine);
         return 0;
     }
 

@@ -10,7 +10,7 @@ namespace Stamen.Cli.Commands;
 /// <summary>`stamen split plan|simulate`: layers on the client or the server per request type (issue 6).</summary>
 internal static class SplitCommand
 {
-    private sealed record Settings(string? Scenario, double RateScale, string? Json, string? Report, bool Quiet);
+    private sealed record Settings(string? Scenario, double RateScale, string? Json, string? Report, bool Quiet, string CommandLine);
 
     public static Command Create() =>
         new("split", "Split inference between client devices and a server: SplitLLM's dynamic program, baselines and a server twin")
@@ -33,7 +33,7 @@ internal static class SplitCommand
         var command = new Command(name, description) { scenario, json, report, quiet };
         if (simulate) command.Options.Add(rateScale);
         command.SetAction(p => CliRunner.Run(() => Run(new Settings(p.GetValue(scenario), simulate ? p.GetValue(rateScale) : double.NaN, p.GetValue(json),
-            p.GetValue(report), p.GetValue(quiet)))));
+            p.GetValue(report), p.GetValue(quiet), CommandText.Of(p)))));
         return command;
     }
 
@@ -52,7 +52,8 @@ internal static class SplitCommand
         ConsoleOut.Note("Latency is exact (the program rounds each cost up to its step, so what it accepts meets the SLA); red: SLA missed.");
         if (!simulate)
         {
-            var planReport = SplitReportBuilder.Plan(scenario, plans, $"stamen split plan {s.Scenario ?? "default"}");
+            if (s.Report is null && s.Json is null) return 0;
+            var planReport = SplitReportBuilder.Plan(scenario, plans, s.CommandLine);
             if (s.Report is not null) ReportOutput.Write(s.Report, planReport);
             WriteJson(s.Json, SplitView.PlanJson(scenario, plans, planReport));
             return 0;
@@ -61,8 +62,8 @@ internal static class SplitCommand
         AnsiConsole.Write(SplitView.Server(metrics));
         ConsoleOut.Note(FormattableString.Invariant(
             $"{scenario.DurationSec:0} s of Poisson arrivals x {s.RateScale:0.##}; capacity = GPUs / mean server work per request; latency includes queueing for the server."));
-        var report = SplitReportBuilder.Simulate(scenario, plans, s.RateScale, metrics,
-            FormattableString.Invariant($"stamen split simulate {s.Scenario ?? "default"} --rate-scale {s.RateScale}"));
+        if (s.Report is null && s.Json is null) return 0;
+        var report = SplitReportBuilder.Simulate(scenario, plans, s.RateScale, metrics, s.CommandLine);
         if (s.Report is not null) ReportOutput.Write(s.Report, report);
         WriteJson(s.Json, new { plan = SplitView.PlanJson(scenario, plans), rate_scale = s.RateScale, server = metrics, report });
         return 0;

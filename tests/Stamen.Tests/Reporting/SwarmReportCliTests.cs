@@ -50,6 +50,26 @@ public sealed class SwarmReportCliTests
     }
 
     [Fact]
+    public void Compare_ToOtherFiles_SameReportAndTheCommandNamesNoOutputFile()
+    {
+        using var folder = new TempFolder();
+        string[] names = ["a", "b"];
+        var written = names.Select(n =>
+        {
+            var html = folder.FilePath($"{n}.html");
+            Assert.Equal(0, CliHarness.Run("compare", "--runs", "1", "--json", folder.FilePath($"{n}.json"), "--report", html, "--quiet").ExitCode);
+            using var doc = JsonDocument.Parse(File.ReadAllText(folder.FilePath($"{n}.json")));
+            // The JSON's planning_ms is wall time; its report leaves it out, so the report must not differ.
+            return (Report: doc.RootElement.GetProperty("report").GetRawText(), Html: File.ReadAllText(html),
+                Command: doc.RootElement.GetProperty("report").GetProperty("command").GetString());
+        }).ToList();
+
+        Assert.Equal(written[0].Report, written[1].Report);
+        Assert.Equal(written[0].Html, written[1].Html);
+        Assert.Equal("stamen compare --runs 1 --quiet", written[0].Command);
+    }
+
+    [Fact]
     public void Compare_ReportOnly_WritesNoJson()
     {
         using var folder = new TempFolder();
