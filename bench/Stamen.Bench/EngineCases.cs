@@ -17,10 +17,10 @@ public sealed class EngineCases(int repetitions, TextWriter log)
 
     public IEnumerable<BenchRow> Run()
     {
-        var trace = SharedTrace("azure_conv_2023.csv");
+        var trace = RepositoryTrace("azure_conv_2023.csv");
         if (trace is null)
         {
-            log.WriteLine("  skipped: ../shared/data/traces/azure_conv_2023.csv not found beside the checkout");
+            log.WriteLine("  skipped: data/traces/azure_conv_2023.csv not found above the working folder");
             yield break;
         }
         var config = EngineConfig.ForGpu(Llama, H100);
@@ -66,12 +66,12 @@ public sealed class EngineCases(int repetitions, TextWriter log)
     private static List<EngineRequest> Load(string path, double timeScale) =>
         [.. TraceWorkloadLoader.LoadRows(path, timeScale: timeScale).Select((r, i) => new EngineRequest(i, r.ArrivalMs, r.PromptTokens, r.OutputTokens))];
 
-    /// <summary>The trace under shared/data/traces beside this checkout (or any parent folder's shared/), or null.</summary>
-    private static string? SharedTrace(string file)
+    /// <summary>The trace under the repository's data/traces (found from the working folder upwards), or null.</summary>
+    private static string? RepositoryTrace(string file)
     {
         for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
         {
-            var candidate = Path.Combine(dir.FullName, "shared", "data", "traces", file);
+            var candidate = Path.Combine(dir.FullName, "data", "traces", file);
             if (File.Exists(candidate)) return candidate;
         }
         return null;

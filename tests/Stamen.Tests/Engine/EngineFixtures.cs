@@ -1,7 +1,6 @@
 using Stamen.Hardware;
 using Stamen.Model;
 using Stamen.Simulation.Engine;
-using Stamen.Tests.Network;
 using Stamen.Workload;
 
 namespace Stamen.Tests.Engine;
@@ -16,7 +15,7 @@ internal static class EngineFixtures
     public const double BusyTimeScale = 0.1;
 
     private static readonly Lazy<IReadOnlyList<EngineRequest>> Azure = new(() =>
-        [.. TraceWorkloadLoader.Load(SharedData.PathTo("traces/azure_conv_2023.csv"), ["engine"], TraceRequests, BusyTimeScale)
+        [.. TraceWorkloadLoader.Load(RepositoryData.PathTo("traces/azure_conv_2023.csv"), ["engine"], TraceRequests, BusyTimeScale)
             .Select(r => new EngineRequest(r.Id, r.ArrivalMs, r.Shape.PromptTokens, r.Shape.OutputTokens))]);
 
     public static IReadOnlyList<EngineRequest> AzureConversationBusy => Azure.Value;

@@ -89,11 +89,10 @@ public sealed class EngineScenarioParserTests
 
     [Theory]
     [MemberData(nameof(EngineExamples))]
-    public void ParseText_EngineExamples_ResolveFromACheckoutBesideSharedAndYieldRequests(string name)
+    public void ParseText_EngineExamples_ResolveTheRepositoryDataAndYieldRequests(string name)
     {
         var path = ScenarioFiles.ExamplePath(name);
-        var sharedParent = Path.GetDirectoryName(Path.GetDirectoryName(Path.GetDirectoryName(Stamen.Tests.Network.SharedData.PathTo("README.md"))))!;
-        var s = EngineScenarioParser.ParseText(File.ReadAllText(path), path, Path.Combine(sharedParent, "repository", "examples"));
+        var s = EngineScenarioParser.ParseText(File.ReadAllText(path), path, Path.GetDirectoryName(path)!);
         Assert.NotEmpty(s.Policies);
         Assert.NotEmpty(s.Requests());
         if (name.StartsWith("engine-azure", StringComparison.Ordinal)) Assert.IsType<EngineTraceWorkload>(s.Workload);

@@ -18,7 +18,7 @@ public class GraphMlTopologyLoaderTests
     [Fact]
     public void Load_Abilene_NewYorkChicagoRttFollowsTheFibreFormula()
     {
-        var t = new GraphMlTopologyLoader().Load(SharedData.PathTo("topologies/Abilene.graphml"));
+        var t = new GraphMlTopologyLoader().Load(RepositoryData.PathTo("topologies/Abilene.graphml"));
 
         Assert.Equal(11, t.Count);
         Assert.Empty(t.Notes);
@@ -34,7 +34,7 @@ public class GraphMlTopologyLoaderTests
     [Fact]
     public void Load_RouteFactor_ScalesEveryRtt()
     {
-        var path = SharedData.PathTo("topologies/Abilene.graphml");
+        var path = RepositoryData.PathTo("topologies/Abilene.graphml");
         var baseline = new GraphMlTopologyLoader().Load(path);
         var straight = new GraphMlTopologyLoader(new FibreModel(RouteFactor: 1.0)).Load(path);
 
@@ -51,7 +51,7 @@ public class GraphMlTopologyLoaderTests
     [InlineData("Uninett2011.graphml", 69)]
     public void Load_NodesWithoutCoordinates_ArePlacedOrDroppedAndNoted(string file, int nodesInFile)
     {
-        var t = new GraphMlTopologyLoader().Load(SharedData.PathTo("topologies/" + file));
+        var t = new GraphMlTopologyLoader().Load(RepositoryData.PathTo("topologies/" + file));
 
         Assert.NotEmpty(t.Notes);
         Assert.InRange(t.Count, 2, nodesInFile);

@@ -11,7 +11,7 @@ public class RepetitaTopologyLoaderTests
     [Fact]
     public void Load_Abvt_Has23NodesAndIsAMetric()
     {
-        var t = Loader.Load(SharedData.PathTo("topologies/repetita/Abvt.graph"));
+        var t = Loader.Load(RepositoryData.PathTo("topologies/repetita/Abvt.graph"));
 
         Assert.Equal(23, t.Count);
         Assert.Equal("1_New_York", t.Nodes[1].Name);
@@ -24,7 +24,7 @@ public class RepetitaTopologyLoaderTests
     [InlineData("Bellcanada.graph")]
     public void Load_RealFile_AgreesWithFloydWarshall(string file)
     {
-        var path = SharedData.PathTo("topologies/repetita/" + file);
+        var path = RepositoryData.PathTo("topologies/repetita/" + file);
         var t = Loader.Load(path);
 
         var expected = FloydWarshallRttMs(File.ReadAllLines(path));
@@ -110,7 +110,7 @@ public class RepetitaTopologyLoaderTests
     [Fact]
     public void IndexOf_UnknownNode_ThrowsInputError()
     {
-        var t = Loader.Load(SharedData.PathTo("topologies/repetita/Abvt.graph"));
+        var t = Loader.Load(RepositoryData.PathTo("topologies/repetita/Abvt.graph"));
 
         var e = Assert.Throws<StamenInputException>(() => t.IndexOf("Gotham"));
 

@@ -19,7 +19,7 @@ public class RttDistanceFitTests
     [Fact]
     public void Fit_RipeAtlasFrankfurt_AgreesWithClosedFormLeastSquaresAndIsPlausible()
     {
-        var path = SharedData.PathTo("rtt/ripe_atlas_eu_rtt.csv");
+        var path = RepositoryData.PathTo("rtt/ripe_atlas_eu_rtt.csv");
         var rows = RipeAtlasRttFitter.Read(path);
 
         var fit = RipeAtlasRttFitter.Fit(path);
@@ -40,7 +40,7 @@ public class RttDistanceFitTests
     [Fact]
     public void Fit_UnknownColumn_NamesIt()
     {
-        var e = Assert.Throws<StamenInputException>(() => RipeAtlasRttFitter.Fit(SharedData.PathTo("rtt/ripe_atlas_eu_rtt.csv"), "latency_m9"));
+        var e = Assert.Throws<StamenInputException>(() => RipeAtlasRttFitter.Fit(RepositoryData.PathTo("rtt/ripe_atlas_eu_rtt.csv"), "latency_m9"));
 
         Assert.Contains("latency_m9", e.Problem, StringComparison.Ordinal);
     }

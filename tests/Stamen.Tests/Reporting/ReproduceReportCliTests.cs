@@ -1,5 +1,4 @@
 using Stamen.Tests.Cli;
-using Stamen.Tests.Network;
 using Stamen.Tests.Scenarios;
 
 namespace Stamen.Tests.Reporting;
@@ -35,14 +34,14 @@ public sealed class ReproduceReportCliTests
         Assert.Empty(Directory.GetFiles(folder.Path, "*.tmp"));
     }
 
-    /// <summary>The scattered examples with their topology paths pointing at shared/data wherever this checkout finds it.</summary>
+    /// <summary>The scattered examples alone, copied with their topology paths pointing at the repository's data/.</summary>
     private static string GeoExamples(TempFolder folder)
     {
         var examples = Directory.CreateDirectory(folder.FilePath("examples")).FullName;
-        var shared = Path.GetDirectoryName(SharedData.PathTo("README.md"))!;
+        var data = Path.GetDirectoryName(RepositoryData.PathTo("README.md"))!;
         foreach (var name in ScenarioFiles.ExampleNames.Where(n => n.StartsWith("scattered-", StringComparison.Ordinal)))
             File.WriteAllText(Path.Combine(examples, name),
-                File.ReadAllText(ScenarioFiles.ExamplePath(name)).Replace("../../shared/data", shared, StringComparison.Ordinal));
+                File.ReadAllText(ScenarioFiles.ExamplePath(name)).Replace("../data", data, StringComparison.Ordinal));
         return examples;
     }
 }

@@ -1,12 +1,10 @@
 using Stamen.Scenarios;
-using Stamen.Tests.Network;
 
 namespace Stamen.Tests.Scenarios;
 
 /// <summary>
-/// Scenario files for tests: the repository's examples (with their shared-data paths resolved as
-/// they are from a checkout that sits beside <c>shared/</c>), and scratch scenarios written to a
-/// temporary folder.
+/// Scenario files for tests: the repository's examples (their data paths point into the
+/// repository's <c>data/</c>), and scratch scenarios written to a temporary folder.
 /// </summary>
 internal static class ScenarioFiles
 {
@@ -19,16 +17,11 @@ internal static class ScenarioFiles
 
     public static string ExamplePath(string name) => Path.Combine(RepositoryRoot, "examples", name);
 
-    /// <summary>
-    /// Parses an example. Examples name shared data as <c>../../shared/data/...</c>, which holds
-    /// for a checkout beside <c>shared/</c> (e.g. /work/main) but not for a nested worktree, so
-    /// relative paths are resolved from a folder two levels below shared/'s parent.
-    /// </summary>
+    /// <summary>Parses an example as the CLI would: relative paths from the example's folder.</summary>
     public static ScenarioDefinition LoadExample(string name)
     {
         var path = ExamplePath(name);
-        var sharedParent = Path.GetDirectoryName(Path.GetDirectoryName(Path.GetDirectoryName(SharedData.PathTo("README.md"))))!;
-        return ScenarioParser.ParseText(File.ReadAllText(path), path, Path.Combine(sharedParent, "repository", "examples"));
+        return ScenarioParser.ParseText(File.ReadAllText(path), path, Path.GetDirectoryName(path)!);
     }
 
     public static ScenarioResolver ResolveExample(string name, bool withoutFixedDelays = false) =>

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Stamen.Tests.Network;
 using Stamen.Tests.Scenarios;
 using Stamen.Workload;
 
@@ -14,7 +13,7 @@ public sealed class TraceWorkloadLoaderTests
     [InlineData(0.25)]
     public void Load_AzureCodeTrace_FirstRowsScaledAndSorted(double timeScale)
     {
-        var path = SharedData.PathTo("traces/azure_code_2023.csv");
+        var path = RepositoryData.PathTo("traces/azure_code_2023.csv");
         var requests = TraceWorkloadLoader.Load(path, ["a", "b", "c"], limit: 100, timeScale: timeScale);
         Assert.Equal(100, requests.Count);
 
