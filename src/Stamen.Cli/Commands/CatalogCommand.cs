@@ -20,13 +20,14 @@ internal static class CatalogCommand
         command.Subcommands.Add(Listing("models", "Models with their block size and KV cache per token", Models));
         command.Subcommands.Add(Listing("gpus", "GPU kinds with memory, roofline figures and calibrations", Gpus));
         command.Subcommands.Add(Listing("algorithms", "Swarm algorithms: placement + routing + admission", () =>
-            Names(SwarmAlgorithmCatalog.All.Select(a => new NamedEntry(a.Name, $"{a.Description} [{a.Placement} + {a.Routing} + {a.Admission}]")))));
-        command.Subcommands.Add(Listing("placements", "Block placement planners", () =>
-            Names(PlacementCatalog.All.Select(a => new NamedEntry(a.Name, a.Description)))));
-        command.Subcommands.Add(Listing("routers", "Request routers", () =>
-            Names(RouterCatalog.All.Select(a => new NamedEntry(a.Name, a.Description)))));
-        command.Subcommands.Add(Listing("admissions", "What a client does when a server's cache is full", () =>
-            Names(AdmissionCatalog.All.Select(a => new NamedEntry(a.Name, a.Description)))));
+            Names(SwarmAlgorithmCatalog.All.Select(a => new NamedEntry(a.Name,
+                $"{a.Description} [{a.PartsText}]{(a.FixedDelays == FixedDelaySource.Published ? " (published fixed delays)" : "")}")))));
+        command.Subcommands.Add(Listing("placements", "Block placement planners and their options (scenario: placement: {name: NAME, option: value})", () =>
+            WithOptions(PlacementCatalog.Planners)));
+        command.Subcommands.Add(Listing("routers", "Request routers and their options (scenario: routing: {name: NAME, option: value})", () =>
+            WithOptions(RouterCatalog.Routers)));
+        command.Subcommands.Add(Listing("admissions", "What a client does when a server's cache is full, and the options (scenario: admission: {name: NAME, option: value})", () =>
+            WithOptions(AdmissionCatalog.Policies)));
         command.Subcommands.Add(Listing("engine-policies", "Serving-engine scheduling and KV memory policies", () =>
             Names(Stamen.Simulation.Engine.EnginePolicyCatalog.All.Select(p => new NamedEntry(p.Name, p.Summary)))));
         command.Subcommands.Add(Listing("engine-routers", "Routers in front of a cluster of engines", () =>
@@ -50,6 +51,25 @@ internal static class CatalogCommand
             return 0;
         }));
         return command;
+    }
+
+    private sealed record OptionRow(string Name, string Default, string? Unit, string Allowed, string Description);
+
+    private sealed record EntryRow(string Name, string Description, string? PresetOf, IReadOnlyList<OptionRow> Options);
+
+    /// <summary>One row per entry: its description, then one line per option with default, unit and allowed values.</summary>
+    private static (Table, object) WithOptions<T>(Stamen.Options.Catalog<T> catalog)
+    {
+        var entries = catalog.All.Select(e => new EntryRow(e.Name, e.Description, e.PresetOf,
+            e.Options.Select(o => new OptionRow(o.Name, o.Default ?? "auto", o.Unit, o.AllowedText, o.Description)).ToList())).ToList();
+        var table = new Table().Border(TableBorder.Rounded).AddColumns("name", "description and options (default; allowed)");
+        foreach (var e in entries)
+        {
+            var lines = new List<string> { Markup.Escape(e.Description + (e.PresetOf is null ? "" : $" (preset of {e.PresetOf})")) };
+            lines.AddRange(e.Options.Select(o => $"  [bold]{Markup.Escape(o.Name)}[/] = {Markup.Escape(o.Default)}{Markup.Escape(o.Unit is null ? "" : " " + o.Unit)}; {Markup.Escape(o.Allowed)}: [dim]{Markup.Escape(o.Description)}[/]"));
+            table.AddRow(new Markup(Markup.Escape(e.Name)), new Markup(string.Join("\n", lines)));
+        }
+        return (table, entries);
     }
 
     private static (Table, object) Names(IEnumerable<NamedEntry> entries)

@@ -52,7 +52,7 @@ internal static class ParetoCommand
         var resolver = ScenarioResolver.Create(definition);
         var algorithm = s.Algorithm is not null
             ? resolver.FindAlgorithm(s.Algorithm)
-            : resolver.Algorithms.FirstOrDefault(a => a.Parts.Placement == "cg-bp") ?? resolver.FindAlgorithm(FallbackAlgorithm);
+            : resolver.Algorithms.FirstOrDefault(a => a.Parts.Placement.Name == "cg-bp") ?? resolver.FindAlgorithm(FallbackAlgorithm);
         var run = resolver.Resolve(s.Run, s.Seed);
         var clients = run.Swarm.Clients;
         var clientIndex = s.Client is null ? 0 : clients.ToList().FindIndex(c => string.Equals(c.Name, s.Client, StringComparison.OrdinalIgnoreCase));

@@ -56,7 +56,7 @@ public sealed class TwinRouterChainPlanner(string routerName, LlamaConfig config
     /// <summary>How long a measured round trip is reused: pinging every server before every session would add their round trips to it.</summary>
     private static readonly TimeSpan PingTtl = TimeSpan.FromSeconds(30);
 
-    private readonly RouterCatalogEntry _router = RouterCatalog.Find(routerName);
+    private readonly Stamen.Options.CatalogEntry<RouterFactory> _router = RouterCatalog.Find(routerName);
     private readonly Random _random = new(seed);
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (double Ms, DateTime At)> _pings = new(StringComparer.Ordinal);
 
@@ -87,7 +87,7 @@ public sealed class TwinRouterChainPlanner(string routerName, LlamaConfig config
         var placement = new Placement.Placement(blocks, [.. servers.Select(s => new BlockSpan(s.StartBlock, s.EndBlock - s.StartBlock))],
             [.. servers.Select(s => new CacheBudget(s.FreeSessions * perBlock * (s.EndBlock - s.StartBlock), PerBlock: false))]);
         var state = new LiveSwarmState(swarm, placement, servers);
-        var route = _router.Create(swarm, placement).Choose(new RoutingQuery(0, shape, 0, state, _random));
+        var route = _router.Create()(swarm, placement).Choose(new RoutingQuery(0, shape, 0, state, _random));
         if (route is null) return null;
         var chain = new List<ChainSegment>();
         foreach (var hop in route.Hops)

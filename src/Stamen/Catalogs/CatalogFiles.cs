@@ -47,6 +47,8 @@ internal sealed class CalibrationEntry
     public double? DecodeMsPerBlock { get; set; }
     public double? PrefillMsPerToken { get; set; }
     public double? PrefillFixedMs { get; set; }
+    public double? PetalsForwardRps { get; set; }
+    public double? PetalsNetworkRps { get; set; }
 }
 
 internal sealed class DeviceCatalogFile

@@ -1,3 +1,4 @@
+using Stamen.Options;
 using System.Globalization;
 using Stamen.Hardware;
 using Stamen.Model;
@@ -79,7 +80,7 @@ public static class MilpGapStudy
     private const double Tolerance = 1e-9;
 
     /// <summary>The scaling planners the study prices (every catalog entry not limited to small instances).</summary>
-    public static IReadOnlyList<PlacementCatalogEntry> Heuristics => PlacementCatalog.All.Where(e => !e.SmallInstancesOnly).ToList();
+    public static IReadOnlyList<CatalogEntry<IPlacementPlanner>> Heuristics => PlacementCatalog.All.Where(e => !e.SmallInstancesOnly && !e.Reproduction).ToList();
 
     public static MilpGapReport Run(int instances, int seed, double timeLimitSeconds = 20, IMilpSolver? solver = null,
         IProgress<ExperimentProgress>? progress = null, CancellationToken cancellation = default)
@@ -269,7 +270,7 @@ public static class MilpGapStudy
         return Enumerable.Range(0, placement.ServerCount).All(j =>
         {
             var pool = placement.Caches[j];
-            var need = pool.PerBlock ? sessionsThrough[j] * sc : used[j];
+            var need = pool.IsSlots ? sessionsThrough[j] * pool.SlotBytes : pool.PerBlock ? sessionsThrough[j] * sc : used[j];
             return need <= pool.PoolBytes * (1 + Tolerance);
         });
     }

@@ -43,7 +43,7 @@ public sealed record ParetoReport(
         var rows = front.Select(p => new ParetoPointRow(p.PerTokenLatencyMs, p.BottleneckFreeSessions, p.Route.Hops.Count,
             [.. p.Route.Hops.Select(h => swarm.Servers[h.Server].Name)],
             string.Join(' ', p.Route.Hops.Select(h => $"[{h.StartBlock},{h.EndBlock})")), p.Fits)).ToList();
-        return new ParetoReport(planned.Algorithm.Name, planned.Algorithm.Parts.Placement, planned.Run.Run, swarm.Clients[client].Name,
+        return new ParetoReport(planned.Algorithm.Name, planned.Algorithm.Parts.Placement.ToString(), planned.Run.Run, swarm.Clients[client].Name,
             typical.PromptTokens, typical.OutputTokens, rows, TradeoffChoice.Knee(front), TradeoffChoice.Weighted(front, weight), weight);
     }
 }

@@ -43,7 +43,7 @@ public sealed record PlanReport(
                 string.Join(" ", route.Hops.Select(h => $"[{h.StartBlock},{h.EndBlock})")),
                 t.FirstTokenMs / 1000, t.PerTokenMs / 1000, t.AverageMsPerToken / 1000);
         }).ToList();
-        return new PlanReport(planned.Algorithm.Name, planned.Algorithm.Parts.Placement, planned.Algorithm.Parts.Routing,
+        return new PlanReport(planned.Algorithm.Name, planned.Algorithm.Parts.Placement.ToString(), planned.Algorithm.Parts.Routing.ToString(),
             planned.Run.Run, planned.Run.Seed, typical.PromptTokens, typical.OutputTokens, planned.PlanningMs,
             planned.Plan.Figures, servers, routes);
     }

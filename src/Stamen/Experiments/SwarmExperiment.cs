@@ -29,12 +29,12 @@ public sealed class SwarmExperiment(ScenarioResolver resolver)
     {
         ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(algorithm);
-        var planner = PlacementCatalog.Find(algorithm.Parts.Placement).Create();
+        var planner = PlacementCatalog.Planners.Create(algorithm.Parts.Placement);
         var context = new PlanningContext(run.Swarm, run.Typical, run.ArrivalRatePerSec, algorithm.FixedDelayMs,
-            SeedStreams.Derive(run.Seed, SeedStreams.Planner));
+            SeedStreams.Derive(run.Seed, SeedStreams.Planner)) { AllocationDelayMs = algorithm.AllocationMs };
         var clock = Stopwatch.StartNew();
         var plan = planner.Plan(context);
-        var router = RouterCatalog.Find(algorithm.Parts.Routing).Create(run.Swarm, plan.Placement);
+        var router = RouterCatalog.Create(algorithm.Parts.Routing, run.Swarm, plan.Placement);
         clock.Stop();
         return new PlannedRun(run, algorithm, plan, router, clock.Elapsed.TotalMilliseconds);
     }
@@ -43,7 +43,7 @@ public sealed class SwarmExperiment(ScenarioResolver resolver)
     {
         ArgumentNullException.ThrowIfNull(planned);
         var input = new SwarmTwinInput(planned.Run.Swarm, planned.Plan.Placement, planned.Router,
-            AdmissionCatalog.Find(planned.Algorithm.Parts.Admission), planned.Run.Requests,
+            AdmissionCatalog.Policies.Create(planned.Algorithm.Parts.Admission), planned.Run.Requests,
             SeedStreams.Derive(planned.Run.Seed, SeedStreams.Twin))
         {
             SessionStartMs = planned.Algorithm.SessionStartMs,
@@ -103,7 +103,7 @@ public sealed class SwarmExperiment(ScenarioResolver resolver)
                 runs.Select(r => r.Planned.Plan.Figures.TryGetValue(name, out var v) ? v : double.NaN).ToList())))
             .Append(new(MetricNames.PlanningMs, MonteCarloSummary.Summarize(runs.Select(r => r.Planned.PlanningMs).ToList())))
             .ToList();
-        return new AlgorithmResult(alg.Name, alg.Parts.Placement, alg.Parts.Routing, alg.Parts.Admission, runs.Count, metrics, figures);
+        return new AlgorithmResult(alg.Name, alg.Parts.Placement.ToString(), alg.Parts.Routing.ToString(), alg.Parts.Admission.ToString(), runs.Count, metrics, figures);
     }
 
     /// <summary>Highest memory use on any server as a fraction of its memory (1 = full).</summary>

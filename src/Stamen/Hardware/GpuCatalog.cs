@@ -71,9 +71,14 @@ public sealed class GpuCatalog
     {
         var name = CatalogYaml.Name(e.Name, source, at + "name");
         var calibrations = new Dictionary<string, BlockTimes>(StringComparer.OrdinalIgnoreCase);
+        var rates = new Dictionary<string, PetalsRates>(StringComparer.OrdinalIgnoreCase);
         foreach (var (model, c) in e.Calibrations)
         {
             var cat = $"{at}calibrations.{model}.";
+            if (c.PetalsForwardRps is not null || c.PetalsNetworkRps is not null)
+                rates[model.Trim()] = new PetalsRates(
+                    c.PetalsForwardRps is null ? null : CatalogYaml.Positive(c.PetalsForwardRps, source, cat + "petals_forward_rps"),
+                    c.PetalsNetworkRps is null ? null : CatalogYaml.Positive(c.PetalsNetworkRps, source, cat + "petals_network_rps"));
             calibrations[model.Trim()] = new BlockTimes(
                 CatalogYaml.Positive(c.DecodeMsPerBlock, source, cat + "decode_ms_per_block"),
                 CatalogYaml.Positive(c.PrefillMsPerToken, source, cat + "prefill_ms_per_token"),
@@ -85,7 +90,7 @@ public sealed class GpuCatalog
             CatalogYaml.Positive(e.PeakTflops, source, at + "peak_tflops"),
             CatalogYaml.Positive(e.BandwidthGbPerSec, source, at + "bandwidth_gb_per_sec") * BytesPerGb,
             e.MaxBlocks is null ? null : CatalogYaml.Positive(e.MaxBlocks, source, at + "max_blocks"),
-            calibrations);
+            calibrations) { PetalsRates = rates };
     }
 
     private static double NonNegative(double? value, string source, string field)

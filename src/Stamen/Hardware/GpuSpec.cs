@@ -17,7 +17,20 @@ public sealed record GpuSpec(
 {
     public BlockTimes? CalibrationFor(string modelName) =>
         Calibrations.TryGetValue(modelName, out var t) ? t : null;
+
+    /// <summary>PETALS' measured forward and network rates keyed by model name (absent where none was measured).</summary>
+    public IReadOnlyDictionary<string, PetalsRates> PetalsRates { get; init; } = new Dictionary<string, PetalsRates>();
+
+    public PetalsRates? PetalsRatesFor(string modelName) =>
+        PetalsRates.TryGetValue(modelName, out var r) ? r : null;
 }
+
+/// <summary>
+/// What a PETALS server measures at start-up and announces: its batched forward rate through one
+/// block and its network rate, both in tokens per second (reference section 1: network_rps =
+/// min(download, upload) bits/s / (d_model x 16)).
+/// </summary>
+public sealed record PetalsRates(double? ForwardRps, double? NetworkRps);
 
 /// <summary>
 /// Per-block compute times of one server: decode tau (ms per block per token) and prefill

@@ -13,9 +13,10 @@ namespace Stamen.Placement;
 /// <item>Greedy placement on C_b and T_b (T_b starts at R t_max, t_max = max t~ + 1 as the dummy);
 /// cap_j = floor((M_j - s_m m_j) / (s_c m_j)); the cache is one shared pool M_j - s_m m_j.</item>
 /// <item>R from the load unless <see cref="CgBpOptions.FixedSessions"/>: T1 = the worst client's
-/// time for one request alone on the R = 1 placement, routed by offline shortest path with the
-/// exact hop cost (so the path cost is the modelled request time), plus the context's fixed
-/// delay; mean = lambda T1; R = min(round(mean + sqrt(mean)), R_max), at least 1. round is
+/// modelled time for one request alone on the R = 1 placement, routed by offline shortest path
+/// (link cost <see cref="CgBpOptions.T1HopCost"/>), plus the context's fixed delays
+/// (<see cref="CgBpOptions.T1Delays"/>: both by default, our choice; the initial delay alone in
+/// the published simulator); mean = lambda T1; R = min(round(mean + sqrt(mean)), R_max), at least 1. round is
 /// half-to-even, as Python's round in the published simulator.</item>
 /// </list>
 /// Choice where the reference is silent: when the servers cannot cover the model with the R the
@@ -40,12 +41,13 @@ public sealed class CgBpPlanner(CgBpOptions? options = null) : IPlacementPlanner
         var l = model.NumBlocks;
         var sc = context.TypicalSessionCacheBytesPerBlock();
         if (Options.FixedSessions is < 1)
-            throw new StamenInputException("(scenario)", "sessions", "the fixed session count R must be at least 1", "set R to 1 or more, or leave it out to size R from the load");
+            throw new ArgumentOutOfRangeException(nameof(context), Options.FixedSessions, "The fixed session count R must be at least 1 (the catalog's options check it).");
 
         var single = CgBpLayout.Build(swarm, sc, 1);
         if (single.TotalBlocks < l) throw PlacementErrors.ModelDoesNotFit(l, single.TotalBlocks);
 
-        var t1Ms = SingleRequestMs(context, single) + context.FixedDelayMs;
+        var t1DelayMs = Options.T1Delays == CgBpT1Delays.InitialOnly ? context.FixedDelayMs - context.AllocationDelayMs : context.FixedDelayMs;
+        var t1Ms = SingleRequestMs(context, single, Options.T1HopCost) + t1DelayMs;
         var rMax = Options.RMax ?? RMax(context, sc);
         int requested;
         if (Options.FixedSessions is { } fixedR)
@@ -85,18 +87,19 @@ public sealed class CgBpPlanner(CgBpOptions? options = null) : IPlacementPlanner
         return (int)Math.Clamp(Math.Floor(free / (sc * slots)), 1, int.MaxValue);
     }
 
-    /// <summary>Worst client's modelled time of one request routed alone by offline shortest path.</summary>
-    private static double SingleRequestMs(PlanningContext context, CgBpLayout layout)
+    /// <summary>Worst client's modelled time of one request routed alone by offline shortest path with link cost <paramref name="mode"/>.</summary>
+    private static double SingleRequestMs(PlanningContext context, CgBpLayout layout, HopCostMode mode)
     {
         var swarm = context.Swarm;
         var placement = new Placement(swarm.Model.NumBlocks, layout.Spans, layout.Spans.Select(_ => new CacheBudget(0, false)).ToList());
-        var cost = new HopCost(new SwarmPerformanceModel(swarm));
+        var performance = new SwarmPerformanceModel(swarm);
+        var cost = new HopCost(performance, mode);
         double worst = 0;
         for (var c = 0; c < swarm.ClientCount; c++)
         {
             var client = c;
-            var (_, ms) = ChainSearch.Cheapest(placement, (j, start, end) => cost.Ms(client, j, end - start, context.Typical));
-            worst = Math.Max(worst, ms);
+            var (route, _) = ChainSearch.Cheapest(placement, (j, start, end) => cost.Ms(client, j, end - start, context.Typical));
+            worst = Math.Max(worst, route is null ? double.PositiveInfinity : performance.Time(route, client, context.Typical).TotalMs);
         }
         return worst;
     }

@@ -5,7 +5,9 @@ namespace Stamen.Placement;
 /// start for a span, and the "should this server choose other blocks" simulation.
 /// Spans are (start, length, throughput) per server; length 0 means the server holds nothing.
 /// </summary>
-internal sealed class PetalsBlockSelection(int numBlocks, int[] lengths, double[] serverThroughputs)
+/// <para>Block throughputs are summed over servers in join order (<see cref="JoinOrder"/>), and
+/// compared within a relative <c>tolerance</c> (0: exactly, as the published simulator does).</para>
+internal sealed class PetalsBlockSelection(int numBlocks, int[] lengths, double[] serverThroughputs, double tolerance = 0)
 {
     /// <summary>PETALS' eps: leaving a span removes (1 + eps) of its throughput so a tie keeps the server where it is.</summary>
     private const double Eps = 1e-3;
@@ -16,13 +18,27 @@ internal sealed class PetalsBlockSelection(int numBlocks, int[] lengths, double[
     /// <summary>Servers placed so far (joined).</summary>
     public bool[] Joined { get; } = new bool[lengths.Length];
 
+    /// <summary>Servers in the order they first joined; sums run in this order.</summary>
+    public List<int> JoinOrder { get; } = [];
+
+    /// <summary>Places server <paramref name="server"/> at <paramref name="start"/>; the first join fixes its place in the summation order.</summary>
+    public void Join(int server, int start)
+    {
+        Starts[server] = start;
+        if (!JoinOrder.Contains(server)) JoinOrder.Add(server);
+        Joined[server] = true;
+    }
+
     public double[] BlockThroughputs()
     {
         var t = new double[numBlocks];
-        for (var j = 0; j < lengths.Length; j++)
+        foreach (var j in JoinOrder)
             if (Joined[j]) Add(t, Starts[j], lengths[j], serverThroughputs[j]);
         return t;
     }
+
+    /// <summary>Best start with this selection's tolerance.</summary>
+    public int BestStart(double[] throughputs, int length) => BestStart(throughputs, length, tolerance);
 
     /// <summary>Start whose window of throughputs, sorted ascending, is lexicographically smallest; ties: smallest start.</summary>
     /// <remarks>
@@ -32,7 +48,7 @@ internal sealed class PetalsBlockSelection(int numBlocks, int[] lengths, double[
     /// this for every server in every simulated pass, so it dominates PETALS planning time.
     /// Throughputs are finite (sums of finite server throughputs).
     /// </remarks>
-    public static int BestStart(double[] throughputs, int length)
+    public static int BestStart(double[] throughputs, int length, double tolerance = 0)
     {
         var windows = throughputs.Length - length + 1;
         if (windows <= 1) return 0;
@@ -51,10 +67,10 @@ internal sealed class PetalsBlockSelection(int numBlocks, int[] lengths, double[
         var bestKey = new double[length];
         for (var start = 0; start < windows; start++)
         {
-            if (minima[start] != lowest) continue;
+            if (Compare(minima[start], lowest, tolerance) != 0) continue;
             Array.Copy(throughputs, start, key, 0, length);
             Array.Sort(key);
-            if (best < 0 || Compare(key, bestKey) < 0)
+            if (best < 0 || Compare(key, bestKey, tolerance) < 0)
             {
                 best = start;
                 (key, bestKey) = (bestKey, key);
@@ -77,7 +93,7 @@ internal sealed class PetalsBlockSelection(int numBlocks, int[] lengths, double[
         var len = lengths[server];
         var tp = serverThroughputs[server];
         Add(throughputs, starts[server], len, -tp * (1 + Eps));
-        var newStart = BestStart(throughputs, len);
+        var newStart = BestStart(throughputs, len, tolerance);
         if (newStart == starts[server]) return false;
         Add(throughputs, starts[server], len, tp * Eps);
         starts[server] = newStart;
@@ -92,7 +108,7 @@ internal sealed class PetalsBlockSelection(int numBlocks, int[] lengths, double[
             foreach (var j in order)
             {
                 Add(throughputs, starts[j], lengths[j], -serverThroughputs[j] * (1 + Eps));
-                var s = BestStart(throughputs, lengths[j]);
+                var s = BestStart(throughputs, lengths[j], tolerance);
                 Add(throughputs, starts[j], lengths[j], serverThroughputs[j] * Eps);
                 if (s != starts[j])
                 {
@@ -123,10 +139,17 @@ internal sealed class PetalsBlockSelection(int numBlocks, int[] lengths, double[
         for (var b = start; b < start + length; b++) t[b] += amount;
     }
 
-    private static int Compare(double[] a, double[] b)
+    private static int Compare(double[] a, double[] b, double tolerance)
     {
         for (var i = 0; i < a.Length; i++)
-            if (a[i] != b[i]) return a[i] < b[i] ? -1 : 1;
+            if (Compare(a[i], b[i], tolerance) is var c and not 0) return c;
         return 0;
+    }
+
+    /// <summary>-1, 0 or 1; values within a relative <paramref name="tolerance"/> of each other are equal.</summary>
+    private static int Compare(double a, double b, double tolerance)
+    {
+        if (a == b || Math.Abs(a - b) <= tolerance * Math.Max(Math.Abs(a), Math.Abs(b))) return 0;
+        return a < b ? -1 : 1;
     }
 }

@@ -8,13 +8,17 @@ namespace Stamen.Placement;
 /// <para>Blocks per server: floor((M - reserved) / (s_m + cache bytes per block)), capped by the
 /// server's MaxBlocks and L; a server that cannot hold one block holds nothing. The cache pool is
 /// fixed per block (<see cref="CacheBudget"/> with PerBlock).</para>
-/// <para>Throughput of a server: min(forward_rps / ((m + 1) / 2), network_rps), forward_rps =
-/// 1000 / tau (one block's decode rate; PETALS measures it), network_rps = bits/s / (d_model * 16)
-/// from <see cref="PetalsPlacementOptions.NetworkBitsPerSec"/> (PETALS measures it; no relays
-/// assumed). A block's throughput is the sum over servers holding it.</para>
-/// <para>Join: servers join in an order shuffled from the context's seed (PETALS servers start
-/// in no fixed order), each taking the start whose window of block throughputs, sorted ascending,
-/// is lexicographically smallest (ties: smallest start).</para>
+/// <para>Throughput of a server: min(forward_rps / ((m + 1) / 2), network_rps), with the rates
+/// PETALS measures (the server's, else its GPU's calibration for the model), or 1000 / tau and
+/// bits/s / (d_model * 16) from <see cref="PetalsPlacementOptions.NetworkBitsPerSec"/> where none
+/// is known (<see cref="PetalsThroughputSource"/>; no relays assumed). A block's throughput is the
+/// sum over servers holding it, added in join order.</para>
+/// <para>Join: servers join in <see cref="PetalsPlacementOptions.JoinOrder"/> (a listed swarm in
+/// its listed order, a generated one in an order shuffled from the context's seed), each taking
+/// the start whose window of block throughputs, sorted ascending, is lexicographically smallest
+/// (values within <see cref="PetalsPlacementOptions.TieTolerance"/> tie; ties: smallest start).</para>
+/// <para>Cache: per-block pools of cache_tokens_per_block, or (<see cref="PetalsCachePool.ServerSlots"/>)
+/// one pool of floor(m x cache per block / s_c) session slots per server.</para>
 /// <para>Rebalancing (when enabled) replaces PETALS' periodic check (every U[0, 240] s) by rounds:
 /// each round visits every server in a seeded random order; the server runs PETALS'
 /// <c>should_choose_other_blocks</c> (simulate moving itself, then every server moving to its
@@ -24,7 +28,7 @@ namespace Stamen.Placement;
 /// gap until others move; a static plan must not). Rounds stop when nobody moves or after
 /// <see cref="PetalsPlacementOptions.MaxMovesPerServer"/> moves per server.</para>
 /// Figures: moves, min_block_throughput_rps, blocks_total, servers_used, cache_bytes_per_block,
-/// reserved_bytes.
+/// reserved_bytes, throughput_fallback_servers.
 /// </summary>
 public sealed class PetalsPlacementPlanner(PetalsPlacementOptions? options = null) : IPlacementPlanner
 {
@@ -48,14 +52,24 @@ public sealed class PetalsPlacementPlanner(PetalsPlacementOptions? options = nul
     }
 
     /// <summary>PETALS' announced throughput (requests per second) of a server holding <paramref name="blocks"/>.</summary>
-    public static double ServerThroughputRps(ServerSpec server, int blocks, ModelSpec model, PetalsPlacementOptions options)
+    public static double ServerThroughputRps(ServerSpec server, int blocks, ModelSpec model, PetalsPlacementOptions options) =>
+        ServerThroughput(server, blocks, model, options).Rps;
+
+    /// <summary>
+    /// min(forward_rps / ((m + 1) / 2), network_rps), and whether a rate had to fall back to 1000/tau or
+    /// the assumed network (only under <see cref="PetalsThroughputSource.Measured"/> for a server with no measured rate).
+    /// </summary>
+    internal static (double Rps, bool FellBack) ServerThroughput(ServerSpec server, int blocks, ModelSpec model, PetalsPlacementOptions options)
     {
         ArgumentNullException.ThrowIfNull(server);
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(options);
-        var forwardRps = 1000.0 / server.Times.DecodeMsPerBlock;
-        var networkRps = options.NetworkBitsPerSec / (model.HiddenSize * 16.0);
-        return Math.Min(forwardRps / ((blocks + 1) / 2.0), networkRps);
+        var measured = options.Throughput == PetalsThroughputSource.Measured;
+        var forward = measured ? server.Rates.ForwardRps : null;
+        var network = measured ? server.Rates.NetworkRps : null;
+        var forwardRps = forward ?? 1000.0 / server.Times.DecodeMsPerBlock;
+        var networkRps = network ?? options.NetworkBitsPerSec / (model.HiddenSize * 16.0);
+        return (Math.Min(forwardRps / ((blocks + 1) / 2.0), networkRps), measured && (forward is null || network is null));
     }
 
     public PlacementPlan Plan(PlanningContext context)
@@ -72,20 +86,14 @@ public sealed class PetalsPlacementPlanner(PetalsPlacementOptions? options = nul
             : swarm.Servers.Select(s => BlocksFor(s, model, Options)).ToArray();
         var total = lengths.Sum(m => (long)m);
         if (total < model.NumBlocks) throw PlacementErrors.ModelDoesNotFit(model.NumBlocks, total);
-        var throughputs = Enumerable.Range(0, n).Select(j => ServerThroughputRps(swarm.Servers[j], lengths[j], model, Options)).ToArray();
+        var rates = Enumerable.Range(0, n).Select(j => ServerThroughput(swarm.Servers[j], lengths[j], model, Options)).ToArray();
+        var throughputs = rates.Select(r => r.Rps).ToArray();
 
         var random = new Random(context.Seed);
-        var selection = new PetalsBlockSelection(model.NumBlocks, lengths, throughputs);
-        var order = Enumerable.Range(0, n).Where(j => lengths[j] > 0).ToArray();
-        if (Options.JoinOrder == PetalsJoinOrder.CgBpAmortizedTime)
-            order = [.. order.OrderBy(j => CgBpAmortizedMs(swarm, cgbp!.Placement.Spans[j].Count, j)).ThenBy(j => j)];
-        else
-            PetalsBlockSelection.Shuffle(order, random);
+        var selection = new PetalsBlockSelection(model.NumBlocks, lengths, throughputs, Options.TieTolerance);
+        var order = JoinOrder(context, lengths, cgbp, random);
         foreach (var j in order)
-        {
-            selection.Starts[j] = PetalsBlockSelection.BestStart(selection.BlockThroughputs(), lengths[j]);
-            selection.Joined[j] = true;
-        }
+            selection.Join(j, selection.BestStart(selection.BlockThroughputs(), lengths[j]));
 
         var moves = Options.Rebalance ? Rebalance(selection, order, lengths, random) : 0;
         var blockThroughputs = selection.BlockThroughputs();
@@ -94,9 +102,12 @@ public sealed class PetalsPlacementPlanner(PetalsPlacementOptions? options = nul
 
         var cacheBytes = CacheBytesPerBlock(model, Options);
         var spans = Enumerable.Range(0, n).Select(j => lengths[j] > 0 ? new BlockSpan(selection.Starts[j], lengths[j]) : BlockSpan.None).ToList();
+        var slotBytes = Options.CachePool == PetalsCachePool.ServerSlots ? context.TypicalSessionCacheBytesPerBlock() : 0;
         var caches = Options.BlockCounts == PetalsBlockCounts.CgBp
             ? cgbp!.Placement.Caches.ToList()
-            : lengths.Select(m => new CacheBudget(m > 0 ? cacheBytes : 0, PerBlock: true)).ToList();
+            : lengths.Select(m => m == 0 ? new CacheBudget(0, PerBlock: true)
+                : slotBytes > 0 ? CacheBudget.Slots(m * cacheBytes, slotBytes)
+                : new CacheBudget(cacheBytes, PerBlock: true)).ToList();
         var figures = new Dictionary<string, double>
         {
             ["moves"] = moves,
@@ -105,9 +116,44 @@ public sealed class PetalsPlacementPlanner(PetalsPlacementOptions? options = nul
             ["servers_used"] = order.Length,
             ["cache_bytes_per_block"] = cacheBytes,
             ["reserved_bytes"] = Options.ReservedBytesFor(model),
+            ["throughput_fallback_servers"] = Enumerable.Range(0, n).Count(j => lengths[j] > 0 && rates[j].FellBack),
         };
         if (cgbp is not null) figures["cg_bp_sessions_R"] = cgbp.Figures["sessions_R"];
         return new PlacementPlan(new Placement(model.NumBlocks, spans, caches), figures);
+    }
+
+    /// <summary>Servers holding blocks, in the order they join (<see cref="PetalsPlacementOptions.JoinOrder"/>).</summary>
+    private int[] JoinOrder(PlanningContext context, int[] lengths, PlacementPlan? cgbp, Random random)
+    {
+        var swarm = context.Swarm;
+        var holding = Enumerable.Range(0, swarm.ServerCount).Where(j => lengths[j] > 0).ToArray();
+        var order = Options.JoinOrder;
+        if (order == PetalsJoinOrder.Auto) order = swarm.ServersListed ? PetalsJoinOrder.Listed : PetalsJoinOrder.SeededRandom;
+        switch (order)
+        {
+            case PetalsJoinOrder.CgBpAmortizedTime:
+                return [.. holding.OrderBy(j => CgBpAmortizedMs(swarm, cgbp!.Placement.Spans[j].Count, j)).ThenBy(j => j)];
+            case PetalsJoinOrder.SeededRandom:
+                PetalsBlockSelection.Shuffle(holding, random);
+                return holding;
+            case PetalsJoinOrder.Named:
+                var rank = new Dictionary<int, int>();
+                for (var i = 0; i < Options.JoinOrderNames.Length; i++)
+                {
+                    var j = FindServer(swarm, Options.JoinOrderNames[i]);
+                    rank[j] = i;
+                }
+                return [.. holding.OrderBy(j => rank.TryGetValue(j, out var r) ? r : int.MaxValue).ThenBy(j => j)];
+            default:
+                return holding;
+        }
+    }
+
+    private static int FindServer(SwarmSpec swarm, string name)
+    {
+        for (var j = 0; j < swarm.ServerCount; j++)
+            if (swarm.Servers[j].Name == name) return j;
+        throw new ArgumentException($"join_order names '{name}', which is no server of the swarm (scenario validation should have caught it).", nameof(swarm));
     }
 
     /// <summary>CG-BP's sort key (reference section 1, item 2): tau_j + max_c RTT(c,j) / m_j; servers it leaves idle go last.</summary>
@@ -134,7 +180,7 @@ public sealed class PetalsPlacementPlanner(PetalsPlacementOptions? options = nul
                 if (!selection.ShouldChooseOtherBlocks(j, Options.BalanceQuality, random, Options.MaxMovesPerServer)) continue;
                 selection.Joined[j] = false;
                 var without = selection.BlockThroughputs();
-                var start = PetalsBlockSelection.BestStart(without, lengths[j]);
+                var start = selection.BestStart(without, lengths[j]);
                 var leavesGap = Enumerable.Range(0, without.Length).Any(b => without[b] <= 0 && (b < start || b >= start + lengths[j]));
                 if (start != selection.Starts[j] && !leavesGap)
                 {

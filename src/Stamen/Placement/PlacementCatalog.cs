@@ -1,46 +1,64 @@
-namespace Stamen.Placement;
+using Stamen.Options;
 
-/// <summary>One placement planner the CLI and scenarios can name.</summary>
-/// <param name="Name">Key used in scenarios and on the command line.</param>
-/// <param name="Description">One line for help text.</param>
-/// <param name="Create">Builds the planner with its default options.</param>
-/// <param name="SmallInstancesOnly">Solves an NP-hard model exactly (the MILP): a few servers and a short model only.</param>
-public sealed record PlacementCatalogEntry(string Name, string Description, Func<IPlacementPlanner> Create, bool SmallInstancesOnly = false);
+namespace Stamen.Placement;
 
 /// <summary>
 /// Every placement planner, in one table read by the CLI, scenario validation and the
-/// every-planner tests.
+/// every-planner tests. Names that only fix option values (petals-no-rebalance,
+/// petals-published, ...) are presets of the entry they vary.
 /// </summary>
 public static class PlacementCatalog
 {
-    public static IEnumerable<string> Names => All.Select(e => e.Name);
+    private static readonly CatalogEntry<IPlacementPlanner> Petals = new("petals",
+        "PETALS: fixed 4096-token cache per block, throughput-balancing join, rebalancing",
+        PetalsPlacementOptions.Specs, v => new PetalsPlacementPlanner(PetalsPlacementOptions.From(v)));
 
-    public static bool Contains(string name) => All.Any(e => string.Equals(e.Name, name, StringComparison.OrdinalIgnoreCase));
+    private static readonly CatalogEntry<IPlacementPlanner> CgBp = new("cg-bp",
+        "CG-BP: conservative block counts for R sessions sized from the load, greedy placement by amortized time",
+        CgBpOptions.Specs, v => new CgBpPlanner(CgBpOptions.From(v)));
 
-    public static IReadOnlyList<PlacementCatalogEntry> All { get; } =
+    private static readonly IReadOnlyList<OptionSpec> MilpSpecs =
     [
-        new("petals", "PETALS: fixed 4096-token cache per block, throughput-balancing join, rebalancing",
-            () => new PetalsPlacementPlanner()),
-        new("petals-no-rebalance", "PETALS join rule only, without rebalancing",
-            () => new PetalsPlacementPlanner(new PetalsPlacementOptions { Rebalance = false })),
-        new("cg-bp", "CG-BP: conservative block counts for R sessions sized from the load, greedy placement by amortized time",
-            () => new CgBpPlanner()),
-        new("petals-optimized-order", "Ablation: PETALS' counts and choice rule, servers joining in CG-BP's amortized-time order",
-            () => new PetalsPlacementPlanner(new PetalsPlacementOptions { JoinOrder = PetalsJoinOrder.CgBpAmortizedTime })),
-        new("milp", "Exact joint placement and routing by MILP (COIN-OR CBC) for R sessions sized as CG-BP does; small instances only",
-            () => new MilpPlanner(), SmallInstancesOnly: true),
-        new("petals-optimized-routing", "Ablation: PETALS' placement with routes optimised by the MILP",
-            () => new MilpPlanner(new MilpPlannerOptions { FixedPlacementFrom = new PetalsPlacementPlanner() }), SmallInstancesOnly: true),
-        new("petals-optimized-number", "Ablation: PETALS' choice rule with CG-BP's block counts and cache pools",
-            () => new PetalsPlacementPlanner(new PetalsPlacementOptions { BlockCounts = PetalsBlockCounts.CgBp })),
-        new("gbp-cr", "GBP-CR + GCA: cache reserved for c sessions per server, fastest servers chained first, then chains with session slots composed greedily",
-            () => new GbpCrPlanner()),
+        OptionSpec.Number("time_limit_s", 20, 0.1, 3600, "Wall-time limit of one solve; past it the best incumbent is used and its gap reported", "s"),
+        OptionSpec.WholeNumber("max_link_variables", 2_000, 1, 1_000_000, "Refuse models with more link binaries than this (request groups x servers^2)"),
     ];
+
+    private static MilpPlannerOptions Milp(OptionValues v) => new()
+    {
+        TimeLimitSeconds = v.Number("time_limit_s"),
+        MaxLinkVariables = v.WholeNumber("max_link_variables"),
+    };
+
+    public static Catalog<IPlacementPlanner> Planners { get; } = new("placement planners", "placements",
+    [
+        Petals,
+        Petals.Preset("petals-no-rebalance", "PETALS join rule only, without rebalancing", ("rebalance", "false")),
+        Petals.Preset("petals-published", "PETALS as the published simulator implements it: no rebalancing, one pool of session slots per server, exact throughput comparisons",
+            ("rebalance", "false"), ("cache_pool", "server-slots"), ("tie_tolerance", "0")) with { Reproduction = true },
+        CgBp,
+        CgBp.Preset("cg-bp-published", "CG-BP as the published simulator sizes R: T1 with the initial delay only, routed by the published link cost",
+            ("t1_delays", "initial-only"), ("t1_hop_cost", "published")) with { Reproduction = true },
+        Petals.Preset("petals-optimized-order", "Ablation: PETALS' counts and choice rule, servers joining in CG-BP's amortized-time order", ("join_order", "cg-bp")),
+        new("milp", "Exact joint placement and routing by MILP (COIN-OR CBC) for R sessions sized as CG-BP does; small instances only",
+            MilpSpecs, v => new MilpPlanner(Milp(v))) { SmallInstancesOnly = true },
+        new("petals-optimized-routing", "Ablation: PETALS' placement with routes optimised by the MILP",
+            MilpSpecs, v => new MilpPlanner(Milp(v) with { FixedPlacementFrom = new PetalsPlacementPlanner() })) { SmallInstancesOnly = true },
+        Petals.Preset("petals-optimized-number", "Ablation: PETALS' choice rule with CG-BP's block counts and cache pools", ("block_counts", "cg-bp")),
+        new("gbp-cr", "GBP-CR + GCA: cache reserved for c sessions per server, fastest servers chained first, then chains with session slots composed greedily",
+            [
+                OptionSpec.WholeNumber("reservation", null, 1, 1_000_000, "Reserve cache for exactly c sessions per server (auto: the paper's Eq. 9)", "sessions"),
+                OptionSpec.Number("target_load", 0.7, 1e-3, 1, "rho-bar: chains are added until their service rate reaches lambda / rho-bar"),
+            ],
+            v => new GbpCrPlanner(new GbpCrOptions { FixedReservation = v.WholeNumberOrNull("reservation"), TargetLoad = v.Number("target_load") })),
+    ]);
+
+    public static IReadOnlyList<CatalogEntry<IPlacementPlanner>> All => Planners.All;
+
+    public static IEnumerable<string> Names => Planners.Names;
+
+    public static bool Contains(string name) => Planners.Contains(name);
 
     /// <summary>The entry named <paramref name="name"/> (case-insensitive).</summary>
     /// <exception cref="StamenInputException">No planner has that name; the message lists the valid ones.</exception>
-    public static PlacementCatalogEntry Find(string name) =>
-        All.FirstOrDefault(e => string.Equals(e.Name, name, StringComparison.OrdinalIgnoreCase))
-        ?? throw new StamenInputException("(scenario)", "placement", $"unknown placement planner '{name}'",
-            $"use one of: {string.Join(", ", All.Select(e => e.Name))}");
+    public static CatalogEntry<IPlacementPlanner> Find(string name) => Planners.Find(name, "(scenario)", "placement");
 }

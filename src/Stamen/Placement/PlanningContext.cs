@@ -11,6 +11,9 @@ namespace Stamen.Placement;
 /// <param name="Seed">Seed for any random choice (join order, rebalancing).</param>
 public sealed record PlanningContext(SwarmSpec Swarm, RequestShape Typical, double ArrivalRatePerSec, double FixedDelayMs, int Seed)
 {
+    /// <summary>The part of <see cref="FixedDelayMs"/> that is the algorithm's allocation delay (the rest is the initial delay).</summary>
+    public double AllocationDelayMs { get; init; }
+
     /// <summary>s_c of the typical request; a typical request without tokens is a user error.</summary>
     public double TypicalSessionCacheBytesPerBlock()
     {

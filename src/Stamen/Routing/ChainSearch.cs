@@ -46,6 +46,65 @@ internal static class ChainSearch
         return (new Route(hops), cost[l]);
     }
 
+    /// <summary>
+    /// Cheapest chain when a hop's cost also depends on the server before it (PETALS prices a
+    /// server-to-server hop by the RTT between the two). States are "the chain's last server is i"
+    /// at the end of i's span, plus the start; every hop moves forward, so visiting boundaries in
+    /// order is Dijkstra over (server, block) states. Same tie rules as <see cref="Cheapest"/>.
+    /// </summary>
+    /// <param name="linkCostMs">(previous server or -1 for the client, server, startBlock, endBlock) to cost; +infinity or NaN skips the edge.</param>
+    public static (Route? Route, double CostMs) CheapestAfter(Placement.Placement placement, Func<int, int, int, int, double> linkCostMs, Func<int, bool>? usable = null)
+    {
+        var l = placement.NumBlocks;
+        var n = placement.ServerCount;
+        var cost = new double[n];
+        var path = new List<int>?[n];
+        Array.Fill(cost, double.PositiveInfinity);
+        var endingAt = new List<int>[l + 1];
+        for (var j = 0; j < n; j++)
+        {
+            var span = placement.Spans[j];
+            if (span.IsEmpty || (usable is not null && !usable(j))) continue;
+            (endingAt[span.End] ??= []).Add(j);
+        }
+        for (var p = 0; p < l; p++)
+        {
+            // Sources at boundary p: the client at 0, else the reached servers whose span ends at p.
+            List<int> sources = p == 0 ? [-1] : [.. (endingAt[p] ?? []).Where(i => path[i] is not null)];
+            if (sources.Count == 0) continue;
+            for (var j = 0; j < n; j++)
+            {
+                var span = placement.Spans[j];
+                if (!span.Contains(p) || (usable is not null && !usable(j))) continue;
+                foreach (var i in sources)
+                {
+                    var link = linkCostMs(i, j, p, span.End);
+                    if (double.IsNaN(link) || double.IsPositiveInfinity(link)) continue;
+                    List<int> prefix = i < 0 ? [] : path[i]!;
+                    var c = (i < 0 ? 0 : cost[i]) + link;
+                    if (path[j] is { } incumbent && !IsBetter(c, prefix, j, cost[j], incumbent)) continue;
+                    cost[j] = c;
+                    path[j] = [.. prefix, j];
+                }
+            }
+        }
+        var best = -1;
+        foreach (var j in endingAt[l] ?? [])
+        {
+            if (path[j] is not { } candidate) continue;
+            if (best < 0 || IsBetter(cost[j], candidate[..^1], j, cost[best], path[best]!)) best = j;
+        }
+        if (best < 0) return (null, double.PositiveInfinity);
+        var hops = new List<RouteHop>(path[best]!.Count);
+        var start = 0;
+        foreach (var j in path[best]!)
+        {
+            hops.Add(new RouteHop(j, start, placement.Spans[j].End));
+            start = placement.Spans[j].End;
+        }
+        return (new Route(hops), cost[best]);
+    }
+
     private static bool IsBetter(double cost, List<int> prefix, int server, double incumbentCost, List<int> incumbent)
     {
         if (cost != incumbentCost) return cost < incumbentCost;

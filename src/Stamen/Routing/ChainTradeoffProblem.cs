@@ -119,8 +119,7 @@ internal sealed class ChainTradeoffProblem : INsga2Problem<ImmutableArray<int>>
 
     private double HopLatencyMs(int server, int start, int end) => _perTokenRttMs[server] + ((end - start) * _decodeMsPerBlock[server]);
 
-    private double NeedBytes(int server, int start, int end) =>
-        _placement.Caches[server].PerBlock ? _sessionBytesPerBlock : _sessionBytesPerBlock * (end - start);
+    private double NeedBytes(int server, int start, int end) => _placement.Caches[server].SessionBytes(end - start, _sessionBytesPerBlock);
 
     /// <summary>Free bytes of the hop entering <paramref name="server"/> at <paramref name="start"/>, read once per decision.</summary>
     private double FreeBytes(int server, int start)

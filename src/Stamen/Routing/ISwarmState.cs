@@ -45,4 +45,11 @@ public interface ISwarmState
     /// Routers that price a chain by its spare room read it (<see cref="TradeoffRouter"/>).
     /// </summary>
     double FreeCacheBytes(int server, int startBlock, int endBlock, double nowMs);
+
+    /// <summary>
+    /// Sessions on <paramref name="server"/> that have not ended by <paramref name="nowMs"/>, those
+    /// reserved to start later included (PETALS' published "active sessions, waiting ones included").
+    /// Stateless views (offline planning, test fakes) report 0.
+    /// </summary>
+    int SessionsNotEnded(int server, double nowMs) => 0;
 }

@@ -3,19 +3,18 @@ using Stamen.Swarm;
 namespace Stamen.Routing;
 
 /// <summary>
-/// PETALS' inference routing, mode "min_latency" (reference section 1): Dijkstra over the chain
-/// graph with edge costs
-/// client -> first server min(rtt, 5 s)/2 + 18 ms; each further hop min(rtt_next, 5 s)/2 + 18 ms;
-/// last server -> client min(rtt, 5 s)/2; tau_j per block processed; +10 s once on a server
-/// whose free cache cannot hold the session now; banned servers are excluded.
-/// Choices where the model differs from PETALS, written down:
-/// rtt is the client-server propagation RTT (<see cref="SwarmDelays.ClientPropagationRttMs"/>),
-/// what PETALS' pings measure. PETALS prices server -> next server by the ping between the two
-/// servers; in Stamen's hub-spoke model the hidden state goes back through the client, so the
-/// next hop uses the client's RTT to the next server. Per block it costs the decode time tau_j,
-/// as the published simulator does; PETALS itself uses 1 / inference_rps. PETALS may leave a
-/// server mid-span; Stamen's routes run each hop to the end of the server's span (the route
-/// model of the reference), so hops are entered at any held block and left at the span end.
+/// PETALS' inference routing, mode "min_latency" (reference section 1): Dijkstra over
+/// (server, block) states with edge costs client -> first server min(rtt(c,j), 5 s)/2 + 18 ms;
+/// server i -> next server j min(rtt(i,j), 5 s)/2 + 18 ms, the RTT between the two servers
+/// (topology, RTT matrix or <c>server_rtt_ms</c>; 150 ms where unknown), as PETALS pings them;
+/// last server -> client min(rtt(c,j), 5 s)/2; tau_j per block processed; +10 s once on a server
+/// PETALS counts as full (<see cref="PetalsFullServerTest"/>); banned servers are excluded.
+/// RTTs are propagation RTTs (<see cref="SwarmDelays.ClientPropagationRttMs"/>), what PETALS'
+/// pings measure. Choices where the model differs from PETALS, written down: per block it costs
+/// the decode time tau_j, as the published simulator does (PETALS itself uses 1 / inference_rps);
+/// PETALS may leave a server mid-span, while Stamen's routes run each hop to the end of the
+/// server's span (the route model of the reference), so hops are entered at any held block and
+/// left at the span end.
 /// </summary>
 public sealed class PetalsMinLatencyRouter : IRouter
 {
@@ -26,11 +25,15 @@ public sealed class PetalsMinLatencyRouter : IRouter
     private readonly SwarmSpec _swarm;
     private readonly Placement.Placement _placement;
 
-    public PetalsMinLatencyRouter(SwarmSpec swarm, Placement.Placement placement)
+    public PetalsMinLatencyRouter(SwarmSpec swarm, Placement.Placement placement, PetalsFullServerTest fullServer = PetalsFullServerTest.CannotHost)
     {
         _swarm = swarm ?? throw new ArgumentNullException(nameof(swarm));
         _placement = RouterArguments.Check(swarm, placement);
+        FullServer = fullServer;
     }
+
+    /// <summary>When a server pays the 10 s no-session penalty.</summary>
+    public PetalsFullServerTest FullServer { get; }
 
     public Route? Choose(RoutingQuery query) => ChooseWithCost(query).Route;
 
@@ -40,16 +43,42 @@ public sealed class PetalsMinLatencyRouter : IRouter
         ArgumentNullException.ThrowIfNull(query);
         var state = query.State;
         var cacheBytesPerBlock = state.Performance.SessionCacheBytesPerBlock(query.Shape);
+        var delays = _swarm.Delays;
         var l = _placement.NumBlocks;
-        return ChainSearch.Cheapest(_placement,
-            (j, start, end) =>
+        var penalised = new bool?[_swarm.ServerCount];
+        return ChainSearch.CheapestAfter(_placement,
+            (previous, j, start, end) =>
             {
-                var halfRtt = Math.Min(_swarm.Delays.ClientPropagationRttMs(query.Client, j), MaxRttMs) / 2;
-                var cost = halfRtt + HopOverheadMs + (end - start) * _swarm.Servers[j].Times.DecodeMsPerBlock;
-                if (end == l) cost += halfRtt;
-                if (!state.CanHostNow(j, start, end, cacheBytesPerBlock, query.NowMs)) cost += NoCachePenaltyMs;
+                var rtt = previous < 0 ? delays.ClientPropagationRttMs(query.Client, j) : delays.ServerRttMs(previous, j);
+                var cost = Math.Min(rtt, MaxRttMs) / 2 + HopOverheadMs + (end - start) * _swarm.Servers[j].Times.DecodeMsPerBlock;
+                if (end == l) cost += Math.Min(delays.ClientPropagationRttMs(query.Client, j), MaxRttMs) / 2;
+                if (IsFull(state, j, start, end, cacheBytesPerBlock, query.NowMs, penalised)) cost += NoCachePenaltyMs;
                 return cost;
             },
             j => !state.IsBanned(j, query.NowMs));
     }
+
+    private bool IsFull(ISwarmState state, int server, int start, int end, double cacheBytesPerBlock, double nowMs, bool?[] known)
+    {
+        if (FullServer == PetalsFullServerTest.CannotHost) return !state.CanHostNow(server, start, end, cacheBytesPerBlock, nowMs);
+        // The published test looks at the server, not the hop: read once per decision.
+        return known[server] ??= state.SessionsNotEnded(server, nowMs) == PublishedSessionLimit(server, cacheBytesPerBlock);
+    }
+
+    /// <summary>floor(cache per block / s_c): the session count at which the published simulator calls a server full.</summary>
+    public int PublishedSessionLimit(int server, double cacheBytesPerBlock) =>
+        (int)Math.Floor(_placement.Caches[server].BytesPerHeldBlock(_placement.Spans[server].Count) / cacheBytesPerBlock);
+}
+
+/// <summary>When PETALS' min-latency routing adds its 10 s penalty to a server.</summary>
+public enum PetalsFullServerTest
+{
+    /// <summary>When the hop cannot host the session now (its free cache, reservations counted, is too small): what PETALS' free-cache check means.</summary>
+    CannotHost,
+
+    /// <summary>
+    /// When the server's sessions not yet ended (waiting ones included) equal floor(cache per block / s_c)
+    /// exactly, as the published simulator tests it (a server past that count pays no penalty).
+    /// </summary>
+    ExactCount,
 }

@@ -5,10 +5,11 @@ namespace Stamen.Routing;
 
 /// <summary>
 /// Online WS-RR (reference section 1, item 6): shortest path where each link also pays the wait
-/// for cache space on its server, rounded up to PETALS' retry schedule
-/// (<see cref="RetrySchedule.RoundUpMs"/>), because a waiting request only starts at a retry.
-/// wait_j = 0 when the server can host the session now, else EarliestStartMs - now; servers that
-/// can never host it are skipped. Link cost = rounded wait + <see cref="HopCost"/>.
+/// for cache space on its server. wait_j = 0 when the server can host the session now, else
+/// EarliestStartMs - now; servers that can never host it are skipped. Link cost = wait +
+/// <see cref="HopCost"/>, the wait rounded up to PETALS' retry schedule
+/// (<see cref="RetrySchedule.RoundUpMs"/>) by default, because a waiting request only starts at a
+/// retry (our choice), or raw as the published simulator adds it (<see cref="WsRrWaitCost"/>).
 /// Choice where the reference is silent: bans are ignored (WS-RR waits rather than failing an
 /// allocation, so it never bans), and the path cost sums the waits of every hop, which is at
 /// least the largest wait the request actually serves.
@@ -18,12 +19,16 @@ public sealed class WsRrRouter : IRouter
     private readonly Placement.Placement _placement;
     private readonly HopCost _cost;
 
-    public WsRrRouter(SwarmSpec swarm, Placement.Placement placement, HopCostMode mode = HopCostMode.Exact)
+    public WsRrRouter(SwarmSpec swarm, Placement.Placement placement, HopCostMode mode = HopCostMode.Exact, WsRrWaitCost waitCost = WsRrWaitCost.RetryRounded)
     {
         ArgumentNullException.ThrowIfNull(swarm);
         _placement = RouterArguments.Check(swarm, placement);
         _cost = new HopCost(new SwarmPerformanceModel(swarm), mode);
+        WaitCost = waitCost;
     }
+
+    /// <summary>How a link's wait enters its cost.</summary>
+    public WsRrWaitCost WaitCost { get; }
 
     public Route? Choose(RoutingQuery query) => ChooseWithCost(query).Route;
 
@@ -36,7 +41,8 @@ public sealed class WsRrRouter : IRouter
         return ChainSearch.Cheapest(_placement, (j, start, end) =>
         {
             var wait = WaitMs(state, j, start, end, cacheBytesPerBlock, query.NowMs);
-            return double.IsPositiveInfinity(wait) ? wait : RetrySchedule.RoundUpMs(wait) + _cost.Ms(query.Client, j, end - start, query.Shape);
+            if (double.IsPositiveInfinity(wait)) return wait;
+            return (WaitCost == WsRrWaitCost.Raw ? wait : RetrySchedule.RoundUpMs(wait)) + _cost.Ms(query.Client, j, end - start, query.Shape);
         });
     }
 
@@ -47,4 +53,14 @@ public sealed class WsRrRouter : IRouter
         if (state.CanHostNow(server, start, end, cacheBytesPerBlock, nowMs)) return 0;
         return Math.Max(0, state.EarliestStartMs(server, start, end, cacheBytesPerBlock, nowMs) - nowMs);
     }
+}
+
+/// <summary>How WS-RR prices a link's wait for cache space.</summary>
+public enum WsRrWaitCost
+{
+    /// <summary>Each link's wait rounded up to the next PETALS retry time before summing (our choice: a waiting request only starts at a retry).</summary>
+    RetryRounded,
+
+    /// <summary>Each link's raw wait (the published simulator); the request still starts at the retry after its largest wait.</summary>
+    Raw,
 }

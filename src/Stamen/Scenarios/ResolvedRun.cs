@@ -10,10 +10,14 @@ namespace Stamen.Scenarios;
 /// <param name="Swarm">Servers in join order, clients, resolved delays.</param>
 /// <param name="Requests">Arrivals in time order.</param>
 /// <param name="Typical">Request lengths the planners size caches for (mean lengths, rounded up).</param>
-/// <param name="ArrivalRatePerSec">Offered load, for sizing plans.</param>
+/// <param name="ArrivalRatePerSec">The load plans are sized for (<see cref="RateSource"/> says where it came from).</param>
 /// <param name="NodeNames">Topology node names by index, or null without a topology.</param>
 public sealed record ResolvedRun(int Run, int Seed, SwarmSpec Swarm, IReadOnlyList<SwarmRequest> Requests, RequestShape Typical, double ArrivalRatePerSec,
-    IReadOnlyList<string>? NodeNames);
+    IReadOnlyList<string>? NodeNames)
+{
+    /// <summary>Where <see cref="ArrivalRatePerSec"/> came from: "given" (workload.planning_rate_per_s), "poisson rate", or "estimated from the arrivals".</summary>
+    public string RateSource { get; init; } = "given";
+}
 
 /// <summary>An algorithm of the scenario with its parts checked against their catalogs.</summary>
 /// <param name="Name">Name shown in results.</param>
@@ -22,5 +26,9 @@ public sealed record ResolvedRun(int Run, int Seed, SwarmSpec Swarm, IReadOnlyLi
 /// <param name="AllocationMs">Fixed allocation delay of this algorithm (0 when fixed delays are off).</param>
 public sealed record ResolvedAlgorithm(string Name, SwarmAlgorithm Parts, double SessionStartMs, double AllocationMs)
 {
+    /// <summary>A catalog algorithm with explicit fixed delays (tests, studies).</summary>
+    public static ResolvedAlgorithm Of(string name, double sessionStartMs = 0, double allocationMs = 0) =>
+        new(name, SwarmAlgorithmCatalog.TryFind(name) ?? throw new ArgumentException($"No algorithm '{name}'.", nameof(name)), sessionStartMs, allocationMs);
+
     public double FixedDelayMs => SessionStartMs + AllocationMs;
 }

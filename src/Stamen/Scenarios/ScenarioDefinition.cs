@@ -19,7 +19,11 @@ public sealed record ScenarioDefinition(
     IReadOnlyList<ClientDefinition> Clients,
     WorkloadDefinition Workload,
     DelaysDefinition Delays,
-    IReadOnlyList<AlgorithmChoice> Algorithms);
+    IReadOnlyList<AlgorithmChoice> Algorithms)
+{
+    /// <summary>workload.planning_rate_per_s: the arrival rate planners size R from, when given.</summary>
+    public double? PlanningRatePerSec { get; init; }
+}
 
 /// <summary>A model from the catalog by name, or imported from a Hugging Face config.json.</summary>
 public sealed record ModelChoice(string? CatalogName, string? ConfigPath, string? ImportedName, string? DType);
@@ -82,6 +86,8 @@ public sealed record ServerDefinition(
     double? PrefillMsPerToken,
     double? PrefillFixedMs,
     int? MaxBlocks,
+    double? ForwardRps,
+    double? NetworkRps,
     IReadOnlyDictionary<string, double> RttMs,
     IReadOnlyDictionary<string, double> FirstTokenRttMs,
     IReadOnlyDictionary<string, double> ServerRttMs);
@@ -108,5 +114,21 @@ public sealed record DelaysDefinition(double SessionStartMs, bool UsePublished, 
     public static DelaysDefinition None { get; } = new(0, false, new Dictionary<string, double>());
 }
 
-/// <summary>An algorithm from the catalog by name, optionally with its parts replaced (placement, routing, admission).</summary>
-public sealed record AlgorithmChoice(string Name, string? Base, string? Placement, string? Routing, string? Admission);
+/// <summary>
+/// An algorithm from the catalog by name, optionally with its parts replaced or their options
+/// changed (placement, routing, admission), and where its fixed delays come from.
+/// </summary>
+/// <param name="Field">Path and line of the entry, for errors.</param>
+public sealed record AlgorithmChoice(string Name, string? Base, PartChoice? Placement, PartChoice? Routing, PartChoice? Admission,
+    string? FixedDelays = null, string Field = "algorithms")
+{
+    /// <summary>A catalog algorithm by name, unchanged.</summary>
+    public static AlgorithmChoice Named(string name) => new(name, name, null, null, null);
+}
+
+/// <summary>One part of an algorithm as written: a catalog entry's name (null: the base algorithm's) and options as given.</summary>
+/// <param name="Field">Path and line of the part, for errors.</param>
+public sealed record PartChoice(string? Name, IReadOnlyList<Stamen.Options.RawOption> Options, string Field)
+{
+    public static PartChoice Named(string name) => new(name, [], name);
+}

@@ -35,6 +35,7 @@ public static class ScenarioParser
         var servers = ParseServers(y.OptMap("servers") ?? throw y.Error("servers", "is missing", "list servers (`list:`) or a GPU mix (`count:` and `gpus:`)"));
         var clients = ParseClients(y);
         var algorithms = ParseAlgorithms(y);
+        var workload = y.OptMap("workload") ?? throw y.Error("workload", "is missing", "add `workload:` with `poisson:`, `trace:` or `arrivals:`");
         return new ScenarioDefinition(
             file,
             y.OptString("name") ?? Path.GetFileNameWithoutExtension(file),
@@ -46,9 +47,12 @@ public static class ScenarioParser
             ParseNetwork(y.OptMap("network"), y, Resolve),
             servers,
             clients,
-            ParseWorkload(y.OptMap("workload") ?? throw y.Error("workload", "is missing", "add `workload:` with `poisson:`, `trace:` or `arrivals:`"), Resolve),
+            ParseWorkload(workload, Resolve),
             ParseDelays(y.OptMap("delays")),
-            algorithms);
+            algorithms)
+        {
+            PlanningRatePerSec = workload.OptDouble("planning_rate_per_s", 0, exclusiveMin: true),
+        };
     }
 
     private static ModelChoice ParseModel(YamlFields y, Func<string?, string?> resolve)
@@ -157,7 +161,7 @@ public static class ScenarioParser
             var path = $"{s.FieldPath("list")}[{i}]";
             if (items[i] is not YamlMappingNode m) throw s.Error(items[i], path, "expected a server's fields", "write {name: s1, gpu: a100-80gb, node: ...}");
             var f = new YamlFields(s.File, path, m);
-            f.AllowOnly("name", "gpu", "node", "memory_gb", "decode_ms_per_block", "prefill_ms_per_token", "prefill_fixed_ms", "max_blocks", "rtt_ms", "first_token_rtt_ms", "server_rtt_ms");
+            f.AllowOnly("name", "gpu", "node", "memory_gb", "decode_ms_per_block", "prefill_ms_per_token", "prefill_fixed_ms", "max_blocks", "forward_rps", "network_rps", "rtt_ms", "first_token_rtt_ms", "server_rtt_ms");
             var name = f.OptString("name") ?? $"server-{i}";
             if (list.Any(x => x.Name == name)) throw f.Error("name", $"'{name}' is used twice", "give every server a unique name");
             list.Add(new ServerDefinition(
@@ -169,6 +173,8 @@ public static class ScenarioParser
                 f.OptDouble("prefill_ms_per_token", 0),
                 f.OptDouble("prefill_fixed_ms", 0),
                 f.OptInt("max_blocks", 1),
+                f.OptDouble("forward_rps", 0, exclusiveMin: true),
+                f.OptDouble("network_rps", 0, exclusiveMin: true),
                 f.OptNumberMap("rtt_ms") ?? new Dictionary<string, double>(),
                 f.OptNumberMap("first_token_rtt_ms") ?? new Dictionary<string, double>(),
                 f.OptNumberMap("server_rtt_ms") ?? new Dictionary<string, double>()));
@@ -199,7 +205,7 @@ public static class ScenarioParser
 
     private static WorkloadDefinition ParseWorkload(YamlFields w, Func<string?, string?> resolve)
     {
-        w.AllowOnly("poisson", "trace", "arrivals");
+        w.AllowOnly("poisson", "trace", "arrivals", "planning_rate_per_s");
         var kinds = WorkloadSources.Where(w.Has).ToList();
         if (kinds.Count != 1)
             throw w.Error(kinds.Count == 0 ? "poisson" : kinds[1], kinds.Count == 0 ? "no workload is given" : "more than one workload is given", "give exactly one of poisson:, trace:, arrivals:");
@@ -278,18 +284,60 @@ public static class ScenarioParser
             var path = $"algorithms[{i}]";
             AlgorithmChoice choice;
             if (items[i] is YamlScalarNode s && s.Value is { Length: > 0 } name)
-                choice = new AlgorithmChoice(name, name, null, null, null);
+                choice = AlgorithmChoice.Named(name) with { Field = $"{path} (line {s.Start.Line})" };
             else if (items[i] is YamlMappingNode m)
             {
                 var f = new YamlFields(y.File, path, m);
-                f.AllowOnly("name", "base", "placement", "routing", "admission");
-                choice = new AlgorithmChoice(f.RequireString("name", "name this algorithm"), f.OptString("base"), f.OptString("placement"), f.OptString("routing"), f.OptString("admission"));
+                f.AllowOnly("name", "base", "placement", "routing", "admission", "fixed_delays");
+                choice = new AlgorithmChoice(f.RequireString("name", "name this algorithm"), f.OptString("base"),
+                    ParsePart(f, "placement"), ParsePart(f, "routing"), ParsePart(f, "admission"), f.OptString("fixed_delays"),
+                    $"{path} (line {m.Start.Line})");
             }
-            else throw y.Error(items[i], path, "expected an algorithm name or {name, base, placement, routing, admission}", "write a catalog name such as petals");
+            else throw y.Error(items[i], path, "expected an algorithm name or {name, base, placement, routing, admission, fixed_delays}", "write a catalog name such as petals");
             if (result.Any(a => a.Name == choice.Name)) throw y.Error(items[i], path, $"'{choice.Name}' is listed twice", "list each algorithm once");
             result.Add(choice);
         }
         if (result.Count == 0) throw y.Error("algorithms", "is empty", "list at least one algorithm");
         return result;
+    }
+
+    /// <summary>
+    /// A part of an algorithm: a catalog name (<c>placement: petals</c>) or a map of a name and its
+    /// options (<c>placement: {name: petals, rebalance: false}</c>; without a name, the base
+    /// algorithm's part). Options are checked against the catalog later, all at once.
+    /// </summary>
+    private static PartChoice? ParsePart(YamlFields f, string key)
+    {
+        var node = f.Find(key);
+        var field = f.FieldPath(key);
+        switch (node)
+        {
+            case null:
+                return null;
+            case YamlScalarNode s:
+                return new PartChoice(s.Value is { Length: > 0 } v ? v : throw f.Error(key, "is empty", $"name a catalog entry (`stamen catalog {key}s`)"), [],
+                    $"{field} (line {s.Start.Line})");
+            case YamlMappingNode m:
+                string? name = null;
+                var options = new List<Stamen.Options.RawOption>();
+                foreach (var (k, value) in m.Children)
+                {
+                    var optionName = (k as YamlScalarNode)?.Value ?? "";
+                    var at = $"{field}.{optionName} (line {value.Start.Line})";
+                    if (optionName == "name")
+                        name = value is YamlScalarNode ns && ns.Value is { Length: > 0 } nv ? nv : throw f.Error(value, $"{field}.name", "expected a catalog name", $"write name: followed by an entry of `stamen catalog {key}s`");
+                    else if (value is YamlScalarNode sv)
+                        options.Add(new Stamen.Options.RawOption(optionName, sv.Value, null, at));
+                    else if (value is YamlSequenceNode seq)
+                        options.Add(new Stamen.Options.RawOption(optionName, null,
+                            seq.Children.Select((c, j) => c is YamlScalarNode cs && cs.Value is { } cv ? cv
+                                : throw f.Error(c, $"{field}.{optionName}[{j}]", "expected a plain value", "write a list of names such as [s1, s2]")).ToList(), at));
+                    else
+                        throw f.Error(value, $"{field}.{optionName}", "expected a value or a list", "options take a value (rebalance: false) or a list of names");
+                }
+                return new PartChoice(name, options, $"{field} (line {m.Start.Line})");
+            default:
+                throw f.Error(key, "expected a catalog name or {name, options...}", $"write {key}: NAME or {key}: {{name: NAME, option: value}}");
+        }
     }
 }

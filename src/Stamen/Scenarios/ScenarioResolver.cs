@@ -3,6 +3,7 @@ using Stamen.Algorithms;
 using Stamen.Hardware;
 using Stamen.Model;
 using Stamen.Network;
+using Stamen.Options;
 using Stamen.Performance;
 using Stamen.Placement;
 using Stamen.Routing;
@@ -71,7 +72,17 @@ public sealed class ScenarioResolver
             CheckExplicitServer(definition, i, gpus, topology);
         CheckClients(definition, topology);
 
-        var algorithms = definition.Algorithms.Select(a => ResolveAlgorithm(a, definition, withoutFixedDelays)).ToList();
+        var problems = new List<InputProblem>();
+        var serverNames = definition.Servers.Explicit.Select(x => x.Name).Concat(generated.Select(g => g.Name)).ToHashSet(StringComparer.Ordinal);
+        var algorithms = new List<ResolvedAlgorithm>();
+        foreach (var choice in definition.Algorithms)
+            if (ResolveAlgorithm(choice, definition, withoutFixedDelays, problems) is { } resolved)
+            {
+                CheckServerNames(resolved.Parts.Placement, choice, serverNames, problems);
+                algorithms.Add(resolved);
+            }
+        if (problems.Count > 0)
+            throw StamenInputException.Many(file, [.. problems.Select(p => (p.Field, p.Problem, p.Fix))]);
         foreach (var name in definition.Delays.AllocationMs.Keys)
             if (!algorithms.Any(a => a.Name == name))
                 throw new StamenInputException(file, $"delays.allocation_ms.{name}", $"'{name}' is not an algorithm of this scenario",
@@ -93,9 +104,13 @@ public sealed class ScenarioResolver
     /// The scenario's algorithm called <paramref name="name"/>, or else the catalog algorithm of that
     /// name with the scenario's fixed delays.
     /// </summary>
-    public ResolvedAlgorithm FindAlgorithm(string name) =>
-        Algorithms.FirstOrDefault(a => string.Equals(a.Name, name, StringComparison.OrdinalIgnoreCase))
-        ?? ResolveAlgorithm(new AlgorithmChoice(name, name, null, null, null), _def, _withoutFixedDelays);
+    public ResolvedAlgorithm FindAlgorithm(string name)
+    {
+        if (Algorithms.FirstOrDefault(a => string.Equals(a.Name, name, StringComparison.OrdinalIgnoreCase)) is { } found) return found;
+        var problems = new List<InputProblem>();
+        return ResolveAlgorithm(AlgorithmChoice.Named(name) with { Field = "algorithm" }, _def, _withoutFixedDelays, problems)
+            ?? throw StamenInputException.Many(_def.SourceFile, [.. problems.Select(p => (p.Field, p.Problem, p.Fix))]);
+    }
 
     /// <summary>Makes run <paramref name="run"/> concrete; its seed derives from the scenario seed.</summary>
     public ResolvedRun Resolve(int run, int? baseSeed = null)
@@ -122,9 +137,10 @@ public sealed class ScenarioResolver
             c.Node is not null ? Topology?.IndexOf(c.Node) ?? -1
             : Topology is null ? -1 : clientNodes.Next(Topology.Count))).ToList();
 
-        var swarm = new SwarmSpec(Model, servers, clients, BuildDelays(servers, perServerMeasured, clients));
+        var swarm = new SwarmSpec(Model, servers, clients, BuildDelays(servers, perServerMeasured, clients)) { ServersListed = _generatedKinds.Count == 0 };
         var requests = _fixedRequests ?? GeneratePoisson((PoissonWorkloadDefinition)_def.Workload, seed);
-        return new ResolvedRun(run, seed, swarm, requests, TypicalShape(requests), ArrivalRate(requests), _nodeNames);
+        var (rate, source) = PlanningRate(requests);
+        return new ResolvedRun(run, seed, swarm, requests, TypicalShape(requests), rate, _nodeNames) { RateSource = source };
     }
 
     private List<SwarmRequest> GeneratePoisson(PoissonWorkloadDefinition p, int runSeed) =>
@@ -138,12 +154,17 @@ public sealed class ScenarioResolver
         return new RequestShape((int)Math.Ceiling(requests.Average(r => r.Shape.PromptTokens)), (int)Math.Ceiling(requests.Average(r => r.Shape.OutputTokens)));
     }
 
-    private double ArrivalRate(IReadOnlyList<SwarmRequest> requests)
+    /// <summary>
+    /// The rate planners size R from: workload.planning_rate_per_s when given, else a Poisson
+    /// workload's rate, else the arrivals' own rate (n - 1) / (last - first arrival).
+    /// </summary>
+    private (double Rate, string Source) PlanningRate(IReadOnlyList<SwarmRequest> requests)
     {
-        if (_def.Workload is PoissonWorkloadDefinition p) return p.RatePerSec;
-        if (requests.Count < 2) return 0;
+        if (_def.PlanningRatePerSec is { } given) return (given, "given");
+        if (_def.Workload is PoissonWorkloadDefinition p) return (p.RatePerSec, "poisson rate");
+        if (requests.Count < 2) return (0, "estimated from the arrivals");
         var spanS = (requests[^1].ArrivalMs - requests[0].ArrivalMs) / 1000.0;
-        return spanS <= 0 ? requests.Count : (requests.Count - 1) / spanS;
+        return (spanS <= 0 ? requests.Count : (requests.Count - 1) / spanS, "estimated from the arrivals");
     }
 
     private ServerSpec BuildServer(string name, string gpuName, int node, ServerDefinition? s)
@@ -155,7 +176,11 @@ public sealed class ScenarioResolver
             s?.PrefillMsPerToken ?? baseTimes.PrefillMsPerToken,
             s?.PrefillFixedMs ?? baseTimes.PrefillFixedMs);
         var maxBlocks = Math.Min(s?.MaxBlocks ?? gpu.MaxBlocks ?? Model.NumBlocks, Model.NumBlocks);
-        return new ServerSpec(name, gpu.Name, node, s?.MemoryGb * 1e9 ?? gpu.MemoryBytes, times, maxBlocks);
+        var measured = gpu.PetalsRatesFor(Model.Name);
+        return new ServerSpec(name, gpu.Name, node, s?.MemoryGb * 1e9 ?? gpu.MemoryBytes, times, maxBlocks)
+        {
+            Rates = new PetalsRates(s?.ForwardRps ?? measured?.ForwardRps, s?.NetworkRps ?? measured?.NetworkRps),
+        };
     }
 
     private SwarmDelays BuildDelays(List<ServerSpec> servers, List<ServerDefinition?> measured, List<ClientSpec> clients)
@@ -339,26 +364,72 @@ public sealed class ScenarioResolver
         }).ToList();
     }
 
-    private static ResolvedAlgorithm ResolveAlgorithm(AlgorithmChoice choice, ScenarioDefinition def, bool withoutFixedDelays)
+    /// <summary>
+    /// An algorithm of the scenario: a catalog algorithm, or parts composed over a base, each part's
+    /// options validated against its catalog. Every problem goes to <paramref name="problems"/>
+    /// (null is returned when there was one), so a file with several mistakes reports them all.
+    /// </summary>
+    private static ResolvedAlgorithm? ResolveAlgorithm(AlgorithmChoice choice, ScenarioDefinition def, bool withoutFixedDelays, List<InputProblem> problems)
     {
-        var field = $"algorithms ({choice.Name})";
+        var before = problems.Count;
         SwarmAlgorithm? baseAlg = null;
         if (choice.Base is not null)
-            baseAlg = SwarmAlgorithmCatalog.TryFind(choice.Base) ?? throw new StamenInputException(def.SourceFile, field,
-                $"unknown algorithm '{choice.Base}'", $"use one of {string.Join(", ", SwarmAlgorithmCatalog.Names)}, or compose one with {{name, placement, routing, admission}}");
-        var placement = choice.Placement ?? baseAlg?.Placement ?? throw new StamenInputException(def.SourceFile, field, "no placement is given", $"add `base:` or `placement:` ({string.Join(", ", PlacementCatalog.Names)})");
-        var routing = choice.Routing ?? baseAlg?.Routing ?? throw new StamenInputException(def.SourceFile, field, "no routing is given", $"add `base:` or `routing:` ({string.Join(", ", RouterCatalog.Names)})");
-        var admission = choice.Admission ?? baseAlg?.Admission ?? throw new StamenInputException(def.SourceFile, field, "no admission is given", $"add `base:` or `admission:` ({string.Join(", ", AdmissionCatalog.Names)})");
-        if (!PlacementCatalog.Contains(placement))
-            throw new StamenInputException(def.SourceFile, $"{field}.placement", $"unknown placement '{placement}'", $"use one of {string.Join(", ", PlacementCatalog.Names)}");
-        if (!RouterCatalog.Contains(routing))
-            throw new StamenInputException(def.SourceFile, $"{field}.routing", $"unknown routing '{routing}'", $"use one of {string.Join(", ", RouterCatalog.Names)}");
-        if (!AdmissionCatalog.Contains(admission))
-            throw new StamenInputException(def.SourceFile, $"{field}.admission", $"unknown admission '{admission}'", $"use one of {string.Join(", ", AdmissionCatalog.Names)}");
-        var parts = new SwarmAlgorithm(choice.Name, baseAlg?.Description ?? "composed in the scenario", placement, routing, admission, baseAlg?.PublishedAllocationDelayMs ?? 0);
+        {
+            baseAlg = SwarmAlgorithmCatalog.TryFind(choice.Base);
+            if (baseAlg is null)
+                problems.Add(new InputProblem(choice.Field, $"unknown algorithm '{choice.Base}'",
+                    $"use one of {string.Join(", ", SwarmAlgorithmCatalog.Names)} (`stamen catalog algorithms`), or compose one with {{name, placement, routing, admission}}"));
+        }
+        var placement = Part(PlacementCatalog.Planners, "placement", choice.Placement, baseAlg?.Placement, choice, problems);
+        var routing = Part(RouterCatalog.Routers, "routing", choice.Routing, baseAlg?.Routing, choice, problems);
+        var admission = Part(AdmissionCatalog.Policies, "admission", choice.Admission, baseAlg?.Admission, choice, problems);
+        var delays = baseAlg?.FixedDelays ?? FixedDelaySource.Scenario;
+        if (choice.FixedDelays is { } text)
+        {
+            if (text is "scenario") delays = FixedDelaySource.Scenario;
+            else if (text is "published") delays = FixedDelaySource.Published;
+            else problems.Add(new InputProblem($"{choice.Field}.fixed_delays", $"'{text}' is not allowed",
+                "use scenario (the scenario's delays: block) or published (70 ms initial and the published allocation delay, always)"));
+        }
+        if (problems.Count > before) return null;
+
+        var parts = new SwarmAlgorithm(choice.Name, baseAlg?.Description ?? "composed in the scenario", placement!, routing!, admission!,
+            baseAlg?.PublishedAllocationDelayMs ?? 0) { FixedDelays = delays };
         if (withoutFixedDelays) return new ResolvedAlgorithm(choice.Name, parts, 0, 0);
+        var published = delays == FixedDelaySource.Published || def.Delays.UsePublished;
+        var start = delays == FixedDelaySource.Published ? SwarmAlgorithmCatalog.PublishedSessionStartMs : def.Delays.SessionStartMs;
         var allocation = def.Delays.AllocationMs.TryGetValue(choice.Name, out var a) ? a
-            : def.Delays.UsePublished ? parts.PublishedAllocationDelayMs : 0;
-        return new ResolvedAlgorithm(choice.Name, parts, def.Delays.SessionStartMs, allocation);
+            : published ? parts.PublishedAllocationDelayMs : 0;
+        return new ResolvedAlgorithm(choice.Name, parts, start, allocation);
+    }
+
+    /// <summary>One part: as written, else the base algorithm's; a part without a name varies the base's options.</summary>
+    private static ComponentChoice? Part<T>(Catalog<T> catalog, string key, PartChoice? part, ComponentChoice? fromBase, AlgorithmChoice choice, List<InputProblem> problems)
+    {
+        if (part is null)
+        {
+            // An unknown base was reported already; its missing parts would only repeat it.
+            if (fromBase is null && choice.Base is null)
+                problems.Add(new InputProblem(choice.Field, $"no {key} is given", $"add `base:` or `{key}:` ({string.Join(", ", catalog.Names)})"));
+            return fromBase;
+        }
+        var name = part.Name ?? fromBase?.Name;
+        if (name is null)
+        {
+            problems.Add(new InputProblem(part.Field, $"the {key} has options but no name and there is no base algorithm", $"add name: ({string.Join(", ", catalog.Names)})"));
+            return null;
+        }
+        var start = fromBase is not null && string.Equals(fromBase.Name, name, StringComparison.OrdinalIgnoreCase) ? fromBase.Options : null;
+        return catalog.Choose(name, part.Field, part.Options, problems, start);
+    }
+
+    /// <summary>Option values that list server names (PETALS' join order) must name servers of this scenario, each once.</summary>
+    private static void CheckServerNames(ComponentChoice placement, AlgorithmChoice choice, HashSet<string> servers, List<InputProblem> problems)
+    {
+        foreach (var spec in placement.Options.Specs.Where(s => s.Kind == OptionKind.ChoiceOrNames))
+            if (placement.Options.Names(spec.Name) is { } names)
+                foreach (var name in names.Where(n => !servers.Contains(n)))
+                    problems.Add(new InputProblem($"{choice.Placement?.Field ?? choice.Field}.{spec.Name}", $"'{name}' is not a server of this scenario",
+                        $"use server names: {string.Join(", ", servers.Order(StringComparer.Ordinal).Take(12))}{(servers.Count > 12 ? ", ..." : "")}"));
     }
 }

@@ -115,7 +115,7 @@ public class MilpPlannerTests
         var plan = new MilpPlanner().Plan(context);
         var requests = new PoissonWorkload(2.0, 60, new FixedTokenCount(20), new FixedTokenCount(64), [1, 1]).Generate(3);
         var result = SwarmTwin.Run(new SwarmTwinInput(context.Swarm, plan.Placement,
-            RouterCatalog.Find("planned-routes").Create(context.Swarm, plan.Placement), AdmissionCatalog.Find("wait"), requests, 5)
+            RouterCatalog.Find("planned-routes").Create()(context.Swarm, plan.Placement), AdmissionCatalog.Find("wait"), requests, 5)
         { CheckInvariants = true, AllocationMs = 60_000 });
 
         Assert.Empty(result.InvariantViolations);

@@ -82,11 +82,7 @@ public class PetalsBlockSelectionTests
     private static PetalsBlockSelection Stacked(int[] starts)
     {
         var selection = new PetalsBlockSelection(8, [4, 4, 4, 4], [10, 10, 10, 10]);
-        for (var j = 0; j < 4; j++)
-        {
-            selection.Starts[j] = starts[j];
-            selection.Joined[j] = true;
-        }
+        for (var j = 0; j < 4; j++) selection.Join(j, starts[j]);
         return selection;
     }
 }

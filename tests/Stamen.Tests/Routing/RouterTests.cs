@@ -49,7 +49,7 @@ public class RouterTests
                 var rng = new Random(seed);
                 for (var j = 0; j < swarm.ServerCount; j++)
                     if (rng.NextDouble() < 0.3) state.ReadyAtMs[j] = 1000 + rng.NextDouble() * 100_000;
-                var r = entry.Create(swarm, placement);
+                var r = entry.Create()(swarm, placement);
                 for (var c = 0; c < swarm.ClientCount; c++)
                 {
                     var route = r.Choose(new RoutingQuery(c, typical, 0, state, new Random(seed)));
@@ -208,7 +208,7 @@ public class RouterTests
             for (var j = 0; j < swarm.ServerCount; j++) state.Banned[j] = rng.NextDouble() < 0.3;
             var unbannedCover = Enumerable.Range(0, placement.NumBlocks).All(b => placement.ServersHolding(b).Any(j => !state.Banned[j]));
 
-            var route = RouterCatalog.Find(name).Create(swarm, placement).Choose(new RoutingQuery(0, Shape, 0, state, new Random(seed)));
+            var route = RouterCatalog.Find(name).Create()(swarm, placement).Choose(new RoutingQuery(0, Shape, 0, state, new Random(seed)));
 
             if (route is null)
             {
@@ -260,7 +260,7 @@ public class RouterTests
     public void Find_UnknownName_ThrowsListingEveryRouter()
     {
         var e = Assert.Throws<StamenInputException>(() => RouterCatalog.Find("nope"));
-        Assert.Equal("router", e.Field);
+        Assert.Equal("routing", e.Field);
         foreach (var entry in RouterCatalog.All)
             Assert.Contains(entry.Name, e.Message, StringComparison.Ordinal);
     }

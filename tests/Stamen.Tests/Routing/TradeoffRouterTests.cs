@@ -79,7 +79,7 @@ public class TradeoffRouterTests
                     RouteAssert.ValidChain(p.Route, placement);
                     Assert.Equal(state.Performance.Time(p.Route, 0, typical).PerTokenMs, p.PerTokenLatencyMs, 1e-6);
                     var sessions = p.Route.Hops.Min(h =>
-                        state.FreeCacheBytes(h.Server, h.StartBlock, h.EndBlock, 1) / (placement.Caches[h.Server].PerBlock ? sc : sc * h.Blocks));
+                        state.FreeCacheBytes(h.Server, h.StartBlock, h.EndBlock, 1) / placement.Caches[h.Server].SessionBytes(h.Blocks, sc));
                     Assert.Equal(sessions, p.BottleneckFreeSessions, 1e-9);
                 }
                 // Constrained domination: a feasible front is all feasible, an infeasible one shares the least violation.

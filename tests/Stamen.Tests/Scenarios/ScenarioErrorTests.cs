@@ -121,7 +121,7 @@ public sealed class ScenarioErrorTests
     public void Create_UnknownAlgorithm_NamesIt()
     {
         var (e, path) = Fail(Replace("algorithms: [petals, cg-bp+ws-rr]", "algorithms: [petals, cg-bp+wsrr]"));
-        AssertNames(e, path, "algorithms (cg-bp+wsrr)", "unknown algorithm 'cg-bp+wsrr'");
+        AssertNames(e, path, "algorithms[1]", "unknown algorithm 'cg-bp+wsrr'");
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Stamen.Options;
 using Stamen.Algorithms;
 using Stamen.Placement;
 using Stamen.Swarm;
@@ -13,7 +14,7 @@ namespace Stamen.Tests.Support;
 /// </summary>
 internal static class ScalableCatalogs
 {
-    public static IEnumerable<PlacementCatalogEntry> Planners => PlacementCatalog.All.Where(e => !e.SmallInstancesOnly);
+    public static IEnumerable<CatalogEntry<IPlacementPlanner>> Planners => PlacementCatalog.All.Where(e => !e.SmallInstancesOnly);
 
     public static IEnumerable<SwarmAlgorithm> Algorithms => SwarmAlgorithmCatalog.All.Where(a => !a.SmallInstancesOnly);
 

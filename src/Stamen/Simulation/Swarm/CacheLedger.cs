@@ -18,7 +18,8 @@ public readonly record struct CacheCommitment(double StartMs, double EndMs, int 
 /// <para>
 /// Budget (from the placement's <see cref="CacheBudget"/>): a shared pool bounds the sum of
 /// BytesPerBlock * Blocks over active commitments; a per-block pool bounds, for every held block,
-/// the sum of BytesPerBlock over commitments covering it. Sums may exceed the pool by a relative
+/// the sum of BytesPerBlock over commitments covering it; a slot pool bounds the number of active
+/// commitments times the slot size. Sums may exceed the pool by a relative
 /// 1e-9 (<see cref="Tolerance"/>) so that a pool sized as exactly n sessions admits n despite rounding.
 /// </para>
 /// <para>
@@ -79,7 +80,7 @@ public sealed class CacheLedger
     {
         RequireHeld(startBlock, endBlock);
         Prune(nowMs);
-        var own = Budget.PerBlock ? bytesPerBlock : bytesPerBlock * (endBlock - startBlock);
+        var own = Budget.SessionBytes(endBlock - startBlock, bytesPerBlock);
         var room = Capacity - own;
         if (room < 0) return double.PositiveInfinity;
 
@@ -92,7 +93,7 @@ public sealed class CacheLedger
             var tail = 0.0;
             for (var i = _byEnd.Count - 1; i >= 0; i--)
             {
-                tail += _byEnd[i].Bytes;
+                tail += Cost(_byEnd[i]);
                 if (tail > room) return _byEnd[i].EndMs;
             }
             return nowMs;
@@ -121,7 +122,7 @@ public sealed class CacheLedger
         if (!Budget.PerBlock)
         {
             var used = 0.0;
-            foreach (var c in _byEnd) used += c.Bytes;
+            foreach (var c in _byEnd) used += Cost(c);
             return Math.Max(0, Capacity - used);
         }
 
@@ -135,6 +136,16 @@ public sealed class CacheLedger
         for (var b = startBlock; b < endBlock; b++) fullest = Math.Max(fullest, _blockBytes[b - Span.Start]);
         return Math.Max(0, Capacity - fullest);
     }
+
+    /// <summary>Sessions committed here that have not ended by <paramref name="nowMs"/>, reservations that start later included.</summary>
+    public int SessionsNotEnded(double nowMs)
+    {
+        Prune(nowMs);
+        return _byEnd.Count;
+    }
+
+    /// <summary>What a commitment takes from a shared or slot pool.</summary>
+    private double Cost(CacheCommitment c) => Budget.IsSlots ? Budget.SlotBytes : c.Bytes;
 
     /// <summary>Records a session's claim. Callers admit first (<see cref="CanHostNow"/> or <see cref="EarliestStartMs"/>).</summary>
     public void Commit(CacheCommitment commitment)
@@ -170,6 +181,7 @@ public sealed class CacheLedger
     /// <summary>True if the commitments active at <paramref name="timeMs"/> respect the budget (invariant check).</summary>
     public bool WithinBudgetAt(double timeMs)
     {
+        if (Budget.IsSlots) return _byEnd.Count(c => c.IsActiveAt(timeMs)) * Budget.SlotBytes <= Capacity;
         if (!Budget.PerBlock) return UsedBytesAt(timeMs) <= Capacity;
         Array.Clear(_blockBytes);
         foreach (var c in _byEnd)

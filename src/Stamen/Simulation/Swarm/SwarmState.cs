@@ -93,6 +93,8 @@ public sealed class SwarmState : ISwarmState
         _chains.Record(route, startMs, endMs);
     }
 
+    public int SessionsNotEnded(int server, double nowMs) => _ledgers[server].SessionsNotEnded(nowMs);
+
     public double FreeCacheBytes(int server, int startBlock, int endBlock, double nowMs) =>
         _ledgers[server].FreeBytesNow(startBlock, endBlock, nowMs);
 }
