@@ -57,16 +57,27 @@ internal static class CatalogCommand
 
     private sealed record EntryRow(string Name, string Description, string? PresetOf, IReadOnlyList<OptionRow> Options);
 
-    /// <summary>One row per entry: its description, then one line per option with default, unit and allowed values.</summary>
+    /// <summary>
+    /// One row per entry: its description, then one line per option with default, unit and allowed
+    /// values. A preset lists only the defaults it changes (its other options are its base's).
+    /// </summary>
     private static (Table, object) WithOptions<T>(Stamen.Options.Catalog<T> catalog)
     {
         var entries = catalog.All.Select(e => new EntryRow(e.Name, e.Description, e.PresetOf,
             e.Options.Select(o => new OptionRow(o.Name, o.Default ?? "auto", o.Unit, o.AllowedText, o.Description)).ToList())).ToList();
-        var table = new Table().Border(TableBorder.Rounded).AddColumns("name", "description and options (default; allowed)");
+        var table = new Table().Border(TableBorder.Rounded).AddColumns("name", "description; options: name = default [[allowed]] (unit)");
         foreach (var e in entries)
         {
-            var lines = new List<string> { Markup.Escape(e.Description + (e.PresetOf is null ? "" : $" (preset of {e.PresetOf})")) };
-            lines.AddRange(e.Options.Select(o => $"  [bold]{Markup.Escape(o.Name)}[/] = {Markup.Escape(o.Default)}{Markup.Escape(o.Unit is null ? "" : " " + o.Unit)}; {Markup.Escape(o.Allowed)}: [dim]{Markup.Escape(o.Description)}[/]"));
+            var lines = new List<string> { Markup.Escape(e.Description) };
+            if (e.PresetOf is { } parent)
+            {
+                var baseDefaults = entries.First(x => x.Name == parent).Options.ToDictionary(o => o.Name, o => o.Default);
+                var changed = e.Options.Where(o => baseDefaults[o.Name] != o.Default).Select(o => $"{o.Name} = {o.Default}");
+                lines.Add($"  [dim]preset of {Markup.Escape(parent)}:[/] {Markup.Escape(string.Join(", ", changed))}");
+            }
+            else
+                lines.AddRange(e.Options.Select(o =>
+                    $"  [bold]{Markup.Escape(o.Name)}[/] = {Markup.Escape(o.Default)} [dim][[{Markup.Escape(o.Allowed)}]]{Markup.Escape(o.Unit is null ? "" : $" ({o.Unit})")}[/] {Markup.Escape(o.Description)}"));
             table.AddRow(new Markup(Markup.Escape(e.Name)), new Markup(string.Join("\n", lines)));
         }
         return (table, entries);

@@ -40,7 +40,8 @@ internal static class ReproduceCommand
         };
         var geo = new Command("geo",
             "Scattered setups on AboveNet, BellCanada and GTS-CE (lambda 0.1/0.5, l_max 64/128, with and without the published fixed delays): " +
-            "every algorithm of each scenario, with the reduction against the first (PETALS)")
+            "every algorithm of each scenario, with the reduction against its PETALS: the published simulator's rules against petals-published " +
+            "(the paper's comparison), Stamen's realistic rules against petals")
         {
             examples, runs, all, json, markdown, report, quiet,
         };
@@ -252,7 +253,8 @@ internal static class ReproduceCommand
             progress => GeoStudy.Run(scenarios, GeoStudy.PublishedRates, GeoStudy.PublishedOutputTokens, s.Runs,
                 s.AllAlgorithms ? GeoStudy.AllScalableAlgorithms : null, progress));
         AnsiConsole.Write(s.AllAlgorithms ? GeoStudyView.LongTable(cells) : GeoStudyView.Table(cells));
-        ConsoleOut.Note("Mean time per token in seconds (95% CI half-width); reduction of each algorithm against the first, in %.");
+        ConsoleOut.Note("Mean time per token in seconds (95% CI half-width); reduction in % of each algorithm against its baseline: " +
+            "*-published (the published simulator's rules, the paper's comparison) against petals-published, the others (Stamen's realistic rules) against petals.");
         if (s.Markdown is not null)
         {
             AtomicFile.WriteAllText(s.Markdown, s.AllAlgorithms ? GeoStudyView.LongMarkdown(cells) : GeoStudyView.Markdown(cells));

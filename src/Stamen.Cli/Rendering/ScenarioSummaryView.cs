@@ -17,6 +17,6 @@ internal static class ScenarioSummaryView
         AnsiConsole.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
             $"  model {resolver.Model.Name}: {resolver.Model.NumBlocks} blocks of {resolver.Model.BlockBytes / 1e9:0.###} GB; servers {string.Join(", ", gpus)}; network {network}")));
         AnsiConsole.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
-            $"  workload {run0.Requests.Count} requests at {run0.ArrivalRatePerSec:0.###}/s, typical l_in {run0.Typical.PromptTokens}, l_max {run0.Typical.OutputTokens}; {d.Clients.Count} client(s); {runs} run(s) from seed {seed}")));
+            $"  workload {run0.Requests.Count} requests, planning rate {run0.ArrivalRatePerSec:0.###}/s ({run0.RateSource}), typical l_in {run0.Typical.PromptTokens}, l_max {run0.Typical.OutputTokens}; {d.Clients.Count} client(s); {runs} run(s) from seed {seed}")));
     }
 }

@@ -19,6 +19,12 @@ public sealed record AlgorithmResult(
     IReadOnlyList<KeyValuePair<string, MeanWithCi>> Metrics,
     IReadOnlyList<KeyValuePair<string, MeanWithCi>> PlanFigures)
 {
+    /// <summary>
+    /// The algorithm reproduces a published simulator (its fixed delays are the published ones
+    /// whatever the scenario says): it is compared with the other reproductions, not with Stamen's own.
+    /// </summary>
+    public bool Published { get; init; }
+
     public MeanWithCi Metric(string name) => Metrics.First(m => m.Key == name).Value;
 }
 

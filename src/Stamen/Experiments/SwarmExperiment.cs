@@ -103,7 +103,10 @@ public sealed class SwarmExperiment(ScenarioResolver resolver)
                 runs.Select(r => r.Planned.Plan.Figures.TryGetValue(name, out var v) ? v : double.NaN).ToList())))
             .Append(new(MetricNames.PlanningMs, MonteCarloSummary.Summarize(runs.Select(r => r.Planned.PlanningMs).ToList())))
             .ToList();
-        return new AlgorithmResult(alg.Name, alg.Parts.Placement.ToString(), alg.Parts.Routing.ToString(), alg.Parts.Admission.ToString(), runs.Count, metrics, figures);
+        return new AlgorithmResult(alg.Name, alg.Parts.Placement.ToString(), alg.Parts.Routing.ToString(), alg.Parts.Admission.ToString(), runs.Count, metrics, figures)
+        {
+            Published = alg.Parts.FixedDelays == Algorithms.FixedDelaySource.Published,
+        };
     }
 
     /// <summary>Highest memory use on any server as a fraction of its memory (1 = full).</summary>

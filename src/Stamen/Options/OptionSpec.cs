@@ -67,8 +67,8 @@ public sealed record OptionSpec(string Name, OptionKind Kind, string? Default, s
 
     private string RangeText()
     {
-        var min = double.IsNegativeInfinity(Min) ? "" : Min.ToString("G6", CultureInfo.InvariantCulture);
-        var max = double.IsPositiveInfinity(Max) ? "" : Max.ToString("G6", CultureInfo.InvariantCulture);
+        var min = double.IsNegativeInfinity(Min) ? "" : Min.ToString("0.##########", CultureInfo.InvariantCulture);
+        var max = double.IsPositiveInfinity(Max) ? "" : Max.ToString("0.##########", CultureInfo.InvariantCulture);
         return $"{min}..{max}";
     }
 }

@@ -18,6 +18,8 @@ internal sealed class PetalsBlockSelection(int numBlocks, int[] lengths, double[
     /// <summary>Servers placed so far (joined).</summary>
     public bool[] Joined { get; } = new bool[lengths.Length];
 
+    private readonly bool[] _ordered = new bool[lengths.Length];
+
     /// <summary>Servers in the order they first joined; sums run in this order.</summary>
     public List<int> JoinOrder { get; } = [];
 
@@ -25,7 +27,11 @@ internal sealed class PetalsBlockSelection(int numBlocks, int[] lengths, double[
     public void Join(int server, int start)
     {
         Starts[server] = start;
-        if (!JoinOrder.Contains(server)) JoinOrder.Add(server);
+        if (!_ordered[server])
+        {
+            _ordered[server] = true;
+            JoinOrder.Add(server);
+        }
         Joined[server] = true;
     }
 
@@ -67,7 +73,8 @@ internal sealed class PetalsBlockSelection(int numBlocks, int[] lengths, double[
         var bestKey = new double[length];
         for (var start = 0; start < windows; start++)
         {
-            if (Compare(minima[start], lowest, tolerance) != 0) continue;
+            var m = minima[start];
+            if (m != lowest && (tolerance == 0 || m - lowest > tolerance * Math.Max(Math.Abs(m), Math.Abs(lowest)))) continue;
             Array.Copy(throughputs, start, key, 0, length);
             Array.Sort(key);
             if (best < 0 || Compare(key, bestKey, tolerance) < 0)
@@ -142,7 +149,7 @@ internal sealed class PetalsBlockSelection(int numBlocks, int[] lengths, double[
     private static int Compare(double[] a, double[] b, double tolerance)
     {
         for (var i = 0; i < a.Length; i++)
-            if (Compare(a[i], b[i], tolerance) is var c and not 0) return c;
+            if (a[i] != b[i] && Compare(a[i], b[i], tolerance) is var c and not 0) return c;
         return 0;
     }
 

@@ -92,8 +92,15 @@ public sealed class PetalsPlacementPlanner(PetalsPlacementOptions? options = nul
         var random = new Random(context.Seed);
         var selection = new PetalsBlockSelection(model.NumBlocks, lengths, throughputs, Options.TieTolerance);
         var order = JoinOrder(context, lengths, cgbp, random);
+        // Each join adds the server's throughput to the running sums: the same additions, in the same
+        // (join) order, as recomputing them from scratch, in O(m) per join instead of O(n m).
+        var running = new double[model.NumBlocks];
         foreach (var j in order)
-            selection.Join(j, selection.BestStart(selection.BlockThroughputs(), lengths[j]));
+        {
+            var start = selection.BestStart(running, lengths[j]);
+            selection.Join(j, start);
+            for (var b = start; b < start + lengths[j]; b++) running[b] += throughputs[j];
+        }
 
         var moves = Options.Rebalance ? Rebalance(selection, order, lengths, random) : 0;
         var blockThroughputs = selection.BlockThroughputs();

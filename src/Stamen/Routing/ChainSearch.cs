@@ -52,8 +52,10 @@ internal static class ChainSearch
     /// at the end of i's span, plus the start; every hop moves forward, so visiting boundaries in
     /// order is Dijkstra over (server, block) states. Same tie rules as <see cref="Cheapest"/>.
     /// </summary>
-    /// <param name="linkCostMs">(previous server or -1 for the client, server, startBlock, endBlock) to cost; +infinity or NaN skips the edge.</param>
-    public static (Route? Route, double CostMs) CheapestAfter(Placement.Placement placement, Func<int, int, int, int, double> linkCostMs, Func<int, bool>? usable = null)
+    /// <param name="hopCostMs">(server, startBlock, endBlock) to the part of a hop's cost that does not depend on the server before it; +infinity or NaN skips the edge.</param>
+    /// <param name="transitionCostMs">(previous server or -1 for the client, server) to the part that does.</param>
+    public static (Route? Route, double CostMs) CheapestAfter(Placement.Placement placement, Func<int, int, int, double> hopCostMs,
+        Func<int, int, double> transitionCostMs, Func<int, bool>? usable = null)
     {
         var l = placement.NumBlocks;
         var n = placement.ServerCount;
@@ -67,19 +69,26 @@ internal static class ChainSearch
             if (span.IsEmpty || (usable is not null && !usable(j))) continue;
             (endingAt[span.End] ??= []).Add(j);
         }
+        var sources = new List<int>();
         for (var p = 0; p < l; p++)
         {
             // Sources at boundary p: the client at 0, else the reached servers whose span ends at p.
-            List<int> sources = p == 0 ? [-1] : [.. (endingAt[p] ?? []).Where(i => path[i] is not null)];
+            sources.Clear();
+            if (p == 0) sources.Add(-1);
+            else if (endingAt[p] is { } ending)
+                foreach (var i in ending)
+                    if (path[i] is not null) sources.Add(i);
             if (sources.Count == 0) continue;
             for (var j = 0; j < n; j++)
             {
                 var span = placement.Spans[j];
                 if (!span.Contains(p) || (usable is not null && !usable(j))) continue;
+                // The server's own part once per (server, entry block): it may query the live state.
+                var hop = hopCostMs(j, p, span.End);
+                if (double.IsNaN(hop) || double.IsPositiveInfinity(hop)) continue;
                 foreach (var i in sources)
                 {
-                    var link = linkCostMs(i, j, p, span.End);
-                    if (double.IsNaN(link) || double.IsPositiveInfinity(link)) continue;
+                    var link = hop + transitionCostMs(i, j);
                     List<int> prefix = i < 0 ? [] : path[i]!;
                     var c = (i < 0 ? 0 : cost[i]) + link;
                     if (path[j] is { } incumbent && !IsBetter(c, prefix, j, cost[j], incumbent)) continue;

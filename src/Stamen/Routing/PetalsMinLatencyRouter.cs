@@ -46,16 +46,23 @@ public sealed class PetalsMinLatencyRouter : IRouter
         var delays = _swarm.Delays;
         var l = _placement.NumBlocks;
         var penalised = new bool?[_swarm.ServerCount];
-        return ChainSearch.CheapestAfter(_placement,
-            (previous, j, start, end) =>
-            {
-                var rtt = previous < 0 ? delays.ClientPropagationRttMs(query.Client, j) : delays.ServerRttMs(previous, j);
-                var cost = Math.Min(rtt, MaxRttMs) / 2 + HopOverheadMs + (end - start) * _swarm.Servers[j].Times.DecodeMsPerBlock;
-                if (end == l) cost += Math.Min(delays.ClientPropagationRttMs(query.Client, j), MaxRttMs) / 2;
-                if (IsFull(state, j, start, end, cacheBytesPerBlock, query.NowMs, penalised)) cost += NoCachePenaltyMs;
-                return cost;
-            },
-            j => !state.IsBanned(j, query.NowMs));
+        double HopMs(int j, int start, int end)
+        {
+            var cost = HopOverheadMs + (end - start) * _swarm.Servers[j].Times.DecodeMsPerBlock;
+            if (end == l) cost += Math.Min(delays.ClientPropagationRttMs(query.Client, j), MaxRttMs) / 2;
+            if (IsFull(state, j, start, end, cacheBytesPerBlock, query.NowMs, penalised)) cost += NoCachePenaltyMs;
+            return cost;
+        }
+        double HalfRttMs(int previous, int j) =>
+            Math.Min(previous < 0 ? delays.ClientPropagationRttMs(query.Client, j) : delays.ServerRttMs(previous, j), MaxRttMs) / 2;
+
+        bool Usable(int j) => !state.IsBanned(j, query.NowMs);
+        // Without server-to-server RTTs every such hop costs the same, so the previous server does not
+        // matter (a hop from the client is exactly one entered at block 0): the boundary search suffices.
+        if (!delays.KnowsServerRtts)
+            return ChainSearch.Cheapest(_placement, (j, start, end) =>
+                HopMs(j, start, end) + (start == 0 ? HalfRttMs(-1, j) : Math.Min(SwarmDelays.UnknownServerRttMs, MaxRttMs) / 2), Usable);
+        return ChainSearch.CheapestAfter(_placement, HopMs, HalfRttMs, Usable);
     }
 
     private bool IsFull(ISwarmState state, int server, int start, int end, double cacheBytesPerBlock, double nowMs, bool?[] known)

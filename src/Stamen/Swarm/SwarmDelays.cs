@@ -50,6 +50,9 @@ public sealed class SwarmDelays
     public double FirstTokenRttMs(int client, int server, int promptTokens) =>
         _firstTokenBaseRttMs[client, server] + _firstTokenMsPerPromptToken[client, server] * promptTokens;
 
+    /// <summary>True when RTTs between servers were given (else every pair is <see cref="UnknownServerRttMs"/>).</summary>
+    public bool KnowsServerRtts => _serverRttMs is not null;
+
     /// <summary>RTT between two servers; <see cref="UnknownServerRttMs"/> when it was not given.</summary>
     public double ServerRttMs(int from, int to) => from == to ? 0 : _serverRttMs?[from, to] ?? UnknownServerRttMs;
 

@@ -143,7 +143,7 @@ public sealed class ScenarioResolverTests
     public void PublishedDelays_GiveSessionStartAndPerAlgorithmAllocation_AndCanBeTurnedOff()
     {
         var definition = ScenarioFiles.LoadExample("scattered-abovenet.yaml");
-        Assert.Equal(["petals", "cg-bp+ws-rr"], definition.Algorithms.Select(a => a.Name));
+        Assert.Equal(["petals-published", "cg-bp+ws-rr-published", "petals", "cg-bp+ws-rr"], definition.Algorithms.Select(a => a.Name));
         var withDelays = ScenarioResolver.Create(definition);
         var petals = withDelays.Algorithms.Single(a => a.Name == "petals");
         var wsrr = withDelays.Algorithms.Single(a => a.Name == "cg-bp+ws-rr");
@@ -159,6 +159,13 @@ public sealed class ScenarioResolverTests
         var without = ScenarioResolver.Create(definition, withoutFixedDelays: true);
         Assert.All(without.Algorithms, a => Assert.Equal((0.0, 0.0), (a.SessionStartMs, a.AllocationMs)));
         Assert.Equal(0, without.FindAlgorithm("petals").FixedDelayMs);
+
+        // The published presets carry the published delays whatever the scenario's `delays:` says.
+        var none = ScenarioResolver.Create(definition with { Delays = DelaysDefinition.None });
+        Assert.Equal((70.0, 250_000.0), (none.FindAlgorithm("petals-published").SessionStartMs, none.FindAlgorithm("petals-published").AllocationMs));
+        Assert.Equal((70.0, 60_000.0), (none.FindAlgorithm("cg-bp+ws-rr-published").SessionStartMs, none.FindAlgorithm("cg-bp+ws-rr-published").AllocationMs));
+        Assert.Equal(0, none.FindAlgorithm("cg-bp+ws-rr").FixedDelayMs);
+        Assert.Equal(0, ScenarioResolver.Create(definition with { Delays = DelaysDefinition.None }, withoutFixedDelays: true).FindAlgorithm("petals-published").FixedDelayMs);
     }
 
     [Fact]

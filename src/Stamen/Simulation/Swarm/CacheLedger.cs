@@ -88,12 +88,18 @@ public sealed class CacheLedger
         // one that overflows the room is counted by every candidate up to its end, and the
         // candidate at its end counts only the later ones, which fit: its end is the answer.
         // (Everything left ends after now, so reaching the bottom means the session fits now.)
+        if (Budget.IsSlots)
+        {
+            // Every commitment takes one slot: the tail overflows at the (floor(room / slot) + 1)-th latest end.
+            var fit = Math.Floor(room / Budget.SlotBytes);
+            return _byEnd.Count > fit ? _byEnd[_byEnd.Count - 1 - (int)fit].EndMs : nowMs;
+        }
         if (!Budget.PerBlock)
         {
             var tail = 0.0;
             for (var i = _byEnd.Count - 1; i >= 0; i--)
             {
-                tail += Cost(_byEnd[i]);
+                tail += _byEnd[i].Bytes;
                 if (tail > room) return _byEnd[i].EndMs;
             }
             return nowMs;
@@ -121,8 +127,9 @@ public sealed class CacheLedger
         Prune(nowMs);
         if (!Budget.PerBlock)
         {
+            if (Budget.IsSlots) return Math.Max(0, Capacity - _byEnd.Count * Budget.SlotBytes);
             var used = 0.0;
-            foreach (var c in _byEnd) used += Cost(c);
+            foreach (var c in _byEnd) used += c.Bytes;
             return Math.Max(0, Capacity - used);
         }
 
@@ -143,9 +150,6 @@ public sealed class CacheLedger
         Prune(nowMs);
         return _byEnd.Count;
     }
-
-    /// <summary>What a commitment takes from a shared or slot pool.</summary>
-    private double Cost(CacheCommitment c) => Budget.IsSlots ? Budget.SlotBytes : c.Bytes;
 
     /// <summary>Records a session's claim. Callers admit first (<see cref="CanHostNow"/> or <see cref="EarliestStartMs"/>).</summary>
     public void Commit(CacheCommitment commitment)
