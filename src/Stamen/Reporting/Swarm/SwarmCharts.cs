@@ -27,7 +27,7 @@ public static class SwarmCharts
             new("Servers", Invariant($"{swarm.ServerCount} ({string.Join(", ", gpus)}; run {run.Run})")),
             new("Clients", Invariant($"{swarm.ClientCount} ({string.Join(", ", swarm.Clients.Select(c => c.Name))})")),
             new("Network", resolver.Topology is { } t ? Invariant($"{t.Name} ({t.Count} nodes)") : "measured delays per server"),
-            new("Workload", Invariant($"{run.Requests.Count} requests at {run.ArrivalRatePerSec:0.###}/s; typical prompt {run.Typical.PromptTokens} tokens, output {run.Typical.OutputTokens} tokens")),
+            new("Workload", Invariant($"{run.Requests.Count} requests, planning rate {run.ArrivalRatePerSec:0.###}/s ({run.RateSource}); typical prompt {run.Typical.PromptTokens} tokens, output {run.Typical.OutputTokens} tokens")),
             new("Runs", runs.ToString(CultureInfo.InvariantCulture)),
             new("Seed", seed.ToString(CultureInfo.InvariantCulture)),
         ];
