@@ -429,7 +429,9 @@ public sealed class ScenarioResolver
         foreach (var spec in placement.Options.Specs.Where(s => s.Kind == OptionKind.ChoiceOrNames))
             if (placement.Options.Names(spec.Name) is { } names)
                 foreach (var name in names.Where(n => !servers.Contains(n)))
-                    problems.Add(new InputProblem($"{choice.Placement?.Field ?? choice.Field}.{spec.Name}", $"'{name}' is not a server of this scenario",
+                    problems.Add(new InputProblem(
+                        choice.Placement?.Options.FirstOrDefault(o => o.Name == spec.Name)?.Field ?? $"{choice.Field}.placement.{spec.Name}",
+                        $"'{name}' is not a server of this scenario",
                         $"use server names: {string.Join(", ", servers.Order(StringComparer.Ordinal).Take(12))}{(servers.Count > 12 ? ", ..." : "")}"));
     }
 }

@@ -146,6 +146,14 @@ public sealed class AlgorithmOptionsTests
     }
 
     [Fact]
+    public void JoinOrder_UnknownServer_NamesTheOptionsFieldAndLine()
+    {
+        var e = Fail(WithAlgorithms("\n  - {name: x, base: petals, placement: {join_order: [s-a, nobody]}}"));
+        Assert.StartsWith("algorithms[0].placement.join_order (line", e.Field, StringComparison.Ordinal);
+        Assert.Contains("s-a, s-b, s-c", e.Fix, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void JoinOrder_ListedSwarm_JoinsInListedOrderByDefault()
     {
         // PETALS' count for an A100 (79.13 GB, 2 GiB reserved, 4096-token cache per block) is 49 blocks.
