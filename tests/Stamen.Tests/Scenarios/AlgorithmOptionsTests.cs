@@ -247,12 +247,41 @@ public sealed class AlgorithmOptionsTests
         Assert.Equal(FixedDelaySource.Published, alg.Parts.FixedDelays);
         Assert.Equal(70, alg.SessionStartMs);
         Assert.Equal(algorithm.StartsWith("petals", StringComparison.Ordinal) ? 250_000 : 60_000, alg.AllocationMs);
-        var sim = SwarmExperiment.Simulate(SwarmExperiment.Plan(run, alg), checkInvariants: true);
+        var planned = SwarmExperiment.Plan(run, alg);
+        var sim = SwarmExperiment.Simulate(planned, checkInvariants: true);
         Assert.Empty(sim.Twin.InvariantViolations);
 
         // The scenario's figures, written out: measured RTTs (per token, first token) and block times.
         double[] rtt = [120, 140, 110], first = [150, 170, 130];
         double[] tau = [3.2197, 3.2197, 16.2488], tauInPerToken = [0.0743, 0.0743, 0.1041], tauInFixed = [32.99, 32.99, 206.35];
+        double[,] serverRtt = { { 0, 10, 60 }, { 10, 0, 30 }, { 60, 30, 0 } };
+        var spans = planned.Plan.Placement.Spans;
+        if (algorithm == "petals-published")
+        {
+            // Listed join order, measured rates: s-a (49 blocks, 20,829 / 25 = 833 rps) at 0; s-b must cover
+            // 49..69 so takes [21, 70); the MIG (3 blocks) finds every weakest window equal to [833, 833, 833]
+            // exactly and takes the smallest start.
+            Assert.Equal([new BlockSpan(0, 49), new BlockSpan(21, 49), new BlockSpan(0, 3)], spans);
+        }
+
+        // The route each request got is the cheapest chain by the preset's own link cost, found here by
+        // enumerating every chain (the load is light: no penalty and no wait applies).
+        Assert.True(ChainsFromTo(spans, 0, 70).Count() > 1, "a single chain would make the route check vacuous");
+        double ChainCost(List<int> chain, int outputTokens)
+        {
+            double c = 0;
+            var at = 0;
+            for (var h = 0; h < chain.Count; h++)
+            {
+                var j = chain[h];
+                var k = spans[j].End - at;
+                at = spans[j].End;
+                c += algorithm == "petals-published"
+                    ? (h == 0 ? rtt[j] : serverRtt[chain[h - 1], j]) / 2 + 18 + k * tau[j]
+                    : outputTokens * (rtt[j] + k * tau[j]);
+            }
+            return algorithm == "petals-published" ? c + rtt[chain[^1]] / 2 : c;
+        }
         foreach (var outcome in sim.Twin.Requests)
         {
             Assert.True(outcome.Succeeded);
@@ -263,6 +292,8 @@ public sealed class AlgorithmOptionsTests
                 firstMs += first[hop.Server] + hop.Blocks * (tauInPerToken[hop.Server] * request.Shape.PromptTokens + tauInFixed[hop.Server]);
                 perTokenMs += rtt[hop.Server] + hop.Blocks * tau[hop.Server];
             }
+            var chosen = ChainCost([.. outcome.Hops.Select(h => h.Server)], request.Shape.OutputTokens);
+            Assert.Equal(ChainsFromTo(spans, 0, 70).Min(c => ChainCost(c, request.Shape.OutputTokens)), chosen, 6);
             var fixedMs = alg.SessionStartMs + alg.AllocationMs;
             Assert.Equal(outcome.WaitMs + fixedMs + firstMs, outcome.FirstTokenMs, 6);
             Assert.Equal(outcome.WaitMs + fixedMs + firstMs + (request.Shape.OutputTokens - 1) * perTokenMs, outcome.TotalMs, 6);
