@@ -17,13 +17,6 @@ public sealed record InputProblem(string Field, string Problem, string Fix);
 public sealed record ComponentChoice(string Name, OptionValues Options)
 {
     /// <summary>The name, with the options that differ from the entry's defaults in braces.</summary>
-    public string Display(OptionValues defaults)
-    {
-        var changed = Options.Describe(defaults);
-        return changed.Length == 0 ? Name : $"{Name} {{{changed}}}";
-    }
-
-    /// <summary>The name, with the options that differ from the entry's defaults in braces.</summary>
     public override string ToString()
     {
         var changed = Options.Describe();

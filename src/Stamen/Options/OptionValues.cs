@@ -59,21 +59,14 @@ public sealed class OptionValues
     /// <summary>The same values with <paramref name="name"/> set to <paramref name="value"/> (already valid).</summary>
     internal OptionValues With(string name, OptionValue value) => new(_specs, _values.SetItem(name, value));
 
-    /// <summary>"name=value" for every option whose value differs from <paramref name="reference"/> (or its default), in name order.</summary>
-    public string Describe(OptionValues? reference = null)
+    /// <summary>"name=value" for every option whose value differs from the entry's default, in name order.</summary>
+    public string Describe()
     {
         var parts = new List<string>();
         foreach (var (name, value) in _values)
-        {
-            var baseline = reference is not null && reference._values.TryGetValue(name, out var r) ? r
-                : new OptionValue(_specs.First(s => s.Name == name).Default, null);
-            if (!SameValue(value, baseline)) parts.Add($"{name}={value}");
-        }
+            if (!SameValue(value, new OptionValue(_specs.First(s => s.Name == name).Default, null))) parts.Add($"{name}={value}");
         return string.Join(", ", parts);
     }
-
-    /// <summary>Every option as name -> value text (lists as [a, b]), for JSON and reports.</summary>
-    public IReadOnlyDictionary<string, string> ToDictionary() => _values.ToImmutableSortedDictionary(kv => kv.Key, kv => kv.Value.ToString(), StringComparer.Ordinal);
 
     private static bool SameValue(OptionValue a, OptionValue b) =>
         a.Text == b.Text && (a.Names is null ? b.Names is null : b.Names is { } bn && a.Names.Value.SequenceEqual(bn));

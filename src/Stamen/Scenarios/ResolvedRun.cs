@@ -26,9 +26,6 @@ public sealed record ResolvedRun(int Run, int Seed, SwarmSpec Swarm, IReadOnlyLi
 /// <param name="AllocationMs">Fixed allocation delay of this algorithm (0 when fixed delays are off).</param>
 public sealed record ResolvedAlgorithm(string Name, SwarmAlgorithm Parts, double SessionStartMs, double AllocationMs)
 {
-    /// <summary>A catalog algorithm with explicit fixed delays (tests, studies).</summary>
-    public static ResolvedAlgorithm Of(string name, double sessionStartMs = 0, double allocationMs = 0) =>
-        new(name, SwarmAlgorithmCatalog.TryFind(name) ?? throw new ArgumentException($"No algorithm '{name}'.", nameof(name)), sessionStartMs, allocationMs);
 
     public double FixedDelayMs => SessionStartMs + AllocationMs;
 }
