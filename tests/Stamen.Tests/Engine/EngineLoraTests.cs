@@ -45,6 +45,29 @@ public sealed class EngineLoraTests
     }
 
     [Fact]
+    public void Run_RequestAdmittedLateAfterAnAdapterSkip_RunsBehindEarlierAdmissionsSoTheirDecodesKeepTheirStep()
+    {
+        // Two adapter slots, a 64-token budget with chunked prefill (sarathi), all four arrive at 0:
+        // A (adapter 0, 16 + 20 tokens), B (adapter 1, 16 + 3), X (adapter 2, 300 + 2), C (adapter 0, 16 + 20).
+        // Step 1 admits A and B (adapters 0 and 1), skips X (a third adapter), admits C (adapter 0 is in the
+        // batch): 48 prompt tokens. B's three tokens end at step 3, so step 4 decodes A and C and admits X
+        // with the 62 tokens left. In step 5, running in admission order (A, C, X), A and C decode and X's
+        // next chunk takes the 62 left. Ordered by arrival (A, X, C), X's chunk would take all 63 tokens
+        // after A's decode and C would lose the step. A and C are alike, so they finish together.
+        var config = EngineFixtures.LlamaOnH100() with { TokenBudgetPerIteration = 64 };
+        var requests = new List<EngineRequest> { new(0, 0, 16, 20, 0), new(1, 0, 16, 3, 1), new(2, 0, 300, 2, 2), new(3, 0, 16, 20, 0) };
+
+        var result = EngineTwin.Run(new EngineDeployment(config, FittedStepTimeModel.Llama31H100, Lora: Lora(3, 2)), EnginePolicyCatalog.Find("sarathi"),
+            requests, checkInvariants: true);
+
+        var (a, b, x, c) = (result.Requests[0], result.Requests[1], result.Requests[2], result.Requests[3]);
+        Assert.True(x.FirstTokenMs > b.FinishMs, "X must have been skipped until B freed its adapter slot");
+        Assert.True(x.FirstTokenMs < a.FinishMs, "X must be admitted while A and C still decode");
+        Assert.Equal(a.FirstTokenMs, c.FirstTokenMs);
+        Assert.Equal(a.FinishMs, c.FinishMs);
+    }
+
+    [Fact]
     public void Run_BatchFullOfAdapters_SkipsTheNewAdapterAndAdmitsALaterRequestOfAResidentOne()
     {
         var config = EngineFixtures.LlamaOnH100();

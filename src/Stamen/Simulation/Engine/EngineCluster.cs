@@ -30,7 +30,7 @@ internal sealed class EngineCluster
         _byArrival = new EngineRequestState[requests.Count];
         for (var k = 0; k < sorted.Length; k++)
         {
-            var s = new EngineRequestState(sorted[k].r, k);
+            var s = new EngineRequestState(sorted[k].r);
             _byArrival[k] = s;
             _states[sorted[k].i] = s;
         }

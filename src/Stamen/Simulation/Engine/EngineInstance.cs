@@ -2,7 +2,8 @@ namespace Stamen.Simulation.Engine;
 
 /// <summary>
 /// One engine instance, iteration by iteration: admit arrivals (FCFS), schedule running requests first
-/// (oldest first) then waiting ones within the token budget, batch size, adapter slots and KV memory,
+/// (in admission order, as vLLM V1 keeps its running list) then waiting ones within the token
+/// budget, batch size, adapter slots and KV memory,
 /// time the step, then at the step's end emit tokens, finish and free. Arrivals at or before an
 /// iteration's start join it; one arriving during a step waits for the next, as in a real engine whose
 /// batch is fixed per step. The cluster drives it through <see cref="Enqueue"/> and <see cref="OnEvent"/>.
@@ -295,13 +296,16 @@ internal sealed class EngineInstance : IEngineInstanceView
     {
         var next = node.Next;
         _waiting.Remove(node);
-        InsertRunning(node.Value);
+        // vLLM V1 appends to its running list: a request admitted late (skipped for an adapter slot,
+        // or preempted and re-admitted) runs behind every request admitted before it, so its prefill
+        // chunk cannot take the token budget from their decodes.
+        _running.Add(node.Value);
         return next;
     }
 
     /// <summary>
-    /// vLLM's preemption: while fewer than <paramref name="blocks"/> are free, preempt the newest running request.
-    /// False when that is <paramref name="s"/> itself; being scanned oldest first, nothing newer is left to schedule then.
+    /// vLLM's preemption: while fewer than <paramref name="blocks"/> are free, preempt the running request admitted last.
+    /// False when that is <paramref name="s"/> itself; being scanned in admission order, nothing later is left to schedule then.
     /// </summary>
     private bool MakeRoomFor(EngineRequestState s, long blocks)
     {
@@ -382,13 +386,6 @@ internal sealed class EngineInstance : IEngineInstanceView
         FreedUnits += s.Units;
         SetHeld(s, 0);
         _pools.Release(Index, s);
-    }
-
-    private void InsertRunning(EngineRequestState s)
-    {
-        var i = _running.Count;
-        while (i > 0 && _running[i - 1].Order > s.Order) i--;
-        _running.Insert(i, s);
     }
 
     private void CheckInvariants()

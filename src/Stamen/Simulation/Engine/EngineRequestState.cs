@@ -1,12 +1,9 @@
 namespace Stamen.Simulation.Engine;
 
 /// <summary>One request's mutable state inside a run.</summary>
-internal sealed class EngineRequestState(EngineRequest request, int order)
+internal sealed class EngineRequestState(EngineRequest request)
 {
     public EngineRequest Request { get; } = request;
-
-    /// <summary>Position in (arrival, id) order: the running queue is kept sorted by it, so the newest is last.</summary>
-    public int Order { get; } = order;
 
     /// <summary>Instance the router sent it to; -1 before routing.</summary>
     public int Instance { get; set; } = -1;
