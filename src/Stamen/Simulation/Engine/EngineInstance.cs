@@ -1,25 +1,28 @@
+using Stamen.Simulation.Engine.Policies;
+
 namespace Stamen.Simulation.Engine;
 
 /// <summary>
-/// One engine instance, iteration by iteration: admit arrivals (FCFS), schedule running requests first
-/// (in admission order, as vLLM V1 keeps its running list) then waiting ones within the token
-/// budget, batch size, adapter slots and KV memory,
-/// time the step, then at the step's end emit tokens, finish and free. Arrivals at or before an
-/// iteration's start join it; one arriving during a step waits for the next, as in a real engine whose
-/// batch is fixed per step. The cluster drives it through <see cref="Enqueue"/> and <see cref="OnEvent"/>.
+/// One engine instance, iteration by iteration: the policy's <see cref="IBatchScheduler"/> forms the
+/// batch (running requests in admission order, then waiting ones, within the token budget, batch
+/// size, adapter slots and KV memory), the step is timed, and at its end tokens are emitted and
+/// finished requests freed. Arrivals at or before an iteration's start join it; one arriving during a
+/// step waits for the next, as in a real engine whose batch is fixed per step. The cluster drives it
+/// through <see cref="Enqueue"/> and <see cref="OnEvent"/>; the scheduler acts on it through
+/// <see cref="IEngineStep"/>.
 /// </summary>
-internal sealed class EngineInstance : IEngineInstanceView
+internal sealed class EngineInstance : IEngineInstanceView, IEngineStep
 {
     private readonly EngineDeployment _deployment;
     private readonly EngineConfig _config;
     private readonly EnginePolicy _policy;
+    private readonly IBatchScheduler _scheduler;
     private readonly KvPools _pools;
     private readonly EngineRecorder _recorder;
     private readonly AdapterSlots? _slots;
     private readonly bool _check;
     private readonly bool _paged;
     private readonly int _block;
-    private readonly long _watermarkBlocks;
     private readonly long _swapCapacityTokens;
     private readonly double _swapMsPerToken;
     private readonly double _remoteRoundTripsMs;
@@ -42,12 +45,12 @@ internal sealed class EngineInstance : IEngineInstanceView
         _deployment = deployment;
         _config = deployment.Config;
         _policy = policy;
+        _scheduler = policy.CreateScheduler();
         _pools = pools;
         _recorder = recorder;
         _check = check;
         _paged = policy.Memory == KvMemoryMode.PagedOnDemand;
         _block = _config.BlockSizeTokens;
-        _watermarkBlocks = _paged ? (long)(_config.KvCapacityBlocks * _config.WatermarkFraction) : 0;
         _slots = deployment.Lora is { } lora ? new AdapterSlots(lora) : null;
         _swapCapacityTokens = policy.Preemption == PreemptionMode.Swap ? (long)Math.Floor(_config.SwapSpaceBytes / _config.KvBytesPerToken) : 0;
         _swapMsPerToken = _config.KvBytesPerToken / (_config.PcieBytesPerSec / 1000.0);
@@ -100,12 +103,7 @@ internal sealed class EngineInstance : IEngineInstanceView
         s.Instance = Index;
         Routed++;
         var r = s.Request;
-        var total = (long)r.PromptTokens + r.OutputTokens;
-        // The last output token's KV is never written: at most prompt + output - 1 tokens are cached.
-        var neverFits = _paged
-            ? CeilDiv(total - 1, _block) > _pools.MostEver(Index)
-            : _policy.ReservedTokens(r, _config) > _pools.Capacity(Index);
-        if (total > _config.MaxContextTokens || neverFits)
+        if ((long)r.PromptTokens + r.OutputTokens > _config.MaxContextTokens || _scheduler.NeverFits(r, this))
         {
             s.Rejected = true;
             return;
@@ -133,7 +131,9 @@ internal sealed class EngineInstance : IEngineInstanceView
             return;
         }
         _swapTokensThisStep = 0;
-        var shape = BuildBatch();
+        _batch.Clear();
+        _slots?.BeginBatch();
+        _scheduler.Form(this);
         if (_batch.Count == 0)
         {
             // Only a lender can be stuck: its waiting requests need memory it has lent out. It sleeps until someone frees KV.
@@ -143,7 +143,7 @@ internal sealed class EngineInstance : IEngineInstanceView
             return;
         }
         BlockedSinceRelease = -1;
-        var stepMs = StepMs(shape);
+        var stepMs = StepMs(Shape());
         if (!(stepMs > 0) || !double.IsFinite(stepMs)) throw new InvalidOperationException($"step time {stepMs} ms is not positive");
         _stepMs = stepMs;
         _stepping = true;
@@ -176,123 +176,40 @@ internal sealed class EngineInstance : IEngineInstanceView
         return ms;
     }
 
-    private IterationShape BuildBatch()
+    /// <summary>The batch's shape for the step-time model: prefill tokens, decodes and the context they attend to.</summary>
+    private IterationShape Shape()
     {
-        _batch.Clear();
-        _slots?.BeginBatch();
-        var chunked = _policy.ChunkedPrefill;
-        var budget = (long)_config.TokenBudgetPerIteration;
-        var preemptionsBefore = Preemptions;
-        var prefillTokens = 0L;
+        long prefillTokens = 0, contextTokens = 0;
         var decodes = 0;
-        var contextTokens = 0L;
-
-        for (var i = 0; i < _running.Count; i++)
+        foreach (var (s, tokens, prefill) in _batch)
         {
-            var s = _running[i];
-            if (_slots is { } slots && !slots.CanJoin(s.Request.Adapter)) continue;
-            long chunk;
-            if (s.InPrefill)
-            {
-                chunk = Math.Min(s.PrefillTarget - s.HeldTokens, budget);
-                if (chunk <= 0) continue;
-            }
-            else
-            {
-                if (chunked && budget < 1) break;
-                chunk = 1;
-            }
-            // vLLM V1: a running request gets blocks for all it computes this step, preempting the newest until they fit;
-            // when it is itself the newest left, nothing after it can be scheduled either.
-            if (_paged)
-            {
-                var need = CeilDiv(s.HeldTokens + chunk, _block) - s.Units;
-                if (need > 0)
-                {
-                    if (!MakeRoomFor(s, need)) break;
-                    Allocate(s, need);
-                }
-            }
-            AddToBatch(s, chunk, s.InPrefill);
-            if (s.InPrefill) prefillTokens += chunk;
+            if (prefill) prefillTokens += tokens;
             else
             {
                 decodes++;
                 contextTokens += s.HeldTokens + 1;
             }
-            if (s.InPrefill || chunked) budget -= chunk;
-        }
-
-        // vLLM V1 admits nothing from the queue in a step that had to preempt: memory is short, and a newcomer would only be preempted next.
-        var node = Preemptions == preemptionsBefore ? _waiting.First : null;
-        while (node is not null && _running.Count < _config.MaxBatchSize)
-        {
-            var s = node.Value;
-            if (_slots is { } slots && !slots.CanJoin(s.Request.Adapter))
-            {
-                node = node.Next;
-                continue;
-            }
-            if (s.SwappedTokens > 0)
-            {
-                if (chunked && budget < 1) break;
-                var need = CeilDiv(s.SwappedTokens + 1, _block);
-                if (_pools.Available(Index) < need) break;
-                Allocate(s, need);
-                SetHeld(s, s.SwappedTokens);
-                _swappedTokens -= s.SwappedTokens;
-                _swapTokensThisStep += s.SwappedTokens;
-                s.SwappedTokens = 0;
-                node = Admit(node);
-                AddToBatch(s, 1, false);
-                decodes++;
-                contextTokens += s.HeldTokens + 1;
-                if (chunked) budget--;
-                continue;
-            }
-            long chunk;
-            if (chunked)
-            {
-                chunk = Math.Min(s.PrefillTarget, budget);
-                if (chunk <= 0) break;
-            }
-            else
-            {
-                chunk = s.PrefillTarget;
-                if (prefillTokens > 0 && prefillTokens + chunk > budget) break;
-            }
-            if (_paged)
-            {
-                // Blocks for the whole prompt are taken at admission, chunked or not (vLLM V0's block manager): a prompt
-                // admitted on its first chunk alone would preempt others, or itself, for the next chunk and start over.
-                // Admission also leaves vLLM's watermark of blocks free for running requests to grow into (with nothing
-                // running there is nobody to protect, and a request as large as the cache must still get in).
-                var need = CeilDiv(s.PrefillTarget, _block);
-                if (_pools.Available(Index) - (_running.Count > 0 ? _watermarkBlocks : 0) < need) break;
-                Allocate(s, need);
-            }
-            else
-            {
-                var reserve = _policy.ReservedTokens(s.Request, _config);
-                if (_pools.Available(Index) < reserve) break;
-                Allocate(s, reserve);
-            }
-            node = Admit(node);
-            AddToBatch(s, chunk, true);
-            prefillTokens += chunk;
-            budget -= chunk;
         }
         return new IterationShape((int)prefillTokens, decodes, contextTokens, _batch.Count);
     }
 
-    private void AddToBatch(EngineRequestState s, long tokens, bool prefill)
+    // IEngineStep: what the scheduler sees and does while it forms a batch.
+    EngineConfig IEngineStep.Config => _config;
+    IReadOnlyList<EngineRequestState> IEngineStep.Running => _running;
+    LinkedListNode<EngineRequestState>? IEngineStep.FirstWaiting => _waiting.First;
+    long IEngineStep.AvailableUnits => _pools.Available(Index);
+    long IEngineStep.MostUnitsEver => _pools.MostEver(Index);
+    bool IEngineStep.CanSwapOut(long tokens) => _swappedTokens + tokens <= _swapCapacityTokens;
+    bool IEngineStep.CanJoin(EngineRequestState s) => _slots?.CanJoin(s.Request.Adapter) ?? true;
+    void IEngineStep.Allocate(EngineRequestState s, long units) => Allocate(s, units);
+
+    void IEngineStep.AddToBatch(EngineRequestState s, long tokens, bool prefill)
     {
         _slots?.Join(s.Request.Adapter);
         _batch.Add((s, (int)tokens, prefill));
     }
 
-    /// <summary>Moves a waiting request into the running queue; returns the next waiting node.</summary>
-    private LinkedListNode<EngineRequestState>? Admit(LinkedListNode<EngineRequestState> node)
+    LinkedListNode<EngineRequestState>? IEngineStep.Admit(LinkedListNode<EngineRequestState> node)
     {
         var next = node.Next;
         _waiting.Remove(node);
@@ -303,19 +220,29 @@ internal sealed class EngineInstance : IEngineInstanceView
         return next;
     }
 
-    /// <summary>
-    /// vLLM's preemption: while fewer than <paramref name="blocks"/> are free, preempt the running request admitted last.
-    /// False when that is <paramref name="s"/> itself; being scanned in admission order, nothing later is left to schedule then.
-    /// </summary>
-    private bool MakeRoomFor(EngineRequestState s, long blocks)
+    void IEngineStep.SwapIn(EngineRequestState s)
     {
-        while (_pools.Available(Index) < blocks)
+        SetHeld(s, s.SwappedTokens);
+        _swappedTokens -= s.SwappedTokens;
+        _swapTokensThisStep += s.SwappedTokens;
+        s.SwappedTokens = 0;
+    }
+
+    void IEngineStep.Preempt(EngineRequestState s, bool swap)
+    {
+        if (swap)
         {
-            var victim = _running[^1];
-            Preempt(victim);
-            if (ReferenceEquals(victim, s)) return false;
+            s.SwappedTokens = s.HeldTokens;
+            _swappedTokens += s.HeldTokens;
+            _swapTokensThisStep += s.HeldTokens;
+            SwapOuts++;
         }
-        return true;
+        else s.InPrefill = true;
+        Release(s);
+        s.Preemptions++;
+        Preemptions++;
+        _running.Remove(s);
+        _waiting.AddFirst(s);
     }
 
     private void Apply(double nowMs)
@@ -345,24 +272,6 @@ internal sealed class EngineInstance : IEngineInstanceView
             }
         }
         if (anyFinished) _running.RemoveAll(s => s.Finished);
-    }
-
-    /// <summary>Swap out a decoding request while swap space lasts (swap policies), else drop its KV for recompute; it goes to the front of the queue.</summary>
-    private void Preempt(EngineRequestState s)
-    {
-        if (_policy.Preemption == PreemptionMode.Swap && !s.InPrefill && _swappedTokens + s.HeldTokens <= _swapCapacityTokens)
-        {
-            s.SwappedTokens = s.HeldTokens;
-            _swappedTokens += s.HeldTokens;
-            _swapTokensThisStep += s.HeldTokens;
-            SwapOuts++;
-        }
-        else s.InPrefill = true;
-        Release(s);
-        s.Preemptions++;
-        Preemptions++;
-        _running.Remove(s);
-        _waiting.AddFirst(s);
     }
 
     private void SetHeld(EngineRequestState s, long tokens)

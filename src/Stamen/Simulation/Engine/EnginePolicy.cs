@@ -1,4 +1,5 @@
 using System.Globalization;
+using Stamen.Simulation.Engine.Policies;
 
 namespace Stamen.Simulation.Engine;
 
@@ -29,7 +30,8 @@ public enum PreemptionMode
 }
 
 /// <summary>
-/// A scheduling and memory policy, as data: the engine loop is shared, policies differ only in
+/// A scheduling and memory policy, as data: the engine loop is shared; each family forms batches
+/// in its own class under <c>Policies/</c> (<see cref="CreateScheduler"/>), and the variants differ in
 /// how they hold KV memory, what preemption does, whether prefills are chunked into the
 /// per-iteration token budget, and whether instances of a cluster lend each other KV blocks.
 /// </summary>
@@ -57,6 +59,10 @@ public sealed record EnginePolicy(string Name, string Summary, KvMemoryMode Memo
             _ => 0,
         };
     }
+
+    /// <summary>The batch scheduler of this policy's family: reserving (ORCA variants) or paged (vLLM, Sarathi, DistKV).</summary>
+    internal IBatchScheduler CreateScheduler() =>
+        Memory == KvMemoryMode.PagedOnDemand ? new PagedScheduler(Preemption, ChunkedPrefill) : new ReservingScheduler(this);
 
     private static long NextPowerOfTwo(long n)
     {
