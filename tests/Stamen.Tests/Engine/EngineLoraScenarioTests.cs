@@ -27,6 +27,39 @@ public sealed class EngineLoraScenarioTests
     private static StamenInputException Fails(string yaml) => Assert.Throws<StamenInputException>(() => Parse(yaml));
 
     [Fact]
+    public void ParseText_SchedulerOverhead_OffByDefaultPublishedOrGivenConstants()
+    {
+        Assert.Null(Parse(Lora).Deployment.Lora!.SchedulerOverhead);
+        Assert.Same(SchedulerOverhead.PublishedLlama31H100,
+            Parse(Lora.Replace("  max_loras: 64", "  max_loras: 64\n  scheduler_overhead: published", StringComparison.Ordinal)).Deployment.Lora!.SchedulerOverhead);
+        var given = Parse(Lora.Replace("  max_loras: 64",
+            "  max_loras: 64\n  scheduler_overhead: {running: [0.01, 0, 100], waiting: [0.02, 0, 200], waiting_share: [0, 0, 1], baseline_s: 0.001}",
+            StringComparison.Ordinal)).Deployment.Lora!.SchedulerOverhead!;
+        // 10 running, 50 waiting: 1000 x (0.01 x 0.1 + 0.02 x 0.25 + 0 - 0.001) = 5 ms.
+        Assert.Equal(5, given.Ms(10, 50, 64, 100), 12);
+    }
+
+    [Theory]
+    [InlineData("scheduler_overhead: sometimes", "'sometimes' is not none, published or a mapping")]
+    [InlineData("scheduler_overhead: {running: [1, 2], waiting: [0, 0, 1], waiting_share: [0, 0, 1], baseline_s: 0}", "expected [coefficient_s, min, max]")]
+    [InlineData("scheduler_overhead: {running: [1, 5, 2], waiting: [0, 0, 1], waiting_share: [0, 0, 1], baseline_s: 0}", "max above min")]
+    [InlineData("scheduler_overhead: {running: [1, 0, 2], waiting: [0, 0, 1], waiting_share: [0, 0, 1]}", "baseline_s")]
+    public void ParseText_BadSchedulerOverhead_NamesTheField(string line, string problem)
+    {
+        var e = Fails(Lora.Replace("  max_loras: 64", "  max_loras: 64\n  " + line, StringComparison.Ordinal));
+        Assert.Contains("scheduler_overhead", e.Field, StringComparison.Ordinal);
+        Assert.Contains(problem, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ParseText_PublishedSchedulerOverheadOnAnotherModel_IsRefused()
+    {
+        var e = Fails(Lora.Replace("llama-3.1-8b", "qwen-2.5-7b", StringComparison.Ordinal).Replace("fitted: {preset: llama-3.1-8b-h100}", "roofline: {}", StringComparison.Ordinal)
+            .Replace("  max_loras: 64", "  max_loras: 64\n  scheduler_overhead: published", StringComparison.Ordinal));
+        Assert.Contains("llama-3.1-8b only", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ParseText_GeneratedAdapters_PublishedCapacityLoadCostAndOverheadApplied()
     {
         var s = Parse(Lora);

@@ -45,6 +45,39 @@ public sealed class EngineLoraTests
     }
 
     [Fact]
+    public void SchedulerOverhead_Published_HandWorkedValues()
+    {
+        var o = SchedulerOverhead.PublishedLlama31H100;
+        // 10 running, 2,000 waiting, 8 slots, 32 adapters served (W x slots / served = 500): 0.164 ms.
+        var seconds = 0.004373 * (10 - 0.232143) / (1081.371212 - 0.232143) + 0.004615 * 2000 / 20309.088235
+            - 0.004391 * 500 / 16371.311594 - 0.00019642263413907038;
+        Assert.Equal(1000 * seconds, o.Ms(10, 2000, 8, 32), 12);
+        Assert.InRange(o.Ms(10, 2000, 8, 32), 0.16, 0.17);
+        // A light step (10 running, 100 waiting): the fitted terms fall below the baseline, and the overhead is 0, never negative.
+        Assert.Equal(0, o.Ms(10, 100, 8, 32));
+    }
+
+    [Fact]
+    public void Run_SchedulerOverhead_AddsItsMsToTheStepForTheCountsAfterScheduling()
+    {
+        // One request per step (max batch 1) and 2,000 more waiting: step 1 has B = 1 running and W = 2,000 waiting
+        // after scheduling, so the first request's first token comes exactly the overhead for (1, 2000) later.
+        var config = EngineFixtures.LlamaOnH100() with { MaxBatchSize = 1 };
+        var requests = Enumerable.Range(0, 2001).Select(i => new EngineRequest(i, 0, 50, 2, i % 8)).ToList();
+        var plain = Lora(8, 2);
+        var withOverhead = plain with { SchedulerOverhead = SchedulerOverhead.PublishedLlama31H100 };
+
+        var a = EngineTwin.Run(new EngineDeployment(config, FittedStepTimeModel.Llama31H100, Lora: plain), EnginePolicyCatalog.Find("vllm"), requests);
+        var b = EngineTwin.Run(new EngineDeployment(config, FittedStepTimeModel.Llama31H100, Lora: withOverhead), EnginePolicyCatalog.Find("vllm"), requests,
+            checkInvariants: true);
+
+        var expected = SchedulerOverhead.PublishedLlama31H100.Ms(1, 2000, 2, 8);
+        Assert.True(expected > 0.1, $"overhead {expected} ms: the case lost its point");
+        Assert.Equal(a.Requests[0].FirstTokenMs + expected, b.Requests[0].FirstTokenMs, 9);
+        Assert.True(b.Metrics.MakespanMs > a.Metrics.MakespanMs);
+    }
+
+    [Fact]
     public void Run_RequestAdmittedLateAfterAnAdapterSkip_RunsBehindEarlierAdmissionsSoTheirDecodesKeepTheirStep()
     {
         // Two adapter slots, a 64-token budget with chunked prefill (sarathi), all four arrive at 0:

@@ -19,7 +19,7 @@ internal static class EngineLoraParser
 {
     public static ParsedLora Parse(YamlFields l, EngineConfig config, bool capacityGiven)
     {
-        l.AllowOnly("max_loras", "max_lora_rank", "max_cpu_loras", "disk_load_ms", "overhead", "load_cost", "kv_capacity", "adapters", "generate");
+        l.AllowOnly("max_loras", "max_lora_rank", "max_cpu_loras", "disk_load_ms", "overhead", "load_cost", "kv_capacity", "scheduler_overhead", "adapters", "generate");
         var (adapters, rates) = ParseAdapters(l);
         var maxLoras = l.OptInt("max_loras", 1) ?? throw l.Error("max_loras", "is missing", "give the GPU adapter slots (vLLM's max_loras), e.g. 8");
         var largestRank = adapters.Max(a => a.Rank);
@@ -48,9 +48,49 @@ internal static class EngineLoraParser
             return (IReadOnlyDictionary<int, double>)table;
         }) ?? new Dictionary<int, double>();
 
-        var settings = new LoraEngineSettings(adapters, maxLoras, maxRank, loadCost, overhead, cpu, l.OptDouble("disk_load_ms", 0) ?? 0);
+        var settings = new LoraEngineSettings(adapters, maxLoras, maxRank, loadCost, overhead, cpu, l.OptDouble("disk_load_ms", 0) ?? 0)
+        {
+            SchedulerOverhead = SchedulerOverheadOf(l, config),
+        };
         var (capacity, label) = capacityGiven ? (null, "given") : KvCapacity(l, config, profile, maxLoras, maxRank);
         return new ParsedLora(settings, rates, capacity, label);
+    }
+
+    /// <summary>
+    /// <c>scheduler_overhead: none</c> (the default), <c>published</c> (the fitted constants, Llama-3.1-8B on an H100 only), or
+    /// every constant: <c>{running: [a_s, min, max], waiting: [...], waiting_share: [...], baseline_s: ...}</c>.
+    /// </summary>
+    private static SchedulerOverhead? SchedulerOverheadOf(YamlFields l, EngineConfig config)
+    {
+        if (l.Find("scheduler_overhead") is YamlMappingNode)
+        {
+            var m = l.OptMap("scheduler_overhead")!;
+            m.AllowOnly("running", "waiting", "waiting_share", "baseline_s");
+            ScaledTerm Term(string key)
+            {
+                var values = (m.OptList(key) ?? throw m.Error(key, "is missing", $"give [coefficient_s, min, max], e.g. {key}: [0.004373, 0.23, 1081.4]"))
+                    .Select((n, i) => n is YamlScalarNode v && double.TryParse(v.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && double.IsFinite(d) ? d
+                        : throw m.Error(n, $"{m.FieldPath(key)}[{i}]", "expected a number", "write [coefficient_s, min, max]")).ToList();
+                if (values.Count != 3 || !(values[2] > values[1]))
+                    throw m.Error(key, "expected [coefficient_s, min, max] with max above min", "write three numbers, e.g. [0.004373, 0.23, 1081.4]");
+                return new ScaledTerm(values[0], values[1], values[2]);
+            }
+            return new SchedulerOverhead(Term("running"), Term("waiting"), Term("waiting_share"),
+                m.OptDouble("baseline_s") ?? throw m.Error("baseline_s", "is missing", "give the fitted baseline in seconds"));
+        }
+        var word = l.OptString("scheduler_overhead")?.Trim().ToLowerInvariant();
+        switch (word)
+        {
+            case null or "none":
+                return null;
+            case "published" when string.Equals(config.Model.Name, "llama-3.1-8b", StringComparison.OrdinalIgnoreCase):
+                return SchedulerOverhead.PublishedLlama31H100;
+            case "published":
+                throw l.Error("scheduler_overhead", $"the overhead is published for llama-3.1-8b only, not {config.Model.Name}",
+                    "use none, or give every constant: {running: [a_s, min, max], waiting: [...], waiting_share: [...], baseline_s: ...}");
+            default:
+                throw l.Error("scheduler_overhead", $"'{word}' is not none, published or a mapping", "write none, published, or the constants");
+        }
     }
 
     private static (long?, string) KvCapacity(YamlFields l, EngineConfig config, LoraProfile? profile, int slots, int maxRank)

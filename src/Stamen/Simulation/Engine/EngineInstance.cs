@@ -159,6 +159,8 @@ internal sealed class EngineInstance : IEngineInstanceView, IEngineStep
         {
             ms = ms * slots.StepMultiplier() + slots.LoadBatchAdapters();
             if (_check) slots.Check();
+            if (_deployment.Lora!.SchedulerOverhead is { } overhead)
+                ms += overhead.Ms(_running.Count, _waiting.Count, _deployment.Lora.MaxLoras, _deployment.Lora.Adapters.Count);
         }
         ms += _swapTokensThisStep * _swapMsPerToken;
         if (_policy.LendsKv)

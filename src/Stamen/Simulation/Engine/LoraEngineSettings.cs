@@ -32,6 +32,9 @@ public sealed record LoraEngineSettings(
     int? MaxCpuLoras = null,
     double DiskLoadMs = 0)
 {
+    /// <summary>The scheduler's CPU time per step, or null for none (the default).</summary>
+    public SchedulerOverhead? SchedulerOverhead { get; init; }
+
     /// <summary>Load time of an adapter of <paramref name="rank"/>: the table's entry for that rank or the next larger listed one; 0 for an empty table.</summary>
     public double LoadCostMs(int rank)
     {
@@ -50,6 +53,7 @@ public sealed record LoraEngineSettings(
         if (MaxCpuLoras is { } cpu && cpu < MaxLoras) problems.Add("lora.max_cpu_loras must be at least max_loras");
         if (!(DiskLoadMs >= 0) || !double.IsFinite(DiskLoadMs)) problems.Add("lora.disk_load_ms must be 0 or more");
         if (LoadCostMsByRank.Values.Any(v => !(v >= 0) || !double.IsFinite(v))) problems.Add("lora load costs must be 0 or more");
+        if (SchedulerOverhead is { } overhead) problems.AddRange(overhead.Problems());
         var names = new HashSet<string>(StringComparer.Ordinal);
         foreach (var a in Adapters)
         {
@@ -58,5 +62,44 @@ public sealed record LoraEngineSettings(
             if (!names.Add(a.Name)) problems.Add($"adapter '{a.Name}' is listed twice");
         }
         if (problems.Count > 0) throw new StamenInputException("engine", "lora", string.Join("; ", problems), "fix the lora settings");
+    }
+}
+
+/// <summary>One min-max scaled term of <see cref="SchedulerOverhead"/>: coefficient (s) times (x - min) / (max - min).</summary>
+public sealed record ScaledTerm(double CoefficientS, double Min, double Max)
+{
+    public double Seconds(double x) => CoefficientS * (x - Min) / (Max - Min);
+}
+
+/// <summary>
+/// The CPU time vLLM's scheduler adds to every step of a multi-LoRA engine, as the seed-003 authors
+/// fit it (reference section 4: "scheduler overhead grows with running and waiting counts"):
+/// ms = 1000 x max(0, a mm(B) + b mm(W) + c mm(W x slots / served) - baseline), with B running and W
+/// waiting requests after scheduling, slots = max_loras, served = adapters the engine serves, and
+/// mm(x) = (x - min) / (max - min) over the ranges of their data.
+/// </summary>
+public sealed record SchedulerOverhead(ScaledTerm Running, ScaledTerm Waiting, ScaledTerm WaitingPerSlotShare, double BaselineS)
+{
+    /// <summary>The fitted constants for Llama-3.1-8B on an H100 with vLLM 0.8.5.</summary>
+    public static SchedulerOverhead PublishedLlama31H100 { get; } = new(
+        new ScaledTerm(0.004373, 0.232143, 1081.371212),
+        new ScaledTerm(0.004615, 0, 20309.088235),
+        new ScaledTerm(-0.004391, 0, 16371.311594),
+        0.00019642263413907038);
+
+    /// <summary>The step's overhead in ms for <paramref name="running"/> and <paramref name="waiting"/> requests after scheduling.</summary>
+    public double Ms(int running, int waiting, int slots, int served)
+    {
+        var seconds = Running.Seconds(running) + Waiting.Seconds(waiting) + WaitingPerSlotShare.Seconds((double)waiting * slots / served) - BaselineS;
+        return 1000 * Math.Max(0, seconds);
+    }
+
+    /// <summary>Every problem, in one list; empty when valid.</summary>
+    public IEnumerable<string> Problems()
+    {
+        foreach (var (name, t) in new[] { ("running", Running), ("waiting", Waiting), ("waiting_share", WaitingPerSlotShare) })
+            if (!double.IsFinite(t.CoefficientS) || !double.IsFinite(t.Min) || !double.IsFinite(t.Max) || !(t.Max > t.Min))
+                yield return $"lora.scheduler_overhead.{name}: needs finite numbers with max above min";
+        if (!double.IsFinite(BaselineS)) yield return "lora.scheduler_overhead.baseline_s must be a finite number";
     }
 }
