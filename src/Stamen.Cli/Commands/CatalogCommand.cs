@@ -1,3 +1,4 @@
+using Stamen.Simulation.Engine.Policies;
 using System.CommandLine;
 using System.Globalization;
 using Spectre.Console;
@@ -29,7 +30,7 @@ internal static class CatalogCommand
         command.Subcommands.Add(Listing("admissions", "What a client does when a server's cache is full, and the options (scenario: admission: {name: NAME, option: value})", () =>
             WithOptions(AdmissionCatalog.Policies)));
         command.Subcommands.Add(Listing("engine-policies", "Serving-engine scheduling and KV memory policies", () =>
-            Names(Stamen.Simulation.Engine.EnginePolicyCatalog.All.Select(p => new NamedEntry(p.Name, p.Summary)))));
+            Names(Stamen.Simulation.Engine.Policies.EnginePolicyCatalog.All.Select(p => new NamedEntry(p.Name, p.Summary)))));
         command.Subcommands.Add(Listing("engine-routers", "Routers in front of a cluster of engines", () =>
             Names(Stamen.Simulation.Engine.EngineRouterCatalog.All.Select(r => new NamedEntry(r.Name, r.Summary)))));
         command.Subcommands.Add(Listing("lora-profiles", "Models with published LoRA serving costs (adapter load time, step overhead, KV by slots)", () =>

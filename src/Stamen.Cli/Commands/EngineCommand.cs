@@ -1,3 +1,4 @@
+using Stamen.Simulation.Engine.Policies;
 using System.CommandLine;
 using Stamen.Cli.Rendering;
 using Stamen.Experiments;

@@ -1,3 +1,4 @@
+using Stamen.Simulation.Engine.Policies;
 using Stamen.Hardware;
 using Stamen.Model;
 using Stamen.Simulation.Engine;

@@ -1,3 +1,4 @@
+using Stamen.Simulation.Engine.Policies;
 using Stamen.Adapters;
 using Stamen.Hardware;
 using Stamen.Model;

@@ -1,3 +1,4 @@
+using Stamen.Simulation.Engine.Policies;
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
@@ -129,7 +130,7 @@ public sealed class CliCommandTests
             return [.. doc.RootElement.EnumerateArray().Select(e => e.GetProperty("name").GetString()!)];
         }
 
-        Assert.Equal(Stamen.Simulation.Engine.EnginePolicyCatalog.Names, Names("engine-policies"));
+        Assert.Equal(Stamen.Simulation.Engine.Policies.EnginePolicyCatalog.Names, Names("engine-policies"));
         Assert.Equal(Stamen.Simulation.Engine.EngineRouterCatalog.Names, Names("engine-routers"));
         Assert.Equal(["llama-3.1-8b", "qwen-2.5-7b"], Names("lora-profiles"));
         AssertNoTempFiles(folder);

@@ -1,3 +1,4 @@
+using Stamen.Simulation.Engine.Policies;
 using System.Text.Json;
 using Stamen.Scenarios.Engine;
 using Stamen.Simulation.Engine;

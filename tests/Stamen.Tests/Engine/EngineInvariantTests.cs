@@ -1,3 +1,4 @@
+using Stamen.Simulation.Engine.Policies;
 using FsCheck;
 using FsCheck.Fluent;
 using Stamen.Simulation.Engine;

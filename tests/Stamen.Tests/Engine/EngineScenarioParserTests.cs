@@ -1,3 +1,4 @@
+using Stamen.Simulation.Engine.Policies;
 using Stamen.Scenarios.Engine;
 using Stamen.Simulation.Engine;
 using Stamen.Tests.Scenarios;

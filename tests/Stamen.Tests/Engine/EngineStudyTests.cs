@@ -1,3 +1,4 @@
+using Stamen.Simulation.Engine.Policies;
 using Stamen.Experiments;
 using Stamen.Scenarios.Engine;
 using Stamen.Simulation.Engine;

@@ -1,3 +1,4 @@
+using Stamen.Simulation.Engine.Policies;
 using Stamen.Simulation.Engine;
 
 namespace Stamen.Tests.Engine;

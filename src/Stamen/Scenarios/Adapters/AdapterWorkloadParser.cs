@@ -1,3 +1,4 @@
+using Stamen.Simulation.Engine.Policies;
 using System.Reflection;
 using Stamen.Adapters;
 using Stamen.Hardware;

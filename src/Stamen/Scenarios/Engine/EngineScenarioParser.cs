@@ -1,3 +1,4 @@
+using Stamen.Simulation.Engine.Policies;
 using System.Globalization;
 using System.Reflection;
 using Stamen.Hardware;

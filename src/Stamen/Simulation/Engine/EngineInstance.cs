@@ -1,5 +1,3 @@
-using Stamen.Simulation.Engine.Policies;
-
 namespace Stamen.Simulation.Engine;
 
 /// <summary>

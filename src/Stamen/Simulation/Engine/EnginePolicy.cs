@@ -1,5 +1,3 @@
-using System.Globalization;
-using Stamen.Simulation.Engine.Policies;
 
 namespace Stamen.Simulation.Engine;
 
@@ -60,48 +58,19 @@ public sealed record EnginePolicy(string Name, string Summary, KvMemoryMode Memo
         };
     }
 
-    /// <summary>The batch scheduler of this policy's family: reserving (ORCA variants) or paged (vLLM, Sarathi, DistKV).</summary>
+    /// <summary>
+    /// Builds this policy's batch scheduler (its family's class under <c>Policies/</c>); set by the catalog,
+    /// so the engine loop depends on the scheduler interface only.
+    /// </summary>
+    internal Func<EnginePolicy, IBatchScheduler>? SchedulerFactory { get; init; }
+
     internal IBatchScheduler CreateScheduler() =>
-        Memory == KvMemoryMode.PagedOnDemand ? new PagedScheduler(Preemption, ChunkedPrefill) : new ReservingScheduler(this);
+        (SchedulerFactory ?? throw new InvalidOperationException($"policy {Name} has no scheduler; take policies from EnginePolicyCatalog"))(this);
 
     private static long NextPowerOfTwo(long n)
     {
         long p = 1;
         while (p < n) p <<= 1;
         return p;
-    }
-}
-
-/// <summary>Every engine policy, the one list that the simulator, tests and (later) the CLI read.</summary>
-public static class EnginePolicyCatalog
-{
-    /// <summary>All policies, in listing order.</summary>
-    public static IReadOnlyList<EnginePolicy> All { get; } =
-    [
-        new("orca-max-length", "ORCA iteration-level batching; reserves the max context per request", KvMemoryMode.ReserveMaxContext, false),
-        new("orca-pow2", "ORCA; reserves the next power of two of prompt + output", KvMemoryMode.ReservePowerOfTwo, false),
-        new("orca-oracle", "ORCA; reserves exactly prompt + output (knows the output length)", KvMemoryMode.ReserveExact, false),
-        new("vllm", "vLLM PagedAttention: 16-token blocks on demand, preempt newest by recompute", KvMemoryMode.PagedOnDemand, false),
-        new("vllm-swap", "vLLM with swap preemption: the victim's KV goes to CPU over PCIe and comes back", KvMemoryMode.PagedOnDemand, false,
-            PreemptionMode.Swap),
-        new("sarathi", "vLLM memory plus chunked prefill sharing the per-iteration token budget", KvMemoryMode.PagedOnDemand, true),
-        new("distkv", "DistKV-LLM: vLLM memory, and instances lend free KV blocks to each other through a global ledger",
-            KvMemoryMode.PagedOnDemand, false, PreemptionMode.Recompute, LendsKv: true),
-    ];
-
-    /// <summary>Short names that mean a listed policy: plain <c>orca</c> is the paper's max-length reservation.</summary>
-    private static readonly Dictionary<string, string> Aliases = new(StringComparer.OrdinalIgnoreCase) { ["orca"] = "orca-max-length" };
-
-    /// <summary>Policy names, in listing order.</summary>
-    public static IReadOnlyList<string> Names => [.. All.Select(p => p.Name)];
-
-    /// <summary>The policy called <paramref name="name"/> (case-insensitive), or an input error listing the names.</summary>
-    public static EnginePolicy Find(string name)
-    {
-        ArgumentNullException.ThrowIfNull(name);
-        var key = Aliases.TryGetValue(name.Trim(), out var alias) ? alias : name.Trim();
-        return All.FirstOrDefault(p => string.Equals(p.Name, key, StringComparison.OrdinalIgnoreCase))
-            ?? throw new StamenInputException("engine", "policy", string.Create(CultureInfo.InvariantCulture, $"unknown policy '{name}'"),
-                $"use one of {string.Join(", ", Names)} (or orca)");
     }
 }

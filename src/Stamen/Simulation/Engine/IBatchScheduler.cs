@@ -1,4 +1,4 @@
-namespace Stamen.Simulation.Engine.Policies;
+namespace Stamen.Simulation.Engine;
 
 /// <summary>
 /// Forms one iteration's batch: which running requests compute this step and how much, which
