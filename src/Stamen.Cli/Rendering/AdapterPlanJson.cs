@@ -6,8 +6,9 @@ namespace Stamen.Cli.Rendering;
 
 /// <summary>The JSON of `stamen adapters plan|verify`: per method the GPUs (slots and adapter names) and, when verified, the twin's outcome per GPU;
 /// and the report.</summary>
+/// <remarks><c>timings</c> holds the wall-clock planning time per method: the only part that differs between two runs.</remarks>
 internal sealed record AdapterPlanJson(string Workload, int Adapters, double TotalRatePerS, string Predictor, int LowerBoundGpus, string LowerBoundHow,
-    double GpuCapacityTokensPerS, int? VerifySeed, IReadOnlyList<AdapterMethodJson> Methods, Report? Report = null)
+    double GpuCapacityTokensPerS, int? VerifySeed, IReadOnlyList<AdapterMethodJson> Methods, AdapterTimingsJson Timings, Report? Report = null)
 {
     public static AdapterPlanJson From(AdapterPlacementReport r)
     {
@@ -15,10 +16,11 @@ internal sealed record AdapterPlanJson(string Workload, int Adapters, double Tot
         return new AdapterPlanJson(r.Workload.Name, r.Workload.Adapters.Count, r.Workload.Adapters.Sum(a => a.RatePerSec), r.Predictor,
             r.LowerBound.Gpus, r.LowerBound.How, r.LowerBound.CapacityTokensPerSec, r.VerifySeed,
             [.. r.Methods.Select(m => new AdapterMethodJson(
-                m.Placement.Method, m.Placement.GpuCount, m.Placement.PredictedStarvedGpus, m.PlanMs,
+                m.Placement.Method, m.Placement.GpuCount, m.Placement.PredictedStarvedGpus,
                 m.Verification?.StarvedGpus, m.Verification?.ThroughputTokensPerSec, m.Verification?.OfferedTokensPerSec,
                 [.. m.Placement.Gpus.Select((g, i) => new AdapterGpuJson(i, g.Slots, g.MaxRank, g.RatePerSec, [.. g.Adapters.Select(a => a.Name)],
-                    m.Verification?.Gpus[i] is { } o ? Outcome(o) : null))]))]);
+                    m.Verification?.Gpus[i] is { } o ? Outcome(o) : null))]))],
+            new AdapterTimingsJson(r.Methods.ToDictionary(m => m.Placement.Method, m => m.PlanMs)));
     }
 
     private static AdapterGpuOutcomeJson Outcome(GpuServingOutcome o) =>
@@ -26,7 +28,10 @@ internal sealed record AdapterPlanJson(string Workload, int Adapters, double Tot
             double.IsFinite(o.MeanTtftSec) ? o.MeanTtftSec : null, double.IsFinite(o.MeanItlSec) ? o.MeanItlSec : null);
 }
 
-internal sealed record AdapterMethodJson(string Method, int Gpus, int PredictedStarvedGpus, double PlanMs, int? VerifiedStarvedGpus,
+/// <summary>Wall-clock planning time per method, ms.</summary>
+internal sealed record AdapterTimingsJson(IReadOnlyDictionary<string, double> PlanMs);
+
+internal sealed record AdapterMethodJson(string Method, int Gpus, int PredictedStarvedGpus, int? VerifiedStarvedGpus,
     double? VerifiedThroughputTokensPerS, double? VerifiedOfferedTokensPerS, IReadOnlyList<AdapterGpuJson> GpuList);
 
 internal sealed record AdapterGpuJson(int Gpu, int Slots, int MaxRank, double RatePerS, IReadOnlyList<string> Adapters, AdapterGpuOutcomeJson? Twin);

@@ -20,7 +20,7 @@ internal static class ComparisonView
         foreach (var r in result.Results)
         {
             table.AddRow([Markup.Escape(r.Algorithm), .. ComparisonColumns.All.Select(c => c.Cell(r, WithCi)),
-                F(r.PlanFigures.First(f => f.Key == MetricNames.PlanningMs).Value.Mean, "0.0")]);
+                F(r.Timings.First(f => f.Key == MetricNames.PlanningMs).Value.Mean, "0.0")]);
         }
         AnsiConsole.Write(table);
         if (result.Results.Count > 1)

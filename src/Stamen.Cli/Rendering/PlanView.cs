@@ -28,7 +28,7 @@ internal static class PlanView
 
         if (plan.Figures.Count > 0)
             Note("Planner: " + string.Join(", ", plan.Figures.OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => $"{f.Key} = {F(f.Value, "0.###")}"))
-                + $"; planned in {F(plan.PlanningMs, "0.0")} ms");
+                + $"; planned in {F(plan.Timings[Stamen.Experiments.MetricNames.PlanningMs], "0.0")} ms");
 
         var routes = new Table().Border(TableBorder.Rounded).Title("Route of each client's typical request through the empty swarm");
         routes.AddColumns("client", "servers", "blocks");

@@ -9,7 +9,7 @@ namespace Stamen.Experiments;
 /// <param name="Admission">Admission policy's catalog name.</param>
 /// <param name="Runs">Monte Carlo runs.</param>
 /// <param name="Metrics">Twin metrics by name (seconds, tokens/s, counts), mean and 95% CI over runs.</param>
-/// <param name="PlanFigures">Planner figures by name (R, bound, blocks, planning time), mean and 95% CI over runs.</param>
+/// <param name="PlanFigures">Planner figures by name (R, bound, blocks), mean and 95% CI over runs: the same for the same seed.</param>
 public sealed record AlgorithmResult(
     string Algorithm,
     string Placement,
@@ -24,6 +24,9 @@ public sealed record AlgorithmResult(
     /// whatever the scenario says): it is compared with the other reproductions, not with Stamen's own.
     /// </summary>
     public bool Published { get; init; }
+
+    /// <summary>Wall-clock figures (planning time, a solver's time), mean and 95% CI over runs: apart because they differ run to run.</summary>
+    public IReadOnlyList<KeyValuePair<string, MeanWithCi>> Timings { get; init; } = [];
 
     public MeanWithCi Metric(string name) => Metrics.First(m => m.Key == name).Value;
 }

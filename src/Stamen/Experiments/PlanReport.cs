@@ -20,11 +20,13 @@ public sealed record PlanReport(
     int Seed,
     int PromptTokens,
     int OutputTokens,
-    double PlanningMs,
     IReadOnlyDictionary<string, double> Figures,
     IReadOnlyList<ServerPlanRow> Servers,
     IReadOnlyList<ClientRouteRow> Routes)
 {
+    /// <summary>Wall-clock figures (planning time, a solver's time): the only part that differs between two runs with the same seed.</summary>
+    public IReadOnlyDictionary<string, double> Timings { get; init; } = new Dictionary<string, double>();
+
     public static PlanReport From(PlannedRun planned)
     {
         ArgumentNullException.ThrowIfNull(planned);
@@ -44,8 +46,10 @@ public sealed record PlanReport(
                 t.FirstTokenMs / 1000, t.PerTokenMs / 1000, t.AverageMsPerToken / 1000);
         }).ToList();
         return new PlanReport(planned.Algorithm.Name, planned.Algorithm.Parts.Placement.ToString(), planned.Algorithm.Parts.Routing.ToString(),
-            planned.Run.Run, planned.Run.Seed, typical.PromptTokens, typical.OutputTokens, planned.PlanningMs,
-            planned.Plan.Figures, servers, routes);
+            planned.Run.Run, planned.Run.Seed, typical.PromptTokens, typical.OutputTokens, planned.Plan.Figures, servers, routes)
+        {
+            Timings = new Dictionary<string, double>(planned.Plan.Timings) { [MetricNames.PlanningMs] = planned.PlanningMs },
+        };
     }
 
     /// <summary>Each server's blocks, memory split and session capacity for the typical request, in server order (no routing).</summary>

@@ -97,17 +97,22 @@ public sealed class SwarmExperiment(ScenarioResolver resolver)
     {
         var metrics = MonteCarloSummary.From(runs.Select(r => r.Metrics).ToList()).Metrics.ToList();
         metrics.Add(new(MetricNames.PeakMemoryFraction, MonteCarloSummary.Summarize(runs.Select(PeakMemoryFraction).ToList())));
-        var figureNames = runs.SelectMany(r => r.Planned.Plan.Figures.Keys).Distinct().Order(StringComparer.Ordinal).ToList();
-        var figures = figureNames
-            .Select(name => new KeyValuePair<string, MeanWithCi>(name, MonteCarloSummary.Summarize(
-                runs.Select(r => r.Planned.Plan.Figures.TryGetValue(name, out var v) ? v : double.NaN).ToList())))
-            .Append(new(MetricNames.PlanningMs, MonteCarloSummary.Summarize(runs.Select(r => r.Planned.PlanningMs).ToList())))
+        var figures = Summaries(runs, r => r.Planned.Plan.Figures);
+        var timings = Summaries(runs, r => r.Planned.Plan.Timings)
+            .Prepend(new(MetricNames.PlanningMs, MonteCarloSummary.Summarize(runs.Select(r => r.Planned.PlanningMs).ToList())))
             .ToList();
         return new AlgorithmResult(alg.Name, alg.Parts.Placement.ToString(), alg.Parts.Routing.ToString(), alg.Parts.Admission.ToString(), runs.Count, metrics, figures)
         {
             Published = alg.Parts.FixedDelays == Algorithms.FixedDelaySource.Published,
+            Timings = timings,
         };
     }
+
+    /// <summary>Every name some run's <paramref name="of"/> has, in name order, summarised over the runs (NaN where a run lacks it).</summary>
+    private static List<KeyValuePair<string, MeanWithCi>> Summaries(List<SimulatedRun> runs, Func<SimulatedRun, IReadOnlyDictionary<string, double>> of) =>
+        [.. runs.SelectMany(r => of(r).Keys).Distinct().Order(StringComparer.Ordinal)
+            .Select(name => new KeyValuePair<string, MeanWithCi>(name, MonteCarloSummary.Summarize(
+                runs.Select(r => of(r).TryGetValue(name, out var v) ? v : double.NaN).ToList())))];
 
     /// <summary>Highest memory use on any server as a fraction of its memory (1 = full).</summary>
     private static double PeakMemoryFraction(SimulatedRun run) =>

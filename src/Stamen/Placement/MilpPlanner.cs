@@ -99,9 +99,11 @@ public sealed class MilpPlanner(MilpPlannerOptions? options = null, IMilpSolver?
             ["milp_bound_ms"] = solution.BestBoundMs,
             ["milp_gap"] = solution.Gap,
             ["milp_optimal"] = solution.Status == MilpStatus.Optimal ? 1 : 0,
-            ["milp_solve_ms"] = solution.SolveTimeMs,
             ["milp_variables"] = solution.Variables,
         };
-        return new PlacementPlan(new Placement(swarm.Model.NumBlocks, spans, caches) { Chains = chains }, figures);
+        return new PlacementPlan(new Placement(swarm.Model.NumBlocks, spans, caches) { Chains = chains }, figures)
+        {
+            Timings = new Dictionary<string, double> { ["milp_solve_ms"] = solution.SolveTimeMs },
+        };
     }
 }

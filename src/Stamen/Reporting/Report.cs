@@ -11,7 +11,14 @@ namespace Stamen.Reporting;
 /// <param name="Command">The command line that produced it, for the reader to re-run.</param>
 /// <param name="Summary">Scenario facts shown first (model, servers, workload, seed, ...).</param>
 /// <param name="Sections">Tables and charts, in reading order.</param>
-public sealed record Report(string Kind, string Title, string Command, IReadOnlyList<ReportFact> Summary, IReadOnlyList<ReportSection> Sections);
+public sealed record Report(string Kind, string Title, string Command, IReadOnlyList<ReportFact> Summary, IReadOnlyList<ReportSection> Sections)
+{
+    /// <summary>
+    /// Wall-clock figures (planning or solve times), shown last under their own heading: the only part of a
+    /// report that differs between two runs on the same inputs and seed. Null when the command measured none.
+    /// </summary>
+    public ReportTable? Timings { get; init; }
+}
 
 /// <summary>One line of the summary: a name and its value as text.</summary>
 public sealed record ReportFact(string Name, string Value);

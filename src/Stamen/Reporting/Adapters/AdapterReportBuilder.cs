@@ -40,19 +40,23 @@ public static class AdapterReportBuilder
             sections.Add(new ReportSection("Predicted against measured throughput",
                 $"Per GPU: the {report.Predictor} predictor's tokens/s against the verifying twin's. On the diagonal, the prediction is exact.",
                 [ErrorTable(report)], [PredictionChart(report)]));
-        return new Report("adapters", $"Adapter placement: {w.Name}", command, summary, sections);
+        return new Report("adapters", $"Adapter placement: {w.Name}", command, summary, sections)
+        {
+            Timings = new ReportTable("Planning time per method", ["method", "plan ms"],
+                [.. report.Methods.Select(m => (IReadOnlyList<string>)[m.Placement.Method, F(m.PlanMs, "0")])]),
+        };
     }
 
     private static ReportTable SummaryTable(AdapterPlacementReport report)
     {
         var verified = report.VerifySeed is not null;
         IReadOnlyList<string> columns = verified
-            ? ["method", "GPUs", "predicted starved", "plan ms", "twin: starved GPUs", "twin: tokens/s", "twin: offered"]
-            : ["method", "GPUs", "predicted starved", "plan ms"];
+            ? ["method", "GPUs", "predicted starved", "twin: starved GPUs", "twin: tokens/s", "twin: offered"]
+            : ["method", "GPUs", "predicted starved"];
         return new ReportTable($"{report.Workload.Name}: GPUs by method (lower bound {I(report.LowerBound.Gpus)})", columns,
             [.. report.Methods.Select(m =>
             {
-                var row = new List<string> { m.Placement.Method, I(m.Placement.GpuCount), I(m.Placement.PredictedStarvedGpus), F(m.PlanMs, "0") };
+                var row = new List<string> { m.Placement.Method, I(m.Placement.GpuCount), I(m.Placement.PredictedStarvedGpus) };
                 if (m.Verification is { } v) row.AddRange([I(v.StarvedGpus), F(v.ThroughputTokensPerSec, "N0"), F(v.OfferedTokensPerSec, "N0")]);
                 return (IReadOnlyList<string>)row;
             })]);

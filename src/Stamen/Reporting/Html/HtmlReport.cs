@@ -34,6 +34,13 @@ public static class HtmlReport
             foreach (var chart in section.Charts) AppendFigure(html, chart);
             html.Append("</section>\n");
         }
+        if (report.Timings is { } timings)
+        {
+            html.Append("<section class=\"timings\">\n<h2>Timings (wall clock)</h2>\n")
+                .Append("<p>Measured on the machine that ran the command; they differ from run to run. Everything above is the same for the same inputs and seed.</p>\n");
+            AppendTable(html, timings);
+            html.Append("</section>\n");
+        }
         html.Append("</main>\n</body>\n</html>\n");
         return html.ToString();
     }

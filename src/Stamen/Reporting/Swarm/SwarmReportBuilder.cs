@@ -35,7 +35,7 @@ public static class SwarmReportBuilder
 
         var sections = new List<ReportSection>
         {
-            new("Comparison", Invariant($"Means over {result.Runs} run(s) from seed {result.Seed}; ± is the 95% confidence half-width over runs. Times include waits for cache space{(result.FixedDelays ? " and the fixed per-request delays" : "")}. Planning wall time (in the JSON) is left out so the same input gives the same report."),
+            new("Comparison", Invariant($"Means over {result.Runs} run(s) from seed {result.Seed}; ± is the 95% confidence half-width over runs. Times include waits for cache space{(result.FixedDelays ? " and the fixed per-request delays" : "")}. Wall-clock figures (planning time, in the JSON's timings) are left out so the same input gives the same report."),
                 [ComparisonTable(result)], []),
             new("Latency distributions", requestsNote,
             [],
