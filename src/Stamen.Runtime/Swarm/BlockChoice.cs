@@ -3,7 +3,7 @@ using Stamen.Placement;
 namespace Stamen.Runtime.Swarm;
 
 /// <summary>
-/// Which blocks a joining server takes, by the twin's planner code: PETALS' rule (<see cref="PetalsBlockSelection.BestStart"/>):
+/// Which blocks a joining server takes, by the twin's planner code: PETALS' rule (<see cref="PetalsBlockRule.BestStart"/>):
 /// the span of the server's length whose per-block throughputs, sorted, are smallest, so a new server shores up the
 /// swarm's weakest blocks. Throughput per block is the sum over live servers of the same model holding it (a server
 /// that announces none counts as 1 token/s).
@@ -30,6 +30,6 @@ public static class BlockChoice
         foreach (var s in servers)
             for (var b = Math.Max(0, s.StartBlock); b < Math.Min(blocks, s.EndBlock); b++)
                 throughputs[b] += s.ThroughputTokensPerSec > 0 ? s.ThroughputTokensPerSec : 1;
-        return PetalsBlockSelection.BestStart(throughputs, length);
+        return PetalsBlockRule.BestStart(throughputs, length);
     }
 }

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Stamen.Reporting;
 
 /// <summary>Numbers as report text: invariant culture always, so a report reads the same on every machine.</summary>
-internal static class ReportNumber
+public static class ReportNumber
 {
     public static string F(double value, string format) =>
         double.IsFinite(value) ? value.ToString(format, CultureInfo.InvariantCulture) : "-";
