@@ -21,10 +21,8 @@ internal sealed class EngineInstance : IEngineInstanceView, IEngineStep
     private readonly bool _check;
     private readonly bool _paged;
     private readonly int _block;
-    private readonly long _swapCapacityTokens;
-    private readonly double _swapMsPerToken;
-    private readonly double _remoteRoundTripsMs;
-    private readonly double _remoteMsPerQueryToken;
+    private readonly SwapSpace _swap;
+    private readonly DistAttention _distAttention;
 
     private readonly LinkedList<EngineRequestState> _waiting = new();
     private readonly List<EngineRequestState> _running = [];
@@ -32,10 +30,8 @@ internal sealed class EngineInstance : IEngineInstanceView, IEngineStep
 
     private bool _stepping;
     private double _stepMs;
-    private long _swapTokensThisStep;
     private long _unitsInUse;
     private long _heldTokens;
-    private long _swappedTokens;
 
     public EngineInstance(int index, EngineDeployment deployment, EnginePolicy policy, KvPools pools, EngineRecorder recorder, bool check)
     {
@@ -50,14 +46,8 @@ internal sealed class EngineInstance : IEngineInstanceView, IEngineStep
         _paged = policy.Memory == KvMemoryMode.PagedOnDemand;
         _block = _config.BlockSizeTokens;
         _slots = deployment.Lora is { } lora ? new AdapterSlots(lora) : null;
-        _swapCapacityTokens = policy.Preemption == PreemptionMode.Swap ? (long)Math.Floor(_config.SwapSpaceBytes / _config.KvBytesPerToken) : 0;
-        _swapMsPerToken = _config.KvBytesPerToken / (_config.PcieBytesPerSec / 1000.0);
-        var model = _config.Model;
-        var net = deployment.DistKv;
-        // DistAttention per layer: the query goes to the lender and the partial output with its softmax max and sum (fp32 per head) comes back.
-        var bytesPerQueryToken = 2.0 * model.HiddenSize * 2 + model.NumHeads * 2 * 4.0;
-        _remoteRoundTripsMs = model.NumBlocks * net.LinkRttMs;
-        _remoteMsPerQueryToken = model.NumBlocks * bytesPerQueryToken / (net.LinkBytesPerSec / 1000.0);
+        _swap = new SwapSpace(_config, policy.Preemption == PreemptionMode.Swap);
+        _distAttention = new DistAttention(_config, deployment.DistKv);
     }
 
     public int Index { get; }
@@ -128,7 +118,7 @@ internal sealed class EngineInstance : IEngineInstanceView, IEngineStep
             NextEventMs = double.PositiveInfinity;
             return;
         }
-        _swapTokensThisStep = 0;
+        _swap.BeginStep();
         _batch.Clear();
         _slots?.BeginBatch();
         _scheduler.Form(this);
@@ -160,18 +150,15 @@ internal sealed class EngineInstance : IEngineInstanceView, IEngineStep
             if (_deployment.Lora!.SchedulerOverhead is { } overhead)
                 ms += overhead.Ms(_running.Count, _waiting.Count, _deployment.Lora.MaxLoras, _deployment.Lora.Adapters.Count);
         }
-        ms += _swapTokensThisStep * _swapMsPerToken;
+        ms += _swap.StepMs;
         if (_policy.LendsKv)
         {
             var remoteQueries = 0L;
             foreach (var (s, tokens, _) in _batch)
                 if (s.RemoteUnits > 0) remoteQueries += tokens;
-            if (remoteQueries > 0)
-            {
-                var remote = _remoteRoundTripsMs + remoteQueries * _remoteMsPerQueryToken;
-                RemoteAttentionMs += remote;
-                ms += remote;
-            }
+            var remote = _distAttention.StepMs(remoteQueries);
+            RemoteAttentionMs += remote;
+            ms += remote;
         }
         return ms;
     }
@@ -199,7 +186,7 @@ internal sealed class EngineInstance : IEngineInstanceView, IEngineStep
     LinkedListNode<EngineRequestState>? IEngineStep.FirstWaiting => _waiting.First;
     long IEngineStep.AvailableUnits => _pools.Available(Index);
     long IEngineStep.MostUnitsEver => _pools.MostEver(Index);
-    bool IEngineStep.CanSwapOut(long tokens) => _swappedTokens + tokens <= _swapCapacityTokens;
+    bool IEngineStep.CanSwapOut(long tokens) => _swap.Fits(tokens);
     bool IEngineStep.CanJoin(EngineRequestState s) => _slots?.CanJoin(s.Request.Adapter) ?? true;
     void IEngineStep.Allocate(EngineRequestState s, long units) => Allocate(s, units);
 
@@ -223,8 +210,7 @@ internal sealed class EngineInstance : IEngineInstanceView, IEngineStep
     void IEngineStep.SwapIn(EngineRequestState s)
     {
         SetHeld(s, s.SwappedTokens);
-        _swappedTokens -= s.SwappedTokens;
-        _swapTokensThisStep += s.SwappedTokens;
+        _swap.In(s.SwappedTokens);
         s.SwappedTokens = 0;
     }
 
@@ -233,8 +219,7 @@ internal sealed class EngineInstance : IEngineInstanceView, IEngineStep
         if (swap)
         {
             s.SwappedTokens = s.HeldTokens;
-            _swappedTokens += s.HeldTokens;
-            _swapTokensThisStep += s.HeldTokens;
+            _swap.Out(s.HeldTokens);
             SwapOuts++;
         }
         else s.InPrefill = true;
@@ -319,7 +304,8 @@ internal sealed class EngineInstance : IEngineInstanceView, IEngineStep
             swapped += s.SwappedTokens;
             if (s.SwappedTokens > 0) Require(!s.InPrefill && s.SwappedTokens == s.Request.PromptTokens + s.Generated - 1, $"swapped request {s.Request.Id} KV disagrees with its tokens");
         }
-        Require(swapped == _swappedTokens && _swappedTokens <= _swapCapacityTokens, $"swapped tokens {_swappedTokens} disagree with the queue ({swapped}) or exceed swap space {_swapCapacityTokens}");
+        Require(swapped == _swap.UsedTokens && _swap.UsedTokens <= _swap.CapacityTokens,
+            $"swapped tokens {_swap.UsedTokens} disagree with the queue ({swapped}) or exceed swap space {_swap.CapacityTokens}");
         Require(units == _unitsInUse, $"units in use {_unitsInUse} but requests hold {units}");
         Require(held == _heldTokens, $"tokens held {_heldTokens} but requests hold {held}");
         Require(AllocatedUnits - FreedUnits == _unitsInUse, "allocated - freed differs from units in use");
