@@ -1,4 +1,3 @@
-using Stamen.Simulation.Engine.Policies;
 using System.CommandLine;
 using System.Globalization;
 using Spectre.Console;
@@ -8,6 +7,7 @@ using Stamen.Hardware;
 using Stamen.Model;
 using Stamen.Placement;
 using Stamen.Routing;
+using Stamen.Simulation.Engine.Policies;
 using Stamen.Simulation.Swarm;
 
 namespace Stamen.Cli.Commands;
@@ -29,8 +29,8 @@ internal static class CatalogCommand
             WithOptions(RouterCatalog.Routers)));
         command.Subcommands.Add(Listing("admissions", "What a client does when a server's cache is full, and the options (scenario: admission: {name: NAME, option: value})", () =>
             WithOptions(AdmissionCatalog.Policies)));
-        command.Subcommands.Add(Listing("engine-policies", "Serving-engine scheduling and KV memory policies", () =>
-            Names(Stamen.Simulation.Engine.Policies.EnginePolicyCatalog.All.Select(p => new NamedEntry(p.Name, p.Summary)))));
+        command.Subcommands.Add(Listing("engine-policies", "Serving-engine scheduling and KV memory policies and their options (scenario: policies: [{name: NAME, base: POLICY, option: value}])", () =>
+            WithOptions(Stamen.Simulation.Engine.Policies.EnginePolicyCatalog.Policies)));
         command.Subcommands.Add(Listing("engine-routers", "Routers in front of a cluster of engines", () =>
             Names(Stamen.Simulation.Engine.EngineRouterCatalog.All.Select(r => new NamedEntry(r.Name, r.Summary)))));
         command.Subcommands.Add(Listing("lora-profiles", "Models with published LoRA serving costs (adapter load time, step overhead, KV by slots)", () =>

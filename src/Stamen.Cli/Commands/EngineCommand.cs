@@ -1,4 +1,3 @@
-using Stamen.Simulation.Engine.Policies;
 using System.CommandLine;
 using Stamen.Cli.Rendering;
 using Stamen.Experiments;
@@ -6,6 +5,7 @@ using Stamen.IO;
 using Stamen.Reporting.Engine;
 using Stamen.Scenarios.Engine;
 using Stamen.Simulation.Engine;
+using Stamen.Simulation.Engine.Policies;
 
 namespace Stamen.Cli.Commands;
 

@@ -1,7 +1,7 @@
-using Stamen.Simulation.Engine.Policies;
 using Stamen.Hardware;
 using Stamen.Model;
 using Stamen.Simulation.Engine;
+using Stamen.Simulation.Engine.Policies;
 using Stamen.Workload;
 
 namespace Stamen.Adapters;

@@ -1,8 +1,8 @@
-using Stamen.Simulation.Engine.Policies;
 using Stamen.Adapters;
 using Stamen.Hardware;
 using Stamen.Model;
 using Stamen.Simulation.Engine;
+using Stamen.Simulation.Engine.Policies;
 using Stamen.Workload;
 
 namespace Stamen.Experiments;

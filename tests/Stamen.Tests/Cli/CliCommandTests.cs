@@ -1,9 +1,9 @@
-using Stamen.Simulation.Engine.Policies;
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Stamen.Cli.Commands;
 using Stamen.Scenarios;
+using Stamen.Simulation.Engine.Policies;
 using Stamen.Tests.Scenarios;
 using Stamen.Workload;
 

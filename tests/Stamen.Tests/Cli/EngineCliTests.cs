@@ -1,7 +1,7 @@
-using Stamen.Simulation.Engine.Policies;
 using System.Text.Json;
 using Stamen.Scenarios.Engine;
 using Stamen.Simulation.Engine;
+using Stamen.Simulation.Engine.Policies;
 using Stamen.Tests.Scenarios;
 
 namespace Stamen.Tests.Cli;

@@ -1,7 +1,7 @@
-using Stamen.Simulation.Engine.Policies;
 using FsCheck;
 using FsCheck.Fluent;
 using Stamen.Simulation.Engine;
+using Stamen.Simulation.Engine.Policies;
 
 namespace Stamen.Tests.Engine;
 

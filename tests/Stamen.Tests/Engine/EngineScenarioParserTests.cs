@@ -1,5 +1,6 @@
-using Stamen.Simulation.Engine.Policies;
+using Stamen.Options;
 using Stamen.Scenarios.Engine;
+using Stamen.Simulation.Engine.Policies;
 using Stamen.Simulation.Engine;
 using Stamen.Tests.Scenarios;
 
@@ -33,6 +34,57 @@ public sealed class EngineScenarioParserTests
         Assert.Equal(EngineConfig.ForGpu(s.Config.Model, s.Config.Gpu).KvCapacityTokens, s.Config.KvCapacityTokens);
         var requests = s.Requests();
         Assert.All(requests.Zip(requests.Skip(1)), p => Assert.True(p.First.ArrivalMs <= p.Second.ArrivalMs));
+    }
+
+    [Fact]
+    public void ParseText_PolicyWithOptions_EqualsThePresetItSpellsOut()
+    {
+        var s = EngineScenarioParser.ParseText(Valid.Replace("policies: [vllm, orca]",
+            "policies: [sarathi, {name: my-chunked, base: vllm, chunked_prefill: true}, {name: swap-chunked, base: vllm-swap, chunked_prefill: true}]",
+            StringComparison.Ordinal), "s.yaml", Path.GetTempPath());
+
+        var (sarathi, mine, swapChunked) = (s.Policies[0], s.Policies[1], s.Policies[2]);
+        Assert.Equal("my-chunked", mine.Name);
+        Assert.Equal((sarathi.Memory, sarathi.ChunkedPrefill, sarathi.Preemption, sarathi.LendsKv), (mine.Memory, mine.ChunkedPrefill, mine.Preemption, mine.LendsKv));
+        Assert.Equal((true, PreemptionMode.Swap), (swapChunked.ChunkedPrefill, swapChunked.Preemption));
+        var requests = s.Requests();
+        var a = EngineTwin.Run(s.Deployment, sarathi, requests);
+        var b = EngineTwin.Run(s.Deployment, mine, requests);
+        Assert.Equal(a.Requests, b.Requests);
+        Assert.Equal(a.Metrics, b.Metrics);
+    }
+
+    [Fact]
+    public void EveryOptionCombination_OnATightCluster_KeepsTheEngineInvariants()
+    {
+        // Combinations no preset names (ORCA with chunked prefill, DistKV with swap, ...) must run too.
+        var config = EngineFixtures.LlamaOnH100() with { KvCapacityTokens = 30_000 };
+        var requests = EngineFixtures.AzureConversationBusy.Take(300).ToList();
+        var combinations = 0;
+        foreach (var entry in EnginePolicyCatalog.Policies.All.Where(e => e.PresetOf is null))
+            foreach (var chunked in new[] { "false", "true" })
+            {
+                var raw = new List<RawOption> { new("chunked_prefill", chunked, null, "chunked_prefill") };
+                if (entry.Name == "vllm") raw.AddRange([new("preemption", "swap", null, "preemption"), new("lends_kv", "true", null, "lends_kv")]);
+                var problems = new List<InputProblem>();
+                var policy = EnginePolicyCatalog.Policies.Create(EnginePolicyCatalog.Policies.Choose(entry.Name, entry.Name, raw, problems)!) with { Name = "combo" };
+                Assert.Empty(problems);
+                var result = EngineTwin.Run(new EngineDeployment(config, FittedStepTimeModel.Llama31H100, Instances: 2), policy, requests, checkInvariants: true);
+                Assert.Equal(requests.Count, result.Requests.Count);
+                combinations++;
+            }
+        Assert.Equal(4, combinations);
+    }
+
+    [Fact]
+    public void ParseText_PolicyWithBadOptions_EveryProblemAtOnce()
+    {
+        var e = Fails(Valid.Replace("policies: [vllm, orca]", "policies: [{name: x, base: vllm, preemption: sometimes, chunked: true}]", StringComparison.Ordinal));
+
+        Assert.Equal(2, e.Count);
+        Assert.Contains("policies[0].preemption (line", e.Message, StringComparison.Ordinal);
+        Assert.Contains("recompute, swap", e.Message, StringComparison.Ordinal);
+        Assert.Contains("'chunked' is not an option of vllm", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]

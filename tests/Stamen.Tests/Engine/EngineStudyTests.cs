@@ -1,7 +1,7 @@
-using Stamen.Simulation.Engine.Policies;
 using Stamen.Experiments;
 using Stamen.Scenarios.Engine;
 using Stamen.Simulation.Engine;
+using Stamen.Simulation.Engine.Policies;
 using Stamen.Workload;
 
 namespace Stamen.Tests.Engine;

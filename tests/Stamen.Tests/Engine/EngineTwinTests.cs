@@ -1,5 +1,5 @@
-using Stamen.Simulation.Engine.Policies;
 using Stamen.Simulation.Engine;
+using Stamen.Simulation.Engine.Policies;
 
 namespace Stamen.Tests.Engine;
 

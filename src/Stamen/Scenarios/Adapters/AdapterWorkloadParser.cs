@@ -1,10 +1,10 @@
-using Stamen.Simulation.Engine.Policies;
 using System.Reflection;
 using Stamen.Adapters;
 using Stamen.Hardware;
 using Stamen.Model;
 using Stamen.Scenarios.Engine;
 using Stamen.Simulation.Engine;
+using Stamen.Simulation.Engine.Policies;
 
 namespace Stamen.Scenarios.Adapters;
 

@@ -1,9 +1,10 @@
-using Stamen.Simulation.Engine.Policies;
 using System.Globalization;
 using System.Reflection;
 using Stamen.Hardware;
 using Stamen.Model;
+using Stamen.Options;
 using Stamen.Simulation.Engine;
+using Stamen.Simulation.Engine.Policies;
 using Stamen.Workload;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
@@ -222,6 +223,33 @@ public static class EngineScenarioParser
             [.. lora?.Settings.Adapters.Select(x => x.Name) ?? []]);
     }
 
+    /// <summary>
+    /// <c>{name: my-vllm, base: vllm, preemption: swap}</c>: a catalog policy (<c>base</c>, default the name) with its
+    /// options changed (`stamen catalog engine-policies`); every bad option is reported at once.
+    /// </summary>
+    private static EnginePolicy ParsePolicyWithOptions(YamlFields f)
+    {
+        var name = f.RequireString("name", "name this policy");
+        var baseName = f.OptString("base") ?? name;
+        var options = new List<RawOption>();
+        foreach (var key in f.Keys.Where(k => k is not ("name" or "base")))
+        {
+            if (f.Find(key) is not YamlScalarNode value)
+                throw f.Error(key, "expected a single value", "options of engine policies are plain values, e.g. preemption: swap");
+            options.Add(new RawOption(key, value.Value, null, $"{f.FieldPath(key)} (line {value.Start.Line})"));
+        }
+        var problems = new List<InputProblem>();
+        var choice = EnginePolicyCatalog.Policies.Choose(baseName, $"{f.FieldPath("base")} (line {(f.Find("base") ?? f.Find("name"))!.Start.Line})", options, problems);
+        if (choice is null) throw StamenInputException.Many(f.File, [.. problems.Select(p => (p.Field, p.Problem, p.Fix))]);
+        var entry = EnginePolicyCatalog.Policies.Find(choice.Name);
+        var changed = choice.Options.Describe();
+        return EnginePolicyCatalog.Policies.Create(choice) with
+        {
+            Name = name,
+            Summary = changed.Length == 0 ? entry.Description : $"{entry.Description} ({changed})",
+        };
+    }
+
     private static IReadOnlyList<EnginePolicy> ParsePolicies(YamlFields y)
     {
         var list = y.OptList("policies");
@@ -231,17 +259,21 @@ public static class EngineScenarioParser
         for (var i = 0; i < list.Count; i++)
         {
             var path = $"policies[{i}]";
-            if (list[i] is not YamlScalarNode { Value: { } name })
-                throw y.Error(list[i], path, "expected a policy name", $"use one of {string.Join(", ", EnginePolicyCatalog.Names)}");
             EnginePolicy policy;
-            try
+            if (list[i] is YamlMappingNode map)
+                policy = ParsePolicyWithOptions(new YamlFields(y.File, path, map));
+            else if (list[i] is YamlScalarNode { Value: { } name })
             {
-                policy = EnginePolicyCatalog.Find(name);
+                try
+                {
+                    policy = EnginePolicyCatalog.Find(name);
+                }
+                catch (StamenInputException e)
+                {
+                    throw y.Error(list[i], path, e.Problem, e.Fix);
+                }
             }
-            catch (StamenInputException e)
-            {
-                throw y.Error(list[i], path, e.Problem, e.Fix);
-            }
+            else throw y.Error(list[i], path, "expected a policy name or {name, base, options...}", $"use one of {string.Join(", ", EnginePolicyCatalog.Names)}");
             if (policies.Any(p => p.Name == policy.Name))
                 throw y.Error(list[i], path, $"policy '{policy.Name}' is listed twice", "list each policy once");
             policies.Add(policy);
