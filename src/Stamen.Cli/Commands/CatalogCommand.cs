@@ -32,7 +32,7 @@ internal static class CatalogCommand
         command.Subcommands.Add(Listing("engine-policies", "Serving-engine scheduling and KV memory policies and their options (scenario: policies: [{name: NAME, base: POLICY, option: value}])", () =>
             WithOptions(Stamen.Simulation.Engine.Policies.EnginePolicyCatalog.Policies)));
         command.Subcommands.Add(Listing("engine-routers", "Routers in front of a cluster of engines", () =>
-            Names(Stamen.Simulation.Engine.EngineRouterCatalog.All.Select(r => new NamedEntry(r.Name, r.Summary)))));
+            WithOptions(Stamen.Simulation.Engine.EngineRouterCatalog.Routers)));
         command.Subcommands.Add(Listing("lora-profiles", "Models with published LoRA serving costs (adapter load time, step overhead, KV by slots)", () =>
             Names(Stamen.Adapters.LoraProfileCatalog.BuiltIn.Names.Select(n => new NamedEntry(n, "vLLM 0.8.5 on an H100 (reference section 4)")))));
         return command;

@@ -129,7 +129,7 @@ public sealed class EngineLoraScenarioTests
     [Theory]
     [InlineData("max_loras: 64", "max_loras: 64\n  max_lora_rank: 8", "lora.max_lora_rank", "below the largest adapter rank")]
     [InlineData("max_loras: 64", "max_loras: 256", "lora.max_loras", "fails")]
-    [InlineData("router: adapter-affinity", "router: random", "router", "unknown router")]
+    [InlineData("router: adapter-affinity", "router: random", "router", "unknown engine router 'random'")]
     [InlineData("instances: 2", "instances: 0", "instances", "out of range")]
     [InlineData("max_loras: 64", "max_loras: 64\n  overhead: sometimes", "lora.overhead", "not published, none or a mapping")]
     [InlineData("rate_per_s: 0.05}", "rate_per_s: 0.05, zipf: {total_per_s: 1}}", "lora.generate.rate_per_s", "exactly one")]

@@ -1,4 +1,4 @@
-using System.Globalization;
+using Stamen.Options;
 
 namespace Stamen.Simulation.Engine;
 
@@ -87,29 +87,26 @@ public sealed class AdapterAffinityEngineRouter : IEngineRouter
     }
 }
 
-/// <summary>A router in the catalog.</summary>
-/// <param name="Create">Makes a fresh router for one run.</param>
-public sealed record EngineRouterEntry(string Name, string Summary, Func<IEngineRouter> Create);
-
-/// <summary>Every engine request router, chosen by name in a scenario.</summary>
+/// <summary>Every engine request router, chosen by name in a scenario (the generic catalog; each build is a fresh router for one run).</summary>
 public static class EngineRouterCatalog
 {
     public const string RoundRobin = "round-robin";
 
-    public static IReadOnlyList<EngineRouterEntry> All { get; } =
+    public static Catalog<IEngineRouter> Routers { get; } = new("engine routers", "engine-routers",
     [
-        new(RoundRobin, "requests to instances in turn", () => new RoundRobinEngineRouter()),
-        new("least-outstanding", "the instance with the fewest unfinished requests", () => new LeastOutstandingEngineRouter()),
-        new("adapter-affinity", "an adapter's requests stay on one instance unless it is overloaded", () => new AdapterAffinityEngineRouter()),
-    ];
+        new(RoundRobin, "requests to instances in turn", [], _ => new RoundRobinEngineRouter()),
+        new("least-outstanding", "the instance with the fewest unfinished requests", [], _ => new LeastOutstandingEngineRouter()),
+        new("adapter-affinity", "an adapter's requests stay on one instance unless it is overloaded", [], _ => new AdapterAffinityEngineRouter()),
+    ]);
 
-    public static IReadOnlyList<string> Names => [.. All.Select(r => r.Name)];
+    public static IReadOnlyList<CatalogEntry<IEngineRouter>> All => Routers.All;
 
-    public static EngineRouterEntry Find(string name)
+    public static IReadOnlyList<string> Names => [.. Routers.Names];
+
+    /// <summary>The router called <paramref name="name"/> (case-insensitive), or an input error listing the names.</summary>
+    public static CatalogEntry<IEngineRouter> Find(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
-        return All.FirstOrDefault(r => string.Equals(r.Name, name.Trim(), StringComparison.OrdinalIgnoreCase))
-            ?? throw new StamenInputException("engine", "router", string.Create(CultureInfo.InvariantCulture, $"unknown router '{name}'"),
-                $"use one of {string.Join(", ", Names)}");
+        return Routers.Find(name.Trim(), "engine", "router");
     }
 }
