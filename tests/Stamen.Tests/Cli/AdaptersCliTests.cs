@@ -53,7 +53,7 @@ public sealed class AdaptersCliTests
     }
 
     [Theory]
-    [InlineData("plan", "--methods", "best-fit", "unknown placement method")]
+    [InlineData("plan", "--methods", "best-fit", "unknown adapter placer")]
     [InlineData("plan", "--predictor", "missing.json", "predictor file not found")]
     [InlineData("train", "missing.csv", "-o", "file not found")]
     public void Mistakes_ExitWithAUserErrorNamingTheProblem(string sub, string a, string b, string problem)
