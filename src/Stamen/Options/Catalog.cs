@@ -101,7 +101,11 @@ public sealed class Catalog<T>
         TryFind(name) ?? throw new StamenInputException(file, field, $"unknown {Singular} '{name}'", UseOneOf);
 
     /// <summary>The entry at its defaults, as a choice.</summary>
-    public ComponentChoice Default(string name) => new(Find(name).Name, Find(name).Defaults);
+    public ComponentChoice Default(string name)
+    {
+        var entry = Find(name);
+        return new(entry.Name, entry.Defaults);
+    }
 
     /// <summary>Builds what <paramref name="choice"/> names with its options.</summary>
     public T Create(ComponentChoice choice)

@@ -4,9 +4,9 @@ namespace Stamen.Placement;
 /// PETALS' <c>block_selection.py</c> over an in-memory swarm: per-block throughputs, the best
 /// start for a span, and the "should this server choose other blocks" simulation.
 /// Spans are (start, length, throughput) per server; length 0 means the server holds nothing.
-/// </summary>
 /// <para>Block throughputs are summed over servers in join order (<see cref="JoinOrder"/>), and
 /// compared within a relative <c>tolerance</c> (0: exactly, as the published simulator does).</para>
+/// </summary>
 internal sealed class PetalsBlockSelection(int numBlocks, int[] lengths, double[] serverThroughputs, double tolerance = 0)
 {
     /// <summary>PETALS' eps: leaving a span removes (1 + eps) of its throughput so a tie keeps the server where it is.</summary>
@@ -73,8 +73,7 @@ internal sealed class PetalsBlockSelection(int numBlocks, int[] lengths, double[
         var bestKey = new double[length];
         for (var start = 0; start < windows; start++)
         {
-            var m = minima[start];
-            if (m != lowest && (tolerance == 0 || m - lowest > tolerance * Math.Max(Math.Abs(m), Math.Abs(lowest)))) continue;
+            if (Compare(minima[start], lowest, tolerance) != 0) continue;
             Array.Copy(throughputs, start, key, 0, length);
             Array.Sort(key);
             if (best < 0 || Compare(key, bestKey, tolerance) < 0)
@@ -149,7 +148,7 @@ internal sealed class PetalsBlockSelection(int numBlocks, int[] lengths, double[
     private static int Compare(double[] a, double[] b, double tolerance)
     {
         for (var i = 0; i < a.Length; i++)
-            if (a[i] != b[i] && Compare(a[i], b[i], tolerance) is var c and not 0) return c;
+            if (Compare(a[i], b[i], tolerance) is var c and not 0) return c;
         return 0;
     }
 

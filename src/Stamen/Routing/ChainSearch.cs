@@ -36,14 +36,7 @@ internal static class ChainSearch
             }
         }
         if (path[l] is not { } servers) return (null, double.PositiveInfinity);
-        var hops = new List<RouteHop>(servers.Count);
-        var start = 0;
-        foreach (var j in servers)
-        {
-            hops.Add(new RouteHop(j, start, placement.Spans[j].End));
-            start = placement.Spans[j].End;
-        }
-        return (new Route(hops), cost[l]);
+        return (ToRoute(placement, servers), cost[l]);
     }
 
     /// <summary>
@@ -104,14 +97,20 @@ internal static class ChainSearch
             if (best < 0 || IsBetter(cost[j], candidate[..^1], j, cost[best], path[best]!)) best = j;
         }
         if (best < 0) return (null, double.PositiveInfinity);
-        var hops = new List<RouteHop>(path[best]!.Count);
+        return (ToRoute(placement, path[best]!), cost[best]);
+    }
+
+    /// <summary>The route through <paramref name="servers"/> in order, each hop running to the end of its server's span.</summary>
+    private static Route ToRoute(Placement.Placement placement, List<int> servers)
+    {
+        var hops = new List<RouteHop>(servers.Count);
         var start = 0;
-        foreach (var j in path[best]!)
+        foreach (var j in servers)
         {
             hops.Add(new RouteHop(j, start, placement.Spans[j].End));
             start = placement.Spans[j].End;
         }
-        return (new Route(hops), cost[best]);
+        return new Route(hops);
     }
 
     private static bool IsBetter(double cost, List<int> prefix, int server, double incumbentCost, List<int> incumbent)

@@ -318,23 +318,14 @@ public static class ScenarioParser
                 return new PartChoice(s.Value is { Length: > 0 } v ? v : throw f.Error(key, "is empty", $"name a catalog entry (`stamen catalog {key}s`)"), [],
                     $"{field} (line {s.Start.Line})");
             case YamlMappingNode m:
-                string? name = null;
-                var options = new List<Stamen.Options.RawOption>();
-                foreach (var (k, value) in m.Children)
+                var part = new YamlFields(f.File, field, m);
+                var name = part.Find("name") switch
                 {
-                    var optionName = (k as YamlScalarNode)?.Value ?? "";
-                    var at = $"{field}.{optionName} (line {value.Start.Line})";
-                    if (optionName == "name")
-                        name = value is YamlScalarNode ns && ns.Value is { Length: > 0 } nv ? nv : throw f.Error(value, $"{field}.name", "expected a catalog name", $"write name: followed by an entry of `stamen catalog {key}s`");
-                    else if (value is YamlScalarNode sv)
-                        options.Add(new Stamen.Options.RawOption(optionName, sv.Value, null, at));
-                    else if (value is YamlSequenceNode seq)
-                        options.Add(new Stamen.Options.RawOption(optionName, null,
-                            seq.Children.Select((c, j) => c is YamlScalarNode cs && cs.Value is { } cv ? cv
-                                : throw f.Error(c, $"{field}.{optionName}[{j}]", "expected a plain value", "write a list of names such as [s1, s2]")).ToList(), at));
-                    else
-                        throw f.Error(value, $"{field}.{optionName}", "expected a value or a list", "options take a value (rebalance: false) or a list of names");
-                }
+                    null => null,
+                    YamlScalarNode ns when ns.Value is { Length: > 0 } nv => nv,
+                    var other => throw f.Error(other, $"{field}.name", "expected a catalog name", $"write name: followed by an entry of `stamen catalog {key}s`"),
+                };
+                var options = part.RawOptions("name");
                 return new PartChoice(name, options, $"{field} (line {m.Start.Line})");
             default:
                 throw f.Error(key, "expected a catalog name or {name, options...}", $"write {key}: NAME or {key}: {{name: NAME, option: value}}");

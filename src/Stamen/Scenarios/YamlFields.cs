@@ -138,6 +138,30 @@ internal sealed class YamlFields
         _ => throw Error(key, "expected a list", "write it as a list: [a, b] or lines starting with '- '"),
     };
 
+    /// <summary>
+    /// Every field but <paramref name="reserved"/> as a catalog option as written (a plain value or a list of
+    /// plain values), each with its path and line; the catalog validates them all at once later.
+    /// </summary>
+    public List<Stamen.Options.RawOption> RawOptions(params string[] reserved)
+    {
+        var options = new List<Stamen.Options.RawOption>();
+        foreach (var (k, value) in _node.Children)
+        {
+            var name = (k as YamlScalarNode)?.Value ?? "";
+            if (reserved.Contains(name, StringComparer.Ordinal)) continue;
+            var at = $"{FieldPath(name)} (line {value.Start.Line})";
+            options.Add(value switch
+            {
+                YamlScalarNode s => new Stamen.Options.RawOption(name, s.Value, null, at),
+                YamlSequenceNode seq => new Stamen.Options.RawOption(name, null,
+                    [.. seq.Children.Select((c, i) => c is YamlScalarNode cs && cs.Value is { } v ? v
+                        : throw Error(c, $"{FieldPath(name)}[{i}]", "expected a plain value", "write a list of names such as [s1, s2]"))], at),
+                _ => throw Error(value, FieldPath(name), "expected a value or a list", "options take a value (rebalance: false) or a list of names"),
+            });
+        }
+        return options;
+    }
+
     /// <summary>Reads a mapping of name to number, e.g. <c>{client-a: 20, client-b: 35}</c>.</summary>
     public IReadOnlyDictionary<string, double>? OptNumberMap(string key, double min = 0)
     {

@@ -231,13 +231,7 @@ public static class EngineScenarioParser
     {
         var name = f.RequireString("name", "name this policy");
         var baseName = f.OptString("base") ?? name;
-        var options = new List<RawOption>();
-        foreach (var key in f.Keys.Where(k => k is not ("name" or "base")))
-        {
-            if (f.Find(key) is not YamlScalarNode value)
-                throw f.Error(key, "expected a single value", "options of engine policies are plain values, e.g. preemption: swap");
-            options.Add(new RawOption(key, value.Value, null, $"{f.FieldPath(key)} (line {value.Start.Line})"));
-        }
+        var options = f.RawOptions("name", "base");
         var problems = new List<InputProblem>();
         var choice = EnginePolicyCatalog.Policies.Choose(baseName, $"{f.FieldPath("base")} (line {(f.Find("base") ?? f.Find("name"))!.Start.Line})", options, problems);
         if (choice is null) throw StamenInputException.Many(f.File, [.. problems.Select(p => (p.Field, p.Problem, p.Fix))]);
