@@ -19,7 +19,7 @@ public sealed class AdapterCases(int repetitions, int cells, TextWriter log)
 {
     public IEnumerable<BenchRow> Run()
     {
-        var twin = new GpuServingTwin(ModelCatalog.BuiltIn.Find("llama-3.1-8b"), GpuCatalog.BuiltIn.Find("h100-sxm"), FittedStepTimeModel.Llama31H100,
+        var twin = new GpuServingTwin(ModelCatalog.BuiltIn.Find("llama-3.1-8b"), GpuCatalog.BuiltIn.Find("h100-sxm"), StepTimeCatalog.FittedPreset("llama-3.1-8b-h100"),
             new UniformTokenCount(32, 1024), new UniformTokenCount(16, 512), 300);
         IReadOnlyList<AdapterDatasetRow> rows = null!;
         var generate = Measure.Once(() => rows = AdapterDataset.Generate(twin, cells, seed: 1));

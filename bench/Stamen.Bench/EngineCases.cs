@@ -38,7 +38,7 @@ public sealed class EngineCases(int repetitions, TextWriter log)
             new Dictionary<int, double> { [8] = 8.076, [16] = 7.869, [32] = 6.367 }, new LoraOverhead(1.93011757, 200.01448221));
         var withAdapters = oneX.Select(r => r with { Adapter = r.Id % 100 }).ToList();
         yield return Time("vllm multi-LoRA 100 adapters / 32 slots, trace 1x",
-            new EngineDeployment(config with { KvCapacityTokens = 295_232 }, FittedStepTimeModel.Llama31H100, Lora: lora), "vllm", withAdapters);
+            new EngineDeployment(config with { KvCapacityTokens = 295_232 }, StepTimeCatalog.FittedPreset("llama-3.1-8b-h100"), Lora: lora), "vllm", withAdapters);
     }
 
     private BenchRow Time(string name, EngineDeployment deployment, string policyName, List<EngineRequest> requests)

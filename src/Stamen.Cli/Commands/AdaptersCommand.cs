@@ -122,9 +122,7 @@ internal static class AdaptersCommand
             : throw new StamenInputException("--model", s.Model, "unknown model", $"use one of {string.Join(", ", ModelCatalog.BuiltIn.Names)}");
         var gpu = GpuCatalog.BuiltIn.TryFind(s.Gpu, out var g) ? g
             : throw new StamenInputException("--gpu", s.Gpu, "unknown GPU", $"use one of {string.Join(", ", GpuCatalog.BuiltIn.Names)}");
-        IStepTimeModel stepTime = FittedStepTimeModel.H100PresetFor(model.Name) is { } preset && gpu.Name.StartsWith("h100", StringComparison.OrdinalIgnoreCase)
-            ? preset
-            : new RooflineStepTimeModel(EngineConfig.ForGpu(model, gpu));
+        var stepTime = StepTimeCatalog.DefaultFor(EngineConfig.ForGpu(model, gpu)).Model;
         var twin = new GpuServingTwin(model, gpu, stepTime, new UniformTokenCount(32, 1024), new UniformTokenCount(16, 512), s.DurationS);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var rows = ProgressView.Run($"Running {s.Cells} twin cells", s.Quiet, progress => AdapterDataset.Generate(twin, s.Cells, s.Seed, progress));

@@ -73,10 +73,7 @@ public sealed class GpuServingTwin
     {
         try
         {
-            var onH100 = Gpu.Name.StartsWith("h100", StringComparison.OrdinalIgnoreCase);
-            if (onH100 && Profile?.KvCapacityTokens(maxRank, slots) is { } published)
-                return published >= BaseConfig.MaxContextTokens ? published : null;
-            var tokens = LoraMemory.KvCapacityTokens(BaseConfig.KvCapacityTokens, Model, slots, maxRank, BaseConfig.KvBytesPerToken);
+            var tokens = LoraKvCapacity.Resolve(Profile, BaseConfig, slots, maxRank).Tokens;
             return tokens >= BaseConfig.MaxContextTokens ? tokens : null;
         }
         catch (StamenInputException)

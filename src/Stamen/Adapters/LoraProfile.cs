@@ -83,6 +83,16 @@ public sealed record LoraProfile(
         return curve.TokensAt(slots);
     }
 
+    /// <summary>How <see cref="KvCapacityTokens"/> gets its value at these slots: a published point, interpolated or extrapolated.</summary>
+    /// <exception cref="InvalidOperationException">No curve is published for <paramref name="maxLoraRank"/>.</exception>
+    public KvCapacitySource KvCapacitySourceOf(int maxLoraRank, int slots)
+    {
+        var curve = KvCapacityCurves.FirstOrDefault(c => c.MaxLoraRank == maxLoraRank)
+            ?? throw new InvalidOperationException($"no KV curve for max rank {maxLoraRank}");
+        if (curve.Points.Any(p => p.Slots == slots)) return KvCapacitySource.PublishedPoint;
+        return slots > curve.Points[0].Slots && slots < curve.Points[^1].Slots ? KvCapacitySource.Interpolated : KvCapacitySource.Extrapolated;
+    }
+
     private static int? SmallestAtLeast(IEnumerable<int> keys, int value)
     {
         int? best = null;

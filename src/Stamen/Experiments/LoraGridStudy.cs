@@ -23,10 +23,17 @@ public sealed record LoraGridSetup(
     int Seed = 1);
 
 /// <summary>One (served adapters, slots) cell.</summary>
-/// <param name="KvCapacityTokens">The published capacity for the slots at the max rank, or null when the engine would not start.</param>
+/// <param name="KvCapacityTokens">The capacity for the slots at the max rank (published where measured, see <see cref="KvSource"/>), or null when the engine would not start.</param>
 /// <param name="Metrics">Null when the engine would not start.</param>
 /// <param name="StarvedAdapters">Adapters served below 0.9 of their offered token rate.</param>
-public sealed record LoraGridCell(int Adapters, int Slots, long? KvCapacityTokens, EngineMetrics? Metrics, int StarvedAdapters);
+public sealed record LoraGridCell(int Adapters, int Slots, long? KvCapacityTokens, EngineMetrics? Metrics, int StarvedAdapters)
+{
+    /// <summary>Where the KV capacity came from (a published point, interpolated, or the memory fallback); null when the engine would not start.</summary>
+    public KvCapacitySource? KvSource { get; init; }
+
+    /// <summary>Why the capacity fell back to GPU memory (the published cell that is missing); null when published.</summary>
+    public string? KvFallback { get; init; }
+}
 
 /// <summary>
 /// The multi-LoRA twin's grid: throughput and starvation of one engine as the number of served adapters
@@ -45,10 +52,9 @@ public static class LoraGridStudy
         if (!LoraProfileCatalog.BuiltIn.TryFind(setup.Model, out var profile))
             throw new StamenInputException("lora grid", "--model", $"no LoRA profile is published for {setup.Model}",
                 $"use one of {string.Join(", ", LoraProfileCatalog.BuiltIn.Names)}");
-        var stepTime = FittedStepTimeModel.H100PresetFor(setup.Model)
-            ?? throw new StamenInputException("lora grid", "--model", $"no fitted H100 step time for {setup.Model}", "use llama-3.1-8b or qwen-2.5-7b");
         var policy = EnginePolicyCatalog.Find(setup.Policy);
         var baseConfig = EngineConfig.ForGpu(model, GpuCatalog.BuiltIn.Find("h100-sxm"));
+        var stepTime = StepTimeCatalog.DefaultFor(baseConfig).Model;
         var cells = new List<(int N, int Slots)>();
         foreach (var n in adapterCounts)
             foreach (var slots in slotCounts)
@@ -70,10 +76,10 @@ public static class LoraGridStudy
     {
         var adapters = Enumerable.Range(0, n).Select(k => new LoraAdapter($"adapter-{k:D3}", setup.Ranks[k % setup.Ranks.Count])).ToArray();
         var maxRank = adapters.Max(a => a.Rank);
-        long? capacity;
+        LoraKvCapacity capacity;
         try
         {
-            capacity = profile.KvCapacityTokens(maxRank, slots);
+            capacity = LoraKvCapacity.Resolve(profile, baseConfig, slots, maxRank);
         }
         catch (StamenInputException)
         {
@@ -81,11 +87,15 @@ public static class LoraGridStudy
         }
         var loadCosts = adapters.Select(a => a.Rank).Distinct().ToDictionary(r => r, r => profile.LoadCostMs(maxRank, r));
         var lora = new LoraEngineSettings(adapters, slots, maxRank, loadCosts, new LoraOverhead(profile.Overhead.K1, profile.Overhead.K2));
-        var config = baseConfig with { KvCapacityTokens = capacity ?? LoraMemory.KvCapacityTokens(baseConfig.KvCapacityTokens, baseConfig.Model, slots, maxRank, baseConfig.KvBytesPerToken) };
+        var config = baseConfig with { KvCapacityTokens = capacity.Tokens };
         var workload = new AdapterPoissonWorkload(AdapterPoissonWorkload.UniformRates(n, setup.RatePerAdapterPerSec), setup.DurationSec,
             setup.PromptTokens, setup.OutputTokens).Generate(setup.Seed);
         var requests = workload.Select(r => new EngineRequest(r.Id, r.ArrivalMs, r.Shape.PromptTokens, r.Shape.OutputTokens, r.Adapter)).ToList();
         var result = EngineTwin.Run(new EngineDeployment(config, stepTime, Lora: lora), policy, requests);
-        return new LoraGridCell(n, slots, config.KvCapacityTokens, result.Metrics, result.Adapters.Count(a => a.Starvation.Starved));
+        return new LoraGridCell(n, slots, config.KvCapacityTokens, result.Metrics, result.Adapters.Count(a => a.Starvation.Starved))
+        {
+            KvSource = capacity.Source,
+            KvFallback = capacity.MissingCell,
+        };
     }
 }

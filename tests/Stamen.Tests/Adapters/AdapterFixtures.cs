@@ -10,7 +10,7 @@ namespace Stamen.Tests.Adapters;
 internal static class AdapterFixtures
 {
     public static GpuServingTwin Twin(double durationSec = 120, int seed = 1) =>
-        new(ModelCatalog.BuiltIn.Find("llama-3.1-8b"), GpuCatalog.BuiltIn.Find("h100-sxm"), FittedStepTimeModel.Llama31H100,
+        new(ModelCatalog.BuiltIn.Find("llama-3.1-8b"), GpuCatalog.BuiltIn.Find("h100-sxm"), StepTimeCatalog.FittedPreset("llama-3.1-8b-h100"),
             new UniformTokenCount(32, 1024), new UniformTokenCount(16, 512), durationSec, seed: seed);
 
     /// <summary><paramref name="count"/> adapters with ranks cycled over 8, 16, 32 and Zipf rates totalling <paramref name="totalRatePerSec"/>.</summary>

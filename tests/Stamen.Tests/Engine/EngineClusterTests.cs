@@ -35,7 +35,7 @@ public sealed class EngineClusterTests
                     rng.Next(1, adapters + 1), 32, new Dictionary<int, double> { [8] = 6.6, [32] = 8.1 },
                     rng.Next(2) == 0 ? null : new LoraOverhead(1.93, 200), rng.Next(2) == 0 ? null : Math.Max(rng.Next(1, adapters + 1), 1), 1.5);
             if (lora is not null && lora.MaxCpuLoras < lora.MaxLoras) lora = lora with { MaxCpuLoras = lora.MaxLoras };
-            var deployment = new EngineDeployment(config, FittedStepTimeModel.Qwen25H100, rng.Next(1, 4),
+            var deployment = new EngineDeployment(config, StepTimeCatalog.FittedPreset("qwen-2.5-7b-h100"), rng.Next(1, 4),
                 EngineRouterCatalog.Names[rng.Next(EngineRouterCatalog.Names.Count)], lora)
             {
                 DistKv = new DistKvSettings(rng.NextDouble(), 25e9, 0.01),
@@ -72,7 +72,7 @@ public sealed class EngineClusterTests
     {
         // Each instance holds 4,096 tokens; the long request needs 6,000. Its neighbour lends up to half of its cache.
         var config = EngineFixtures.LlamaOnH100() with { KvCapacityTokens = 4096, MaxContextTokens = 32_768 };
-        var deployment = new EngineDeployment(config, FittedStepTimeModel.Llama31H100, Instances: 2);
+        var deployment = new EngineDeployment(config, StepTimeCatalog.FittedPreset("llama-3.1-8b-h100"), Instances: 2);
         var requests = new List<EngineRequest> { new(0, 0, 5000, 1000), new(1, 1, 300, 50) };
 
         var vllm = EngineTwin.Run(deployment, Policy("vllm"), requests, checkInvariants: true);
@@ -89,7 +89,7 @@ public sealed class EngineClusterTests
     public void Run_DistKvBeyondEveryLendingCap_Rejected()
     {
         var config = EngineFixtures.LlamaOnH100() with { KvCapacityTokens = 4096, MaxContextTokens = 32_768 };
-        var deployment = new EngineDeployment(config, FittedStepTimeModel.Llama31H100, Instances: 3) { DistKv = new DistKvSettings(0.25) };
+        var deployment = new EngineDeployment(config, StepTimeCatalog.FittedPreset("llama-3.1-8b-h100"), Instances: 3) { DistKv = new DistKvSettings(0.25) };
 
         // 4,096 own + 2 x 1,024 lendable = 6,144 tokens at most.
         var result = EngineTwin.Run(deployment, Policy("distkv"), [new EngineRequest(0, 0, 6000, 144), new EngineRequest(1, 0, 6000, 150)]);
@@ -105,7 +105,7 @@ public sealed class EngineClusterTests
         var config = EngineFixtures.LlamaOnH100() with { KvCapacityTokens = 8192 };
         var requests = EngineFixtures.AzureConversationBusy.Take(300).ToList();
         var instances = lendingCap == 0 ? 3 : 1;
-        var deployment = new EngineDeployment(config, FittedStepTimeModel.Llama31H100, instances, "least-outstanding")
+        var deployment = new EngineDeployment(config, StepTimeCatalog.FittedPreset("llama-3.1-8b-h100"), instances, "least-outstanding")
         {
             DistKv = new DistKvSettings(lendingCap),
         };
@@ -123,9 +123,9 @@ public sealed class EngineClusterTests
         var config = EngineFixtures.LlamaOnH100() with { KvCapacityTokens = 2048 };
         var requests = Enumerable.Range(0, 16).Select(i => new EngineRequest(i, i * 0.001, 200, 300)).ToList();
 
-        var recompute = EngineTwin.Run(config, Policy("vllm"), FittedStepTimeModel.Llama31H100, requests, checkInvariants: true);
-        var swap = EngineTwin.Run(config, Policy("vllm-swap"), FittedStepTimeModel.Llama31H100, requests, checkInvariants: true);
-        var slowPcie = EngineTwin.Run(config with { PcieBytesPerSec = 1e8 }, Policy("vllm-swap"), FittedStepTimeModel.Llama31H100, requests);
+        var recompute = EngineTwin.Run(config, Policy("vllm"), StepTimeCatalog.FittedPreset("llama-3.1-8b-h100"), requests, checkInvariants: true);
+        var swap = EngineTwin.Run(config, Policy("vllm-swap"), StepTimeCatalog.FittedPreset("llama-3.1-8b-h100"), requests, checkInvariants: true);
+        var slowPcie = EngineTwin.Run(config with { PcieBytesPerSec = 1e8 }, Policy("vllm-swap"), StepTimeCatalog.FittedPreset("llama-3.1-8b-h100"), requests);
 
         Assert.True(swap.Metrics.SwapOuts > 0);
         Assert.All(swap.Requests, r => Assert.Equal(EngineOutcome.Completed, r.Outcome));
@@ -141,8 +141,8 @@ public sealed class EngineClusterTests
         var config = EngineFixtures.LlamaOnH100() with { KvCapacityTokens = 2048, SwapSpaceBytes = 0 };
         var requests = Enumerable.Range(0, 16).Select(i => new EngineRequest(i, i * 0.001, 200, 300)).ToList();
 
-        var recompute = EngineTwin.Run(config, Policy("vllm"), FittedStepTimeModel.Llama31H100, requests);
-        var swap = EngineTwin.Run(config, Policy("vllm-swap"), FittedStepTimeModel.Llama31H100, requests);
+        var recompute = EngineTwin.Run(config, Policy("vllm"), StepTimeCatalog.FittedPreset("llama-3.1-8b-h100"), requests);
+        var swap = EngineTwin.Run(config, Policy("vllm-swap"), StepTimeCatalog.FittedPreset("llama-3.1-8b-h100"), requests);
 
         Assert.Equal(recompute.Requests, swap.Requests);
         Assert.Equal(0, swap.Metrics.SwapOuts);
@@ -151,7 +151,7 @@ public sealed class EngineClusterTests
     [Fact]
     public void Run_RoundRobin_AlternatesInstancesInArrivalOrder()
     {
-        var deployment = new EngineDeployment(EngineFixtures.LlamaOnH100(), FittedStepTimeModel.Llama31H100, Instances: 3);
+        var deployment = new EngineDeployment(EngineFixtures.LlamaOnH100(), StepTimeCatalog.FittedPreset("llama-3.1-8b-h100"), Instances: 3);
         var requests = Enumerable.Range(0, 9).Select(i => new EngineRequest(i, i * 10.0, 100, 10)).ToList();
 
         var result = EngineTwin.Run(deployment, Policy("vllm"), requests);
@@ -162,7 +162,7 @@ public sealed class EngineClusterTests
     [Fact]
     public void Run_LeastOutstanding_SendsToTheIdleInstance()
     {
-        var deployment = new EngineDeployment(EngineFixtures.LlamaOnH100(), FittedStepTimeModel.Llama31H100, 2, "least-outstanding");
+        var deployment = new EngineDeployment(EngineFixtures.LlamaOnH100(), StepTimeCatalog.FittedPreset("llama-3.1-8b-h100"), 2, "least-outstanding");
         // Request 0 is long and keeps instance 0 busy; every later short one finds instance 1 emptier.
         var requests = new List<EngineRequest> { new(0, 0, 100, 2000) };
         requests.AddRange(Enumerable.Range(1, 5).Select(i => new EngineRequest(i, i * 1000.0, 100, 5)));
@@ -175,7 +175,7 @@ public sealed class EngineClusterTests
     [Fact]
     public void Run_SameInputs_SameResultsOnACluster()
     {
-        var deployment = new EngineDeployment(EngineFixtures.LlamaOnH100() with { KvCapacityTokens = 20_000 }, FittedStepTimeModel.Llama31H100, 3, "least-outstanding");
+        var deployment = new EngineDeployment(EngineFixtures.LlamaOnH100() with { KvCapacityTokens = 20_000 }, StepTimeCatalog.FittedPreset("llama-3.1-8b-h100"), 3, "least-outstanding");
         var requests = EngineFixtures.AzureConversationBusy.Take(500).ToList();
 
         foreach (var policy in EnginePolicyCatalog.All)
@@ -195,8 +195,8 @@ public sealed class EngineClusterTests
         var light = Enumerable.Range(0, 600).Select(i => new EngineRequest(i, i * 1000.0, 200, 50)).ToList();
         var heavy = Enumerable.Range(0, 600).Select(i => new EngineRequest(i, i * 5.0, 2000, 400)).ToList();
 
-        var lightRun = EngineTwin.Run(config, Policy("vllm"), FittedStepTimeModel.Llama31H100, light).Metrics.Starvation;
-        var heavyRun = EngineTwin.Run(config, Policy("vllm"), FittedStepTimeModel.Llama31H100, heavy).Metrics.Starvation;
+        var lightRun = EngineTwin.Run(config, Policy("vllm"), StepTimeCatalog.FittedPreset("llama-3.1-8b-h100"), light).Metrics.Starvation;
+        var heavyRun = EngineTwin.Run(config, Policy("vllm"), StepTimeCatalog.FittedPreset("llama-3.1-8b-h100"), heavy).Metrics.Starvation;
 
         Assert.False(lightRun.Starved);
         Assert.InRange(lightRun.OfferedTokensPerSec, 250 * 0.99, 250 * 1.01);

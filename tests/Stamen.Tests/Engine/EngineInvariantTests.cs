@@ -29,7 +29,7 @@ public sealed class EngineInvariantTests
                 arrivalMs += rng.Next(3) == 0 ? 0 : rng.NextDouble() * 40;
                 return new EngineRequest(i, arrivalMs, rng.Next(1, 700), rng.Next(1, 300));
             }).ToList();
-            IStepTimeModel stepTime = rng.Next(2) == 0 ? FittedStepTimeModel.Qwen25H100 : new RooflineStepTimeModel(config);
+            IStepTimeModel stepTime = rng.Next(2) == 0 ? StepTimeCatalog.FittedPreset("qwen-2.5-7b-h100") : new RooflineStepTimeModel(config);
 
             foreach (var policy in EnginePolicyCatalog.All)
             {

@@ -20,8 +20,8 @@ public sealed class EngineLoraTests
         var adapterRequests = baseRequests.Select(r => r with { Adapter = 0 }).ToList();
         var policy = EnginePolicyCatalog.Find(policyName);
 
-        var plain = EngineTwin.Run(new EngineDeployment(config, FittedStepTimeModel.Llama31H100), policy, baseRequests);
-        var lora = EngineTwin.Run(new EngineDeployment(config, FittedStepTimeModel.Llama31H100, Lora: Lora(1, 1)), policy, adapterRequests, checkInvariants: true);
+        var plain = EngineTwin.Run(new EngineDeployment(config, StepTimeCatalog.FittedPreset("llama-3.1-8b-h100")), policy, baseRequests);
+        var lora = EngineTwin.Run(new EngineDeployment(config, StepTimeCatalog.FittedPreset("llama-3.1-8b-h100"), Lora: Lora(1, 1)), policy, adapterRequests, checkInvariants: true);
 
         Assert.Equal(plain.Requests.Select(r => r with { Adapter = "a0" }), lora.Requests);
         Assert.Equal(plain.Metrics with { AdapterLoads = 1 }, lora.Metrics);
@@ -31,7 +31,7 @@ public sealed class EngineLoraTests
     public void Run_OneRequestWithOverheadAndLoadCost_StepIsBaseTimesMultiplierPlusLoad()
     {
         var config = EngineFixtures.LlamaOnH100();
-        var fitted = FittedStepTimeModel.Llama31H100;
+        var fitted = StepTimeCatalog.FittedPreset("llama-3.1-8b-h100");
         var overhead = new LoraOverhead(1.93011757, 200.01448221);
         var settings = Lora(1, 1, overhead, new Dictionary<int, double> { [8] = 6.612 }, maxCpuLoras: 1, diskLoadMs: 20);
 
@@ -39,8 +39,8 @@ public sealed class EngineLoraTests
             [new EngineRequest(0, 0, 500, 3, Adapter: 0)]).Requests.Single();
 
         var multiplier = (1.93011757 + 200.01448221) / 100;
-        var prefillMs = (fitted.C1MsPerRequest + fitted.C2Ms + fitted.PrefillMsPerToken * 500) * multiplier + 6.612 + 20;
-        var decodeMs = (fitted.C1MsPerRequest + fitted.C2Ms) * multiplier;
+        var prefillMs = (fitted.C1MsPerRequest + fitted.C0Ms + fitted.PrefillMsPerToken * 500) * multiplier + 6.612 + 20;
+        var decodeMs = (fitted.C1MsPerRequest + fitted.C0Ms) * multiplier;
         Assert.Equal(prefillMs, record.FirstTokenMs, 9);
         Assert.Equal(prefillMs + 2 * decodeMs, record.FinishMs, 9);
     }
@@ -68,8 +68,8 @@ public sealed class EngineLoraTests
         var plain = Lora(8, 2);
         var withOverhead = plain with { SchedulerOverhead = SchedulerOverhead.PublishedLlama31H100 };
 
-        var a = EngineTwin.Run(new EngineDeployment(config, FittedStepTimeModel.Llama31H100, Lora: plain), EnginePolicyCatalog.Find("vllm"), requests);
-        var b = EngineTwin.Run(new EngineDeployment(config, FittedStepTimeModel.Llama31H100, Lora: withOverhead), EnginePolicyCatalog.Find("vllm"), requests,
+        var a = EngineTwin.Run(new EngineDeployment(config, StepTimeCatalog.FittedPreset("llama-3.1-8b-h100"), Lora: plain), EnginePolicyCatalog.Find("vllm"), requests);
+        var b = EngineTwin.Run(new EngineDeployment(config, StepTimeCatalog.FittedPreset("llama-3.1-8b-h100"), Lora: withOverhead), EnginePolicyCatalog.Find("vllm"), requests,
             checkInvariants: true);
 
         var expected = SchedulerOverhead.PublishedLlama31H100.Ms(1, 2000, 2, 8);
@@ -91,7 +91,7 @@ public sealed class EngineLoraTests
         var config = EngineFixtures.LlamaOnH100() with { TokenBudgetPerIteration = 64 };
         var requests = new List<EngineRequest> { new(0, 0, 16, 20, 0), new(1, 0, 16, 3, 1), new(2, 0, 300, 2, 2), new(3, 0, 16, 20, 0) };
 
-        var result = EngineTwin.Run(new EngineDeployment(config, FittedStepTimeModel.Llama31H100, Lora: Lora(3, 2)), EnginePolicyCatalog.Find("sarathi"),
+        var result = EngineTwin.Run(new EngineDeployment(config, StepTimeCatalog.FittedPreset("llama-3.1-8b-h100"), Lora: Lora(3, 2)), EnginePolicyCatalog.Find("sarathi"),
             requests, checkInvariants: true);
 
         var (a, b, x, c) = (result.Requests[0], result.Requests[1], result.Requests[2], result.Requests[3]);
@@ -108,7 +108,7 @@ public sealed class EngineLoraTests
         // One slot: while adapter 0's long request runs, adapter 1's request waits, but a later adapter-0 request joins.
         var requests = new List<EngineRequest> { new(0, 0, 100, 200, 0), new(1, 1, 100, 5, 1), new(2, 2, 100, 5, 0) };
 
-        var result = EngineTwin.Run(new EngineDeployment(config, FittedStepTimeModel.Llama31H100, Lora: Lora(2, 1)), EnginePolicyCatalog.Find("vllm"),
+        var result = EngineTwin.Run(new EngineDeployment(config, StepTimeCatalog.FittedPreset("llama-3.1-8b-h100"), Lora: Lora(2, 1)), EnginePolicyCatalog.Find("vllm"),
             requests, checkInvariants: true);
 
         var (first, skipped, later) = (result.Requests[0], result.Requests[1], result.Requests[2]);
@@ -126,9 +126,9 @@ public sealed class EngineLoraTests
         var load = new Dictionary<int, double> { [8] = 6.612 };
 
         // checkInvariants makes every iteration assert at most max_loras adapters in the batch and on the GPU.
-        var few = EngineTwin.Run(new EngineDeployment(config, FittedStepTimeModel.Llama31H100, Lora: Lora(12, 3, loadCost: load)),
+        var few = EngineTwin.Run(new EngineDeployment(config, StepTimeCatalog.FittedPreset("llama-3.1-8b-h100"), Lora: Lora(12, 3, loadCost: load)),
             EnginePolicyCatalog.Find("vllm"), requests, checkInvariants: true);
-        var all = EngineTwin.Run(new EngineDeployment(config, FittedStepTimeModel.Llama31H100, Lora: Lora(12, 12, loadCost: load)),
+        var all = EngineTwin.Run(new EngineDeployment(config, StepTimeCatalog.FittedPreset("llama-3.1-8b-h100"), Lora: Lora(12, 12, loadCost: load)),
             EnginePolicyCatalog.Find("vllm"), requests, checkInvariants: true);
 
         Assert.Equal(12, all.Metrics.AdapterLoads);
@@ -145,7 +145,7 @@ public sealed class EngineLoraTests
         // Six adapters one after another, then again: with three slots each second-round adapter was evicted by then.
         var requests = Enumerable.Range(0, 12).Select(i => new EngineRequest(i, i * 2000.0, 100, 10, i % 6)).ToList();
 
-        var result = EngineTwin.Run(new EngineDeployment(EngineFixtures.LlamaOnH100(), FittedStepTimeModel.Llama31H100, Lora: Lora(6, slots)),
+        var result = EngineTwin.Run(new EngineDeployment(EngineFixtures.LlamaOnH100(), StepTimeCatalog.FittedPreset("llama-3.1-8b-h100"), Lora: Lora(6, slots)),
             EnginePolicyCatalog.Find("vllm"), requests, checkInvariants: true);
 
         Assert.Equal(expectedLoads, result.Metrics.AdapterLoads);
@@ -157,7 +157,7 @@ public sealed class EngineLoraTests
         var config = EngineFixtures.LlamaOnH100();
         var rng = new Random(3);
         var requests = Enumerable.Range(0, 60).Select(i => new EngineRequest(i, i * 500.0, 100, 10, rng.Next(6))).ToList();
-        var deployment = new EngineDeployment(config, FittedStepTimeModel.Llama31H100, 3, "adapter-affinity", Lora(6, 2));
+        var deployment = new EngineDeployment(config, StepTimeCatalog.FittedPreset("llama-3.1-8b-h100"), 3, "adapter-affinity", Lora(6, 2));
 
         var result = EngineTwin.Run(deployment, EnginePolicyCatalog.Find("vllm"), requests);
         var roundRobin = EngineTwin.Run(deployment with { Router = EngineRouterCatalog.RoundRobin }, EnginePolicyCatalog.Find("vllm"), requests);
@@ -176,7 +176,7 @@ public sealed class EngineLoraTests
         for (var i = 0; i < 600; i++) requests.Add(new EngineRequest(requests.Count, i * 50.0, 1500, 300, 0));
         for (var i = 0; i < 30; i++) requests.Add(new EngineRequest(requests.Count, i * 1000.0 + 50, 100, 20, 1));
 
-        var result = EngineTwin.Run(new EngineDeployment(config, FittedStepTimeModel.Llama31H100, Lora: Lora(2, 1)), EnginePolicyCatalog.Find("vllm"), requests);
+        var result = EngineTwin.Run(new EngineDeployment(config, StepTimeCatalog.FittedPreset("llama-3.1-8b-h100"), Lora: Lora(2, 1)), EnginePolicyCatalog.Find("vllm"), requests);
 
         Assert.Equal(["a0", "a1"], result.Adapters.Select(a => a.Name));
         Assert.Equal([600, 30], result.Adapters.Select(a => a.Requests));
@@ -188,7 +188,7 @@ public sealed class EngineLoraTests
     public void Run_RequestForUnlistedAdapter_InputError()
     {
         var e = Assert.Throws<StamenInputException>(() => EngineTwin.Run(
-            new EngineDeployment(EngineFixtures.LlamaOnH100(), FittedStepTimeModel.Llama31H100, Lora: Lora(2, 1)),
+            new EngineDeployment(EngineFixtures.LlamaOnH100(), StepTimeCatalog.FittedPreset("llama-3.1-8b-h100"), Lora: Lora(2, 1)),
             EnginePolicyCatalog.Find("vllm"), [new EngineRequest(0, 0, 10, 10, 2)]));
         Assert.Contains("adapter", e.Message, StringComparison.Ordinal);
     }

@@ -69,7 +69,7 @@ public sealed class EngineScenarioParserTests
                 var problems = new List<InputProblem>();
                 var policy = EnginePolicyCatalog.Policies.Create(EnginePolicyCatalog.Policies.Choose(entry.Name, entry.Name, raw, problems)!) with { Name = "combo" };
                 Assert.Empty(problems);
-                var result = EngineTwin.Run(new EngineDeployment(config, FittedStepTimeModel.Llama31H100, Instances: 2), policy, requests, checkInvariants: true);
+                var result = EngineTwin.Run(new EngineDeployment(config, StepTimeCatalog.FittedPreset("llama-3.1-8b-h100"), Instances: 2), policy, requests, checkInvariants: true);
                 Assert.Equal(requests.Count, result.Requests.Count);
                 combinations++;
             }
@@ -92,7 +92,7 @@ public sealed class EngineScenarioParserTests
     {
         var s = EngineScenarioParser.ParseText(Valid, "s.yaml", Path.GetTempPath());
         Assert.Equal(40000, s.Config.KvCapacityTokens);
-        Assert.Same(FittedStepTimeModel.Llama31H100, s.Deployment.StepTime);
+        Assert.Equal(StepTimeCatalog.FittedPreset("llama-3.1-8b-h100"), s.Deployment.StepTime);
         Assert.Equal(["vllm", "orca-max-length"], s.Policies.Select(p => p.Name));
         Assert.Equal(20, s.Requests().Count);
         Assert.All(s.Requests(), r => Assert.Equal((100, 10), (r.PromptTokens, r.OutputTokens)));
@@ -104,7 +104,7 @@ public sealed class EngineScenarioParserTests
     [InlineData("rate_per_s: 5", "rate_per_s: -5", "workload.poisson.rate_per_s", "out of range")]
     [InlineData("seed: 3", "seed: 3\nmax_batchsize: 4", "max_batchsize (line 3)", "unknown field")]
     [InlineData("kv: {capacity_tokens: 40000}", "kv: {capacity_tokens: 40000, pages: 3}", "kv.pages (line 5)", "unknown field")]
-    [InlineData("fitted: {preset: llama-3.1-8b-h100}", "fitted: {preset: gpt-h100}", "step_time.fitted.preset", "unknown preset")]
+    [InlineData("fitted: {preset: llama-3.1-8b-h100}", "fitted: {preset: gpt-h100}", "step_time.fitted.preset", "unknown step-time model")]
     public void ParseText_Mistake_NamesFieldLineAndFix(string from, string to, string field, string problem)
     {
         var e = Fails(Valid.Replace(from, to, StringComparison.Ordinal));

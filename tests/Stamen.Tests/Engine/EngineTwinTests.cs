@@ -84,14 +84,14 @@ public sealed class EngineTwinTests
     public void Run_LoneRequestFittedModel_MatchesClosedForm(string policyName, int prompt, int output)
     {
         var config = EngineFixtures.LlamaOnH100();
-        var fitted = FittedStepTimeModel.Llama31H100;
+        var fitted = StepTimeCatalog.FittedPreset("llama-3.1-8b-h100");
         var arrivalMs = 1234.5;
 
         var record = EngineTwin.Run(config, EnginePolicyCatalog.Find(policyName), fitted,
             [new EngineRequest(7, arrivalMs, prompt, output)]).Requests.Single();
 
-        var prefillMs = fitted.C1MsPerRequest + fitted.C2Ms + fitted.PrefillMsPerToken * prompt;
-        var decodeMs = fitted.C1MsPerRequest + fitted.C2Ms;
+        var prefillMs = fitted.C1MsPerRequest + fitted.C0Ms + fitted.PrefillMsPerToken * prompt;
+        var decodeMs = fitted.C1MsPerRequest + fitted.C0Ms;
         Assert.Equal(prefillMs, record.FirstTokenMs - arrivalMs, 9);
         Assert.Equal(prefillMs + (output - 1) * decodeMs, record.FinishMs - arrivalMs, 9);
     }
@@ -103,11 +103,11 @@ public sealed class EngineTwinTests
     public void Run_LoneLongPromptSarathi_PrefillTakesOneIterationPerChunk(int prompt, int budget, int chunks)
     {
         var config = EngineFixtures.LlamaOnH100() with { TokenBudgetPerIteration = budget };
-        var fitted = FittedStepTimeModel.Qwen25H100;
+        var fitted = StepTimeCatalog.FittedPreset("qwen-2.5-7b-h100");
 
         var record = EngineTwin.Run(config, EnginePolicyCatalog.Find("sarathi"), fitted, [new EngineRequest(0, 0, prompt, 3)]).Requests.Single();
 
-        var iterationMs = fitted.C1MsPerRequest + fitted.C2Ms;
+        var iterationMs = fitted.C1MsPerRequest + fitted.C0Ms;
         Assert.Equal(chunks * iterationMs + fitted.PrefillMsPerToken * prompt, record.FirstTokenMs, 9);
         Assert.Equal(record.FirstTokenMs + 2 * iterationMs, record.FinishMs, 9);
     }
@@ -135,8 +135,8 @@ public sealed class EngineTwinTests
         var policy = EnginePolicyCatalog.Find(policyName);
         var requests = EngineFixtures.AzureConversationBusy.Take(500).ToList();
 
-        var first = EngineTwin.Run(config, policy, FittedStepTimeModel.Llama31H100, requests);
-        var second = EngineTwin.Run(config, policy, FittedStepTimeModel.Llama31H100, requests);
+        var first = EngineTwin.Run(config, policy, StepTimeCatalog.FittedPreset("llama-3.1-8b-h100"), requests);
+        var second = EngineTwin.Run(config, policy, StepTimeCatalog.FittedPreset("llama-3.1-8b-h100"), requests);
 
         Assert.Equal(first.Metrics, second.Metrics);
         Assert.Equal(first.Requests, second.Requests);
@@ -151,7 +151,7 @@ public sealed class EngineTwinTests
         var config = EngineFixtures.LlamaOnH100() with { KvCapacityTokens = 2048 };
         var requests = Enumerable.Range(0, 16).Select(i => new EngineRequest(i, i * 0.001, 200, 300)).ToList();
 
-        var result = EngineTwin.Run(config, EnginePolicyCatalog.Find(policyName), FittedStepTimeModel.Llama31H100,
+        var result = EngineTwin.Run(config, EnginePolicyCatalog.Find(policyName), StepTimeCatalog.FittedPreset("llama-3.1-8b-h100"),
             requests, checkInvariants: true);
 
         Assert.True(result.Metrics.Preemptions > 0);
@@ -175,7 +175,7 @@ public sealed class EngineTwinTests
         var config = EngineFixtures.LlamaOnH100() with { KvCapacityTokens = 4096, MaxContextTokens = 4096 };
         var requests = new List<EngineRequest> { new(0, 0, 100, 10), new(1, 0, 4000, 500), new(2, 5, 50, 20) };
 
-        var result = EngineTwin.Run(config, EnginePolicyCatalog.Find(policyName), FittedStepTimeModel.Llama31H100, requests, checkInvariants: true);
+        var result = EngineTwin.Run(config, EnginePolicyCatalog.Find(policyName), StepTimeCatalog.FittedPreset("llama-3.1-8b-h100"), requests, checkInvariants: true);
 
         Assert.Equal([EngineOutcome.Completed, EngineOutcome.Rejected, EngineOutcome.Completed], result.Requests.Select(r => r.Outcome));
         Assert.Equal(1, result.Metrics.Rejected);
@@ -189,7 +189,7 @@ public sealed class EngineTwinTests
         var config = EngineFixtures.LlamaOnH100() with { KvCapacityTokens = 1600, TokenBudgetPerIteration = 256 };
         var requests = new List<EngineRequest> { new(0, 0, 1000, 300), new(1, 0.001, 1200, 10) };
 
-        var result = EngineTwin.Run(config, EnginePolicyCatalog.Find("sarathi"), FittedStepTimeModel.Llama31H100, requests, checkInvariants: true);
+        var result = EngineTwin.Run(config, EnginePolicyCatalog.Find("sarathi"), StepTimeCatalog.FittedPreset("llama-3.1-8b-h100"), requests, checkInvariants: true);
 
         Assert.Equal(0, result.Metrics.Preemptions);
         Assert.True(result.Requests[1].FirstTokenMs > result.Requests[0].FinishMs);
@@ -231,7 +231,7 @@ public sealed class EngineTwinTests
         var bandwidth = config.Gpu.BandwidthBytesPerSec;
 
         var ms = new RooflineStepTimeModel(config, prefillMfu: 0.4, decodeMfu: 0.25, mbu: 0.75)
-            .StepMs(new IterationShape(prefill, decodes, context, decodes + (prefill > 0 ? 1 : 0)));
+            .StepMs(new IterationShape(prefill, decodes, context, decodes + (prefill > 0 ? 1 : 0), decodes + (prefill > 0 ? 1 : 0)));
 
         var expectedS = prefill * flops / (peak * 0.4)
             + Math.Max(decodes * flops / (peak * 0.25), (config.WeightBytes + context * config.KvBytesPerToken) / (bandwidth * 0.75));

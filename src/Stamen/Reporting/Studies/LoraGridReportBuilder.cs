@@ -40,12 +40,22 @@ public static class LoraGridReportBuilder
     {
         ArgumentNullException.ThrowIfNull(cells);
         return new ReportTable("Every cell",
-            ["adapters", "slots", "KV tokens", "tokens/s", "offered tokens/s", "mean TTFT s", "mean ITL s", "adapter loads", "starved adapters"],
+            ["adapters", "slots", "KV tokens", "KV from", "tokens/s", "offered tokens/s", "mean TTFT s", "mean ITL s", "adapter loads", "starved adapters"],
             [.. cells.OrderBy(c => c.Adapters).ThenBy(c => c.Slots).Select(c => (IReadOnlyList<string>)(c.Metrics is not { } m
-                ? [I(c.Adapters), I(c.Slots), "fails to start", "", "", "", "", "", ""]
-                : [I(c.Adapters), I(c.Slots), F(c.KvCapacityTokens ?? 0, "N0"), F(m.TotalTokensPerSec, "N0"), F(m.Starvation.OfferedTokensPerSec, "N0"),
+                ? [I(c.Adapters), I(c.Slots), "fails to start", "", "", "", "", "", "", ""]
+                : [I(c.Adapters), I(c.Slots), F(c.KvCapacityTokens ?? 0, "N0"), SourceWord(c.KvSource), F(m.TotalTokensPerSec, "N0"), F(m.Starvation.OfferedTokensPerSec, "N0"),
                    F(m.TimeToFirstToken.MeanMs / 1000, "0.00"), F(m.InterTokenLatency.MeanMs / 1000, "0.0000"), I(m.AdapterLoads), I(c.StarvedAdapters)]))]);
     }
+
+    /// <summary>"published" for a measured point; otherwise how the capacity was derived, so modelled cells stand out.</summary>
+    private static string SourceWord(Stamen.Adapters.KvCapacitySource? source) => source switch
+    {
+        Stamen.Adapters.KvCapacitySource.PublishedPoint => "published",
+        Stamen.Adapters.KvCapacitySource.Interpolated => "interpolated",
+        Stamen.Adapters.KvCapacitySource.Extrapolated => "extrapolated",
+        Stamen.Adapters.KvCapacitySource.Memory => "memory (no published cell)",
+        _ => "",
+    };
 
     private static string Cell(LoraGridCell c) => c.Metrics is not { } m
         ? "fails to start"
@@ -71,6 +81,8 @@ public static class LoraGridReportBuilder
         new("Slots (max_loras)", string.Join(", ", cells.Select(c => c.Slots).Distinct().Order().Select(a => I(a)))),
         new("Arrivals", $"Poisson, {F(s.RatePerAdapterPerSec, "0.###")} req/s per adapter for {F(s.DurationSec, "0.#")} s"),
         new("Seed", I(s.Seed)),
+        .. cells.Where(c => c.KvFallback is not null).GroupBy(c => c.KvFallback!)
+            .Select(g => new ReportFact("KV fallback", $"{I(g.Count())} cells from GPU memory less the adapter slots: {g.Key}")),
     ];
 
     private static IEnumerable<(int Slots, LoraGridCell[] Cells)> BySlots(IReadOnlyList<LoraGridCell> cells) =>

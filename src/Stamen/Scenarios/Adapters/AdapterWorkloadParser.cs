@@ -63,9 +63,7 @@ public static class AdapterWorkloadParser
         {
             throw y.Error("gpu", e.Problem, e.Fix);
         }
-        var (stepTime, label) = y.Has("step_time") || FittedStepTimeModel.H100PresetFor(model.Name) is null
-            ? EngineScenarioParser.ParseStepTime(y.OptMap("step_time"), config)
-            : (FittedStepTimeModel.H100PresetFor(model.Name)!, $"fitted preset {model.Name}-h100");
+        var (stepTime, label) = StepTimeParser.Parse(y, "step_time", config) ?? StepTimeCatalog.DefaultFor(config);
         var (adapters, rates) = EngineLoraParser.ParseAdapters(y);
         if (rates is null)
             throw y.Error(y.Has("adapters") ? "adapters" : "generate", "adapters need request rates to be placed", "give every adapter a rate_per_s, or generate with rate_per_s or zipf");

@@ -98,19 +98,11 @@ internal static class EngineLoraParser
         var mode = l.OptString("kv_capacity")?.Trim().ToLowerInvariant();
         if (mode is not (null or "published" or "memory"))
             throw l.Error("kv_capacity", $"unknown mode '{mode}'", "use published (the measured vLLM table) or memory (GPU memory minus the adapter slots' buffers)");
-        // The published capacities were measured on an H100; elsewhere, or for a rank without a curve, memory decides.
-        var onH100 = config.Gpu.Name.StartsWith("h100", StringComparison.OrdinalIgnoreCase);
-        if (mode != "memory" && profile is not null && onH100)
-        {
-            var table = Wrap(l, "max_loras", () => profile.KvCapacityTokens(maxRank, slots));
-            if (table is { } t)
-                return (t, FormattableString.Invariant($"published vLLM capacity for {slots} slots of rank {maxRank}"));
-        }
-        if (mode == "published")
+        var capacity = Wrap(l, "max_loras", () => LoraKvCapacity.Resolve(profile, config, slots, maxRank, memoryOnly: mode == "memory"));
+        if (mode == "published" && capacity.Source == KvCapacitySource.Memory)
             throw l.Error("kv_capacity", $"no published capacity for {config.Model.Name} on {config.Gpu.Name} at max_lora_rank {maxRank}",
                 "use kv_capacity: memory, or give kv.capacity_tokens");
-        var tokens = Wrap(l, "max_loras", () => LoraMemory.KvCapacityTokens(config.KvCapacityTokens, config.Model, slots, maxRank, config.KvBytesPerToken));
-        return (tokens, FormattableString.Invariant($"GPU memory less {slots} adapter slots of rank {maxRank}"));
+        return (capacity.Tokens, capacity.Label);
     }
 
     private static Dictionary<int, double> PublishedLoadCosts(LoraProfile profile, int maxRank, IReadOnlyList<LoraAdapter> adapters) =>

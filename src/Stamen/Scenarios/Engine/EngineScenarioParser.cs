@@ -79,7 +79,8 @@ public static class EngineScenarioParser
                 kvLabel = lora.KvLabel;
             }
         }
-        var (stepTime, label) = ParseStepTime(y.OptMap("step_time"), config);
+        // Without step_time an engine scenario uses the roofline, whatever the model: its studies were made that way.
+        var (stepTime, label) = StepTimeParser.Parse(y, "step_time", config) ?? StepTimeCatalog.RooflineDefaults(config);
         var workload = ParseWorkload(y.OptMap("workload") ?? throw y.Error("workload", "is missing", "add `workload:` with `poisson:`, `per_adapter:` or `trace:`"),
             baseDirectory, lora);
         var routerName = y.OptString("router") ?? EngineRouterCatalog.RoundRobin;
@@ -148,48 +149,6 @@ public static class EngineScenarioParser
         {
             throw y.Error("gpu", e.Problem, e.Fix);
         }
-    }
-
-    internal static (IStepTimeModel Model, string Label) ParseStepTime(YamlFields? s, EngineConfig config)
-    {
-        if (s is null)
-            return (new RooflineStepTimeModel(config), "roofline (defaults)");
-        s.AllowOnly("roofline", "fitted");
-        if (s.Has("roofline") == s.Has("fitted"))
-            throw s.Error(s.Has("roofline") ? "fitted" : "roofline", "give exactly one step-time model", "write `roofline: {...}` or `fitted: {...}`");
-        if (s.OptMap("roofline") is { } r)
-        {
-            r.AllowOnly("prefill_mfu", "decode_mfu", "mbu");
-            var p = Fraction(r, "prefill_mfu", RooflineStepTimeModel.DefaultPrefillMfu);
-            var d = Fraction(r, "decode_mfu", RooflineStepTimeModel.DefaultDecodeMfu);
-            var b = Fraction(r, "mbu", RooflineStepTimeModel.DefaultMbu);
-            return (new RooflineStepTimeModel(config, p, d, b), FormattableString.Invariant($"roofline MFU {p:0.##}/{d:0.##}, MBU {b:0.##}"));
-        }
-        var f = s.OptMap("fitted") ?? throw s.Error("fitted", "expected a mapping of fields", "write `fitted: {preset: llama-3.1-8b-h100}` or `fitted: {c1_ms: .., c2_ms: .., prefill_ms_per_token: ..}`");
-        f.AllowOnly("preset", "c1_ms", "c2_ms", "prefill_ms_per_token");
-        if (f.OptString("preset") is { } preset)
-        {
-            if (f.Has("c1_ms") || f.Has("c2_ms") || f.Has("prefill_ms_per_token"))
-                throw f.Error("preset", "a preset and coefficients are both given", "keep the preset or the coefficients");
-            var model = preset.Trim().ToLowerInvariant() switch
-            {
-                "llama-3.1-8b-h100" => FittedStepTimeModel.Llama31H100,
-                "qwen-2.5-7b-h100" => FittedStepTimeModel.Qwen25H100,
-                _ => throw f.Error("preset", $"unknown preset '{preset}'", "use llama-3.1-8b-h100 or qwen-2.5-7b-h100, or give c1_ms, c2_ms, prefill_ms_per_token"),
-            };
-            return (model, $"fitted preset {preset.Trim()}");
-        }
-        var c1 = f.OptDouble("c1_ms", 0) ?? throw f.Error("c1_ms", "is missing", "give the decode ms per request in the batch, or a preset");
-        var c2 = f.OptDouble("c2_ms", 0, exclusiveMin: true) ?? throw f.Error("c2_ms", "is missing", "give the fixed ms per iteration (above 0)");
-        var perToken = f.OptDouble("prefill_ms_per_token", 0) ?? throw f.Error("prefill_ms_per_token", "is missing", "give the ms per prefill token, e.g. 0.0325");
-        return (new FittedStepTimeModel(c1, c2, perToken), FormattableString.Invariant($"fitted c1 {c1:0.#####} ms, c2 {c2:0.###} ms, prefill {perToken:0.#####} ms/token"));
-    }
-
-    private static double Fraction(YamlFields f, string key, double fallback)
-    {
-        var v = f.OptDouble(key, 0, exclusiveMin: true) ?? fallback;
-        if (v > 1) throw f.Error(key, $"{v.ToString(CultureInfo.InvariantCulture)} is above 1", "use a fraction in (0, 1]");
-        return v;
     }
 
     private static EngineWorkloadDefinition ParseWorkload(YamlFields w, string baseDirectory, ParsedLora? lora)

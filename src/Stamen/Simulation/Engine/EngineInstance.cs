@@ -177,7 +177,7 @@ internal sealed class EngineInstance : IEngineInstanceView, IEngineStep
                 contextTokens += s.HeldTokens + 1;
             }
         }
-        return new IterationShape((int)prefillTokens, decodes, contextTokens, _batch.Count);
+        return new IterationShape((int)prefillTokens, decodes, contextTokens, _batch.Count, _running.Count);
     }
 
     // IEngineStep: what the scheduler sees and does while it forms a batch.

@@ -5,7 +5,8 @@ namespace Stamen.Simulation.Engine;
 /// <param name="DecodeRequests">Requests decoding one token this iteration.</param>
 /// <param name="DecodeContextTokens">KV tokens those decodes read (their contexts, summed).</param>
 /// <param name="BatchRequests">Requests in the batch (decodes plus prefills).</param>
-public readonly record struct IterationShape(int PrefillTokens, int DecodeRequests, long DecodeContextTokens, int BatchRequests);
+/// <param name="RunningRequests">Requests in the running list after scheduling, computed this step or not (the published fit's count).</param>
+public readonly record struct IterationShape(int PrefillTokens, int DecodeRequests, long DecodeContextTokens, int BatchRequests, int RunningRequests);
 
 /// <summary>Milliseconds one engine iteration takes.</summary>
 public interface IStepTimeModel
@@ -63,31 +64,27 @@ public sealed class RooflineStepTimeModel : IStepTimeModel
         + Math.Max(shape.DecodeRequests * _decodeComputeMsPerToken, _weightReadMs + shape.DecodeContextTokens * _kvReadMsPerToken);
 }
 
-/// <summary>
-/// Fitted linear step time, the multi-LoRA twin's form: <c>ms = c1 x batch + c2 + p x prefill tokens</c>,
-/// where batch counts every request in the iteration. The papers publish c1 and c2 only; the
-/// presets' prefill cost p is the roofline's at MFU 0.5 on an H100 (2 x params FLOPs per token at
-/// 989 TFLOPS), our choice.
-/// </summary>
-/// <param name="C1MsPerRequest">Decode ms per request in the batch.</param>
-/// <param name="C2Ms">Fixed ms per iteration.</param>
-/// <param name="PrefillMsPerToken">Extra ms per prefill token.</param>
-public sealed record FittedStepTimeModel(double C1MsPerRequest, double C2Ms, double PrefillMsPerToken) : IStepTimeModel
+/// <summary>Which requests a fitted step time's per-request term counts.</summary>
+public enum FittedCount
 {
-    /// <summary>Llama-3.1-8B on one H100 (vLLM 0.8.5), published c1 and c2; prefill about 16 GFLOP/token (2 x 8B params) at 0.5 x 989 TFLOPS.</summary>
-    public static FittedStepTimeModel Llama31H100 { get; } = new(0.0437994, 10.54174836, 0.0325);
+    /// <summary>Every request in the running list after scheduling, as the published fit counts them.</summary>
+    Running,
 
-    /// <summary>Qwen-2.5-7B on one H100 (vLLM 0.8.5), published c1 and c2; prefill about 15.2 GFLOP/token (2 x 7.6B params) at 0.5 x 989 TFLOPS.</summary>
-    public static FittedStepTimeModel Qwen25H100 { get; } = new(0.04894489, 10.61679297, 0.0307);
+    /// <summary>Requests computed this step (decodes plus prefill chunks), our choice: a running request skipped this step costs nothing.</summary>
+    Batch,
+}
 
-    /// <summary>The published H100 preset for a catalog model name (llama-3.1-8b, qwen-2.5-7b), or null.</summary>
-    public static FittedStepTimeModel? H100PresetFor(string modelName) => modelName?.Trim().ToUpperInvariant() switch
-    {
-        "LLAMA-3.1-8B" => Llama31H100,
-        "QWEN-2.5-7B" => Qwen25H100,
-        _ => null,
-    };
-
+/// <summary>
+/// Fitted linear step time, the multi-LoRA twin's form: <c>ms = c1 x counted requests + c0 + p x prefill tokens</c>.
+/// The published fit is c1 x running + c0 with no prefill term (p = 0); the prefill term is Stamen's, a separate,
+/// named part so the published form stays reachable (see Catalogs/step-times.yaml for the presets).
+/// </summary>
+/// <param name="C1MsPerRequest">Ms per counted request.</param>
+/// <param name="C0Ms">Fixed ms per iteration.</param>
+/// <param name="PrefillMsPerToken">Extra ms per prefill token (0 in the published form).</param>
+/// <param name="Counts">Which requests c1 multiplies.</param>
+public sealed record FittedStepTimeModel(double C1MsPerRequest, double C0Ms, double PrefillMsPerToken, FittedCount Counts) : IStepTimeModel
+{
     public double StepMs(IterationShape shape) =>
-        C1MsPerRequest * shape.BatchRequests + C2Ms + PrefillMsPerToken * shape.PrefillTokens;
+        C1MsPerRequest * (Counts == FittedCount.Running ? shape.RunningRequests : shape.BatchRequests) + C0Ms + PrefillMsPerToken * shape.PrefillTokens;
 }
