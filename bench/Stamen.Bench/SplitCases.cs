@@ -19,12 +19,12 @@ public sealed class SplitCases(int repetitions, TextWriter log)
         DeviceCatalog.BuiltIn.TryFind("laptop-gpu", out var device);
         var link = new LinkSpec(100e6, 300e6, 20);
         var problem = SplitCostModel.Build(model, gpu, device!, link, 512, double.PositiveInfinity);
-        problem = problem with { SlaMs = ServerOnlySplit.Solve(problem).LatencyMs * 6 };
+        problem = problem with { SlaMs = new ServerOnlySplit().Plan(problem).LatencyMs * 6 };
         foreach (var (name, maxClient) in new[] { ("device holds all 80 layers", 80), ("device holds 40 layers", 40), ("device holds 2 layers", 2) })
         {
             var p = problem with { MaxClientLayers = maxClient };
             SplitPlan? plan = null;
-            var t = Measure.Run(repetitions, () => plan = new SplitDynamicProgram().Solve(p));
+            var t = Measure.Run(repetitions, () => plan = new SplitDynamicProgram().Plan(p));
             log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  dp, L = 80, 1000 steps, {name,-28} median {t.MedianMs,8:F2} ms  ({plan!.Describe()})"));
             yield return new BenchRow("split", $"dp L=80, 1000 steps, {name}", "80 layers", t.MedianMs, t.MinMs, t.SamplesMs.Count,
                 new Dictionary<string, double> { ["server_work_ms"] = plan.ServerWorkMs, ["client_layers"] = plan.ClientLayers },

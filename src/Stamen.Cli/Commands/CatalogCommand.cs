@@ -12,7 +12,7 @@ using Stamen.Simulation.Swarm;
 
 namespace Stamen.Cli.Commands;
 
-/// <summary>`stamen catalog models|gpus|algorithms|placements|routers|admissions|engine-policies|engine-routers|adapter-placers|step-times|lora-profiles`: what a scenario can name.</summary>
+/// <summary>`stamen catalog models|gpus|algorithms|placements|routers|admissions|engine-policies|engine-routers|adapter-placers|split-methods|step-times|lora-profiles`: what a scenario can name.</summary>
 internal static class CatalogCommand
 {
     public static Command Create()
@@ -35,6 +35,8 @@ internal static class CatalogCommand
             WithOptions(Stamen.Simulation.Engine.EngineRouterCatalog.Routers)));
         command.Subcommands.Add(Listing("adapter-placers", "LoRA adapter placement methods (stamen adapters plan --methods)", () =>
             WithOptions(Stamen.Adapters.Placement.AdapterPlacerCatalog.Placers)));
+        command.Subcommands.Add(Listing("split-methods", "Split-inference methods (scenario: methods: [NAME, {name: NAME, option: value}])", () =>
+            WithOptions(Stamen.Split.SplitPlannerCatalog.Planners)));
         command.Subcommands.Add(Listing("step-times", "Engine step-time models and presets (scenario: step_time: NAME, or {name: NAME, option: value})", () =>
             WithOptions(Stamen.Simulation.Engine.StepTimeCatalog.Models)));
         command.Subcommands.Add(Listing("lora-profiles", "Models with published LoRA serving costs (adapter load time, step overhead, KV by slots)", () =>

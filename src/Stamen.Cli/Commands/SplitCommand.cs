@@ -46,7 +46,7 @@ internal static class SplitCommand
         SplitView.WriteSummary(scenario);
         var plans = SplitStudy.Plan(scenario);
         AnsiConsole.Write(SplitView.Plans(plans));
-        foreach (var p in plans.Where(p => p.Dp is null))
+        foreach (var p in plans.Where(p => p.Plans.Any(m => m.Plan is null)))
             ConsoleOut.Note(FormattableString.Invariant(
                 $"{p.Type.Name}: no placement meets the {p.Type.SlaMs:0} ms SLA; the fastest ({p.Fastest.Describe()}) takes {p.Fastest.LatencyMs:0.0} ms."));
         ConsoleOut.Note("Latency is exact (the program rounds each cost up to its step, so what it accepts meets the SLA); red: SLA missed.");
@@ -65,7 +65,7 @@ internal static class SplitCommand
         if (s.Report is null && s.Json is null) return 0;
         var report = SplitReportBuilder.Simulate(scenario, plans, s.RateScale, metrics, s.CommandLine);
         if (s.Report is not null) ReportOutput.Write(s.Report, report);
-        WriteJson(s.Json, new { plan = SplitView.PlanJson(scenario, plans), rate_scale = s.RateScale, server = metrics, report });
+        WriteJson(s.Json, new { plan = SplitView.PlanJson(scenario, plans), rate_scale = s.RateScale, server = metrics, report, timings = SplitView.Timings(plans) });
         return 0;
     }
 

@@ -23,12 +23,12 @@ internal static class SplitView
         foreach (var r in results)
         {
             var serverOnly = r.ServerOnly.ServerWorkMs;
-            foreach (var method in SplitStudy.Methods)
+            foreach (var (method, first) in r.Plans.Select((p, i) => (p.Method, i == 0)))
             {
                 var plan = r.For(method);
-                var label = method == "dp" && r.Dp is null ? "dp (no placement meets the SLA: fastest)" : method;
+                var label = r.Label(method);
                 table.AddRow(
-                    method == "dp" ? Markup.Escape($"{r.Type.Name} ({r.Type.Device.Name}, {r.Type.SequenceTokens} tokens)") : "",
+                    first ? Markup.Escape($"{r.Type.Name} ({r.Type.Device.Name}, {r.Type.SequenceTokens} tokens)") : "",
                     Markup.Escape(label),
                     Markup.Escape(plan.Describe()),
                     (plan.MeetsSla ? "" : "[red]") + F(plan.LatencyMs, "0.0") + (plan.MeetsSla ? "" : "[/]"),
@@ -52,9 +52,9 @@ internal static class SplitView
         return table;
     }
 
-    /// <summary>The plans as JSON; <paramref name="report"/> is added when this is the whole output (`split plan`).</summary>
+    /// <summary>The plans as JSON; <paramref name="report"/> and the timings are added when this is the whole output (`split plan`).</summary>
     public static SplitPlanJson PlanJson(SplitScenario s, IReadOnlyList<SplitTypeResult> results, Report? report = null) =>
-        new(s.Name, s.ModelName, s.ServerGpuName, s.LatencyStepMs,
+        new(s.Name, s.ModelName, s.ServerGpuName, s.LatencyStepMs, [.. s.Methods.Select(m => m.ToString())],
             [.. results.Select(r => (object)new
             {
                 name = r.Type.Name,
@@ -62,11 +62,13 @@ internal static class SplitView
                 sequence_tokens = r.Type.SequenceTokens,
                 sla_ms = r.Type.SlaMs,
                 max_client_layers = r.Type.Problem.MaxClientLayers,
-                feasible = r.Dp is not null,
-                dp_ms = r.DpMs,
-                plans = SplitStudy.Methods.Select(m => Plan(m, r.For(m))).Append(Plan("fastest", r.Fastest)).ToList(),
+                feasible = r.Plans.All(p => p.Plan is not null),
+                plans = r.Plans.Select(p => Plan(p.Method, r.For(p.Method))).Append(Plan(SplitPlannerCatalog.Fastest, r.Fastest)).ToList(),
             })],
-            report);
+            report, report is null ? null : Timings(results));
+
+    /// <summary>Wall-clock planning times, for the `timings` block at the top of the JSON.</summary>
+    public static SplitTimings Timings(IReadOnlyList<SplitTypeResult> results) => new(results.ToDictionary(r => r.Type.Name, r => r.PlanMs));
 
     private static object Plan(string method, SplitPlan p) => new
     {
@@ -84,5 +86,9 @@ internal static class SplitView
 }
 
 /// <summary>`split plan --json`: the scenario and every request type's plans; the report only at the top level (not where simulate nests the plans).</summary>
-internal sealed record SplitPlanJson(string Scenario, string Model, string ServerGpu, double? LatencyStepMs, IReadOnlyList<object> RequestTypes,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] Report? Report = null);
+internal sealed record SplitPlanJson(string Scenario, string Model, string ServerGpu, double? LatencyStepMs, IReadOnlyList<string> Methods,
+    IReadOnlyList<object> RequestTypes, [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] Report? Report,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] SplitTimings? Timings);
+
+/// <summary>Wall-clock planning time per request type and method, apart from the results (which are the same bytes run to run).</summary>
+internal sealed record SplitTimings(IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> PlanMs);

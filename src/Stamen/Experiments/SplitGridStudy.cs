@@ -55,12 +55,12 @@ public static class SplitGridStudy
             DeviceCatalog.BuiltIn.TryFind(d, out var device);
             var model = ModelCatalog.BuiltIn.Find(m);
             var baseProblem = SplitCostModel.Build(model, gpu, device!, l.Link, s, double.PositiveInfinity);
-            var serverOnlyLatency = ServerOnlySplit.Solve(baseProblem).LatencyMs;
+            var serverOnlyLatency = new ServerOnlySplit().Plan(baseProblem).LatencyMs;
             var problem = baseProblem with { SlaMs = serverOnlyLatency * f };
-            var dp = new SplitDynamicProgram(stepMs).Solve(problem)!;
-            var greedy = GreedySplit.Solve(problem);
-            var cut = SingleCutSplit.Solve(problem);
-            results[i] = new SplitGridCell(m, d, l.Name, s, f, problem.SlaMs, ServerOnlySplit.Solve(problem).ServerWorkMs, dp.ServerWorkMs,
+            var dp = new SplitDynamicProgram(stepMs).Plan(problem)!;
+            var greedy = new GreedySplit().Plan(problem);
+            var cut = new SingleCutSplit().Plan(problem);
+            results[i] = new SplitGridCell(m, d, l.Name, s, f, problem.SlaMs, new ServerOnlySplit().Plan(problem).ServerWorkMs, dp.ServerWorkMs,
                 greedy.MeetsSla ? greedy.ServerWorkMs : double.NaN, cut.MeetsSla ? cut.ServerWorkMs : double.NaN, dp.Switches);
         });
         return results;

@@ -1,9 +1,9 @@
 namespace Stamen.Split;
 
 /// <summary>Every layer on the server: the input goes up, the last position's result comes down.</summary>
-public static class ServerOnlySplit
+public sealed class ServerOnlySplit : ISplitPlanner
 {
-    public static SplitPlan Solve(SplitProblem problem)
+    public SplitPlan Plan(SplitProblem problem)
     {
         ArgumentNullException.ThrowIfNull(problem);
         return SplitPlan.Of("server-only", problem, new bool[problem.LayerCount]);
@@ -15,9 +15,9 @@ public static class ServerOnlySplit
 /// k = 0 or L keeps every layer on one side), within the client's memory; the least server work over the cuts
 /// meeting the SLA, or, when none does, the fastest cut (reported as missing the SLA).
 /// </summary>
-public static class SingleCutSplit
+public sealed class SingleCutSplit : ISplitPlanner
 {
-    public static SplitPlan Solve(SplitProblem problem)
+    public SplitPlan Plan(SplitProblem problem)
     {
         ArgumentNullException.ThrowIfNull(problem);
         SplitPlan? best = null;
@@ -43,9 +43,9 @@ public static class SingleCutSplit
 /// with the most server work saved per millisecond of latency added (a move that adds none goes first), while the
 /// latency stays within the SLA (or, from an infeasible start, does not grow) and the client's memory holds it.
 /// </summary>
-public static class GreedySplit
+public sealed class GreedySplit : ISplitPlanner
 {
-    public static SplitPlan Solve(SplitProblem problem)
+    public SplitPlan Plan(SplitProblem problem)
     {
         ArgumentNullException.ThrowIfNull(problem);
         var onClient = new bool[problem.LayerCount];
@@ -76,9 +76,9 @@ public static class GreedySplit
 }
 
 /// <summary>The fastest placement (least exact latency) within the client's memory, by a two-state dynamic program: what an infeasible SLA is reported against.</summary>
-public static class FastestSplit
+public sealed class FastestSplit : ISplitPlanner
 {
-    public static SplitPlan Solve(SplitProblem problem)
+    public SplitPlan Plan(SplitProblem problem)
     {
         ArgumentNullException.ThrowIfNull(problem);
         var layers = problem.LayerCount;

@@ -9,13 +9,13 @@ namespace Stamen.Split;
 /// then less latency). Whole-step costs make the program exact; finer steps cost time.
 /// </summary>
 /// <param name="StepMs">Latency step; null for 1/1000 of the SLA.</param>
-public sealed record SplitDynamicProgram(double? StepMs = null)
+public sealed record SplitDynamicProgram(double? StepMs = null) : ISplitPlanner
 {
     /// <summary>Steps over the SLA when no step is given (the 1,000 latency steps).</summary>
     public const int DefaultSteps = 1000;
 
     /// <summary>The least-work placement meeting the SLA, or null when none does.</summary>
-    public SplitPlan? Solve(SplitProblem problem)
+    public SplitPlan? Plan(SplitProblem problem)
     {
         ArgumentNullException.ThrowIfNull(problem);
         var sla = problem.SlaMs;

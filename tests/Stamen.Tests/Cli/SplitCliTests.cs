@@ -21,6 +21,7 @@ public sealed class SplitCliTests
             var plans = t.GetProperty("plans").EnumerateArray().ToList();
             Assert.Equal(["dp", "greedy", "single-cut", "server-only", "fastest"], plans.Select(p => p.GetProperty("method").GetString()));
             Assert.All(plans, p => Assert.Equal(32, p.GetProperty("on_client").GetArrayLength()));
+            Assert.False(t.TryGetProperty("dp_ms", out _), "wall-clock times belong in the timings block");
             var dp = plans[0];
             Assert.True(dp.GetProperty("meets_sla").GetBoolean());
             Assert.True(dp.GetProperty("latency_ms").GetDouble() <= t.GetProperty("sla_ms").GetDouble());
@@ -50,8 +51,8 @@ public sealed class SplitCliTests
         var server = doc.RootElement.GetProperty("server").EnumerateArray().ToList();
         Assert.Equal(["dp", "greedy", "single-cut", "server-only"], server.Select(m => m.GetProperty("method").GetString()));
         Assert.All(server, m => Assert.InRange(m.GetProperty("utilisation").GetDouble(), 0, 1 + 1e-9));
-        Assert.Equal(["plan", "rate_scale", "server", "report"], doc.RootElement.EnumerateObject().Select(p => p.Name));
-        Assert.Equal(["scenario", "model", "server_gpu", "latency_step_ms", "request_types"],
+        Assert.Equal(["plan", "rate_scale", "server", "report", "timings"], doc.RootElement.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["scenario", "model", "server_gpu", "latency_step_ms", "methods", "request_types"],
             doc.RootElement.GetProperty("plan").EnumerateObject().Select(p => p.Name));
     }
 

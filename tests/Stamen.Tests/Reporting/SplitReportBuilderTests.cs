@@ -21,7 +21,7 @@ public sealed class SplitReportBuilderTests
         var report = SplitReportBuilder.Plan(scenario, plans, "stamen split plan");
 
         ReportAssert.WellFormed(report);
-        foreach (var method in SplitStudy.Methods)
+        foreach (var method in scenario.MethodNames)
         {
             var chart = ReportAssert.Chart<BarChart>(report, $"Layers on client and server per request type: {method}");
             Assert.True(chart.Stacked);
@@ -43,7 +43,7 @@ public sealed class SplitReportBuilderTests
 
         var chart = ReportAssert.Chart<BarChart>(SplitReportBuilder.Plan(scenario, plans, "stamen split plan"), "Server work per request");
 
-        Assert.Equal(SplitStudy.Methods, chart.Series.Select(s => s.Name));
+        Assert.Equal(scenario.MethodNames, chart.Series.Select(s => s.Name));
         foreach (var series in chart.Series)
             Assert.Equal(plans.Select(p => p.For(series.Name).ServerWorkMs), series.Values);
     }
@@ -58,7 +58,7 @@ public sealed class SplitReportBuilderTests
 
         ReportAssert.WellFormed(report);
         var capacity = ReportAssert.Chart<BarChart>(report, "Server capacity");
-        Assert.Equal(SplitStudy.Methods, capacity.Categories);
+        Assert.Equal(scenario.MethodNames, capacity.Categories);
         Assert.Equal(server.Select(m => m.CapacityPerSec), capacity.Series.Single(s => s.Name == "capacity").Values);
         Assert.Equal(server.Select(m => m.ThroughputPerSec), capacity.Series.Single(s => s.Name == "served").Values);
         var best = server.MaxBy(m => m.CapacityPerSec)!;

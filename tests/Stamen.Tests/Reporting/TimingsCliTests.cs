@@ -19,6 +19,8 @@ public sealed partial class TimingsCliTests
         { ["plan", "{swarm}", "-a", "cg-bp+ws-rr"] },
         { ["adapters", "plan", "{adapters}", "--methods", "greedy,balanced", "--quiet"] },
         { ["reproduce", "milp-gap", "--instances", "2", "--seed", "3", "--quiet"] },
+        { ["split", "plan", "--quiet"] },
+        { ["split", "simulate", "--quiet"] },
     };
 
     private static readonly string[] RunNames = ["a", "b"];

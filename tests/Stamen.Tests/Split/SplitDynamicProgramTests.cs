@@ -36,7 +36,7 @@ public sealed class SplitDynamicProgramTests
             var rng = new Random(seed);
             var p = RandomProblem(rng, rng.Next(1, 15), wholeMs: true);
 
-            var dp = new SplitDynamicProgram(1.0).Solve(p);
+            var dp = new SplitDynamicProgram(1.0).Plan(p);
             var (work, feasible) = BruteForce(p);
 
             Assert.Equal(feasible, dp is not null);
@@ -57,14 +57,14 @@ public sealed class SplitDynamicProgramTests
             var rng = new Random(seed);
             var p = RandomProblem(rng, rng.Next(1, 13), wholeMs: false);
 
-            var dp = new SplitDynamicProgram(0.05).Solve(p);
+            var dp = new SplitDynamicProgram(0.05).Plan(p);
             var (work, feasible) = BruteForce(p);
 
             if (dp is null) return;
             Assert.True(feasible);
             Assert.True(dp.MeetsSla, $"exact latency {dp.LatencyMs} over the SLA {p.SlaMs}");
             Assert.True(dp.ServerWorkMs >= work - 1e-9, "a discretised program cannot beat the exact optimum");
-            foreach (var baseline in (SplitPlan[])[GreedySplit.Solve(p), SingleCutSplit.Solve(p), ServerOnlySplit.Solve(p)])
+            foreach (var baseline in (SplitPlan[])[new GreedySplit().Plan(p), new SingleCutSplit().Plan(p), new ServerOnlySplit().Plan(p)])
             {
                 if (!baseline.MeetsSla) continue;
                 // Rounding up every cost can only hide placements within a step per term of the SLA; with a 0.05 ms step
@@ -80,8 +80,8 @@ public sealed class SplitDynamicProgramTests
     {
         var p = new SplitProblem([new LayerCost(10, 2, 2), new LayerCost(10, 2, 2)], 5, 5, 5, 1, 2, SlaMs: 7);
 
-        Assert.Null(new SplitDynamicProgram(1).Solve(p));
-        var fastest = FastestSplit.Solve(p);
+        Assert.Null(new SplitDynamicProgram(1).Plan(p));
+        var fastest = new FastestSplit().Plan(p);
         Assert.Equal(10, fastest.LatencyMs, 9);
         Assert.False(fastest.MeetsSla);
         Assert.Equal("S 1-2", fastest.Describe());
@@ -94,12 +94,12 @@ public sealed class SplitDynamicProgramTests
         var costs = new[] { new LayerCost(50, 1, 1), new LayerCost(1, 1, 100), new LayerCost(50, 1, 1), new LayerCost(1, 1, 100), new LayerCost(50, 1, 1) };
         var p = new SplitProblem(costs, 0.5, 0.5, 0.5, 0.5, 5, SlaMs: 10);
 
-        var dp = new SplitDynamicProgram(0.5).Solve(p)!;
+        var dp = new SplitDynamicProgram(0.5).Plan(p)!;
 
         Assert.Equal("S 1, C 2, S 3, C 4, S 5", dp.Describe());
         Assert.Equal(6, dp.Switches);
         Assert.Equal(3, dp.ServerWorkMs, 9);
-        Assert.True(SingleCutSplit.Solve(p).ServerWorkMs > 100, "one cut cannot keep both dear layers off the server");
+        Assert.True(new SingleCutSplit().Plan(p).ServerWorkMs > 100, "one cut cannot keep both dear layers off the server");
     }
 
     [Fact]
@@ -110,8 +110,8 @@ public sealed class SplitDynamicProgramTests
         var costs = new[] { new LayerCost(1, 1, 20), new LayerCost(100, 1, 1), new LayerCost(1, 1, 5) };
         var p = new SplitProblem(costs, InputUplinkMs: 0.5, UplinkMs: 5.5, DownlinkMs: 1.5, FinalDownlinkMs: 0.5, MaxClientLayers: 3, SlaMs: 9);
 
-        var dp = new SplitDynamicProgram(0.5).Solve(p)!;
-        var greedy = GreedySplit.Solve(p);
+        var dp = new SplitDynamicProgram(0.5).Plan(p)!;
+        var greedy = new GreedySplit().Plan(p);
 
         Assert.Equal("C 1, S 2-3", dp.Describe());
         Assert.Equal(6, dp.ServerWorkMs, 9);
@@ -125,7 +125,7 @@ public sealed class SplitDynamicProgramTests
         var costs = Enumerable.Repeat(new LayerCost(1, 5, 5), 6).ToArray();
         var p = new SplitProblem(costs, 1, 1, 1, 1, MaxClientLayers: 2, SlaMs: 1000);
 
-        var dp = new SplitDynamicProgram(1).Solve(p)!;
+        var dp = new SplitDynamicProgram(1).Plan(p)!;
 
         Assert.Equal(2, dp.ClientLayers);
         Assert.Equal(20, dp.ServerWorkMs, 9);

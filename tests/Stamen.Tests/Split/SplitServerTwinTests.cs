@@ -58,10 +58,11 @@ public sealed class SplitServerTwinTests
 
         foreach (var p in plans)
         {
-            Assert.NotNull(p.Dp);
-            Assert.True(p.Dp!.MeetsSla);
-            foreach (var baseline in (SplitPlan[])[p.Greedy, p.SingleCut, p.ServerOnly])
-                if (baseline.MeetsSla) Assert.True(p.Dp.ServerWorkMs <= baseline.ServerWorkMs + 1e-9, $"{p.Type.Name}: {baseline.Method}");
+            Assert.True(p.Found("dp"));
+            var planned = p.For("dp");
+            Assert.True(planned.MeetsSla);
+            foreach (var baseline in (SplitPlan[])[p.For("greedy"), p.For("single-cut"), p.ServerOnly])
+                if (baseline.MeetsSla) Assert.True(planned.ServerWorkMs <= baseline.ServerWorkMs + 1e-9, $"{p.Type.Name}: {baseline.Method}");
         }
         var server = SplitStudy.Simulate(scenario, plans);
         var dp = server.Single(m => m.Method == "dp");

@@ -54,20 +54,24 @@ public static class SplitReportBuilder
     [
         new("Placements per request type",
             "C = client layers, S = server layers (1-based). Latency is exact; the dynamic program rounds each cost up to its step, so what it accepts meets the SLA.",
-            [PlanTable(plans)], [.. SplitStudy.Methods.Select(m => LayerChart(plans, m))]),
+            [PlanTable(plans)], [.. Methods(plans).Select(m => LayerChart(plans, m))]),
         new("Server work per request", "Server GPU time one request of each type costs under each method's placement.", [], [WorkChart(plans)]),
     ];
 
+    /// <summary>The methods compared, in the scenario's order (every request type has the same).</summary>
+    private static IReadOnlyList<string> Methods(IReadOnlyList<SplitTypeResult> plans) =>
+        plans.Count == 0 ? [] : [.. plans[0].Plans.Select(p => p.Method)];
+
     private static ReportTable PlanTable(IReadOnlyList<SplitTypeResult> plans) =>
         new("Placements per request type", ["request type", "method", "layers", "latency ms", "SLA ms", "server work ms", "vs server-only", "switches", "meets SLA"],
-            [.. plans.SelectMany(r => SplitStudy.Methods.Select(method =>
+            [.. plans.SelectMany(r => r.Plans.Select(p => p.Method).Select(method =>
             {
                 var plan = r.For(method);
                 var serverOnly = r.ServerOnly.ServerWorkMs;
                 return (IReadOnlyList<string>)
                 [
                     $"{r.Type.Name} ({r.Type.Device.Name}, {I(r.Type.SequenceTokens)} tokens)",
-                    method == "dp" && r.Dp is null ? "dp (no placement meets the SLA: fastest)" : method,
+                    r.Label(method),
                     plan.Describe(), F(plan.LatencyMs, "0.0"), F(r.Type.SlaMs, "0"), F(plan.ServerWorkMs, "0.00"),
                     serverOnly > 0 ? F(100 * (plan.ServerWorkMs - serverOnly) / serverOnly, "+0;-0;0") + "%" : "-",
                     I(plan.Switches), plan.MeetsSla ? "yes" : "no",
@@ -99,8 +103,8 @@ public static class SplitReportBuilder
 
     private static BarChart WorkChart(IReadOnlyList<SplitTypeResult> plans)
     {
-        var series = SplitStudy.Methods.Select(m => new BarSeries(m, [.. plans.Select(r => r.For(m).ServerWorkMs)])).ToArray();
-        var savings = SplitStudy.Methods.Where(m => m != "server-only")
+        var series = Methods(plans).Select(m => new BarSeries(m, [.. plans.Select(r => r.For(m).ServerWorkMs)])).ToArray();
+        var savings = Methods(plans).Where(m => m != SplitPlannerCatalog.ServerOnly)
             .Select(m => (Method: m, Saved: plans.Where(r => r.ServerOnly.ServerWorkMs > 0)
                 .Select(r => 1 - r.For(m).ServerWorkMs / r.ServerOnly.ServerWorkMs).DefaultIfEmpty(0).Average()))
             .ToArray();

@@ -1,6 +1,8 @@
+using System.Globalization;
 using System.Reflection;
 using Stamen.Hardware;
 using Stamen.Model;
+using Stamen.Options;
 using Stamen.Split;
 using YamlDotNet.RepresentationModel;
 
@@ -14,7 +16,7 @@ public static class SplitScenarioParser
     private const string BuiltinFile = "(built-in split scenario)";
 
     private static readonly string[] TopFields =
-        ["name", "seed", "model", "server_gpu", "server_gpus", "latency_step_ms", "client_weight_bits", "duration_s", "request_types"];
+        ["name", "seed", "model", "server_gpu", "server_gpus", "latency_step_ms", "client_weight_bits", "duration_s", "request_types", "methods"];
 
     public static string DefaultYaml
     {
@@ -74,7 +76,43 @@ public static class SplitScenarioParser
             types.Add(new SplitRequestType(name, device, link, tokens, sla, rate, SplitCostModel.Build(model, gpu, device, link, tokens, sla, bits)));
         }
         return new SplitScenario(file, y.OptString("name") ?? Path.GetFileNameWithoutExtension(file), y.OptInt("seed") ?? 1, model.Name, gpu.Name,
-            y.OptInt("server_gpus", 1) ?? 1, y.OptDouble("latency_step_ms", 0, exclusiveMin: true), y.OptDouble("duration_s", 0, exclusiveMin: true) ?? 600,
-            types);
+            y.OptInt("server_gpus", 1) ?? 1, ParseMethods(y), y.OptDouble("duration_s", 0, exclusiveMin: true) ?? 600, types);
+    }
+
+    /// <summary>
+    /// <c>methods: [dp, greedy, {name: dp, latency_step_ms: 1}]</c> from `stamen catalog split-methods`; by default
+    /// dp, greedy, single-cut and server-only. A top-level <c>latency_step_ms</c> sets the dynamic program's step
+    /// where its entry does not. Every problem is reported at once.
+    /// </summary>
+    private static List<ComponentChoice> ParseMethods(YamlFields y)
+    {
+        var step = y.OptDouble("latency_step_ms", 0, exclusiveMin: true);
+        var topStep = step is { } ms ? [new RawOption("latency_step_ms", ms.ToString("R", CultureInfo.InvariantCulture), null, y.FieldPath("latency_step_ms"))] : new List<RawOption>();
+        var problems = new List<InputProblem>();
+        var choices = new List<ComponentChoice>();
+        var list = y.OptList("methods");
+        if (list is { Count: 0 }) throw y.Error("methods", "is empty", $"list methods from {string.Join(", ", SplitPlannerCatalog.Planners.Names)}, or leave it out");
+        var entries = list is null
+            ? SplitPlannerCatalog.DefaultMethods.Select(n => (Name: n, Options: new List<RawOption>(), Field: y.FieldPath("methods"))).ToList()
+            : [.. list.Select((node, i) => MethodEntry(y, node, i))];
+        foreach (var (name, options, field) in entries)
+        {
+            var raw = name == "dp" && !options.Any(o => o.Name == "latency_step_ms") ? [.. options, .. topStep] : options;
+            if (SplitPlannerCatalog.Planners.Choose(name, field, raw, problems) is not { } choice) continue;
+            if (choices.Any(c => c.Name == choice.Name)) problems.Add(new InputProblem(field, $"'{choice.Name}' is listed twice", "list each method once"));
+            else choices.Add(choice);
+        }
+        if (problems.Count > 0) throw StamenInputException.Many(y.File, [.. problems.Select(p => (p.Field, p.Problem, p.Fix))]);
+        return choices;
+    }
+
+    private static (string Name, List<RawOption> Options, string Field) MethodEntry(YamlFields y, YamlNode node, int i)
+    {
+        var path = y.FieldPath($"methods[{i}]");
+        var at = $"{path} (line {node.Start.Line})";
+        if (node is YamlScalarNode { Value: { } name }) return (name.Trim(), [], at);
+        if (node is not YamlMappingNode map) throw y.Error(node, path, "expected a name or a mapping", "write dp or {name: dp, latency_step_ms: 1}");
+        var m = new YamlFields(y.File, path, map);
+        return (m.RequireString("name", "name a split method (`stamen catalog split-methods`)"), m.RawOptions("name"), at);
     }
 }
