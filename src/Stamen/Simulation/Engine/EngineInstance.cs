@@ -11,7 +11,6 @@ namespace Stamen.Simulation.Engine;
 /// </summary>
 internal sealed class EngineInstance : IEngineInstanceView, IEngineStep
 {
-    private readonly EngineDeployment _deployment;
     private readonly EngineConfig _config;
     private readonly EnginePolicy _policy;
     private readonly IBatchScheduler _scheduler;
@@ -22,7 +21,7 @@ internal sealed class EngineInstance : IEngineInstanceView, IEngineStep
     private readonly bool _paged;
     private readonly int _block;
     private readonly SwapSpace _swap;
-    private readonly DistAttention _distAttention;
+    private readonly StepCost _cost;
 
     private readonly LinkedList<EngineRequestState> _waiting = new();
     private readonly List<EngineRequestState> _running = [];
@@ -36,7 +35,6 @@ internal sealed class EngineInstance : IEngineInstanceView, IEngineStep
     public EngineInstance(int index, EngineDeployment deployment, EnginePolicy policy, KvPools pools, EngineRecorder recorder, bool check)
     {
         Index = index;
-        _deployment = deployment;
         _config = deployment.Config;
         _policy = policy;
         _scheduler = policy.CreateScheduler();
@@ -47,7 +45,7 @@ internal sealed class EngineInstance : IEngineInstanceView, IEngineStep
         _block = _config.BlockSizeTokens;
         _slots = deployment.Lora is { } lora ? new AdapterSlots(lora) : null;
         _swap = new SwapSpace(_config, policy.Preemption == PreemptionMode.Swap);
-        _distAttention = new DistAttention(_config, deployment.DistKv);
+        _cost = new StepCost(deployment, _slots, _swap, policy.LendsKv, check);
     }
 
     public int Index { get; }
@@ -79,7 +77,7 @@ internal sealed class EngineInstance : IEngineInstanceView, IEngineStep
     public long Iterations { get; private set; }
     public double HeldIntegral { get; private set; }
     public double WasteIntegral { get; private set; }
-    public double RemoteAttentionMs { get; private set; }
+    public double RemoteAttentionMs => _cost.RemoteAttentionMs;
     public long AdapterLoads => _slots?.Loads ?? 0;
 
     /// <summary>Whether the adapter sits in one of this instance's GPU slots now.</summary>
@@ -131,54 +129,12 @@ internal sealed class EngineInstance : IEngineInstanceView, IEngineStep
             return;
         }
         BlockedSinceRelease = -1;
-        var stepMs = StepMs(Shape());
-        if (!(stepMs > 0) || !double.IsFinite(stepMs)) throw new InvalidOperationException($"step time {stepMs} ms is not positive");
-        _stepMs = stepMs;
+        _stepMs = _cost.Ms(_batch, _running.Count, _waiting.Count);
         _stepping = true;
-        NextEventMs = nowMs + stepMs;
+        NextEventMs = nowMs + _stepMs;
     }
 
     private long SlotTokensInUse => _paged ? _unitsInUse * _block : _unitsInUse;
-
-    private double StepMs(IterationShape shape)
-    {
-        var ms = _deployment.StepTime.StepMs(shape);
-        if (_slots is { } slots)
-        {
-            ms = ms * slots.StepMultiplier() + slots.LoadBatchAdapters();
-            if (_check) slots.Check();
-            if (_deployment.Lora!.SchedulerOverhead is { } overhead)
-                ms += overhead.Ms(_running.Count, _waiting.Count, _deployment.Lora.MaxLoras, _deployment.Lora.Adapters.Count);
-        }
-        ms += _swap.StepMs;
-        if (_policy.LendsKv)
-        {
-            var remoteQueries = 0L;
-            foreach (var (s, tokens, _) in _batch)
-                if (s.RemoteUnits > 0) remoteQueries += tokens;
-            var remote = _distAttention.StepMs(remoteQueries);
-            RemoteAttentionMs += remote;
-            ms += remote;
-        }
-        return ms;
-    }
-
-    /// <summary>The batch's shape for the step-time model: prefill tokens, decodes and the context they attend to.</summary>
-    private IterationShape Shape()
-    {
-        long prefillTokens = 0, contextTokens = 0;
-        var decodes = 0;
-        foreach (var (s, tokens, prefill) in _batch)
-        {
-            if (prefill) prefillTokens += tokens;
-            else
-            {
-                decodes++;
-                contextTokens += s.HeldTokens + 1;
-            }
-        }
-        return new IterationShape((int)prefillTokens, decodes, contextTokens, _batch.Count, _running.Count);
-    }
 
     // IEngineStep: what the scheduler sees and does while it forms a batch.
     EngineConfig IEngineStep.Config => _config;
@@ -284,40 +240,8 @@ internal sealed class EngineInstance : IEngineInstanceView, IEngineStep
 
     private void CheckInvariants()
     {
-        long units = 0, remote = 0, held = 0;
-        foreach (var s in _running)
-        {
-            units += s.Units;
-            remote += s.RemoteUnits;
-            held += s.HeldTokens;
-            var slots = _paged ? s.Units * _block : s.Units;
-            Require(s.HeldTokens <= slots, $"request {s.Request.Id} holds {s.HeldTokens} tokens in {slots} slots");
-            if (_paged) Require(s.Units == CeilDiv(s.HeldTokens, _block) || s.InPrefill, $"request {s.Request.Id} holds more blocks than its tokens need");
-            Require(s.Generated < s.Request.OutputTokens, $"finished request {s.Request.Id} still running");
-            Require(s.SwappedTokens == 0, $"running request {s.Request.Id} still counts swapped tokens");
-            if (!s.InPrefill) Require(s.HeldTokens == s.Request.PromptTokens + s.Generated - 1, $"request {s.Request.Id} KV {s.HeldTokens} disagrees with its tokens");
-        }
-        long swapped = 0;
-        foreach (var s in _waiting)
-        {
-            Require(s.Units == 0 && s.HeldTokens == 0, $"waiting request {s.Request.Id} holds KV");
-            swapped += s.SwappedTokens;
-            if (s.SwappedTokens > 0) Require(!s.InPrefill && s.SwappedTokens == s.Request.PromptTokens + s.Generated - 1, $"swapped request {s.Request.Id} KV disagrees with its tokens");
-        }
-        Require(swapped == _swap.UsedTokens && _swap.UsedTokens <= _swap.CapacityTokens,
-            $"swapped tokens {_swap.UsedTokens} disagree with the queue ({swapped}) or exceed swap space {_swap.CapacityTokens}");
-        Require(units == _unitsInUse, $"units in use {_unitsInUse} but requests hold {units}");
-        Require(held == _heldTokens, $"tokens held {_heldTokens} but requests hold {held}");
-        Require(AllocatedUnits - FreedUnits == _unitsInUse, "allocated - freed differs from units in use");
-        Require(_running.Count <= _config.MaxBatchSize, "running exceeds max batch size");
+        var (units, remote) = EngineInvariants.Check(_running, _waiting, _config, _paged, _swap,
+            new EngineInvariants.Totals(_unitsInUse, _heldTokens, AllocatedUnits - FreedUnits), checkCapacity: !_policy.LendsKv);
         _pools.Check(Index, units, remote);
-        if (!_policy.LendsKv) Require(_heldTokens <= _config.KvCapacityTokens, $"{_heldTokens} KV tokens over capacity {_config.KvCapacityTokens}");
     }
-
-    private static void Require(bool condition, string problem)
-    {
-        if (!condition) throw new InvalidOperationException("engine invariant broken: " + problem);
-    }
-
-    private static long CeilDiv(long a, long b) => (a + b - 1) / b;
 }
