@@ -1,4 +1,5 @@
 using Stamen.Placement;
+using Stamen.Plans;
 using Stamen.Workload;
 
 namespace Stamen.Bench;

@@ -1,4 +1,5 @@
 using Stamen.Placement;
+using Stamen.Plans;
 using Stamen.Routing;
 using Stamen.Simulation.Swarm;
 using Stamen.Swarm;
@@ -72,7 +73,7 @@ public sealed class PlannerCases(int repetitions, int clients, TextWriter log)
         return Row("PETALS plan, rebalancing", size, new Timing([ms]), Figures(plan, "moves", "min_block_throughput_rps"), "one run, no warm-up");
     }
 
-    private void RouteShortestPath(SwarmSpec swarm, Placement.Placement placement)
+    private void RouteShortestPath(SwarmSpec swarm, BlockPlacement placement)
     {
         var router = new ShortestPathRouter(swarm, placement);
         var state = new SwarmState(swarm, placement);
@@ -81,7 +82,7 @@ public sealed class PlannerCases(int repetitions, int clients, TextWriter log)
                 throw new InvalidOperationException("shortest path found no route");
     }
 
-    private void RouteWsRr(SwarmSpec swarm, Placement.Placement placement)
+    private void RouteWsRr(SwarmSpec swarm, BlockPlacement placement)
     {
         var router = new WsRrRouter(swarm, placement);
         var state = new SwarmState(swarm, placement);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Stamen.Plans;
 using Stamen.Routing;
 
 namespace Stamen.Bench;

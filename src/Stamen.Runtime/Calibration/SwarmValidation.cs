@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Stamen.Hardware;
 using Stamen.Performance;
+using Stamen.Plans;
 using Stamen.Routing;
 using Stamen.Runtime.Model;
 using Stamen.Runtime.Swarm;

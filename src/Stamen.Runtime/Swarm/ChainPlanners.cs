@@ -1,6 +1,7 @@
 using Stamen.Hardware;
 using Stamen.Performance;
 using Stamen.Placement;
+using Stamen.Plans;
 using Stamen.Routing;
 using Stamen.Runtime.Calibration;
 using Stamen.Runtime.Model;
@@ -45,7 +46,7 @@ public sealed class MinHopChainPlanner : IChainPlanner
 
 /// <summary>
 /// The swarm twin's routers (<see cref="RouterCatalog"/>: PETALS min-latency, WS-RR, shortest path, ...) on the live swarm:
-/// the registry's servers become a <see cref="SwarmSpec"/> and a <see cref="Placement.Placement"/> with the round trips the
+/// the registry's servers become a <see cref="SwarmSpec"/> and a <see cref="BlockPlacement"/> with the round trips the
 /// client pings (in parallel, each reused for 30 s), each server's decode time per block from the throughput it announces (else the given block times, else
 /// 1 ms), and free sessions as each server's cache; the router's route is then opened for real. A chain needed from block b (after a failure) is the route's
 /// part from b on.
@@ -84,9 +85,12 @@ public sealed class TwinRouterChainPlanner(string routerName, LlamaConfig config
             s.EndBlock - s.StartBlock)).ToArray();
         var swarm = new SwarmSpec(modelSpec, specs, [new ClientSpec("client", 0)], new SwarmDelays(rtt, rttIn, new double[1, servers.Count], null));
         // A server's cache pool is what its free sessions hold at full length, so the router sees who is full.
-        var placement = new Placement.Placement(blocks, [.. servers.Select(s => new BlockSpan(s.StartBlock, s.EndBlock - s.StartBlock))],
+        var placement = new BlockPlacement(blocks, [.. servers.Select(s => new BlockSpan(s.StartBlock, s.EndBlock - s.StartBlock))],
             [.. servers.Select(s => new CacheBudget(s.FreeSessions * perBlock * (s.EndBlock - s.StartBlock), PerBlock: false))]);
-        var state = new LiveSwarmState(swarm, placement, servers);
+        // The registry's snapshot as the routers see it: a server with no free session is not ready; nothing is banned.
+        var state = new StaticSwarmState(swarm, placement);
+        for (var j = 0; j < servers.Count; j++)
+            if (servers[j].FreeSessions <= 0) state.ReadyAtMs[j] = double.PositiveInfinity;
         var route = _router.Create()(swarm, placement).Choose(new RoutingQuery(0, shape, 0, state, _random));
         if (route is null) return null;
         var chain = new List<ChainSegment>();
@@ -115,23 +119,6 @@ public sealed class TwinRouterChainPlanner(string routerName, LlamaConfig config
         }
         _pings[server.Url] = (ms, DateTime.UtcNow);
         return ms;
-    }
-
-    /// <summary>The live swarm as the routers see it: free sessions decide who can host; nothing is banned.</summary>
-    private sealed class LiveSwarmState(SwarmSpec swarm, Placement.Placement placement, IReadOnlyList<BlockServerInfo> servers) : ISwarmState
-    {
-        public SwarmSpec Swarm { get; } = swarm;
-        public Placement.Placement Placement { get; } = placement;
-        public SwarmPerformanceModel Performance { get; } = new(swarm);
-
-        public bool IsBanned(int server, double nowMs) => false;
-
-        public bool CanHostNow(int server, int startBlock, int endBlock, double cacheBytesPerBlock, double nowMs) => servers[server].FreeSessions > 0;
-
-        public double EarliestStartMs(int server, int startBlock, int endBlock, double cacheBytesPerBlock, double nowMs) =>
-            servers[server].FreeSessions > 0 ? nowMs : double.PositiveInfinity;
-
-        public double FreeCacheBytes(int server, int startBlock, int endBlock, double nowMs) => Placement.Caches[server].PoolBytes;
     }
 }
 

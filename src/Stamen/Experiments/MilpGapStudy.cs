@@ -6,6 +6,7 @@ using Stamen.Optimization.Milp;
 using Stamen.Optimization.SwarmMilp;
 using Stamen.Performance;
 using Stamen.Placement;
+using Stamen.Plans;
 using Stamen.Routing;
 using Stamen.Swarm;
 using Stamen.Workload;
@@ -116,7 +117,7 @@ public static class MilpGapStudy
         var entries = new List<MilpGapEntry>();
         foreach (var heuristic in Heuristics)
         {
-            Placement.Placement placement;
+            BlockPlacement placement;
             try
             {
                 placement = heuristic.Create().Plan(context).Placement;
@@ -127,7 +128,7 @@ public static class MilpGapStudy
                 continue;
             }
             var router = new ShortestPathRouter(swarm, placement, HopCostMode.Published);
-            var state = new OfflineState(swarm, placement);
+            var state = new StaticSwarmState(swarm, placement);
             var routes = groups.Select(g => router.Choose(new RoutingQuery(g.Client, Typical, 0, state, new Random(seed)))
                 ?? throw new InvalidOperationException($"{heuristic.Name} left a block uncovered on instance {index}")).ToList();
             var objective = Objective(swarm, groups, routes);
@@ -252,7 +253,7 @@ public static class MilpGapStudy
         return used;
     }
 
-    private static bool FitsMemoryRule(SwarmSpec swarm, double sc, Placement.Placement placement, List<RequestGroup> groups, List<Route> routes)
+    private static bool FitsMemoryRule(SwarmSpec swarm, double sc, BlockPlacement placement, List<RequestGroup> groups, List<Route> routes)
     {
         var used = CacheBytesUsed(swarm.ServerCount, sc, groups, routes);
         return Enumerable.Range(0, swarm.ServerCount).All(j =>
@@ -260,7 +261,7 @@ public static class MilpGapStudy
     }
 
     /// <summary>The plan's own pools: a per-block pool holds s_c per session through that block; a shared pool the sum.</summary>
-    private static bool FitsOwnPools(double sc, Placement.Placement placement, List<RequestGroup> groups, List<Route> routes)
+    private static bool FitsOwnPools(double sc, BlockPlacement placement, List<RequestGroup> groups, List<Route> routes)
     {
         var used = CacheBytesUsed(placement.ServerCount, sc, groups, routes);
         var sessionsThrough = new int[placement.ServerCount];
@@ -276,7 +277,7 @@ public static class MilpGapStudy
     }
 
     /// <summary>Whether any routing, each session on its own route, carries R sessions on this placement under the MILP's memory rule.</summary>
-    private static bool CanCarry(SwarmMilpFormulation formulation, MilpOptions options, SwarmSpec swarm, double sc, Placement.Placement placement, int sessions)
+    private static bool CanCarry(SwarmMilpFormulation formulation, MilpOptions options, SwarmSpec swarm, double sc, BlockPlacement placement, int sessions)
     {
         var perSession = Groups(swarm.ClientCount, sessions)
             .SelectMany(g => Enumerable.Repeat(new RequestGroup(g.Client, 1, 1), g.Count)).ToList();
@@ -307,16 +308,4 @@ public static class MilpGapStudy
                 entries.Count(e => !e.OwnPoolHolds),
                 entries.Count(e => !e.Planned));
         }).ToList();
-
-    /// <summary>The offline router reads only the placement: no waits, no bans, room everywhere.</summary>
-    private sealed class OfflineState(SwarmSpec swarm, Placement.Placement placement) : ISwarmState
-    {
-        public SwarmSpec Swarm => swarm;
-        public Placement.Placement Placement => placement;
-        public SwarmPerformanceModel Performance { get; } = new(swarm);
-        public bool IsBanned(int server, double nowMs) => false;
-        public bool CanHostNow(int server, int startBlock, int endBlock, double cacheBytesPerBlock, double nowMs) => true;
-        public double EarliestStartMs(int server, int startBlock, int endBlock, double cacheBytesPerBlock, double nowMs) => nowMs;
-        public double FreeCacheBytes(int server, int startBlock, int endBlock, double nowMs) => double.PositiveInfinity;
-    }
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Stamen.Placement;
+using Stamen.Plans;
 using Stamen.Routing;
 using Stamen.Scenarios;
 using Stamen.Simulation;
@@ -14,8 +15,6 @@ public sealed record PlannedRun(ResolvedRun Run, ResolvedAlgorithm Algorithm, Pl
 /// <summary>A plan replayed in the twin, with its metrics.</summary>
 public sealed record SimulatedRun(PlannedRun Planned, SwarmRunResult Twin, SwarmMetrics Metrics);
 
-/// <summary>Progress of a comparison: simulations finished out of the total.</summary>
-public readonly record struct ExperimentProgress(int Done, int Total);
 
 /// <summary>
 /// Wires planners, routers and the twin for a resolved scenario. Planners produce plans, the twin

@@ -1,4 +1,5 @@
 using Stamen.Performance;
+using Stamen.Plans;
 using Stamen.Routing;
 
 namespace Stamen.Placement;
@@ -75,7 +76,7 @@ public sealed class CgBpPlanner(CgBpOptions? options = null) : IPlacementPlanner
             ["capacity_shortfall_blocks"] = layout.BlockCapacity.Count(c => c < requested),
             ["blocks_total"] = layout.TotalBlocks,
         };
-        return new PlacementPlan(new Placement(l, spans, caches), figures);
+        return new PlacementPlan(new BlockPlacement(l, spans, caches), figures);
     }
 
     /// <summary>R_max = floor((sum M - s_m (L + |S|)) / (s_c (L + |S|))), at least 1.</summary>
@@ -91,7 +92,7 @@ public sealed class CgBpPlanner(CgBpOptions? options = null) : IPlacementPlanner
     private static double SingleRequestMs(PlanningContext context, CgBpLayout layout, HopCostMode mode)
     {
         var swarm = context.Swarm;
-        var placement = new Placement(swarm.Model.NumBlocks, layout.Spans, layout.Spans.Select(_ => new CacheBudget(0, false)).ToList());
+        var placement = new BlockPlacement(swarm.Model.NumBlocks, layout.Spans, layout.Spans.Select(_ => new CacheBudget(0, false)).ToList());
         var performance = new SwarmPerformanceModel(swarm);
         var cost = new HopCost(performance, mode);
         double worst = 0;

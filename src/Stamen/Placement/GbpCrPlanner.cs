@@ -1,4 +1,5 @@
 using Stamen.Performance;
+using Stamen.Plans;
 
 namespace Stamen.Placement;
 
@@ -54,7 +55,7 @@ public sealed class GbpCrPlanner(GbpCrOptions? options = null) : IPlacementPlann
         else
             layout = ChooseReservation(layout, Build);
 
-        var placement = new Placement(l, layout.Spans, layout.Spans.Select(_ => new CacheBudget(0, false)).ToList());
+        var placement = new BlockPlacement(l, layout.Spans, layout.Spans.Select(_ => new CacheBudget(0, false)).ToList());
         var freeSlots = new long[swarm.ServerCount];
         for (var j = 0; j < freeSlots.Length; j++)
             if (!layout.Spans[j].IsEmpty)

@@ -1,3 +1,4 @@
+using Stamen.Plans;
 using Stamen.Routing;
 
 namespace Stamen.Placement;
@@ -15,7 +16,7 @@ internal static class GreedyCacheAllocation
     /// <param name="placement">Spans to compose chains over (its chains are ignored).</param>
     /// <param name="freeSlots">Per server, cache slots of one block for one session (floor((M_j - s_m m_j) / s_c)); consumed.</param>
     /// <param name="hopMs">(server, blocks) to the hop's planning time.</param>
-    public static List<ComposedChain> Compose(Placement placement, long[] freeSlots, Func<int, int, double> hopMs)
+    public static List<ComposedChain> Compose(BlockPlacement placement, long[] freeSlots, Func<int, int, double> hopMs)
     {
         var chains = new List<ComposedChain>();
         while (true)

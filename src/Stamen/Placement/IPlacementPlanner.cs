@@ -1,3 +1,5 @@
+using Stamen.Plans;
+
 namespace Stamen.Placement;
 
 /// <summary>Decides which contiguous blocks each server holds.</summary>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Stamen.Optimization.Milp;
 using Stamen.Optimization.SwarmMilp;
+using Stamen.Plans;
 
 namespace Stamen.Placement;
 
@@ -81,7 +82,7 @@ public sealed class MilpPlanner(MilpPlannerOptions? options = null, IMilpSolver?
             .ToList();
 
     /// <summary>Cache room of a fixed placement: the whole pool (per-block pools count once per block held).</summary>
-    private static List<double> CacheRoom(Placement placement) =>
+    private static List<double> CacheRoom(BlockPlacement placement) =>
         placement.Caches.Select((c, j) => c.PerBlock ? c.PoolBytes * placement.Spans[j].Count : c.PoolBytes).ToList();
 
     private static PlacementPlan ToPlan(PlanningContext context, PlacementPlan? basePlan, SwarmMilpSolution solution, int sessions)
@@ -101,7 +102,7 @@ public sealed class MilpPlanner(MilpPlannerOptions? options = null, IMilpSolver?
             ["milp_optimal"] = solution.Status == MilpStatus.Optimal ? 1 : 0,
             ["milp_variables"] = solution.Variables,
         };
-        return new PlacementPlan(new Placement(swarm.Model.NumBlocks, spans, caches) { Chains = chains }, figures)
+        return new PlacementPlan(new BlockPlacement(swarm.Model.NumBlocks, spans, caches) { Chains = chains }, figures)
         {
             Timings = new Dictionary<string, double> { ["milp_solve_ms"] = solution.SolveTimeMs },
         };

@@ -1,4 +1,5 @@
 using Stamen.Model;
+using Stamen.Plans;
 using Stamen.Swarm;
 
 namespace Stamen.Placement;
@@ -126,7 +127,7 @@ public sealed class PetalsPlacementPlanner(PetalsPlacementOptions? options = nul
             ["throughput_fallback_servers"] = Enumerable.Range(0, n).Count(j => lengths[j] > 0 && rates[j].FellBack),
         };
         if (cgbp is not null) figures["cg_bp_sessions_R"] = cgbp.Figures["sessions_R"];
-        return new PlacementPlan(new Placement(model.NumBlocks, spans, caches), figures);
+        return new PlacementPlan(new BlockPlacement(model.NumBlocks, spans, caches), figures);
     }
 
     /// <summary>Servers holding blocks, in the order they join (<see cref="PetalsPlacementOptions.JoinOrder"/>).</summary>

@@ -1,3 +1,5 @@
+using Stamen.Plans;
+
 namespace Stamen.Routing;
 
 /// <summary>
@@ -12,7 +14,7 @@ internal static class ChainSearch
     /// <param name="placement">Spans to route over.</param>
     /// <param name="linkCostMs">(server, startBlock, endBlock) to cost; +infinity or NaN skips the edge.</param>
     /// <param name="usable">Servers allowed at all (null: all).</param>
-    public static (Route? Route, double CostMs) Cheapest(Placement.Placement placement, Func<int, int, int, double> linkCostMs, Func<int, bool>? usable = null)
+    public static (Route? Route, double CostMs) Cheapest(BlockPlacement placement, Func<int, int, int, double> linkCostMs, Func<int, bool>? usable = null)
     {
         var l = placement.NumBlocks;
         var cost = new double[l + 1];
@@ -47,7 +49,7 @@ internal static class ChainSearch
     /// </summary>
     /// <param name="hopCostMs">(server, startBlock, endBlock) to the part of a hop's cost that does not depend on the server before it; +infinity or NaN skips the edge.</param>
     /// <param name="transitionCostMs">(previous server or -1 for the client, server) to the part that does.</param>
-    public static (Route? Route, double CostMs) CheapestAfter(Placement.Placement placement, Func<int, int, int, double> hopCostMs,
+    public static (Route? Route, double CostMs) CheapestAfter(BlockPlacement placement, Func<int, int, int, double> hopCostMs,
         Func<int, int, double> transitionCostMs, Func<int, bool>? usable = null)
     {
         var l = placement.NumBlocks;
@@ -101,7 +103,7 @@ internal static class ChainSearch
     }
 
     /// <summary>The route through <paramref name="servers"/> in order, each hop running to the end of its server's span.</summary>
-    private static Route ToRoute(Placement.Placement placement, List<int> servers)
+    private static Route ToRoute(BlockPlacement placement, List<int> servers)
     {
         var hops = new List<RouteHop>(servers.Count);
         var start = 0;

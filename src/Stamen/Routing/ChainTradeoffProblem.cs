@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Stamen.Optimization.Nsga2;
+using Stamen.Plans;
 
 namespace Stamen.Routing;
 
@@ -15,7 +16,7 @@ namespace Stamen.Routing;
 /// </summary>
 internal sealed class ChainTradeoffProblem : INsga2Problem<ImmutableArray<int>>
 {
-    private readonly Placement.Placement _placement;
+    private readonly BlockPlacement _placement;
     private readonly int[][] _holders;
     private readonly double[] _perTokenRttMs;
     private readonly double[] _decodeMsPerBlock;
@@ -27,7 +28,7 @@ internal sealed class ChainTradeoffProblem : INsga2Problem<ImmutableArray<int>>
     private readonly List<ImmutableArray<int>> _seeds = [];
     private int _seedsHanded;
 
-    private ChainTradeoffProblem(Placement.Placement placement, int[][] holders, double[] perTokenRttMs, double[] decodeMsPerBlock,
+    private ChainTradeoffProblem(BlockPlacement placement, int[][] holders, double[] perTokenRttMs, double[] decodeMsPerBlock,
         ISwarmState state, double nowMs, double sessionBytesPerBlock)
     {
         _placement = placement;
@@ -55,7 +56,7 @@ internal sealed class ChainTradeoffProblem : INsga2Problem<ImmutableArray<int>>
     /// </summary>
     /// <param name="holders">Servers holding each block, ascending (from the placement).</param>
     /// <param name="decodeMsPerBlock">tau_j per server.</param>
-    public static ChainTradeoffProblem? Create(RoutingQuery query, Placement.Placement placement, int[][] holders, double[] decodeMsPerBlock)
+    public static ChainTradeoffProblem? Create(RoutingQuery query, BlockPlacement placement, int[][] holders, double[] decodeMsPerBlock)
     {
         var state = query.State;
         var n = placement.ServerCount;

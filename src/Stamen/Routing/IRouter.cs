@@ -1,3 +1,4 @@
+using Stamen.Plans;
 using Stamen.Workload;
 
 namespace Stamen.Routing;

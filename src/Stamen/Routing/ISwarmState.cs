@@ -1,4 +1,5 @@
 using Stamen.Performance;
+using Stamen.Plans;
 using Stamen.Swarm;
 
 namespace Stamen.Routing;
@@ -7,7 +8,7 @@ namespace Stamen.Routing;
 public interface ISwarmState
 {
     SwarmSpec Swarm { get; }
-    Placement.Placement Placement { get; }
+    BlockPlacement Placement { get; }
     SwarmPerformanceModel Performance { get; }
 
     /// <summary>True if the client has banned this server after a failed allocation (PETALS).</summary>
@@ -24,7 +25,7 @@ public interface ISwarmState
 
     /// <summary>
     /// Earliest time at or after <paramref name="nowMs"/> from which composed chain
-    /// <paramref name="chain"/> (an index into <see cref="Placement.Placement.Chains"/>) has a free
+    /// <paramref name="chain"/> (an index into <see cref="BlockPlacement.Chains"/>) has a free
     /// session slot, counting every session committed to it that ends after that time; +infinity
     /// for a chain without slots. The default, for states that track no chain sessions (test
     /// fakes), reports a slot free now.

@@ -1,4 +1,5 @@
 using Stamen.Performance;
+using Stamen.Plans;
 using Stamen.Swarm;
 
 namespace Stamen.Routing;
@@ -21,10 +22,10 @@ namespace Stamen.Routing;
 /// </summary>
 public sealed class JffcRouter : IRouter
 {
-    private readonly Placement.Placement _placement;
+    private readonly BlockPlacement _placement;
     private readonly HopCost _cost;
 
-    public JffcRouter(SwarmSpec swarm, Placement.Placement placement)
+    public JffcRouter(SwarmSpec swarm, BlockPlacement placement)
     {
         ArgumentNullException.ThrowIfNull(swarm);
         _placement = RouterArguments.Check(swarm, placement);

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Stamen.Optimization.Nsga2;
+using Stamen.Plans;
 using Stamen.Swarm;
 
 namespace Stamen.Routing;
@@ -13,11 +14,11 @@ namespace Stamen.Routing;
 /// </summary>
 public sealed class ParetoChainSearch
 {
-    private readonly Placement.Placement _placement;
+    private readonly BlockPlacement _placement;
     private readonly int[][] _holders;
     private readonly double[] _decodeMsPerBlock;
 
-    public ParetoChainSearch(SwarmSpec swarm, Placement.Placement placement, TradeoffSettings? settings = null)
+    public ParetoChainSearch(SwarmSpec swarm, BlockPlacement placement, TradeoffSettings? settings = null)
     {
         ArgumentNullException.ThrowIfNull(swarm);
         _placement = RouterArguments.Check(swarm, placement);

@@ -1,3 +1,4 @@
+using Stamen.Plans;
 using Stamen.Swarm;
 
 namespace Stamen.Routing;
@@ -11,9 +12,9 @@ namespace Stamen.Routing;
 /// </summary>
 public sealed class PetalsMaxThroughputRouter : IRouter
 {
-    private readonly Placement.Placement _placement;
+    private readonly BlockPlacement _placement;
 
-    public PetalsMaxThroughputRouter(SwarmSpec swarm, Placement.Placement placement)
+    public PetalsMaxThroughputRouter(SwarmSpec swarm, BlockPlacement placement)
     {
         ArgumentNullException.ThrowIfNull(swarm);
         _placement = RouterArguments.Check(swarm, placement);

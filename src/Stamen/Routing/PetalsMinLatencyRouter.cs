@@ -1,3 +1,4 @@
+using Stamen.Plans;
 using Stamen.Swarm;
 
 namespace Stamen.Routing;
@@ -23,9 +24,9 @@ public sealed class PetalsMinLatencyRouter : IRouter
     public const double NoCachePenaltyMs = 10_000;
 
     private readonly SwarmSpec _swarm;
-    private readonly Placement.Placement _placement;
+    private readonly BlockPlacement _placement;
 
-    public PetalsMinLatencyRouter(SwarmSpec swarm, Placement.Placement placement, PetalsFullServerTest fullServer = PetalsFullServerTest.CannotHost)
+    public PetalsMinLatencyRouter(SwarmSpec swarm, BlockPlacement placement, PetalsFullServerTest fullServer = PetalsFullServerTest.CannotHost)
     {
         _swarm = swarm ?? throw new ArgumentNullException(nameof(swarm));
         _placement = RouterArguments.Check(swarm, placement);

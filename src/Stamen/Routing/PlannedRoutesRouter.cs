@@ -1,4 +1,5 @@
 using Stamen.Performance;
+using Stamen.Plans;
 using Stamen.Swarm;
 
 namespace Stamen.Routing;
@@ -12,11 +13,11 @@ namespace Stamen.Routing;
 /// </summary>
 public sealed class PlannedRoutesRouter : IRouter
 {
-    private readonly Placement.Placement _placement;
+    private readonly BlockPlacement _placement;
     private readonly SwarmPerformanceModel _performance;
     private readonly ShortestPathRouter _fallback;
 
-    public PlannedRoutesRouter(SwarmSpec swarm, Placement.Placement placement)
+    public PlannedRoutesRouter(SwarmSpec swarm, BlockPlacement placement)
     {
         ArgumentNullException.ThrowIfNull(swarm);
         _placement = RouterArguments.Check(swarm, placement);

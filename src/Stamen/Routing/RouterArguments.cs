@@ -1,3 +1,4 @@
+using Stamen.Plans;
 using Stamen.Swarm;
 
 namespace Stamen.Routing;
@@ -5,7 +6,7 @@ namespace Stamen.Routing;
 /// <summary>Constructor checks shared by the routers: the placement must describe this swarm.</summary>
 internal static class RouterArguments
 {
-    public static Placement.Placement Check(SwarmSpec swarm, Placement.Placement placement)
+    public static BlockPlacement Check(SwarmSpec swarm, BlockPlacement placement)
     {
         ArgumentNullException.ThrowIfNull(placement);
         if (placement.ServerCount != swarm.ServerCount)

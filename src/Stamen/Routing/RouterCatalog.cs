@@ -1,10 +1,11 @@
 using Stamen.Options;
+using Stamen.Plans;
 using Stamen.Swarm;
 
 namespace Stamen.Routing;
 
 /// <summary>Builds a router for a swarm and its placement.</summary>
-public delegate IRouter RouterFactory(SwarmSpec swarm, Placement.Placement placement);
+public delegate IRouter RouterFactory(SwarmSpec swarm, BlockPlacement placement);
 
 /// <summary>
 /// Every router, in one table read by the CLI, scenario validation and the every-router tests.
@@ -92,5 +93,5 @@ public static class RouterCatalog
     public static CatalogEntry<RouterFactory> Find(string name) => Routers.Find(name, "(scenario)", "routing");
 
     /// <summary>The router <paramref name="choice"/> names, with its options, over <paramref name="placement"/>.</summary>
-    public static IRouter Create(ComponentChoice choice, SwarmSpec swarm, Placement.Placement placement) => Routers.Create(choice)(swarm, placement);
+    public static IRouter Create(ComponentChoice choice, SwarmSpec swarm, BlockPlacement placement) => Routers.Create(choice)(swarm, placement);
 }

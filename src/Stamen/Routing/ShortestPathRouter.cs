@@ -1,4 +1,5 @@
 using Stamen.Performance;
+using Stamen.Plans;
 using Stamen.Swarm;
 
 namespace Stamen.Routing;
@@ -12,10 +13,10 @@ namespace Stamen.Routing;
 /// </summary>
 public sealed class ShortestPathRouter : IRouter
 {
-    private readonly Placement.Placement _placement;
+    private readonly BlockPlacement _placement;
     private readonly HopCost _cost;
 
-    public ShortestPathRouter(SwarmSpec swarm, Placement.Placement placement, HopCostMode mode = HopCostMode.Exact)
+    public ShortestPathRouter(SwarmSpec swarm, BlockPlacement placement, HopCostMode mode = HopCostMode.Exact)
     {
         ArgumentNullException.ThrowIfNull(swarm);
         _placement = RouterArguments.Check(swarm, placement);

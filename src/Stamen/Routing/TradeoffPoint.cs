@@ -1,3 +1,5 @@
+using Stamen.Plans;
+
 namespace Stamen.Routing;
 
 /// <summary>One route of a latency/capacity Pareto front and its two objectives.</summary>

@@ -1,3 +1,4 @@
+using Stamen.Plans;
 using Stamen.Swarm;
 
 namespace Stamen.Routing;
@@ -14,7 +15,7 @@ public sealed class TradeoffRouter : IRouter
     private readonly ParetoChainSearch _search;
 
     /// <param name="latencyWeight">w in [0, 1] for <see cref="TradeoffChoice.Weighted"/>; null picks the knee.</param>
-    public TradeoffRouter(SwarmSpec swarm, Placement.Placement placement, double? latencyWeight = null, TradeoffSettings? settings = null)
+    public TradeoffRouter(SwarmSpec swarm, BlockPlacement placement, double? latencyWeight = null, TradeoffSettings? settings = null)
     {
         if (latencyWeight is { } w && !(w >= 0 && w <= 1))
             throw new ArgumentOutOfRangeException(nameof(latencyWeight), latencyWeight, "The latency weight must be within [0, 1].");

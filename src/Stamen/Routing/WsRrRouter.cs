@@ -1,4 +1,5 @@
 using Stamen.Performance;
+using Stamen.Plans;
 using Stamen.Swarm;
 
 namespace Stamen.Routing;
@@ -16,10 +17,10 @@ namespace Stamen.Routing;
 /// </summary>
 public sealed class WsRrRouter : IRouter
 {
-    private readonly Placement.Placement _placement;
+    private readonly BlockPlacement _placement;
     private readonly HopCost _cost;
 
-    public WsRrRouter(SwarmSpec swarm, Placement.Placement placement, HopCostMode mode = HopCostMode.Exact, WsRrWaitCost waitCost = WsRrWaitCost.RetryRounded)
+    public WsRrRouter(SwarmSpec swarm, BlockPlacement placement, HopCostMode mode = HopCostMode.Exact, WsRrWaitCost waitCost = WsRrWaitCost.RetryRounded)
     {
         ArgumentNullException.ThrowIfNull(swarm);
         _placement = RouterArguments.Check(swarm, placement);

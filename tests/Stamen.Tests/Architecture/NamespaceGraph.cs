@@ -17,18 +17,31 @@ internal static class NamespaceGraph
         .Select(f => (OpCode)f.GetValue(null)!).ToDictionary(o => o.Value);
 
     /// <summary>namespace -> namespaces it uses, for namespaces starting with <paramref name="prefix"/>.</summary>
-    public static Dictionary<string, HashSet<string>> Of(Assembly assembly, string prefix)
+    public static Dictionary<string, HashSet<string>> Of(Assembly assembly, string prefix) =>
+        Witnesses(assembly, prefix).GroupBy(e => e.Key.From, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Select(e => e.Key.To).Where(t => t.Length > 0).ToHashSet(StringComparer.Ordinal), StringComparer.Ordinal);
+
+    /// <summary>Every edge with one type that makes it ("A.T uses B.U"), so a failure says what to move.</summary>
+    public static Dictionary<(string From, string To), string> Witnesses(Assembly assembly, string prefix)
     {
-        var graph = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        var edges = new Dictionary<(string, string), string>();
         foreach (var type in assembly.GetTypes())
         {
             var from = NamespaceOf(type);
             if (from is null || !from.StartsWith(prefix, StringComparison.Ordinal)) continue;
-            if (!graph.TryGetValue(from, out var uses)) graph[from] = uses = new HashSet<string>(StringComparer.Ordinal);
+            edges.TryAdd((from, ""), "");
             foreach (var used in UsedTypes(type))
-                if (NamespaceOf(used) is { } to && to != from && to.StartsWith(prefix, StringComparison.Ordinal)) uses.Add(to);
+                if (NamespaceOf(used) is { } to && to != from && to.StartsWith(prefix, StringComparison.Ordinal))
+                    edges.TryAdd((from, to), $"{Outermost(type).Name} uses {Outermost(used).Name}");
         }
-        return graph;
+        return edges;
+    }
+
+    private static Type Outermost(Type type)
+    {
+        while (type.IsGenericParameter || type.HasElementType) type = type.IsGenericParameter ? typeof(object) : type.GetElementType()!;
+        while (type.DeclaringType is { } outer) type = outer;
+        return type;
     }
 
     /// <summary>The strongly connected components with more than one namespace: the cycles.</summary>

@@ -1,4 +1,5 @@
 using Stamen.Experiments;
+using Stamen.Plans;
 using Stamen.Routing;
 using Stamen.Scenarios;
 

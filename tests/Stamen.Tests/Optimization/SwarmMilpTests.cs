@@ -3,6 +3,7 @@ using Stamen.Model;
 using Stamen.Optimization.Milp;
 using Stamen.Optimization.SwarmMilp;
 using Stamen.Placement;
+using Stamen.Plans;
 using Stamen.Routing;
 using Stamen.Swarm;
 using Stamen.Tests.Support;
@@ -97,7 +98,7 @@ public class SwarmMilpTests
             var sc = swarm.Model.SessionCacheBytesPerBlock(shape.PromptTokens, shape.OutputTokens);
             var groups = new[] { new RequestGroup(0, 2, 1) };
             var route = new ShortestPathRouter(swarm, plan.Placement, HopCostMode.Published).Choose(
-                new RoutingQuery(0, shape, 0, new FakeState(swarm, plan.Placement), new Random(0)))!;
+                new RoutingQuery(0, shape, 0, new StaticSwarmState(swarm, plan.Placement), new Random(0)))!;
             var heuristic = BruteForce.Evaluate(new SwarmMilpInstance(swarm, sc, groups), plan.Placement.Spans, [route]);
             if (heuristic is null) continue;
 
@@ -117,17 +118,6 @@ public class SwarmMilpTests
         var result = new SwarmMilpFormulation(new CbcMilpSolver()).Solve(new SwarmMilpInstance(tiny, SessionBytes, [new RequestGroup(0, 1, 1)]), Exact);
         Assert.Equal(MilpStatus.Infeasible, result.Status);
         Assert.Empty(result.Routes);
-    }
-
-    private sealed class FakeState(SwarmSpec swarm, Stamen.Placement.Placement placement) : ISwarmState
-    {
-        public SwarmSpec Swarm => swarm;
-        public Stamen.Placement.Placement Placement => placement;
-        public Stamen.Performance.SwarmPerformanceModel Performance { get; } = new(swarm);
-        public bool IsBanned(int server, double nowMs) => false;
-        public bool CanHostNow(int server, int startBlock, int endBlock, double cacheBytesPerBlock, double nowMs) => true;
-        public double EarliestStartMs(int server, int startBlock, int endBlock, double cacheBytesPerBlock, double nowMs) => nowMs;
-        public double FreeCacheBytes(int server, int startBlock, int endBlock, double nowMs) => double.PositiveInfinity;
     }
 
     /// <summary>Every placement, every chain, every assignment of chains to groups.</summary>

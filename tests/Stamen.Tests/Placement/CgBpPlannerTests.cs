@@ -1,5 +1,6 @@
 using Stamen.Performance;
 using Stamen.Placement;
+using Stamen.Plans;
 using Stamen.Routing;
 using Stamen.Swarm;
 using Stamen.Tests.Routing;
@@ -43,7 +44,7 @@ public class CgBpPlannerTests
 
         // T1: one request alone, routed by offline shortest path on the R = 1 placement.
         var single = new CgBpPlanner(new CgBpOptions { FixedSessions = 1 }).Plan(context).Placement;
-        var state = new FakeSwarmState(swarm, single);
+        var state = new StaticSwarmState(swarm, single);
         var route = new ShortestPathRouter(swarm, single).Choose(new RoutingQuery(0, context.Typical, 0, state, new Random(0)))!;
         var t1 = new SwarmPerformanceModel(swarm).Time(route, 0, context.Typical).TotalMs + context.FixedDelayMs;
         Assert.Equal(t1, plan.Figures["t1_ms"], 6);
@@ -97,7 +98,7 @@ public class CgBpPlannerTests
             catch (StamenInputException) { continue; }
             var bound = plan.Figures["bound_ms_per_token"];
             var router = new ShortestPathRouter(swarm, plan.Placement, HopCostMode.Published);
-            var state = new FakeSwarmState(swarm, plan.Placement);
+            var state = new StaticSwarmState(swarm, plan.Placement);
             for (var c = 0; c < swarm.ClientCount; c++)
             {
                 var route = router.Choose(new RoutingQuery(c, context.Typical, 0, state, new Random(0)))!;

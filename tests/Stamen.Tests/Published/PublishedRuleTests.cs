@@ -1,5 +1,6 @@
 using Stamen.Hardware;
 using Stamen.Placement;
+using Stamen.Plans;
 using Stamen.Routing;
 using Stamen.Simulation.Swarm;
 using Stamen.Swarm;
@@ -135,7 +136,7 @@ public sealed class PublishedRuleTests
     }
 
     /// <summary>Sessions over the whole span admitted at t = 0 by the ledger before it refuses one.</summary>
-    private static int AdmittedTogether(Stamen.Placement.Placement placement, double sc)
+    private static int AdmittedTogether(BlockPlacement placement, double sc)
     {
         var ledger = new CacheLedger(placement.Caches[0], placement.Spans[0]);
         var admitted = 0;
@@ -189,7 +190,7 @@ public sealed class PublishedRuleTests
         var shape = new RequestShape(20, 16);
         var swarm = TestSwarms.Build(model, [TestSwarms.A100Server("a")], new double[1, 1]);
         var sc = model.SessionCacheBytesPerBlock(shape.PromptTokens, shape.OutputTokens);
-        var placement = new Stamen.Placement.Placement(2, [new BlockSpan(0, 2)], [new CacheBudget(sc, PerBlock: true)]);
+        var placement = new BlockPlacement(2, [new BlockSpan(0, 2)], [new CacheBudget(sc, PerBlock: true)]);
         var firstMs = 67 + 0.7049 * 20 + 2 * (0.0743 * 20 + 32.99);
         var perTokenMs = 100 + 2 * 3.2197;
         var serviceMs = firstMs + 15 * perTokenMs;
@@ -281,9 +282,9 @@ public sealed class PublishedRuleTests
         var fast = TestSwarms.A100Server("fast");
         var slow = fast with { Name = "slow", Times = fast.Times with { DecodeMsPerBlock = fast.Times.DecodeMsPerBlock + 31.25 / 2 } };
         var swarm = TestSwarms.Build(model, [fast, slow], new double[1, 2]);
-        var placement = new Stamen.Placement.Placement(2, [new BlockSpan(0, 2), new BlockSpan(0, 2)],
+        var placement = new BlockPlacement(2, [new BlockSpan(0, 2), new BlockSpan(0, 2)],
             [new CacheBudget(1e9, false), new CacheBudget(1e9, false)]);
-        var state = new FakeSwarmState(swarm, placement);
+        var state = new StaticSwarmState(swarm, placement);
         state.ReadyAtMs[0] = 1_500;
         var query = new RoutingQuery(0, Typical, 0, state, new Random(1));
 

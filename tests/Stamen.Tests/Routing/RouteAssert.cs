@@ -1,3 +1,4 @@
+using Stamen.Plans;
 using Stamen.Routing;
 
 namespace Stamen.Tests.Routing;
@@ -10,7 +11,7 @@ internal static class RouteAssert
     /// starts where the previous ended inside the server's span (a_j &lt;= start &lt; a_j + m_j),
     /// runs to the end of that span, and the last ends at L.
     /// </summary>
-    public static void ValidChain(Route route, Stamen.Placement.Placement placement)
+    public static void ValidChain(Route route, BlockPlacement placement)
     {
         Assert.NotEmpty(route.Hops);
         var expectedStart = 0;

@@ -1,5 +1,6 @@
 using Stamen.Performance;
 using Stamen.Placement;
+using Stamen.Plans;
 using Stamen.Routing;
 using Stamen.Swarm;
 using Stamen.Tests.Placement;
@@ -15,11 +16,11 @@ public class RouterTests
     public static TheoryData<string> Routers => [.. RouterCatalog.All.Select(e => e.Name)];
 
     /// <summary>A random covering placement of up to 6 servers over L &lt;= 8 blocks, spans anywhere.</summary>
-    private static (SwarmSpec Swarm, Stamen.Placement.Placement Placement) SmallInstance(int seed) =>
+    private static (SwarmSpec Swarm, BlockPlacement Placement) SmallInstance(int seed) =>
         TestSwarms.SmallCoveringInstance(seed, _ => 1e9);
 
     /// <summary>Every chain from block 0 to L with its cost, by exhaustive search.</summary>
-    private static IEnumerable<(List<int> Servers, double Cost)> AllChains(Stamen.Placement.Placement p, Func<int, int, int, double> cost, int at = 0)
+    private static IEnumerable<(List<int> Servers, double Cost)> AllChains(BlockPlacement p, Func<int, int, int, double> cost, int at = 0)
     {
         if (at == p.NumBlocks)
         {
@@ -45,7 +46,7 @@ public class RouterTests
         {
             foreach (var (swarm, placement, typical) in ScalableCatalogs.PlansOnRandomInstance(seed))
             {
-                var state = new FakeSwarmState(swarm, placement);
+                var state = new StaticSwarmState(swarm, placement);
                 var rng = new Random(seed);
                 for (var j = 0; j < swarm.ServerCount; j++)
                     if (rng.NextDouble() < 0.3) state.ReadyAtMs[j] = 1000 + rng.NextDouble() * 100_000;
@@ -72,7 +73,7 @@ public class RouterTests
             var (swarm, placement) = SmallInstance(seed);
             var cost = new HopCost(new SwarmPerformanceModel(swarm), mode);
             var router = new ShortestPathRouter(swarm, placement, mode);
-            var state = new FakeSwarmState(swarm, placement);
+            var state = new StaticSwarmState(swarm, placement);
             for (var c = 0; c < swarm.ClientCount; c++)
             {
                 var client = c;
@@ -94,7 +95,7 @@ public class RouterTests
         for (var seed = 0; seed < 100; seed++)
         {
             var (swarm, placement) = SmallInstance(seed);
-            var state = new FakeSwarmState(swarm, placement);
+            var state = new StaticSwarmState(swarm, placement);
             var (route, cost) = new ShortestPathRouter(swarm, placement).ChooseWithCost(new RoutingQuery(0, Shape, 0, state, new Random(0)));
             Assert.Equal(state.Performance.Time(route!, 0, Shape).TotalMs, cost, 6);
         }
@@ -106,7 +107,7 @@ public class RouterTests
         for (var seed = 0; seed < 200; seed++)
         {
             var (swarm, placement) = SmallInstance(seed);
-            var state = new FakeSwarmState(swarm, placement);
+            var state = new StaticSwarmState(swarm, placement);
             foreach (var mode in new[] { HopCostMode.Exact, HopCostMode.Published })
                 for (var c = 0; c < swarm.ClientCount; c++)
                 {
@@ -125,7 +126,7 @@ public class RouterTests
         for (var seed = 0; seed < 200; seed++)
         {
             var (swarm, placement) = SmallInstance(seed);
-            var state = new FakeSwarmState(swarm, placement);
+            var state = new StaticSwarmState(swarm, placement);
             var rng = new Random(seed);
             const double now = 10_000;
             for (var j = 0; j < swarm.ServerCount; j++)
@@ -147,11 +148,11 @@ public class RouterTests
         for (var seed = 0; seed < 200; seed++)
         {
             var (swarm, placement) = SmallInstance(seed);
-            var state = new FakeSwarmState(swarm, placement);
+            var state = new StaticSwarmState(swarm, placement);
             var rng = new Random(seed);
             var blocked = Enumerable.Range(0, swarm.ServerCount).Where(_ => rng.NextDouble() < 0.4).ToHashSet();
             foreach (var j in blocked) state.ReadyAtMs[j] = double.PositiveInfinity;
-            var rest = new Stamen.Placement.Placement(placement.NumBlocks,
+            var rest = new BlockPlacement(placement.NumBlocks,
                 placement.Spans.Select((s, j) => blocked.Contains(j) ? BlockSpan.None : s).ToList(), placement.Caches);
 
             var route = new WsRrRouter(swarm, placement).Choose(new RoutingQuery(0, Shape, 0, state, new Random(0)));
@@ -169,8 +170,8 @@ public class RouterTests
     public void WsRr_FasterServerFullForAMinute_TakesTheFreeOne()
     {
         var swarm = TestSwarms.Build(TestSwarms.Bloom(), [TestSwarms.A100Server("near"), TestSwarms.A100Server("far")], new double[,] { { 5, 40 } });
-        var placement = new Stamen.Placement.Placement(70, [new BlockSpan(0, 70), new BlockSpan(0, 70)], [new CacheBudget(1e9, false), new CacheBudget(1e9, false)]);
-        var state = new FakeSwarmState(swarm, placement);
+        var placement = new BlockPlacement(70, [new BlockSpan(0, 70), new BlockSpan(0, 70)], [new CacheBudget(1e9, false), new CacheBudget(1e9, false)]);
+        var state = new StaticSwarmState(swarm, placement);
         var free = new WsRrRouter(swarm, placement).Choose(new RoutingQuery(0, Shape, 0, state, new Random(0)))!;
         Assert.Equal(0, free.Hops.Single().Server);
 
@@ -183,8 +184,8 @@ public class RouterTests
     public void PetalsMinLatency_OneServer_CostIsHalfRttsOverheadAndBlocks()
     {
         var swarm = TestSwarms.Build(TestSwarms.Bloom(8), [TestSwarms.A100Server("a")], new double[,] { { 30 } });
-        var placement = new Stamen.Placement.Placement(8, [new BlockSpan(0, 8)], [new CacheBudget(1e9, false)]);
-        var state = new FakeSwarmState(swarm, placement);
+        var placement = new BlockPlacement(8, [new BlockSpan(0, 8)], [new CacheBudget(1e9, false)]);
+        var state = new StaticSwarmState(swarm, placement);
         var router = new PetalsMinLatencyRouter(swarm, placement);
 
         var (_, free) = router.ChooseWithCost(new RoutingQuery(0, Shape, 0, state, new Random(0)));
@@ -203,7 +204,7 @@ public class RouterTests
         for (var seed = 0; seed < 200; seed++)
         {
             var (swarm, placement) = SmallInstance(seed);
-            var state = new FakeSwarmState(swarm, placement);
+            var state = new StaticSwarmState(swarm, placement);
             var rng = new Random(seed);
             for (var j = 0; j < swarm.ServerCount; j++) state.Banned[j] = rng.NextDouble() < 0.3;
             var unbannedCover = Enumerable.Range(0, placement.NumBlocks).All(b => placement.ServersHolding(b).Any(j => !state.Banned[j]));
@@ -222,15 +223,15 @@ public class RouterTests
         }
     }
 
-    private static bool ChainExistsWithout(Stamen.Placement.Placement p, bool[] banned, int at = 0) =>
+    private static bool ChainExistsWithout(BlockPlacement p, bool[] banned, int at = 0) =>
         at == p.NumBlocks || Enumerable.Range(0, p.ServerCount).Any(j => !banned[j] && p.Spans[j].Contains(at) && ChainExistsWithout(p, banned, p.Spans[j].End));
 
     [Fact]
     public void PetalsMinLatency_FullFastServer_PrefersFreeServerWithinPenalty()
     {
         var swarm = TestSwarms.Build(TestSwarms.Bloom(), [TestSwarms.A100Server("near"), TestSwarms.A100Server("far")], new double[,] { { 5, 400 } });
-        var placement = new Stamen.Placement.Placement(70, [new BlockSpan(0, 70), new BlockSpan(0, 70)], [new CacheBudget(1e9, true), new CacheBudget(1e9, true)]);
-        var state = new FakeSwarmState(swarm, placement);
+        var placement = new BlockPlacement(70, [new BlockSpan(0, 70), new BlockSpan(0, 70)], [new CacheBudget(1e9, true), new CacheBudget(1e9, true)]);
+        var state = new StaticSwarmState(swarm, placement);
         state.ReadyAtMs[0] = double.PositiveInfinity;
 
         var route = new PetalsMinLatencyRouter(swarm, placement).Choose(new RoutingQuery(0, Shape, 0, state, new Random(0)))!;
@@ -243,9 +244,9 @@ public class RouterTests
     {
         var swarm = TestSwarms.Build(TestSwarms.Bloom(8), [TestSwarms.A100Server("long"), TestSwarms.A100Server("short"), TestSwarms.A100Server("tail")],
             new double[,] { { 5, 5, 5 } });
-        var placement = new Stamen.Placement.Placement(8, [new BlockSpan(0, 8), new BlockSpan(0, 2), new BlockSpan(2, 6)],
+        var placement = new BlockPlacement(8, [new BlockSpan(0, 8), new BlockSpan(0, 2), new BlockSpan(2, 6)],
             [new CacheBudget(1e9, true), new CacheBudget(1e9, true), new CacheBudget(1e9, true)]);
-        var state = new FakeSwarmState(swarm, placement);
+        var state = new StaticSwarmState(swarm, placement);
         var router = new PetalsMaxThroughputRouter(swarm, placement);
         var random = new Random(42);
         const int trials = 4000;

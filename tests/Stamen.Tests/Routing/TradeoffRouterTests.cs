@@ -1,5 +1,6 @@
 using Stamen.Optimization.Nsga2;
 using Stamen.Placement;
+using Stamen.Plans;
 using Stamen.Routing;
 using Stamen.Simulation.Swarm;
 using Stamen.Swarm;
@@ -14,7 +15,7 @@ public class TradeoffRouterTests
     private static readonly RequestShape Shape = new(20, 64);
 
     /// <summary>A live state with random commitments (some servers full, some half full) and random bans of client 0.</summary>
-    private static SwarmState LoadedState(SwarmSpec swarm, Stamen.Placement.Placement placement, Random rng, double banFraction)
+    private static SwarmState LoadedState(SwarmSpec swarm, BlockPlacement placement, Random rng, double banFraction)
     {
         var state = new SwarmState(swarm, placement);
         for (var j = 0; j < swarm.ServerCount; j++)
@@ -94,11 +95,11 @@ public class TradeoffRouterTests
     }
 
     /// <summary>A random covering placement of up to 6 servers over L &lt;= 8 blocks, shared pools of random size.</summary>
-    private static (SwarmSpec Swarm, Stamen.Placement.Placement Placement) SmallInstance(int seed) =>
+    private static (SwarmSpec Swarm, BlockPlacement Placement) SmallInstance(int seed) =>
         TestSwarms.SmallCoveringInstance(seed, rng => 1e9 * (1 + rng.Next(20)));
 
     /// <summary>Every chain from block <paramref name="at"/> to L, as hop lists.</summary>
-    private static IEnumerable<List<RouteHop>> AllChains(Stamen.Placement.Placement p, int at = 0)
+    private static IEnumerable<List<RouteHop>> AllChains(BlockPlacement p, int at = 0)
     {
         if (at == p.NumBlocks)
         {

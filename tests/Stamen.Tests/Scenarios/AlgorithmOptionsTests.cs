@@ -1,6 +1,7 @@
 using Stamen.Algorithms;
 using Stamen.Experiments;
 using Stamen.Placement;
+using Stamen.Plans;
 using Stamen.Routing;
 using Stamen.Scenarios;
 

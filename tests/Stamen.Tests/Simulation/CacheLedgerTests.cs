@@ -1,4 +1,5 @@
 using Stamen.Placement;
+using Stamen.Plans;
 using Stamen.Simulation.Swarm;
 
 namespace Stamen.Tests.Simulation;

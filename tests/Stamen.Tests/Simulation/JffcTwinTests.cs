@@ -1,4 +1,5 @@
 using Stamen.Placement;
+using Stamen.Plans;
 using Stamen.Routing;
 using Stamen.Simulation.Swarm;
 using Stamen.Swarm;
@@ -20,19 +21,19 @@ public class JffcTwinTests
         TestSwarms.Build(TestSwarms.Bloom(Blocks), [TestSwarms.A100Server("slow"), TestSwarms.A100Server("fast")], new double[,] { { SlowRttMs, FastRttMs } });
 
     /// <summary>One single-hop chain per listed (server, slots), pools sized to exactly those slots.</summary>
-    private static Stamen.Placement.Placement WholeModelChains(SwarmSpec swarm, params (int Server, int Slots)[] chains)
+    private static BlockPlacement WholeModelChains(SwarmSpec swarm, params (int Server, int Slots)[] chains)
     {
         var sc = swarm.Model.SessionCacheBytesPerBlock(Shape.PromptTokens, Shape.OutputTokens);
         var spans = Enumerable.Repeat(new BlockSpan(0, Blocks), swarm.ServerCount).ToList();
         var pools = new double[swarm.ServerCount];
         foreach (var (server, slots) in chains) pools[server] += slots * sc * Blocks;
-        return new Stamen.Placement.Placement(Blocks, spans, pools.Select(b => new CacheBudget(b, false)).ToList())
+        return new BlockPlacement(Blocks, spans, pools.Select(b => new CacheBudget(b, false)).ToList())
         {
             Chains = chains.Select(c => new ComposedChain(new Route([new RouteHop(c.Server, 0, Blocks)]), c.Slots)).ToList(),
         };
     }
 
-    private static SwarmRunResult Run(SwarmSpec swarm, Stamen.Placement.Placement placement, IReadOnlyList<double> arrivalsMs, double fixedMs = 0)
+    private static SwarmRunResult Run(SwarmSpec swarm, BlockPlacement placement, IReadOnlyList<double> arrivalsMs, double fixedMs = 0)
     {
         var requests = arrivalsMs.Select((t, i) => new SwarmRequest(i, t, 0, Shape)).ToList();
         var result = SwarmTwin.Run(new SwarmTwinInput(swarm, placement, new JffcRouter(swarm, placement), AdmissionPolicy.CentralQueue, requests, 1)

@@ -1,3 +1,4 @@
+using Stamen.Plans;
 using Stamen.Routing;
 using Stamen.Simulation.Metrics;
 using Stamen.Simulation.Swarm;

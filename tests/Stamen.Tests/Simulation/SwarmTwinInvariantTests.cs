@@ -1,5 +1,6 @@
 using FsCheck;
 using FsCheck.Fluent;
+using Stamen.Plans;
 using Stamen.Routing;
 using Stamen.Simulation.Swarm;
 using Stamen.Swarm;
@@ -43,7 +44,7 @@ public class SwarmTwinInvariantTests
     /// Rebuilds every cache commitment from the outcomes alone and checks the budget and memory
     /// at every instant a commitment starts (usage only rises there), independently of the ledger.
     /// </summary>
-    private static List<string> SweepViolations(SwarmSpec swarm, Stamen.Placement.Placement placement, List<SwarmRequest> requests, SwarmRunResult result)
+    private static List<string> SweepViolations(SwarmSpec swarm, BlockPlacement placement, List<SwarmRequest> requests, SwarmRunResult result)
     {
         var problems = new List<string>();
         var sessions = result.Requests.Where(r => r.Succeeded).ToList();

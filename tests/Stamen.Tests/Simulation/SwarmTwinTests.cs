@@ -1,4 +1,5 @@
 using Stamen.Placement;
+using Stamen.Plans;
 using Stamen.Routing;
 using Stamen.Simulation.Swarm;
 using Stamen.Swarm;
@@ -45,12 +46,12 @@ public class SwarmTwinTests
     }
 
     /// <summary>One 8-block A100 server whose shared pool holds exactly one session of <see cref="Shape"/>.</summary>
-    private static (SwarmSpec Swarm, Stamen.Placement.Placement Placement) OneSlotServer()
+    private static (SwarmSpec Swarm, BlockPlacement Placement) OneSlotServer()
     {
         var model = TestSwarms.Bloom(blocks: 8);
         var swarm = TestSwarms.Build(model, [TestSwarms.A100Server("a")], new double[,] { { 10 } });
         var pool = model.SessionCacheBytesPerBlock(Shape.PromptTokens, Shape.OutputTokens) * 8;
-        return (swarm, new Stamen.Placement.Placement(8, [new BlockSpan(0, 8)], [new CacheBudget(pool, PerBlock: false)]));
+        return (swarm, new BlockPlacement(8, [new BlockSpan(0, 8)], [new CacheBudget(pool, PerBlock: false)]));
     }
 
     [Fact]
@@ -123,7 +124,7 @@ public class SwarmTwinTests
         var swarm = TestSwarms.Build(model, [TestSwarms.A100Server("fast"), TestSwarms.A100Server("slow")], new double[,] { { 5, 5 } });
         var pool = model.SessionCacheBytesPerBlock(Shape.PromptTokens, Shape.OutputTokens) * 8;
         // Server 1's span ends at the model's end too; equal reach, so the router prefers server 0.
-        var placement = new Stamen.Placement.Placement(8, [new BlockSpan(0, 8), new BlockSpan(0, 8)],
+        var placement = new BlockPlacement(8, [new BlockSpan(0, 8), new BlockSpan(0, 8)],
             [new CacheBudget(pool, false), new CacheBudget(pool * 10, false)]);
         var requests = Enumerable.Range(0, 6).Select(i => new SwarmRequest(i, 500 + 2_000 * i, 0, Shape)).ToList();
         var router = new RecordingRouter(new FarthestReachRouter(avoidBanned: true));

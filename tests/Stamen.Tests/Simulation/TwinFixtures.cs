@@ -1,4 +1,5 @@
 using Stamen.Placement;
+using Stamen.Plans;
 using Stamen.Routing;
 using Stamen.Swarm;
 using Stamen.Workload;
@@ -69,7 +70,7 @@ internal static class TwinFixtures
     /// <paramref name="sessionsRoom"/> sessions of <paramref name="typical"/> (random 1..3 when null),
     /// as a per-block pool or as a shared pool for sessions covering the whole span.
     /// </summary>
-    public static Stamen.Placement.Placement CoveringPlacement(SwarmSpec swarm, RequestShape typical, bool perBlock, Random rng, int? sessionsRoom = null)
+    public static BlockPlacement CoveringPlacement(SwarmSpec swarm, RequestShape typical, bool perBlock, Random rng, int? sessionsRoom = null)
     {
         var model = swarm.Model;
         var sc = model.SessionCacheBytesPerBlock(typical.PromptTokens, typical.OutputTokens);
@@ -85,7 +86,7 @@ internal static class TwinFixtures
             var room = sessionsRoom ?? rng.Next(1, 4);
             caches.Add(new CacheBudget(perBlock ? room * sc : room * sc * m, perBlock));
         }
-        var placement = new Stamen.Placement.Placement(model.NumBlocks, spans, caches);
+        var placement = new BlockPlacement(model.NumBlocks, spans, caches);
         Assert.Null(placement.FirstUncoveredBlock());
         return placement;
     }

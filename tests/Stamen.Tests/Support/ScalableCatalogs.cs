@@ -1,6 +1,7 @@
 using Stamen.Options;
 using Stamen.Algorithms;
 using Stamen.Placement;
+using Stamen.Plans;
 using Stamen.Swarm;
 using Stamen.Tests.Placement;
 using Stamen.Workload;
@@ -22,7 +23,7 @@ internal static class ScalableCatalogs
     /// Every scaling planner's plan on the random instance of <paramref name="seed"/>, with the typical
     /// request it was planned for; planners that cannot fit the model there are skipped.
     /// </summary>
-    public static IEnumerable<(SwarmSpec Swarm, Stamen.Placement.Placement Placement, RequestShape Typical)> PlansOnRandomInstance(int seed)
+    public static IEnumerable<(SwarmSpec Swarm, BlockPlacement Placement, RequestShape Typical)> PlansOnRandomInstance(int seed)
     {
         var swarm = TestSwarms.RandomInstance(seed);
         var context = PlannerPropertyTests.Context(swarm, seed);

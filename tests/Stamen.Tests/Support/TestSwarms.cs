@@ -1,5 +1,6 @@
 using Stamen.Hardware;
 using Stamen.Model;
+using Stamen.Plans;
 using Stamen.Swarm;
 
 namespace Stamen.Tests.Support;
@@ -86,7 +87,7 @@ internal static class TestSwarms
     /// A random covering placement of up to 6 servers over L &lt;= 8 blocks, spans anywhere, with a
     /// shared cache pool per server drawn by <paramref name="poolBytes"/> (called once per server, in order).
     /// </summary>
-    public static (SwarmSpec Swarm, Stamen.Placement.Placement Placement) SmallCoveringInstance(int seed, Func<Random, double> poolBytes)
+    public static (SwarmSpec Swarm, BlockPlacement Placement) SmallCoveringInstance(int seed, Func<Random, double> poolBytes)
     {
         var rng = new Random(seed);
         var blocks = rng.Next(2, 9);
@@ -96,9 +97,9 @@ internal static class TestSwarms
             var spans = swarm.Servers.Select(_ =>
             {
                 var start = rng.Next(blocks);
-                return new Stamen.Placement.BlockSpan(start, rng.Next(1, blocks - start + 1));
+                return new BlockSpan(start, rng.Next(1, blocks - start + 1));
             }).ToList();
-            var placement = new Stamen.Placement.Placement(blocks, spans, spans.Select(_ => new Stamen.Placement.CacheBudget(poolBytes(rng), false)).ToList());
+            var placement = new BlockPlacement(blocks, spans, spans.Select(_ => new CacheBudget(poolBytes(rng), false)).ToList());
             if (placement.FirstUncoveredBlock() is null) return (swarm, placement);
         }
     }

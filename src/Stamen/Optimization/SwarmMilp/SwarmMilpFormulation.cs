@@ -1,5 +1,6 @@
 using Stamen.Optimization.Milp;
 using Stamen.Placement;
+using Stamen.Plans;
 using Stamen.Routing;
 
 namespace Stamen.Optimization.SwarmMilp;

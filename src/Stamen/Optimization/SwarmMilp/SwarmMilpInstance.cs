@@ -1,3 +1,4 @@
+using Stamen.Plans;
 using Stamen.Swarm;
 
 namespace Stamen.Optimization.SwarmMilp;
@@ -25,5 +26,5 @@ public sealed record SwarmMilpInstance(
     SwarmSpec Swarm,
     double SessionCacheBytesPerBlock,
     IReadOnlyList<RequestGroup> Groups,
-    IReadOnlyList<Placement.BlockSpan>? FixedSpans = null,
+    IReadOnlyList<BlockSpan>? FixedSpans = null,
     IReadOnlyList<double>? CacheBytesAvailable = null);

@@ -1,4 +1,5 @@
 using Stamen.Optimization.Milp;
+using Stamen.Plans;
 using Stamen.Routing;
 
 namespace Stamen.Optimization.SwarmMilp;
@@ -15,7 +16,7 @@ namespace Stamen.Optimization.SwarmMilp;
 /// <param name="Constraints">Constraints in the model.</param>
 public sealed record SwarmMilpSolution(
     MilpStatus Status,
-    IReadOnlyList<Placement.BlockSpan> Spans,
+    IReadOnlyList<BlockSpan> Spans,
     IReadOnlyList<Route> Routes,
     double ObjectiveMs,
     double BestBoundMs,

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using Stamen.Reporting.Html;
 
 namespace Stamen.Reporting.Svg;
 
@@ -36,7 +35,7 @@ internal sealed class SvgCanvas
         return (rounded == 0 ? 0 : rounded).ToString("0.#", CultureInfo.InvariantCulture);
     }
 
-    public static string Escape(string text) => HtmlReport.Text(text);
+    public static string Escape(string text) => System.Net.WebUtility.HtmlEncode(text);
 
     /// <summary>
     /// Approximate width of text in a sans-serif font: there is no font metrics at render time, and an estimate that

@@ -1,3 +1,4 @@
+using Stamen.Plans;
 using Stamen.Routing;
 
 namespace Stamen.Simulation.Swarm;

@@ -1,4 +1,5 @@
 using Stamen.Placement;
+using Stamen.Plans;
 
 namespace Stamen.Simulation.Swarm;
 

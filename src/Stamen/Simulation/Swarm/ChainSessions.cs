@@ -1,9 +1,10 @@
+using Stamen.Plans;
 using Stamen.Routing;
 
 namespace Stamen.Simulation.Swarm;
 
 /// <summary>
-/// Sessions on the placement's composed chains (<see cref="Placement.Placement.Chains"/>) and the
+/// Sessions on the placement's composed chains (<see cref="BlockPlacement.Chains"/>) and the
 /// latest session start, shared by every client's view of one run. A session counts against a
 /// chain's slots when its route is that chain, hop for hop.
 /// <para>
@@ -15,12 +16,12 @@ namespace Stamen.Simulation.Swarm;
 /// </summary>
 internal sealed class ChainSessions
 {
-    private readonly IReadOnlyList<Placement.ComposedChain> _chains;
+    private readonly IReadOnlyList<ComposedChain> _chains;
     private readonly Dictionary<Route, int> _index = new(RouteHopsComparer.Instance);
     /// <summary>Per chain: (start, end) of its sessions, ascending by end.</summary>
     private readonly List<(double StartMs, double EndMs)>[] _sessions;
 
-    public ChainSessions(Placement.Placement placement)
+    public ChainSessions(BlockPlacement placement)
     {
         _chains = placement.Chains;
         _sessions = new List<(double, double)>[_chains.Count];

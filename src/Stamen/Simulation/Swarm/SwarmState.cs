@@ -1,4 +1,5 @@
 using Stamen.Performance;
+using Stamen.Plans;
 using Stamen.Routing;
 using Stamen.Swarm;
 
@@ -16,7 +17,7 @@ public sealed class SwarmState : ISwarmState
     private readonly ChainSessions _chains;
 
     /// <summary>A fresh swarm with empty caches and no bans, seen by client 0.</summary>
-    public SwarmState(SwarmSpec swarm, Placement.Placement placement)
+    public SwarmState(SwarmSpec swarm, BlockPlacement placement)
     {
         ArgumentNullException.ThrowIfNull(swarm);
         ArgumentNullException.ThrowIfNull(placement);
@@ -48,7 +49,7 @@ public sealed class SwarmState : ISwarmState
     }
 
     public SwarmSpec Swarm { get; }
-    public Placement.Placement Placement { get; }
+    public BlockPlacement Placement { get; }
     public SwarmPerformanceModel Performance { get; }
 
     /// <summary>The client whose bans <see cref="IsBanned"/> reports.</summary>

@@ -1,3 +1,4 @@
+using Stamen.Plans;
 using Stamen.Routing;
 using Stamen.Swarm;
 using Stamen.Workload;
@@ -13,7 +14,7 @@ namespace Stamen.Simulation.Swarm;
 /// <param name="Seed">Run seed; the router's <see cref="Random"/> comes from <see cref="SeedStreams.SwarmRouter"/>.</param>
 public sealed record SwarmTwinInput(
     SwarmSpec Swarm,
-    Placement.Placement Placement,
+    BlockPlacement Placement,
     IRouter Router,
     AdmissionPolicy Admission,
     IReadOnlyList<SwarmRequest> Requests,

@@ -1,4 +1,5 @@
 using Stamen.Performance;
+using Stamen.Plans;
 using Stamen.Routing;
 using Stamen.Workload;
 

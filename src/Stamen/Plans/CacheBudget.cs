@@ -1,4 +1,4 @@
-namespace Stamen.Placement;
+namespace Stamen.Plans;
 
 /// <summary>
 /// How a server's attention cache is bounded. Shared: one pool of <see cref="PoolBytes"/> for all

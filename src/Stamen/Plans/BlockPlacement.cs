@@ -1,7 +1,7 @@
-namespace Stamen.Placement;
+namespace Stamen.Plans;
 
 /// <summary>Which blocks each server holds and how much cache it has, in the swarm's server order.</summary>
-public sealed record Placement(int NumBlocks, IReadOnlyList<BlockSpan> Spans, IReadOnlyList<CacheBudget> Caches)
+public sealed record BlockPlacement(int NumBlocks, IReadOnlyList<BlockSpan> Spans, IReadOnlyList<CacheBudget> Caches)
 {
     public int ServerCount => Spans.Count;
 

@@ -1,4 +1,4 @@
-namespace Stamen.Routing;
+namespace Stamen.Plans;
 
 /// <summary>One hop of a route: server <see cref="Server"/> processes blocks [StartBlock, EndBlock).</summary>
 public readonly record struct RouteHop(int Server, int StartBlock, int EndBlock)

@@ -1,7 +1,7 @@
-using Stamen.Experiments;
+using Stamen.Scenarios.Engine;
 using Stamen.Simulation.Engine;
 
-namespace Stamen.Scenarios.Engine;
+namespace Stamen.Experiments;
 
 /// <summary>Runs policies of an engine scenario one after another on the same requests.</summary>
 public static class EngineComparison

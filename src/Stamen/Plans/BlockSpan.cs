@@ -1,4 +1,4 @@
-namespace Stamen.Placement;
+namespace Stamen.Plans;
 
 /// <summary>A contiguous range of blocks [Start, Start + Count). Count 0 means the server holds nothing.</summary>
 public readonly record struct BlockSpan(int Start, int Count)

@@ -1,6 +1,5 @@
-using Stamen.Routing;
 
-namespace Stamen.Placement;
+namespace Stamen.Plans;
 
 /// <summary>
 /// A server chain composed at planning time (GBP-CR + GCA, Sun, He, Hou, arXiv 2604.14993): a route
