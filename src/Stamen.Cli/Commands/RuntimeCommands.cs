@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Stamen.Cli.Rendering;
+using Stamen.Experiments;
 using Stamen.Runtime.Model;
 using Stamen.Runtime.Swarm;
 
@@ -190,24 +191,23 @@ internal static class RuntimeCommands
         if (path is null) throw new StamenInputException("--plan", "(missing)", "is needed with --blocks plan", "give the JSON written by `stamen plan SCENARIO -a ALGORITHM --json PATH`");
         if (server is null) throw new StamenInputException("--plan-server", "(missing)", "is needed with --blocks plan", "give this server's name in the plan");
         if (!File.Exists(path)) throw new StamenInputException(path, "(file)", "plan not found", "write one with `stamen plan SCENARIO -a ALGORITHM --json PATH`");
+        PlanReport? plan;
         try
         {
-            using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText(path));
-            var servers = doc.RootElement.GetProperty("servers").EnumerateArray().ToList();
-            var entry = servers.FirstOrDefault(s => s.GetProperty("server").GetString() == server);
-            if (entry.ValueKind == System.Text.Json.JsonValueKind.Undefined)
-                throw new StamenInputException(path, "servers", $"no server '{server}' in the plan",
-                    $"use one of {string.Join(", ", servers.Select(s => s.GetProperty("server").GetString()))}");
-            var start = entry.GetProperty("start_block").GetInt32();
-            var end = entry.GetProperty("end_block").GetInt32();
-            if (end <= start) throw new StamenInputException(path, $"servers.{server}", "holds no blocks in the plan", "start this server with another range, or not at all");
-            if (end > blocks) throw new StamenInputException(path, $"servers.{server}.end_block", $"{end} is past the model's {blocks} blocks", "plan a scenario of this model");
-            return new BlockRange(start, end);
+            plan = System.Text.Json.JsonSerializer.Deserialize<PlanReport>(File.ReadAllText(path), JsonOutput.Options);
         }
-        catch (Exception e) when (e is System.Text.Json.JsonException or KeyNotFoundException or InvalidOperationException)
+        catch (System.Text.Json.JsonException e)
         {
             throw new StamenInputException(path, "(file)", $"not a plan: {e.Message}", "use the JSON written by `stamen plan --json`");
         }
+        if (plan?.Servers is not { } servers || servers.Any(s => s?.Server is null))
+            throw new StamenInputException(path, "servers", "missing, or a server without a name", "use the JSON written by `stamen plan --json`");
+        var entry = servers.FirstOrDefault(s => s.Server == server)
+            ?? throw new StamenInputException(path, "servers", $"no server '{server}' in the plan", $"use one of {string.Join(", ", servers.Select(s => s.Server))}");
+        if (entry.EndBlock <= entry.StartBlock) throw new StamenInputException(path, $"servers.{server}", "holds no blocks in the plan", "start this server with another range, or not at all");
+        if (entry.StartBlock < 0) throw new StamenInputException(path, $"servers.{server}.start_block", $"{entry.StartBlock} is negative", "use the JSON written by `stamen plan --json`");
+        if (entry.EndBlock > blocks) throw new StamenInputException(path, $"servers.{server}.end_block", $"{entry.EndBlock} is past the model's {blocks} blocks", "plan a scenario of this model");
+        return new BlockRange(entry.StartBlock, entry.EndBlock);
     }
 
     private static async Task WaitForStop(CancellationToken ct)

@@ -1,5 +1,4 @@
 using Stamen.Routing;
-using Stamen.Simulation.Swarm;
 
 namespace Stamen.Experiments;
 
@@ -30,7 +29,8 @@ public sealed record PlanReport(
     public static PlanReport From(PlannedRun planned)
     {
         ArgumentNullException.ThrowIfNull(planned);
-        var emptyState = new SwarmState(planned.Run.Swarm, planned.Plan.Placement);
+        // The routes a client's typical request takes through the idle swarm: a static view, no twin state.
+        var emptyState = new StaticSwarmState(planned.Run.Swarm, planned.Plan.Placement);
         var swarm = planned.Run.Swarm;
         var typical = planned.Run.Typical;
         var servers = ServerRows(planned);
