@@ -112,7 +112,7 @@ public sealed class GpuServingTwin
             ? new Dictionary<int, double>()
             : adapters.Select(a => a.Rank).Distinct().ToDictionary(r => r, r => Profile.LoadCostMs(maxRank, r));
         var overhead = Profile is null ? null : new LoraOverhead(Profile.Overhead.K1, Profile.Overhead.K2);
-        var lora = new LoraEngineSettings(loraAdapters, slots, maxRank, loadCosts, overhead);
+        var lora = new LoraEngineSettings(loraAdapters, slots, maxRank, loadCosts, overhead) { SchedulerOverhead = Profile?.SchedulerOverhead };
         // Streams keyed by adapter name: an adapter brings the same arrivals to whichever GPU a plan puts it on.
         var requests = new AdapterPoissonWorkload([.. adapters.Select(a => a.RatePerSec)], DurationSec, PromptTokens, OutputTokens,
                 [.. adapters.Select(a => AdapterPoissonWorkload.KeyOf(a.Name))])

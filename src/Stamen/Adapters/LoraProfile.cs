@@ -22,6 +22,9 @@ public sealed record LoraProfile(
 {
     private string Source => "LoRA profile " + ModelName;
 
+    /// <summary>The scheduler's CPU time per step as published for this model, or null where none is.</summary>
+    public Simulation.Engine.SchedulerOverhead? SchedulerOverhead { get; init; }
+
     /// <summary>
     /// Ms to load one adapter of <paramref name="adapterRank"/> into an engine whose slots are sized
     /// for <paramref name="maxLoraRank"/>. Ranks between the published ones round up (to the next

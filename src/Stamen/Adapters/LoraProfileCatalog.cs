@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using Stamen.Catalogs;
+using Stamen.Simulation.Engine;
 
 namespace Stamen.Adapters;
 
@@ -53,7 +54,20 @@ public sealed class LoraProfileCatalog
             throw new StamenInputException(source, at + "overhead.k1", "must be a non-negative number", "use 0 or more");
         var k2 = CatalogYaml.Positive(overhead.K2, source, at + "overhead.k2");
         return new LoraProfile(name, LoadCosts(e.LoadCostMs, source, at + "load_cost_ms"), (k1, k2),
-            [.. e.KvCapacity.OrderBy(c => c.Key).Select(c => Curve(c.Key, c.Value, source, Inv($"{at}kv_capacity.{c.Key}")))]);
+            [.. e.KvCapacity.OrderBy(c => c.Key).Select(c => Curve(c.Key, c.Value, source, Inv($"{at}kv_capacity.{c.Key}")))])
+        {
+            SchedulerOverhead = e.SchedulerOverhead is { } o ? Overhead(o, source, at + "scheduler_overhead") : null,
+        };
+    }
+
+    private static SchedulerOverhead Overhead(SchedulerOverheadEntry e, string source, string at)
+    {
+        ScaledTerm Term(List<double> v, string key) => v.Count == 3 && v.All(double.IsFinite) && v[2] > v[1]
+            ? new ScaledTerm(v[0], v[1], v[2])
+            : throw new StamenInputException(source, $"{at}.{key}", "expected [coefficient_s, min, max] with max above min", "write three finite numbers");
+        var overhead = new SchedulerOverhead(Term(e.Running, "running"), Term(e.Waiting, "waiting"), Term(e.WaitingShare, "waiting_share"),
+            e.BaselineS is { } b && double.IsFinite(b) ? b : throw new StamenInputException(source, at + ".baseline_s", "missing or not a number", "give the fitted baseline in seconds"));
+        return overhead;
     }
 
     private static Dictionary<int, IReadOnlyDictionary<int, double>> LoadCosts(

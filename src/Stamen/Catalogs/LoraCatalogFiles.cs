@@ -13,6 +13,16 @@ internal sealed class LoraProfileEntry
     public Dictionary<int, Dictionary<int, double>> LoadCostMs { get; set; } = [];
     public LoraOverheadEntry? Overhead { get; set; }
     public Dictionary<int, KvCapacityEntry> KvCapacity { get; set; } = [];
+    public SchedulerOverheadEntry? SchedulerOverhead { get; set; }
+}
+
+/// <summary>The scheduler's CPU-time fit as written in YAML: [coefficient_s, min, max] per term and a baseline.</summary>
+internal sealed class SchedulerOverheadEntry
+{
+    public List<double> Running { get; set; } = [];
+    public List<double> Waiting { get; set; } = [];
+    public List<double> WaitingShare { get; set; } = [];
+    public double? BaselineS { get; set; }
 }
 
 /// <summary>Step-time overhead coefficients as written in YAML.</summary>

@@ -50,17 +50,18 @@ internal static class EngineLoraParser
 
         var settings = new LoraEngineSettings(adapters, maxLoras, maxRank, loadCost, overhead, cpu, l.OptDouble("disk_load_ms", 0) ?? 0)
         {
-            SchedulerOverhead = SchedulerOverheadOf(l, config),
+            SchedulerOverhead = SchedulerOverheadOf(l, config, profile),
         };
         var (capacity, label) = capacityGiven ? (null, "given") : KvCapacity(l, config, profile, maxLoras, maxRank);
         return new ParsedLora(settings, rates, capacity, label);
     }
 
     /// <summary>
-    /// <c>scheduler_overhead: none</c> (the default), <c>published</c> (the fitted constants, Llama-3.1-8B on an H100 only), or
-    /// every constant: <c>{running: [a_s, min, max], waiting: [...], waiting_share: [...], baseline_s: ...}</c>.
+    /// <c>scheduler_overhead: published</c> (the default where the model's LoRA profile publishes one: Llama-3.1-8B),
+    /// <c>none</c> (the default elsewhere), or every constant:
+    /// <c>{running: [a_s, min, max], waiting: [...], waiting_share: [...], baseline_s: ...}</c>.
     /// </summary>
-    private static SchedulerOverhead? SchedulerOverheadOf(YamlFields l, EngineConfig config)
+    private static SchedulerOverhead? SchedulerOverheadOf(YamlFields l, EngineConfig config, LoraProfile? profile)
     {
         if (l.Find("scheduler_overhead") is YamlMappingNode)
         {
@@ -81,12 +82,14 @@ internal static class EngineLoraParser
         var word = l.OptString("scheduler_overhead")?.Trim().ToLowerInvariant();
         switch (word)
         {
-            case null or "none":
+            case null:
+                return profile?.SchedulerOverhead;
+            case "none":
                 return null;
-            case "published" when string.Equals(config.Model.Name, "llama-3.1-8b", StringComparison.OrdinalIgnoreCase):
-                return SchedulerOverhead.PublishedLlama31H100;
+            case "published" when profile?.SchedulerOverhead is { } published:
+                return published;
             case "published":
-                throw l.Error("scheduler_overhead", $"the overhead is published for llama-3.1-8b only, not {config.Model.Name}",
+                throw l.Error("scheduler_overhead", $"no scheduler overhead is published for {config.Model.Name}",
                     "use none, or give every constant: {running: [a_s, min, max], waiting: [...], waiting_share: [...], baseline_s: ...}");
             default:
                 throw l.Error("scheduler_overhead", $"'{word}' is not none, published or a mapping", "write none, published, or the constants");

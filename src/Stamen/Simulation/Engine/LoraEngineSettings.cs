@@ -73,20 +73,14 @@ public sealed record ScaledTerm(double CoefficientS, double Min, double Max)
 
 /// <summary>
 /// The CPU time vLLM's scheduler adds to every step of a multi-LoRA engine, as the seed-003 authors
-/// fit it (reference section 4: "scheduler overhead grows with running and waiting counts"):
+/// fit it (reference section 4: "scheduler overhead grows with running and waiting counts"; the fitted
+/// constants are data, in the model's LoRA profile, Catalogs/lora.yaml):
 /// ms = 1000 x max(0, a mm(B) + b mm(W) + c mm(W x slots / served) - baseline), with B running and W
 /// waiting requests after scheduling, slots = max_loras, served = adapters the engine serves, and
 /// mm(x) = (x - min) / (max - min) over the ranges of their data.
 /// </summary>
 public sealed record SchedulerOverhead(ScaledTerm Running, ScaledTerm Waiting, ScaledTerm WaitingPerSlotShare, double BaselineS)
 {
-    /// <summary>The fitted constants for Llama-3.1-8B on an H100 with vLLM 0.8.5.</summary>
-    public static SchedulerOverhead PublishedLlama31H100 { get; } = new(
-        new ScaledTerm(0.004373, 0.232143, 1081.371212),
-        new ScaledTerm(0.004615, 0, 20309.088235),
-        new ScaledTerm(-0.004391, 0, 16371.311594),
-        0.00019642263413907038);
-
     /// <summary>The step's overhead in ms for <paramref name="running"/> and <paramref name="waiting"/> requests after scheduling.</summary>
     public double Ms(int running, int waiting, int slots, int served)
     {
