@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Spectre.Console;
 using Stamen.Adapters;
 using Stamen.Adapters.Placement;
 using Stamen.Cli.Rendering;
@@ -22,16 +21,16 @@ internal static class AdaptersCommand
 
     private sealed record DatasetSettings(string Output, int Cells, double DurationS, int Seed, string Model, string Gpu, bool Quiet);
 
-    public static Command Create() =>
+    public static Command Create(CliConsole console) =>
         new("adapters", "LoRA adapter placement: twin-generated data, a distilled predictor, placement on the fewest GPUs, verification")
         {
-            CreateDataset(),
-            AdaptersTrainCommand.Create(),
-            CreatePlan("plan", "Place the workload's adapters on GPUs with each method, beside a lower bound on GPUs", verify: false),
-            CreatePlan("verify", "Place the adapters, then replay every GPU of every plan in the engine twin (throughput, starvation, memory)", verify: true),
+            CreateDataset(console),
+            AdaptersTrainCommand.Create(console),
+            CreatePlan(console, "plan", "Place the workload's adapters on GPUs with each method, beside a lower bound on GPUs", verify: false),
+            CreatePlan(console, "verify", "Place the adapters, then replay every GPU of every plan in the engine twin (throughput, starvation, memory)", verify: true),
         };
 
-    private static Command CreatePlan(string name, string description, bool verify)
+    private static Command CreatePlan(CliConsole console, string name, string description, bool verify)
     {
         var workload = new Argument<string?>("workload")
         {
@@ -61,12 +60,12 @@ internal static class AdaptersCommand
         var quiet = CommonOptions.Quiet();
         var command = new Command(name, description) { workload, methods, predictor, show, json, report, quiet };
         if (verify) command.Options.Add(verifySeed);
-        command.SetAction(p => CliRunner.Run(() => Plan(new PlanSettings(p.GetValue(workload), p.GetValue(methods)!, p.GetValue(predictor)!,
+        command.SetAction(p => CliRunner.Run(console, () => Plan(console, new PlanSettings(p.GetValue(workload), p.GetValue(methods)!, p.GetValue(predictor)!,
             p.GetValue(show)!, verify ? p.GetValue(verifySeed) ?? int.MinValue : null, p.GetValue(json), p.GetValue(report), p.GetValue(quiet), CommandText.Of(p)))));
         return command;
     }
 
-    private static int Plan(PlanSettings s)
+    private static int Plan(CliConsole console, PlanSettings s)
     {
         var workload = AdapterWorkloadParser.Load(s.Workload);
         var methods = s.Methods.Trim().Equals("all", StringComparison.OrdinalIgnoreCase)
@@ -74,29 +73,29 @@ internal static class AdaptersCommand
             : [.. s.Methods.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(AdapterPlacerCatalog.Find)];
         var predictor = AdapterPredictorFile.Resolve(s.Predictor, workload.Twin);
         int? verifySeed = s.VerifySeed is null ? null : s.VerifySeed == int.MinValue ? workload.Seed + 1 : s.VerifySeed;
-        ConsoleOut.Heading($"{workload.Name}: {workload.Describe()}");
-        ConsoleOut.Note($"Predictor: {predictor.Name}");
-        var report = ProgressView.Run(verifySeed is null ? "Placing adapters" : "Placing and verifying", s.Quiet,
+        console.Out.Heading($"{workload.Name}: {workload.Describe()}");
+        console.Out.Note($"Predictor: {predictor.Name}");
+        var report = ProgressView.Run(console.Out, verifySeed is null ? "Placing adapters" : "Placing and verifying", s.Quiet,
             progress => AdapterPlacementStudy.Run(workload, predictor, methods, verifySeed, new CbcMilpSolver(), progress));
-        AnsiConsole.Write(AdapterPlanView.Summary(report));
+        console.Out.Write(AdapterPlanView.Summary(report));
         var lb = report.LowerBound;
-        ConsoleOut.Note(FormattableString.Invariant(
+        console.Out.Note(FormattableString.Invariant(
             $"Lower bound {lb.Gpus} GPUs ({lb.How}): one GPU serves at most {lb.CapacityTokensPerSec:N0} tokens/s in the twin, and a GPU that does not starve serves 0.9 of what it is offered."));
         if (report.Methods.FirstOrDefault(m => string.Equals(m.Placement.Method, s.Show, StringComparison.OrdinalIgnoreCase)) is { } shown)
-            AnsiConsole.Write(AdapterPlanView.Gpus(shown));
-        if (verifySeed is not null) ConsoleOut.Note($"Verified in the twin with arrival seed {verifySeed}; starved: served below 0.9 of the offered token rate.");
+            console.Out.Write(AdapterPlanView.Gpus(shown));
+        if (verifySeed is not null) console.Out.Note($"Verified in the twin with arrival seed {verifySeed}; starved: served below 0.9 of the offered token rate.");
         if (s.Json is null && s.Report is null) return 0;
         var built = AdapterReportBuilder.Build(report, s.CommandLine);
-        if (s.Report is not null) ReportOutput.Write(s.Report, built);
+        if (s.Report is not null) ReportOutput.Write(console.Out, s.Report, built);
         if (s.Json is not null)
         {
             JsonOutput.Write(s.Json, AdapterPlanJson.From(report) with { Report = built });
-            ConsoleOut.Note($"Wrote {s.Json}");
+            console.Out.Note($"Wrote {s.Json}");
         }
         return 0;
     }
 
-    private static Command CreateDataset()
+    private static Command CreateDataset(CliConsole console)
     {
         var output = new Option<string>("--output", "-o") { Description = "CSV file to write", Required = true, HelpName = "PATH" };
         var cells = new Option<int>("--cells") { Description = "Twin runs (GPU loads drawn from the grid)", DefaultValueFactory = _ => 2000, HelpName = "N" };
@@ -110,12 +109,12 @@ internal static class AdaptersCommand
         {
             output, cells, duration, seed, model, gpu, quiet,
         };
-        command.SetAction(p => CliRunner.Run(() => Dataset(new DatasetSettings(p.GetValue(output)!, p.GetValue(cells), p.GetValue(duration), p.GetValue(seed),
+        command.SetAction(p => CliRunner.Run(console, () => Dataset(console, new DatasetSettings(p.GetValue(output)!, p.GetValue(cells), p.GetValue(duration), p.GetValue(seed),
             p.GetValue(model)!, p.GetValue(gpu)!, p.GetValue(quiet)))));
         return command;
     }
 
-    private static int Dataset(DatasetSettings s)
+    private static int Dataset(CliConsole console, DatasetSettings s)
     {
         if (s.Cells < 1) throw new StamenInputException("--cells", s.Cells.ToString(System.Globalization.CultureInfo.InvariantCulture), "must be at least 1", "give e.g. 2000");
         var model = ModelCatalog.BuiltIn.TryFind(s.Model, out var m) ? m
@@ -125,10 +124,10 @@ internal static class AdaptersCommand
         var stepTime = StepTimeCatalog.DefaultFor(EngineConfig.ForGpu(model, gpu)).Model;
         var twin = new GpuServingTwin(model, gpu, stepTime, new UniformTokenCount(32, 1024), new UniformTokenCount(16, 512), s.DurationS);
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var rows = ProgressView.Run($"Running {s.Cells} twin cells", s.Quiet, progress => AdapterDataset.Generate(twin, s.Cells, s.Seed, progress));
+        var rows = ProgressView.Run(console.Out, $"Running {s.Cells} twin cells", s.Quiet, progress => AdapterDataset.Generate(twin, s.Cells, s.Seed, progress));
         var seconds = clock.Elapsed.TotalSeconds;
         AdapterDataset.WriteCsv(s.Output, rows);
-        ConsoleOut.Note(FormattableString.Invariant(
+        console.Out.Note(FormattableString.Invariant(
             $"Wrote {s.Output}: {rows.Count} rows ({rows.Count(r => r.Outcome.Starved)} starved) in {seconds:0.0} s, {rows.Count / seconds:0.0} twin runs per second on {Environment.ProcessorCount} cores."));
         return 0;
     }

@@ -22,7 +22,7 @@ internal static class CalibrationCommands
         HelpName = "NAME",
     };
 
-    public static Command Profile()
+    public static Command Profile(CliConsole console)
     {
         var model = Preset();
         var seed = new Option<int>("--seed") { Description = "Seed of the weights", DefaultValueFactory = _ => 1, HelpName = "N" };
@@ -32,29 +32,29 @@ internal static class CalibrationCommands
         {
             model, seed, output, json,
         };
-        command.SetAction((p, ct) => CliRunner.RunAsync(async () =>
+        command.SetAction((p, ct) => CliRunner.RunAsync(console, async () =>
         {
             var name = p.GetValue(model)!;
             var config = Config(name);
-            ConsoleOut.Note($"Profiling {name} on this machine (about 15 s)...");
+            console.Out.Note($"Profiling {name} on this machine (about 15 s)...");
             var profile = await RuntimeProfiler.MeasureAsync(name, config, SeededWeights.Create(config, p.GetValue(seed)), cancellationToken: ct).ConfigureAwait(false);
-            Write(profile);
+            Write(console, profile);
             if (p.GetValue(output) is { } yaml)
             {
                 AtomicFile.WriteAllText(yaml, profile.ToCatalogYaml($"cpu-{Environment.MachineName.ToLowerInvariant()}"));
-                ConsoleOut.Note($"Wrote {yaml}");
+                console.Out.Note($"Wrote {yaml}");
             }
             if (p.GetValue(json) is { } path)
             {
                 AtomicFile.WriteAllText(path, JsonSerializer.Serialize(profile, ProfileJson));
-                ConsoleOut.Note($"Wrote {path}");
+                console.Out.Note($"Wrote {path}");
             }
             return 0;
         }));
         return command;
     }
 
-    public static Command Validate()
+    public static Command Validate(CliConsole console)
     {
         var scenario = new Argument<string?>("scenario")
         {
@@ -98,7 +98,7 @@ internal static class CalibrationCommands
         {
             scenario, model, seed, algorithms, run, maxServers, layouts, rtts, profileFile, prompt, tokens, requests, json, reportPath,
         };
-        command.SetAction((p, ct) => CliRunner.RunAsync(async () =>
+        command.SetAction((p, ct) => CliRunner.RunAsync(console, async () =>
         {
             var file = p.GetValue(scenario);
             if (file is not null && (p.GetResult(layouts) is not null || p.GetResult(rtts) is not null || p.GetResult(model) is { Implicit: false }))
@@ -116,30 +116,30 @@ internal static class CalibrationCommands
             if (resolver is null && (p.GetValue(prompt) < 1 || p.GetValue(tokens) < 1 || p.GetValue(prompt) + p.GetValue(tokens) > config.MaxPositions))
                 throw new StamenInputException("--prompt-tokens", "value", $"prompt and new tokens must be at least 1, and together at most {config.MaxPositions}",
                     "give e.g. --prompt-tokens 32 --new-tokens 16");
-            if (p.GetValue(profileFile) is null) ConsoleOut.Note($"Profiling {name} on this machine (about 15 s)...");
+            if (p.GetValue(profileFile) is null) console.Out.Note($"Profiling {name} on this machine (about 15 s)...");
             var profile = p.GetValue(profileFile) is { } profilePath ? ReadProfile(profilePath)
                 : await RuntimeProfiler.MeasureAsync(name, config, SeededWeights.Create(config, p.GetValue(seed)), cancellationToken: ct).ConfigureAwait(false);
             if (!string.Equals(profile.Model, name, StringComparison.Ordinal))
                 throw new StamenInputException("--profile", profile.Model, $"was measured for {profile.Model}, not {name}", "profile this model first");
-            Write(profile);
+            Write(console, profile);
             var cases = resolver is not null
                 ? ScenarioValidation.Build(resolver, resolved!, picked, config, profile, p.GetValue(requests), p.GetValue(maxServers))
                 : HandGivenCases(p.GetValue(layouts) ?? [], p.GetValue(rtts) ?? [], config.Blocks, p.GetValue(prompt), p.GetValue(tokens), p.GetValue(requests));
             var results = new List<SwarmValidationResult>();
             foreach (var c in cases)
             {
-                ConsoleOut.Note($"[{results.Count + 1}/{cases.Count}] {c.Name}: starting {c.Servers.Count} servers ({c.Placement}), {c.Requests.Count} requests...");
+                console.Out.Note($"[{results.Count + 1}/{cases.Count}] {c.Name}: starting {c.Servers.Count} servers ({c.Placement}), {c.Requests.Count} requests...");
                 results.Add(await SwarmValidation.RunAsync(name, config, p.GetValue(seed), c, profile, ct).ConfigureAwait(false));
             }
             var shape = resolver is null ? $"{p.GetValue(prompt)}-token prompts, {p.GetValue(tokens)} new tokens" : $"{resolver.Definition.Name}, run {p.GetValue(run)}";
             var report = ValidationReport.Build(CommandText.Of(p), name, resolver?.Definition.Name, profile, results);
-            AnsiConsole.Write(ReportTableView.Console(ValidationReport.Table(results), rightAlignedFrom: 3, Markup.Escape($"{name}: measured vs twin ({shape})")));
+            console.Out.Write(ReportTableView.Console(ValidationReport.Table(results), rightAlignedFrom: 3, Markup.Escape($"{name}: measured vs twin ({shape})")));
             if (p.GetValue(json) is { } path)
             {
                 JsonOutput.Write(path, new { model = name, scenario = resolver?.Definition.SourceFile, profile, results, report });
-                ConsoleOut.Note($"Wrote {path}");
+                console.Out.Note($"Wrote {path}");
             }
-            if (p.GetValue(reportPath) is { } html) ReportOutput.Write(html, report);
+            if (p.GetValue(reportPath) is { } html) ReportOutput.Write(console.Out, html, report);
             return results.All(r => r.TokensEqualLocal) ? 0 : 1;
         }));
         return command;
@@ -201,7 +201,7 @@ internal static class CalibrationCommands
         }
     }
 
-    private static void Write(RuntimeProfile p) => ConsoleOut.Note(FormattableString.Invariant(
+    private static void Write(CliConsole console, RuntimeProfile p) => console.Out.Note(FormattableString.Invariant(
         $"profile {p.Model}: decode {p.DecodeMsPerBlock:0.###} ms/block, prefill {p.PrefillMsPerToken:0.####} ms/token + {p.PrefillFixedMs:0.###} ms per block, client head {p.ClientMsPerToken:0.###} ms/token, hop overhead {p.HopOverheadMs:0.###} ms"));
 
 }

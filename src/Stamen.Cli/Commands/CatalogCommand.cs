@@ -15,45 +15,45 @@ namespace Stamen.Cli.Commands;
 /// <summary>`stamen catalog models|gpus|algorithms|placements|routers|admissions|engine-policies|engine-routers|adapter-placers|split-methods|step-times|lora-profiles`: what a scenario can name.</summary>
 internal static class CatalogCommand
 {
-    public static Command Create()
+    public static Command Create(CliConsole console)
     {
         var command = new Command("catalog", "List what a scenario can name: models, GPUs, algorithms and their parts");
-        command.Subcommands.Add(Listing("models", "Models with their block size and KV cache per token", Models));
-        command.Subcommands.Add(Listing("gpus", "GPU kinds with memory, roofline figures and calibrations", Gpus));
-        command.Subcommands.Add(Listing("algorithms", "Swarm algorithms: placement + routing + admission", () =>
+        command.Subcommands.Add(Listing(console, "models", "Models with their block size and KV cache per token", Models));
+        command.Subcommands.Add(Listing(console, "gpus", "GPU kinds with memory, roofline figures and calibrations", Gpus));
+        command.Subcommands.Add(Listing(console, "algorithms", "Swarm algorithms: placement + routing + admission", () =>
             Names(SwarmAlgorithmCatalog.All.Select(a => new NamedEntry(a.Name,
                 $"{a.Description} [{a.PartsText}]{(a.FixedDelays == FixedDelaySource.Published ? " (published fixed delays)" : "")}")))));
-        command.Subcommands.Add(Listing("placements", "Block placement planners and their options (scenario: placement: {name: NAME, option: value})", () =>
+        command.Subcommands.Add(Listing(console, "placements", "Block placement planners and their options (scenario: placement: {name: NAME, option: value})", () =>
             WithOptions(PlacementCatalog.Planners)));
-        command.Subcommands.Add(Listing("routers", "Request routers and their options (scenario: routing: {name: NAME, option: value})", () =>
+        command.Subcommands.Add(Listing(console, "routers", "Request routers and their options (scenario: routing: {name: NAME, option: value})", () =>
             WithOptions(RouterCatalog.Routers)));
-        command.Subcommands.Add(Listing("admissions", "What a client does when a server's cache is full, and the options (scenario: admission: {name: NAME, option: value})", () =>
+        command.Subcommands.Add(Listing(console, "admissions", "What a client does when a server's cache is full, and the options (scenario: admission: {name: NAME, option: value})", () =>
             WithOptions(AdmissionCatalog.Policies)));
-        command.Subcommands.Add(Listing("engine-policies", "Serving-engine scheduling and KV memory policies and their options (scenario: policies: [{name: NAME, base: POLICY, option: value}])", () =>
+        command.Subcommands.Add(Listing(console, "engine-policies", "Serving-engine scheduling and KV memory policies and their options (scenario: policies: [{name: NAME, base: POLICY, option: value}])", () =>
             WithOptions(Stamen.Simulation.Engine.Policies.EnginePolicyCatalog.Policies)));
-        command.Subcommands.Add(Listing("engine-routers", "Routers in front of a cluster of engines", () =>
+        command.Subcommands.Add(Listing(console, "engine-routers", "Routers in front of a cluster of engines", () =>
             WithOptions(Stamen.Simulation.Engine.EngineRouterCatalog.Routers)));
-        command.Subcommands.Add(Listing("adapter-placers", "LoRA adapter placement methods (stamen adapters plan --methods)", () =>
+        command.Subcommands.Add(Listing(console, "adapter-placers", "LoRA adapter placement methods (stamen adapters plan --methods)", () =>
             WithOptions(Stamen.Adapters.Placement.AdapterPlacerCatalog.Placers)));
-        command.Subcommands.Add(Listing("split-methods", "Split-inference methods (scenario: methods: [NAME, {name: NAME, option: value}])", () =>
+        command.Subcommands.Add(Listing(console, "split-methods", "Split-inference methods (scenario: methods: [NAME, {name: NAME, option: value}])", () =>
             WithOptions(Stamen.Split.SplitPlannerCatalog.Planners)));
-        command.Subcommands.Add(Listing("step-times", "Engine step-time models and presets (scenario: step_time: NAME, or {name: NAME, option: value})", () =>
+        command.Subcommands.Add(Listing(console, "step-times", "Engine step-time models and presets (scenario: step_time: NAME, or {name: NAME, option: value})", () =>
             WithOptions(Stamen.Simulation.Engine.StepTimeCatalog.Models)));
-        command.Subcommands.Add(Listing("lora-profiles", "Models with published LoRA serving costs (adapter load time, step overhead, KV by slots)", () =>
+        command.Subcommands.Add(Listing(console, "lora-profiles", "Models with published LoRA serving costs (adapter load time, step overhead, KV by slots)", () =>
             Names(Stamen.Adapters.LoraProfileCatalog.BuiltIn.Names.Select(n => new NamedEntry(n, "vLLM 0.8.5 on an H100 (reference section 4)")))));
         return command;
     }
 
     private sealed record NamedEntry(string Name, string Description);
 
-    private static Command Listing(string name, string description, Func<(Table Table, object Json)> build)
+    private static Command Listing(CliConsole console, string name, string description, Func<(Table Table, object Json)> build)
     {
         var json = CommonOptions.Json();
         var command = new Command(name, description) { json };
-        command.SetAction(p => CliRunner.Run(() =>
+        command.SetAction(p => CliRunner.Run(console, () =>
         {
             var (table, data) = build();
-            AnsiConsole.Write(table);
+            console.Out.Write(table);
             if (p.GetValue(json) is { } path) JsonOutput.Write(path, data);
             return 0;
         }));

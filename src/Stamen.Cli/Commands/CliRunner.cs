@@ -1,5 +1,3 @@
-using Spectre.Console;
-
 namespace Stamen.Cli.Commands;
 
 /// <summary>Runs a command body, turning user mistakes into one clear line and exit code 2.</summary>
@@ -7,7 +5,7 @@ internal static class CliRunner
 {
     public const int UserError = 2;
 
-    public static int Run(Func<int> body)
+    public static int Run(CliConsole console, Func<int> body)
     {
         try
         {
@@ -15,19 +13,19 @@ internal static class CliRunner
         }
         catch (StamenInputException e)
         {
-            AnsiConsole.Console.Profile.Out.Writer.Flush();
-            Console.Error.WriteLine($"error: {e.Message}");
+            console.Plain.Flush();
+            console.Error.WriteLine($"error: {e.Message}");
             return UserError;
         }
         catch (OperationCanceledException)
         {
-            Console.Error.WriteLine("cancelled");
+            console.Error.WriteLine("cancelled");
             return 130;
         }
     }
 
     /// <summary>As <see cref="Run"/>, for commands that wait on the network.</summary>
-    public static async Task<int> RunAsync(Func<Task<int>> body)
+    public static async Task<int> RunAsync(CliConsole console, Func<Task<int>> body)
     {
         try
         {
@@ -35,23 +33,23 @@ internal static class CliRunner
         }
         catch (StamenInputException e)
         {
-            AnsiConsole.Console.Profile.Out.Writer.Flush();
-            await Console.Error.WriteLineAsync($"error: {e.Message}").ConfigureAwait(false);
+            console.Plain.Flush();
+            await console.Error.WriteLineAsync($"error: {e.Message}").ConfigureAwait(false);
             return UserError;
         }
         catch (Stamen.Runtime.Swarm.SwarmUnavailableException e)
         {
-            await Console.Error.WriteLineAsync($"error: {e.Message}").ConfigureAwait(false);
+            await console.Error.WriteLineAsync($"error: {e.Message}").ConfigureAwait(false);
             return 3;
         }
         catch (HttpRequestException e)
         {
-            await Console.Error.WriteLineAsync($"error: cannot reach {e.Message}").ConfigureAwait(false);
+            await console.Error.WriteLineAsync($"error: cannot reach {e.Message}").ConfigureAwait(false);
             return 3;
         }
         catch (OperationCanceledException)
         {
-            await Console.Error.WriteLineAsync("cancelled").ConfigureAwait(false);
+            await console.Error.WriteLineAsync("cancelled").ConfigureAwait(false);
             return 130;
         }
     }

@@ -11,7 +11,7 @@ internal static class CompareCommand
 {
     private sealed record Settings(string? Scenario, int? Runs, int? Seed, bool WithoutFixedDelays, string? Json, string? Report, bool Quiet, string CommandLine);
 
-    public static Command Create()
+    public static Command Create(CliConsole console)
     {
         var scenario = CommonOptions.OptionalScenario();
         var runs = CommonOptions.Runs();
@@ -24,31 +24,31 @@ internal static class CompareCommand
         {
             scenario, runs, seed, noDelays, json, report, quiet,
         };
-        command.SetAction(p => CliRunner.Run(() => Execute(new Settings(
+        command.SetAction(p => CliRunner.Run(console, () => Execute(console, new Settings(
             p.GetValue(scenario), p.GetValue(runs), p.GetValue(seed), p.GetValue(noDelays), p.GetValue(json), p.GetValue(report), p.GetValue(quiet),
             CommandText.Of(p)))));
         return command;
     }
 
-    private static int Execute(Settings s)
+    private static int Execute(CliConsole console, Settings s)
     {
         var definition = BuiltinScenarios.Load(s.Scenario);
         var resolver = ScenarioResolver.Create(definition, s.WithoutFixedDelays);
         var experiment = new SwarmExperiment(resolver);
         var runs = s.Runs ?? definition.Runs;
-        ScenarioSummaryView.Write(resolver, runs, s.Seed ?? definition.Seed);
+        ScenarioSummaryView.Write(console.Out, resolver, runs, s.Seed ?? definition.Seed);
         var wantReport = s.Report is not null || s.Json is not null;
-        var (result, simulated) = ProgressView.Run($"Simulating {resolver.Algorithms.Count} algorithms x {runs} runs", s.Quiet,
+        var (result, simulated) = ProgressView.Run(console.Out, $"Simulating {resolver.Algorithms.Count} algorithms x {runs} runs", s.Quiet,
             progress => experiment.CompareWithRuns(runs, s.Seed, progress: progress, recordRunZeroTimeline: wantReport));
-        ComparisonView.Write(result);
+        ComparisonView.Write(console.Out, result);
         if (!wantReport) return 0;
         var report = SwarmReportBuilder.Build(resolver, result, simulated, $"Stamen compare: {result.Scenario}", s.CommandLine);
         if (s.Json is not null)
         {
             JsonOutput.Write(s.Json, ComparisonJson.From(result), report);
-            ConsoleOut.Note($"Wrote {s.Json}");
+            console.Out.Note($"Wrote {s.Json}");
         }
-        if (s.Report is not null) ReportOutput.Write(s.Report, report);
+        if (s.Report is not null) ReportOutput.Write(console.Out, s.Report, report);
         return 0;
     }
 }

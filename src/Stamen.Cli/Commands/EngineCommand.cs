@@ -17,18 +17,18 @@ internal static class EngineCommand
     private sealed record SimulateSettings(string Scenario, string Policy, int? Seed, string? Requests, string? Json, string? Report, bool Quiet,
         string CommandLine);
 
-    public static Command Create() =>
+    public static Command Create(CliConsole console) =>
         new("engine", "Serving-engine twin: GPU engines with iteration-level batching, paged, reserved or distributed KV memory, and multi-LoRA")
         {
-            CreateCompare(),
-            CreateSimulate(),
-            CreateSweep(),
+            CreateCompare(console),
+            CreateSimulate(console),
+            CreateSweep(console),
         };
 
     private sealed record SweepSettings(string? Scenario, string Factors, double? TtftP99S, double? ItlMeanS, double? E2eP99S, int? Seed,
         string? Json, string? Markdown, string? Report, bool Quiet, string CommandLine);
 
-    private static Command CreateSweep()
+    private static Command CreateSweep(CliConsole console)
     {
         var scenario = new Argument<string?>("scenario")
         {
@@ -54,31 +54,31 @@ internal static class EngineCommand
         {
             scenario, factors, ttft, itl, e2e, seed, json, markdown, report, quiet,
         };
-        command.SetAction(p => CliRunner.Run(() => Sweep(new SweepSettings(p.GetValue(scenario), p.GetValue(factors)!, p.GetValue(ttft), p.GetValue(itl),
+        command.SetAction(p => CliRunner.Run(console, () => Sweep(console, new SweepSettings(p.GetValue(scenario), p.GetValue(factors)!, p.GetValue(ttft), p.GetValue(itl),
             p.GetValue(e2e), p.GetValue(seed), p.GetValue(json), p.GetValue(markdown), p.GetValue(report), p.GetValue(quiet), CommandText.Of(p)))));
         return command;
     }
 
-    private static int Sweep(SweepSettings s)
+    private static int Sweep(CliConsole console, SweepSettings s)
     {
         var factors = ListArguments.Doubles("--factors", s.Factors, 0, exclusiveMin: true, "a positive number", "give rate multipliers such as 1,2,3,4");
         static double? Bound(double? given, double? fallback) => given is null ? fallback : given > 0 ? given : null;
         var slo = new EngineSlo(Bound(s.TtftP99S, 5.0), Bound(s.ItlMeanS, 0.1), Bound(s.E2eP99S, null));
         var scenario = EngineScenarioParser.Load(s.Scenario);
         var seed = s.Seed ?? scenario.Seed;
-        EngineComparisonView.WriteSummary(scenario, seed);
-        ConsoleOut.Note($"SLO: {slo.Describe()}");
-        var rows = ProgressView.Run($"Sweeping {factors.Length} rates x {scenario.Policies.Count} policies", s.Quiet,
+        EngineComparisonView.WriteSummary(console.Out, scenario, seed);
+        console.Out.Note($"SLO: {slo.Describe()}");
+        var rows = ProgressView.Run(console.Out, $"Sweeping {factors.Length} rates x {scenario.Policies.Count} policies", s.Quiet,
             progress => EngineRateSweep.Run(scenario, factors, slo, seed, progress));
-        Spectre.Console.AnsiConsole.Write(EngineSweepView.Table(rows));
+        console.Out.Write(EngineSweepView.Table(rows));
         if (s.Markdown is not null)
         {
             AtomicFile.WriteAllText(s.Markdown, EngineSweepView.Markdown(rows, slo));
-            ConsoleOut.Note($"Wrote {s.Markdown}");
+            console.Out.Note($"Wrote {s.Markdown}");
         }
         var report = s.Report is null && s.Json is null ? null
             : EngineReportBuilder.Sweep(scenario, seed, rows, slo, s.CommandLine);
-        if (s.Report is not null) ReportOutput.Write(s.Report, report!);
+        if (s.Report is not null) ReportOutput.Write(console.Out, s.Report, report!);
         if (s.Json is not null)
         {
             JsonOutput.Write(s.Json, new
@@ -101,12 +101,12 @@ internal static class EngineCommand
                 }).ToList(),
                 report,
             });
-            ConsoleOut.Note($"Wrote {s.Json}");
+            console.Out.Note($"Wrote {s.Json}");
         }
         return 0;
     }
 
-    private static Command CreateCompare()
+    private static Command CreateCompare(CliConsole console)
     {
         var scenario = new Argument<string?>("scenario")
         {
@@ -121,12 +121,12 @@ internal static class EngineCommand
         {
             scenario, seed, json, report, quiet,
         };
-        command.SetAction(p => CliRunner.Run(() => Compare(new CompareSettings(p.GetValue(scenario), p.GetValue(seed), p.GetValue(json), p.GetValue(report),
+        command.SetAction(p => CliRunner.Run(console, () => Compare(console, new CompareSettings(p.GetValue(scenario), p.GetValue(seed), p.GetValue(json), p.GetValue(report),
             p.GetValue(quiet), CommandText.Of(p)))));
         return command;
     }
 
-    private static Command CreateSimulate()
+    private static Command CreateSimulate(CliConsole console)
     {
         var scenario = new Argument<string>("scenario") { Description = "Engine scenario YAML file (`default` for the built-in one)" };
         var policy = new Option<string>("--policy", "-p")
@@ -148,39 +148,39 @@ internal static class EngineCommand
         {
             scenario, policy, seed, requests, json, report, quiet,
         };
-        command.SetAction(p => CliRunner.Run(() => Simulate(new SimulateSettings(
+        command.SetAction(p => CliRunner.Run(console, () => Simulate(console, new SimulateSettings(
             p.GetValue(scenario)!, p.GetValue(policy)!, p.GetValue(seed), p.GetValue(requests), p.GetValue(json), p.GetValue(report), p.GetValue(quiet),
             CommandText.Of(p)))));
         return command;
     }
 
-    private static int Compare(CompareSettings s)
+    private static int Compare(CliConsole console, CompareSettings s)
     {
         var scenario = EngineScenarioParser.Load(s.Scenario);
         var seed = s.Seed ?? scenario.Seed;
-        EngineComparisonView.WriteSummary(scenario, seed);
-        var results = ProgressView.Run($"Simulating {scenario.Policies.Count} policies", s.Quiet,
+        EngineComparisonView.WriteSummary(console.Out, scenario, seed);
+        var results = ProgressView.Run(console.Out, $"Simulating {scenario.Policies.Count} policies", s.Quiet,
             progress => EngineComparison.Run(scenario, seed, progress: progress));
-        EngineComparisonView.Write(scenario, results);
-        WriteOutputs(s.Json, s.Report, scenario, seed, results, s.Quiet, s.CommandLine);
+        EngineComparisonView.Write(console.Out, scenario, results);
+        WriteOutputs(console, s.Json, s.Report, scenario, seed, results, s.Quiet, s.CommandLine);
         return 0;
     }
 
-    private static int Simulate(SimulateSettings s)
+    private static int Simulate(CliConsole console, SimulateSettings s)
     {
         var scenario = EngineScenarioParser.Load(s.Scenario);
         var policy = EnginePolicyCatalog.Find(s.Policy);
         var seed = s.Seed ?? scenario.Seed;
-        EngineComparisonView.WriteSummary(scenario, seed);
-        var results = ProgressView.Run($"Simulating {policy.Name}", s.Quiet,
+        EngineComparisonView.WriteSummary(console.Out, scenario, seed);
+        var results = ProgressView.Run(console.Out, $"Simulating {policy.Name}", s.Quiet,
             progress => EngineComparison.Run(scenario, seed, [policy], progress));
-        EngineComparisonView.Write(scenario, results);
+        EngineComparisonView.Write(console.Out, scenario, results);
         if (s.Requests is not null)
         {
             AtomicFile.Write(s.Requests, w => EngineRequestCsv.Write(w, results[0].Requests));
-            ConsoleOut.Note($"Wrote {s.Requests} ({results[0].Requests.Count} requests)");
+            console.Out.Note($"Wrote {s.Requests} ({results[0].Requests.Count} requests)");
         }
-        WriteOutputs(s.Json, s.Report, scenario with { Policies = [policy] }, seed, results, s.Quiet, s.CommandLine);
+        WriteOutputs(console, s.Json, s.Report, scenario with { Policies = [policy] }, seed, results, s.Quiet, s.CommandLine);
         return 0;
     }
 
@@ -188,18 +188,18 @@ internal static class EngineCommand
     /// The report (when --report or --json asks for it: it runs a small rate sweep, since compare and simulate run one
     /// rate only), then the HTML and the JSON, which carries the report.
     /// </summary>
-    private static void WriteOutputs(string? json, string? reportPath, EngineScenario scenario, int seed, IReadOnlyList<EngineRunResult> results, bool quiet,
+    private static void WriteOutputs(CliConsole console, string? json, string? reportPath, EngineScenario scenario, int seed, IReadOnlyList<EngineRunResult> results, bool quiet,
         string command)
     {
         if (json is null && reportPath is null) return;
         var slo = new EngineSlo();
         var factors = EngineReportBuilder.RateFactors;
-        var sweep = ProgressView.Run($"Report: sweeping {factors.Count} rates x {scenario.Policies.Count} policies", quiet,
+        var sweep = ProgressView.Run(console.Out, $"Report: sweeping {factors.Count} rates x {scenario.Policies.Count} policies", quiet,
             progress => EngineRateSweep.Run(scenario, factors, slo, seed, progress));
         var report = EngineReportBuilder.Comparison(scenario, seed, results, sweep, slo, command);
-        if (reportPath is not null) ReportOutput.Write(reportPath, report);
+        if (reportPath is not null) ReportOutput.Write(console.Out, reportPath, report);
         if (json is null) return;
         JsonOutput.Write(json, EngineComparisonJson.From(scenario, seed, results) with { Report = report });
-        ConsoleOut.Note($"Wrote {json}");
+        console.Out.Note($"Wrote {json}");
     }
 }

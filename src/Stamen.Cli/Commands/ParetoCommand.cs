@@ -14,7 +14,7 @@ internal static class ParetoCommand
 
     private sealed record Settings(string? Scenario, string? Algorithm, string? Client, int Run, double Weight, int? Seed, string? Json, string? Report, string CommandLine);
 
-    public static Command Create()
+    public static Command Create(CliConsole console)
     {
         var scenario = CommonOptions.OptionalScenario();
         var algorithm = new Option<string?>("--algorithm", "-a")
@@ -37,13 +37,13 @@ internal static class ParetoCommand
         {
             scenario, algorithm, client, run, weight, seed, json, report,
         };
-        command.SetAction(p => CliRunner.Run(() => Execute(new Settings(
+        command.SetAction(p => CliRunner.Run(console, () => Execute(console, new Settings(
             p.GetValue(scenario), p.GetValue(algorithm), p.GetValue(client), p.GetValue(run), p.GetValue(weight), p.GetValue(seed), p.GetValue(json),
             p.GetValue(report), CommandText.Of(p)))));
         return command;
     }
 
-    private static int Execute(Settings s)
+    private static int Execute(CliConsole console, Settings s)
     {
         if (s.Run < 0) throw new StamenInputException("(command line)", "--run", "is negative", "give a run index from 0");
         if (!(s.Weight >= 0 && s.Weight <= 1))
@@ -60,15 +60,15 @@ internal static class ParetoCommand
             throw new StamenInputException("(command line)", "--client", $"unknown client '{s.Client}'", $"use one of: {string.Join(", ", clients.Select(c => c.Name))}");
         var planned = SwarmExperiment.Plan(run, algorithm);
         var pareto = ParetoReport.From(planned, clientIndex, s.Weight);
-        ParetoView.Write(pareto);
+        ParetoView.Write(console.Out, pareto);
         if (s.Report is null && s.Json is null) return 0;
         var report = ParetoReportBuilder.Build(resolver, planned, pareto, s.Seed ?? definition.Seed, s.CommandLine);
         if (s.Json is not null)
         {
             JsonOutput.Write(s.Json, pareto, report);
-            ConsoleOut.Note($"Wrote {s.Json}");
+            console.Out.Note($"Wrote {s.Json}");
         }
-        if (s.Report is not null) ReportOutput.Write(s.Report, report);
+        if (s.Report is not null) ReportOutput.Write(console.Out, s.Report, report);
         return 0;
     }
 }

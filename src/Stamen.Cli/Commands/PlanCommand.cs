@@ -11,7 +11,7 @@ internal static class PlanCommand
 {
     private sealed record Settings(string Scenario, string Algorithm, int Run, int? Seed, bool WithoutFixedDelays, string? Json, string? Report, string CommandLine);
 
-    public static Command Create()
+    public static Command Create(CliConsole console)
     {
         var scenario = CommonOptions.RequiredScenario();
         var algorithm = CommonOptions.Algorithm();
@@ -24,13 +24,13 @@ internal static class PlanCommand
         {
             scenario, algorithm, run, seed, noDelays, json, report,
         };
-        command.SetAction(p => CliRunner.Run(() => Execute(new Settings(
+        command.SetAction(p => CliRunner.Run(console, () => Execute(console, new Settings(
             p.GetValue(scenario)!, p.GetValue(algorithm)!, p.GetValue(run), p.GetValue(seed), p.GetValue(noDelays), p.GetValue(json),
             p.GetValue(report), CommandText.Of(p)))));
         return command;
     }
 
-    private static int Execute(Settings s)
+    private static int Execute(CliConsole console, Settings s)
     {
         var definition = BuiltinScenarios.Load(s.Scenario);
         var resolver = ScenarioResolver.Create(definition, s.WithoutFixedDelays);
@@ -38,15 +38,15 @@ internal static class PlanCommand
         if (s.Run < 0) throw new StamenInputException("(command line)", "--run", "is negative", "give a run index from 0");
         var planned = SwarmExperiment.Plan(resolver.Resolve(s.Run, s.Seed), algorithm);
         var plan = PlanReport.From(planned);
-        PlanView.Write(plan);
+        PlanView.Write(console.Out, plan);
         if (s.Report is null && s.Json is null) return 0;
         var report = PlanReportBuilder.Build(resolver, planned, plan, s.Seed ?? definition.Seed, s.CommandLine);
         if (s.Json is not null)
         {
             JsonOutput.Write(s.Json, plan, report);
-            ConsoleOut.Note($"Wrote {s.Json}");
+            console.Out.Note($"Wrote {s.Json}");
         }
-        if (s.Report is not null) ReportOutput.Write(s.Report, report);
+        if (s.Report is not null) ReportOutput.Write(console.Out, s.Report, report);
         return 0;
     }
 }

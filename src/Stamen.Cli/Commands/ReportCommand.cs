@@ -8,7 +8,7 @@ internal static class ReportCommand
 {
     private sealed record Settings(string Results, string Output);
 
-    public static Command Create()
+    public static Command Create(CliConsole console)
     {
         var results = new Argument<string>("results")
         {
@@ -21,13 +21,13 @@ internal static class ReportCommand
             Required = true,
         };
         var command = new Command("report", "Render saved results (--json) as an HTML report with charts") { results, output };
-        command.SetAction(p => CliRunner.Run(() => Execute(new Settings(p.GetValue(results)!, p.GetValue(output)!))));
+        command.SetAction(p => CliRunner.Run(console, () => Execute(console, new Settings(p.GetValue(results)!, p.GetValue(output)!))));
         return command;
     }
 
-    private static int Execute(Settings s)
+    private static int Execute(CliConsole console, Settings s)
     {
-        ReportOutput.Write(s.Output, ReportInput.Read(s.Results));
+        ReportOutput.Write(console.Out, s.Output, ReportInput.Read(s.Results));
         return 0;
     }
 }

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Spectre.Console;
 using Stamen.Cli.Rendering;
 using Stamen.Experiments;
 using Stamen.IO;
@@ -20,7 +19,7 @@ internal static class ReproduceCommand
 
     private sealed record Settings(string Examples, int? Runs, bool AllAlgorithms, string? Json, string? Markdown, string? Report, bool Quiet, string Command);
 
-    public static Command Create()
+    public static Command Create(CliConsole console)
     {
         var command = new Command("reproduce", "Reproduce published studies");
         var examples = new Option<string>("--examples")
@@ -45,17 +44,17 @@ internal static class ReproduceCommand
         {
             examples, runs, all, json, markdown, report, quiet,
         };
-        geo.SetAction(p => CliRunner.Run(() => Execute(new Settings(
+        geo.SetAction(p => CliRunner.Run(console, () => Execute(console, new Settings(
             p.GetValue(examples)!, p.GetValue(runs), p.GetValue(all), p.GetValue(json), p.GetValue(markdown), p.GetValue(report), p.GetValue(quiet),
             CommandText.Of(p)))));
         command.Subcommands.Add(geo);
-        command.Subcommands.Add(MilpGap());
-        command.Subcommands.Add(EngineLora());
-        command.Subcommands.Add(SplitGrid());
+        command.Subcommands.Add(MilpGap(console));
+        command.Subcommands.Add(EngineLora(console));
+        command.Subcommands.Add(SplitGrid(console));
         return command;
     }
 
-    private static Command SplitGrid()
+    private static Command SplitGrid(CliConsole console)
     {
         var json = CommonOptions.Json();
         var markdown = new Option<string?>("--markdown") { Description = "Also write the tables as Markdown (for docs/)", HelpName = "PATH" };
@@ -66,22 +65,22 @@ internal static class ReproduceCommand
         {
             json, markdown, reportPath,
         };
-        command.SetAction(p => CliRunner.Run(() =>
+        command.SetAction(p => CliRunner.Run(console, () =>
         {
             var cells = SplitGridStudy.Run();
-            AnsiConsole.Write(SplitGridView.Table(cells));
-            ConsoleOut.Note("Means over links, sequence lengths and SLAs (2, 4 and 8 x the server-only latency); capacity gain = server-only work / program's work.");
+            console.Out.Write(SplitGridView.Table(cells));
+            console.Out.Note("Means over links, sequence lengths and SLAs (2, 4 and 8 x the server-only latency); capacity gain = server-only work / program's work.");
             if (p.GetValue(markdown) is { } md)
             {
                 AtomicFile.WriteAllText(md, SplitGridView.Markdown(cells));
-                ConsoleOut.Note($"Wrote {md}");
+                console.Out.Note($"Wrote {md}");
             }
             var report = SplitGridReportBuilder.Build(cells, CommandText.Of(p));
-            if (p.GetValue(reportPath) is { } html) ReportOutput.Write(html, report);
+            if (p.GetValue(reportPath) is { } html) ReportOutput.Write(console.Out, html, report);
             if (p.GetValue(json) is { } path)
             {
                 JsonOutput.Write(path, new { cells }, report);
-                ConsoleOut.Note($"Wrote {path}");
+                console.Out.Note($"Wrote {path}");
             }
             return 0;
         }));
@@ -91,7 +90,7 @@ internal static class ReproduceCommand
     private sealed record LoraGridSettings(string Model, string Adapters, string Slots, string Ranks, double RatePerAdapter, double DurationS,
         string Policy, int Seed, string? Json, string? Markdown, string? Report, bool Quiet, string Command);
 
-    private static Command EngineLora()
+    private static Command EngineLora(CliConsole console)
     {
         var model = new Option<string>("--model") { Description = "Model with a published LoRA profile", DefaultValueFactory = _ => "llama-3.1-8b", HelpName = "NAME" };
         var adapters = new Option<string>("--adapters") { Description = "Served adapter counts, comma-separated", DefaultValueFactory = _ => "8,32,96,192,384", HelpName = "LIST" };
@@ -111,13 +110,13 @@ internal static class ReproduceCommand
         {
             model, adapters, slots, ranks, rate, duration, policy, seed, json, markdown, report, quiet,
         };
-        command.SetAction(p => CliRunner.Run(() => ExecuteLoraGrid(new LoraGridSettings(p.GetValue(model)!, p.GetValue(adapters)!, p.GetValue(slots)!,
+        command.SetAction(p => CliRunner.Run(console, () => ExecuteLoraGrid(console, new LoraGridSettings(p.GetValue(model)!, p.GetValue(adapters)!, p.GetValue(slots)!,
             p.GetValue(ranks)!, p.GetValue(rate), p.GetValue(duration), p.GetValue(policy)!, p.GetValue(seed), p.GetValue(json), p.GetValue(markdown), p.GetValue(report), p.GetValue(quiet),
             CommandText.Of(p)))));
         return command;
     }
 
-    private static int ExecuteLoraGrid(LoraGridSettings s)
+    private static int ExecuteLoraGrid(CliConsole console, LoraGridSettings s)
     {
         if (!(s.RatePerAdapter > 0)) throw new StamenInputException("--rate-per-adapter", s.RatePerAdapter.ToString(System.Globalization.CultureInfo.InvariantCulture), "must be positive", "give e.g. 0.05");
         if (!(s.DurationS > 0)) throw new StamenInputException("--duration-s", s.DurationS.ToString(System.Globalization.CultureInfo.InvariantCulture), "must be positive", "give e.g. 600");
@@ -125,16 +124,16 @@ internal static class ReproduceCommand
             new Stamen.Workload.UniformTokenCount(32, 1024), new Stamen.Workload.UniformTokenCount(16, 512), s.Policy, s.Seed);
         var adapters = Counts("--adapters", s.Adapters);
         var slots = Counts("--slots", s.Slots);
-        var cells = ProgressView.Run("Running the adapters x slots grid", s.Quiet, progress => LoraGridStudy.Run(setup, adapters, slots, progress));
-        AnsiConsole.Write(LoraGridView.Table(cells));
-        ConsoleOut.Note(FormattableString.Invariant($"{s.Model} on h100-sxm, {s.Policy}, {s.RatePerAdapter} req/s per adapter for {s.DurationS} s; starved: served below 0.9 of the offered token rate."));
+        var cells = ProgressView.Run(console.Out, "Running the adapters x slots grid", s.Quiet, progress => LoraGridStudy.Run(setup, adapters, slots, progress));
+        console.Out.Write(LoraGridView.Table(cells));
+        console.Out.Note(FormattableString.Invariant($"{s.Model} on h100-sxm, {s.Policy}, {s.RatePerAdapter} req/s per adapter for {s.DurationS} s; starved: served below 0.9 of the offered token rate."));
         if (s.Markdown is not null)
         {
             AtomicFile.WriteAllText(s.Markdown, LoraGridView.Markdown(cells));
-            ConsoleOut.Note($"Wrote {s.Markdown}");
+            console.Out.Note($"Wrote {s.Markdown}");
         }
         var report = LoraGridReportBuilder.Build(setup, cells, s.Command);
-        if (s.Report is not null) ReportOutput.Write(s.Report, report);
+        if (s.Report is not null) ReportOutput.Write(console.Out, s.Report, report);
         if (s.Json is not null)
         {
             JsonOutput.Write(s.Json, new
@@ -154,7 +153,7 @@ internal static class ReproduceCommand
                     metrics = c.Metrics is { } m ? EngineMetricsJson.From(m) : null,
                 }).ToList(),
             }, report);
-            ConsoleOut.Note($"Wrote {s.Json}");
+            console.Out.Note($"Wrote {s.Json}");
         }
         return 0;
     }
@@ -164,7 +163,7 @@ internal static class ReproduceCommand
 
     private sealed record MilpGapSettings(int Instances, int Seed, string? Json, string? Markdown, string? Report, bool Quiet, string Command);
 
-    private static Command MilpGap()
+    private static Command MilpGap(CliConsole console)
     {
         var instances = new Option<int>("--instances")
         {
@@ -183,24 +182,24 @@ internal static class ReproduceCommand
         {
             instances, seed, json, markdown, report, quiet,
         };
-        command.SetAction(p => CliRunner.Run(() => ExecuteMilpGap(new MilpGapSettings(
+        command.SetAction(p => CliRunner.Run(console, () => ExecuteMilpGap(console, new MilpGapSettings(
             p.GetValue(instances), p.GetValue(seed), p.GetValue(json), p.GetValue(markdown), p.GetValue(report), p.GetValue(quiet), CommandText.Of(p)))));
         return command;
     }
 
-    private static int ExecuteMilpGap(MilpGapSettings s)
+    private static int ExecuteMilpGap(CliConsole console, MilpGapSettings s)
     {
-        var study = ProgressView.Run("Solving small instances exactly", s.Quiet, progress => MilpGapStudy.Run(s.Instances, s.Seed, progress: progress));
-        AnsiConsole.Write(MilpGapView.Table(study));
-        ConsoleOut.Note(MilpGapView.MilpLine(study));
-        ConsoleOut.Note("Gap: (heuristic - MILP) / MILP of the sum over sessions of per-token time, where the heuristic's shortest-path routes fit memory.");
+        var study = ProgressView.Run(console.Out, "Solving small instances exactly", s.Quiet, progress => MilpGapStudy.Run(s.Instances, s.Seed, progress: progress));
+        console.Out.Write(MilpGapView.Table(study));
+        console.Out.Note(MilpGapView.MilpLine(study));
+        console.Out.Note("Gap: (heuristic - MILP) / MILP of the sum over sessions of per-token time, where the heuristic's shortest-path routes fit memory.");
         if (s.Markdown is not null)
         {
             AtomicFile.WriteAllText(s.Markdown, MilpGapView.Markdown(study));
-            ConsoleOut.Note($"Wrote {s.Markdown}");
+            console.Out.Note($"Wrote {s.Markdown}");
         }
         var report = MilpGapReportBuilder.Build(study, s.Command);
-        if (s.Report is not null) ReportOutput.Write(s.Report, report);
+        if (s.Report is not null) ReportOutput.Write(console.Out, s.Report, report);
         if (s.Json is not null)
         {
             JsonOutput.Write(s.Json, new
@@ -240,29 +239,29 @@ internal static class ReproduceCommand
                 // Wall clock, the only part that differs between two runs with the same seed.
                 timings = new { milp_solve_ms = study.Instances.Select(i => i.Milp.SolveTimeMs).ToList() },
             }, report);
-            ConsoleOut.Note($"Wrote {s.Json}");
+            console.Out.Note($"Wrote {s.Json}");
         }
         return 0;
     }
 
-    private static int Execute(Settings s)
+    private static int Execute(CliConsole console, Settings s)
     {
         if (!Directory.Exists(s.Examples))
             throw new StamenInputException(s.Examples, "--examples", "folder not found", "run from the repository root or pass --examples path/to/examples");
         var scenarios = GeoScenarioFiles.Select(f => ScenarioParser.ParseFile(Path.Combine(s.Examples, f))).ToList();
-        var cells = ProgressView.Run("Reproducing the scattered-setup grid", s.Quiet,
+        var cells = ProgressView.Run(console.Out, "Reproducing the scattered-setup grid", s.Quiet,
             progress => GeoStudy.Run(scenarios, GeoStudy.PublishedRates, GeoStudy.PublishedOutputTokens, s.Runs,
                 s.AllAlgorithms ? GeoStudy.AllScalableAlgorithms : null, progress));
-        AnsiConsole.Write(s.AllAlgorithms ? GeoStudyView.LongTable(cells) : GeoStudyView.Table(cells));
-        ConsoleOut.Note("Mean time per token in seconds (95% CI half-width); reduction in % of each algorithm against its baseline: " +
+        console.Out.Write(s.AllAlgorithms ? GeoStudyView.LongTable(cells) : GeoStudyView.Table(cells));
+        console.Out.Note("Mean time per token in seconds (95% CI half-width); reduction in % of each algorithm against its baseline: " +
             "*-published (the published simulator's rules, the paper's comparison) against petals-published, the others (Stamen's realistic rules) against petals.");
         if (s.Markdown is not null)
         {
             AtomicFile.WriteAllText(s.Markdown, s.AllAlgorithms ? GeoStudyView.LongMarkdown(cells) : GeoStudyView.Markdown(cells));
-            ConsoleOut.Note($"Wrote {s.Markdown}");
+            console.Out.Note($"Wrote {s.Markdown}");
         }
         var report = GeoStudyReportBuilder.Build(cells, s.AllAlgorithms, s.Command);
-        if (s.Report is not null) ReportOutput.Write(s.Report, report);
+        if (s.Report is not null) ReportOutput.Write(console.Out, s.Report, report);
         if (s.Json is not null)
         {
             JsonOutput.Write(s.Json, new
@@ -276,7 +275,7 @@ internal static class ReproduceCommand
                     comparison = ComparisonJson.From(c.Results),
                 }).ToList(),
             }, report);
-            ConsoleOut.Note($"Wrote {s.Json}");
+            console.Out.Note($"Wrote {s.Json}");
         }
         return 0;
     }

@@ -37,7 +37,7 @@ internal static class RuntimeCommands
 
     private static Option<int> SeedOption() => new("--seed") { Description = "Seed of preset weights (every server and client must use the same)", DefaultValueFactory = _ => 1, HelpName = "N" };
 
-    public static Command Serve()
+    public static Command Serve(CliConsole console)
     {
         var model = ModelOption();
         var seed = SeedOption();
@@ -59,7 +59,7 @@ internal static class RuntimeCommands
         {
             model, seed, blocks, numBlocks, plan, planServer, port, maxSessions, maxTokens, registry, id,
         };
-        command.SetAction((p, ct) => CliRunner.RunAsync(async () =>
+        command.SetAction((p, ct) => CliRunner.RunAsync(console, async () =>
         {
             var source = ModelSource.Parse(p.GetValue(model)!, p.GetValue(seed));
             BlockRange range;
@@ -83,29 +83,29 @@ internal static class RuntimeCommands
             var options = new BlockServerOptions(p.GetValue(id) ?? $"{Environment.MachineName}-{p.GetValue(port)}-{range}", source.Name, p.GetValue(port),
                 p.GetValue(maxTokens), p.GetValue(maxSessions), p.GetValue(registry), ThroughputTokensPerSec: DecodeTokensPerSecond(stack));
             await using var server = await BlockServer.StartAsync(stack, options, ct).ConfigureAwait(false);
-            ConsoleOut.Heading($"Serving blocks {range} of {source.Name} on {server.Address} (id {options.ServerId}, {options.MaxSessions} sessions of {options.MaxTokensPerSession} tokens)");
+            console.Out.Heading($"Serving blocks {range} of {source.Name} on {server.Address} (id {options.ServerId}, {options.MaxSessions} sessions of {options.MaxTokensPerSession} tokens)");
             await WaitForStop(ct).ConfigureAwait(false);
-            ConsoleOut.Note("Stopping: finishing requests in flight");
+            console.Out.Note("Stopping: finishing requests in flight");
             return 0;
         }));
         return command;
     }
 
-    public static Command Registry()
+    public static Command Registry(CliConsole console)
     {
         var port = new Option<int>("--port") { Description = "Port to listen on", DefaultValueFactory = _ => 7000, HelpName = "P" };
         var command = new Command("registry", "Run the registry block servers announce themselves to, until Ctrl+C") { port };
-        command.SetAction((p, ct) => CliRunner.RunAsync(async () =>
+        command.SetAction((p, ct) => CliRunner.RunAsync(console, async () =>
         {
             await using var registry = await RegistryServer.StartAsync(p.GetValue(port), cancellationToken: ct).ConfigureAwait(false);
-            ConsoleOut.Heading($"Registry on {registry.Address} (servers list: {registry.Address}servers)");
+            console.Out.Heading($"Registry on {registry.Address} (servers list: {registry.Address}servers)");
             await WaitForStop(ct).ConfigureAwait(false);
             return 0;
         }));
         return command;
     }
 
-    public static Command Generate()
+    public static Command Generate(CliConsole console)
     {
         var model = ModelOption();
         var seed = SeedOption();
@@ -125,7 +125,7 @@ internal static class RuntimeCommands
         {
             model, seed, registry, servers, prompt, maxNew, router, check, json,
         };
-        command.SetAction((p, ct) => CliRunner.RunAsync(async () =>
+        command.SetAction((p, ct) => CliRunner.RunAsync(console, async () =>
         {
             var source = ModelSource.Parse(p.GetValue(model)!, p.GetValue(seed));
             var tokens = ListArguments.Ints("--prompt-tokens", p.GetValue(prompt)!, 0, source.Config.VocabSize - 1,
@@ -143,22 +143,22 @@ internal static class RuntimeCommands
                 ? new MinHopChainPlanner()
                 : new TwinRouterChainPlanner(routerName, source.Config, source.Name, http, seed: p.GetValue(seed));
             var swarm = new SwarmClient(http, directory, new Embedding(client), new LmHead(client), source.Config.Blocks, source.Name, planner);
-            Console.Write("tokens:");
-            var report = await swarm.GenerateAsync(tokens, p.GetValue(maxNew), t => Console.Write(string.Create(CultureInfo.InvariantCulture, $" {t}")), ct)
+            console.Plain.Write("tokens:");
+            var report = await swarm.GenerateAsync(tokens, p.GetValue(maxNew), t => console.Plain.Write(string.Create(CultureInfo.InvariantCulture, $" {t}")), ct)
                 .ConfigureAwait(false);
-            Console.WriteLine();
-            ConsoleOut.Note($"chain ({planner.Name}): {string.Join(" -> ", report.Chain)}; re-routes: {report.Reroutes}");
+            console.Plain.WriteLine();
+            console.Out.Note($"chain ({planner.Name}): {string.Join(" -> ", report.Chain)}; re-routes: {report.Reroutes}");
             bool? equal = null;
             if (p.GetValue(check))
             {
                 var local = new LocalModel(source.Load(null, true)).Generate(tokens, p.GetValue(maxNew));
                 equal = local.SequenceEqual(report.Tokens);
-                ConsoleOut.Note(equal.Value ? "equal to the single-process run, token for token" : "DIFFERENT from the single-process run");
+                console.Out.Note(equal.Value ? "equal to the single-process run, token for token" : "DIFFERENT from the single-process run");
             }
             if (p.GetValue(json) is { } path)
             {
                 JsonOutput.Write(path, new { tokens = report.Tokens, chain = report.Chain, reroutes = report.Reroutes, equal_to_local = equal });
-                ConsoleOut.Note($"Wrote {path}");
+                console.Out.Note($"Wrote {path}");
             }
             return equal == false ? 1 : 0;
         }));

@@ -9,20 +9,20 @@ namespace Stamen.Cli.Commands;
 /// <summary>`stamen scenario validate|default`.</summary>
 internal static class ScenarioCommand
 {
-    public static Command Create()
+    public static Command Create(CliConsole console)
     {
         var command = new Command("scenario", "Check scenario files, or print the built-in default to start from");
-        command.Subcommands.Add(Validate());
-        command.Subcommands.Add(Default());
+        command.Subcommands.Add(Validate(console));
+        command.Subcommands.Add(Default(console));
         return command;
     }
 
-    private static Command Validate()
+    private static Command Validate(CliConsole console)
     {
         var scenario = CommonOptions.RequiredScenario();
         var json = CommonOptions.Json();
         var command = new Command("validate", "Check a scenario: fields, names, files, and that every algorithm can plan its first run") { scenario, json };
-        command.SetAction(p => CliRunner.Run(() =>
+        command.SetAction(p => CliRunner.Run(console, () =>
         {
             var definition = BuiltinScenarios.Load(p.GetValue(scenario));
             var resolver = ScenarioResolver.Create(definition);
@@ -30,8 +30,8 @@ internal static class ScenarioCommand
             var experiment = new SwarmExperiment(resolver);
             foreach (var algorithm in resolver.Algorithms)
                 SwarmExperiment.Plan(run, algorithm);
-            ScenarioSummaryView.Write(resolver, definition.Runs, definition.Seed);
-            AnsiConsole.MarkupLine($"[green]valid[/]: {Markup.Escape(definition.SourceFile)} ({resolver.Algorithms.Count} algorithms plan run 0)");
+            ScenarioSummaryView.Write(console.Out, resolver, definition.Runs, definition.Seed);
+            console.Out.MarkupLine($"[green]valid[/]: {Markup.Escape(definition.SourceFile)} ({resolver.Algorithms.Count} algorithms plan run 0)");
             if (p.GetValue(json) is { } path)
                 JsonOutput.Write(path, new
                 {
@@ -49,12 +49,12 @@ internal static class ScenarioCommand
         return command;
     }
 
-    private static Command Default()
+    private static Command Default(CliConsole console)
     {
         var command = new Command("default", "Print the built-in default scenario (YAML) to copy and edit");
         command.SetAction(_ =>
         {
-            Console.Write(BuiltinScenarios.DefaultYaml);
+            console.Plain.Write(BuiltinScenarios.DefaultYaml);
             return 0;
         });
         return command;

@@ -13,7 +13,7 @@ internal static class SimulateCommand
     private sealed record Settings(string Scenario, string Algorithm, int? Runs, int? Seed, bool WithoutFixedDelays, string? Requests, string? Json, string? Report, bool Quiet,
         string CommandLine);
 
-    public static Command Create()
+    public static Command Create(CliConsole console)
     {
         var scenario = CommonOptions.RequiredScenario();
         var algorithm = CommonOptions.Algorithm();
@@ -32,37 +32,37 @@ internal static class SimulateCommand
         {
             scenario, algorithm, runs, seed, noDelays, requests, json, report, quiet,
         };
-        command.SetAction(p => CliRunner.Run(() => Execute(new Settings(
+        command.SetAction(p => CliRunner.Run(console, () => Execute(console, new Settings(
             p.GetValue(scenario)!, p.GetValue(algorithm)!, p.GetValue(runs), p.GetValue(seed), p.GetValue(noDelays),
             p.GetValue(requests), p.GetValue(json), p.GetValue(report), p.GetValue(quiet), CommandText.Of(p)))));
         return command;
     }
 
-    private static int Execute(Settings s)
+    private static int Execute(CliConsole console, Settings s)
     {
         var definition = BuiltinScenarios.Load(s.Scenario);
         var resolver = ScenarioResolver.Create(definition, s.WithoutFixedDelays);
         var algorithm = resolver.FindAlgorithm(s.Algorithm);
         var experiment = new SwarmExperiment(resolver);
         var runs = s.Runs ?? definition.Runs;
-        ScenarioSummaryView.Write(resolver, runs, s.Seed ?? definition.Seed);
-        var (result, simulated) = ProgressView.Run($"Simulating {algorithm.Name} x {runs} runs", s.Quiet,
+        ScenarioSummaryView.Write(console.Out, resolver, runs, s.Seed ?? definition.Seed);
+        var (result, simulated) = ProgressView.Run(console.Out, $"Simulating {algorithm.Name} x {runs} runs", s.Quiet,
             progress => experiment.CompareWithRuns(runs, s.Seed, [algorithm], progress, recordRunZeroTimeline: s.Report is not null || s.Json is not null));
-        ComparisonView.Write(result);
-        ServerMemoryView.Write(simulated[0][0]);
+        ComparisonView.Write(console.Out, result);
+        ServerMemoryView.Write(console.Out, simulated[0][0]);
         if (s.Requests is not null)
         {
             AtomicFile.Write(s.Requests, w => RequestCsv.Write(w, simulated.Select(r => r[0]).ToList()));
-            ConsoleOut.Note($"Wrote {s.Requests} ({simulated.Sum(r => r[0].Twin.Requests.Count)} requests)");
+            console.Out.Note($"Wrote {s.Requests} ({simulated.Sum(r => r[0].Twin.Requests.Count)} requests)");
         }
         if (s.Report is null && s.Json is null) return 0;
         var report = SwarmReportBuilder.Build(resolver, result, simulated, $"Stamen simulate: {algorithm.Name} on {result.Scenario}", s.CommandLine);
         if (s.Json is not null)
         {
             JsonOutput.Write(s.Json, ComparisonJson.From(result), report);
-            ConsoleOut.Note($"Wrote {s.Json}");
+            console.Out.Note($"Wrote {s.Json}");
         }
-        if (s.Report is not null) ReportOutput.Write(s.Report, report);
+        if (s.Report is not null) ReportOutput.Write(console.Out, s.Report, report);
         return 0;
     }
 }

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Spectre.Console;
 using Stamen.Cli.Rendering;
 using Stamen.Experiments;
 using Stamen.Reporting.Split;
@@ -12,14 +11,14 @@ internal static class SplitCommand
 {
     private sealed record Settings(string? Scenario, double RateScale, string? Json, string? Report, bool Quiet, string CommandLine);
 
-    public static Command Create() =>
+    public static Command Create(CliConsole console) =>
         new("split", "Split inference between client devices and a server: SplitLLM's dynamic program, baselines and a server twin")
         {
-            Create("plan", "Per request type: the layers each side runs, latency and server work, by the dynamic program, greedy, single cut and server only", simulate: false),
-            Create("simulate", "Run one server receiving the scenario's request mix under each method's placements: utilisation, throughput, waiting, SLA", simulate: true),
+            Create(console, "plan", "Per request type: the layers each side runs, latency and server work, by the dynamic program, greedy, single cut and server only", simulate: false),
+            Create(console, "simulate", "Run one server receiving the scenario's request mix under each method's placements: utilisation, throughput, waiting, SLA", simulate: true),
         };
 
-    private static Command Create(string name, string description, bool simulate)
+    private static Command Create(CliConsole console, string name, string description, bool simulate)
     {
         var scenario = new Argument<string?>("scenario")
         {
@@ -32,47 +31,47 @@ internal static class SplitCommand
         var quiet = CommonOptions.Quiet();
         var command = new Command(name, description) { scenario, json, report, quiet };
         if (simulate) command.Options.Add(rateScale);
-        command.SetAction(p => CliRunner.Run(() => Run(new Settings(p.GetValue(scenario), simulate ? p.GetValue(rateScale) : double.NaN, p.GetValue(json),
+        command.SetAction(p => CliRunner.Run(console, () => Run(console, new Settings(p.GetValue(scenario), simulate ? p.GetValue(rateScale) : double.NaN, p.GetValue(json),
             p.GetValue(report), p.GetValue(quiet), CommandText.Of(p)))));
         return command;
     }
 
-    private static int Run(Settings s)
+    private static int Run(CliConsole console, Settings s)
     {
         var simulate = !double.IsNaN(s.RateScale);
         if (simulate && !(s.RateScale > 0))
             throw new StamenInputException("--rate-scale", s.RateScale.ToString(System.Globalization.CultureInfo.InvariantCulture), "must be positive", "give e.g. 1.5");
         var scenario = SplitScenarioParser.Load(s.Scenario);
-        SplitView.WriteSummary(scenario);
+        SplitView.WriteSummary(console.Out, scenario);
         var plans = SplitStudy.Plan(scenario);
-        AnsiConsole.Write(SplitView.Plans(plans));
+        console.Out.Write(SplitView.Plans(plans));
         foreach (var p in plans.Where(p => p.Plans.Any(m => m.Plan is null)))
-            ConsoleOut.Note(FormattableString.Invariant(
+            console.Out.Note(FormattableString.Invariant(
                 $"{p.Type.Name}: no placement meets the {p.Type.SlaMs:0} ms SLA; the fastest ({p.Fastest.Describe()}) takes {p.Fastest.LatencyMs:0.0} ms."));
-        ConsoleOut.Note("Latency is exact (the program rounds each cost up to its step, so what it accepts meets the SLA); red: SLA missed.");
+        console.Out.Note("Latency is exact (the program rounds each cost up to its step, so what it accepts meets the SLA); red: SLA missed.");
         if (!simulate)
         {
             if (s.Report is null && s.Json is null) return 0;
             var planReport = SplitReportBuilder.Plan(scenario, plans, s.CommandLine);
-            if (s.Report is not null) ReportOutput.Write(s.Report, planReport);
-            WriteJson(s.Json, SplitView.PlanJson(scenario, plans, planReport));
+            if (s.Report is not null) ReportOutput.Write(console.Out, s.Report, planReport);
+            WriteJson(console, s.Json, SplitView.PlanJson(scenario, plans, planReport));
             return 0;
         }
-        var metrics = ProgressView.Run("Simulating the server", s.Quiet, progress => SplitStudy.Simulate(scenario, plans, s.RateScale, progress));
-        AnsiConsole.Write(SplitView.Server(metrics));
-        ConsoleOut.Note(FormattableString.Invariant(
+        var metrics = ProgressView.Run(console.Out, "Simulating the server", s.Quiet, progress => SplitStudy.Simulate(scenario, plans, s.RateScale, progress));
+        console.Out.Write(SplitView.Server(metrics));
+        console.Out.Note(FormattableString.Invariant(
             $"{scenario.DurationSec:0} s of Poisson arrivals x {s.RateScale:0.##}; capacity = GPUs / mean server work per request; latency includes queueing for the server."));
         if (s.Report is null && s.Json is null) return 0;
         var report = SplitReportBuilder.Simulate(scenario, plans, s.RateScale, metrics, s.CommandLine);
-        if (s.Report is not null) ReportOutput.Write(s.Report, report);
-        WriteJson(s.Json, new { plan = SplitView.PlanJson(scenario, plans), rate_scale = s.RateScale, server = metrics, report, timings = SplitView.Timings(plans) });
+        if (s.Report is not null) ReportOutput.Write(console.Out, s.Report, report);
+        WriteJson(console, s.Json, new { plan = SplitView.PlanJson(scenario, plans), rate_scale = s.RateScale, server = metrics, report, timings = SplitView.Timings(plans) });
         return 0;
     }
 
-    private static void WriteJson(string? path, object value)
+    private static void WriteJson(CliConsole console, string? path, object value)
     {
         if (path is null) return;
         JsonOutput.Write(path, value);
-        ConsoleOut.Note($"Wrote {path}");
+        console.Out.Note($"Wrote {path}");
     }
 }

@@ -5,27 +5,30 @@ namespace Stamen.Cli.Commands;
 /// <summary>The `stamen` command tree. Each command binds its options to a record and calls the library.</summary>
 internal static class StamenCli
 {
-    public static RootCommand Build()
+    public static RootCommand Build(CliConsole console)
     {
         var root = new RootCommand(
             "Stamen: plan, simulate and compare distributed LLM inference. " +
             "Run `stamen compare` for the built-in default swarm comparison.");
-        root.Subcommands.Add(CompareCommand.Create());
-        root.Subcommands.Add(PlanCommand.Create());
-        root.Subcommands.Add(ParetoCommand.Create());
-        root.Subcommands.Add(SimulateCommand.Create());
-        root.Subcommands.Add(ScenarioCommand.Create());
-        root.Subcommands.Add(CatalogCommand.Create());
-        root.Subcommands.Add(ReproduceCommand.Create());
-        root.Subcommands.Add(EngineCommand.Create());
-        root.Subcommands.Add(AdaptersCommand.Create());
-        root.Subcommands.Add(SplitCommand.Create());
-        root.Subcommands.Add(RuntimeCommands.Serve());
-        root.Subcommands.Add(RuntimeCommands.Registry());
-        root.Subcommands.Add(RuntimeCommands.Generate());
-        root.Subcommands.Add(CalibrationCommands.Profile());
-        root.Subcommands.Add(CalibrationCommands.Validate());
-        root.Subcommands.Add(ReportCommand.Create());
+        root.Subcommands.Add(CompareCommand.Create(console));
+        root.Subcommands.Add(PlanCommand.Create(console));
+        root.Subcommands.Add(ParetoCommand.Create(console));
+        root.Subcommands.Add(SimulateCommand.Create(console));
+        root.Subcommands.Add(ScenarioCommand.Create(console));
+        root.Subcommands.Add(CatalogCommand.Create(console));
+        root.Subcommands.Add(ReproduceCommand.Create(console));
+        root.Subcommands.Add(EngineCommand.Create(console));
+        root.Subcommands.Add(AdaptersCommand.Create(console));
+        root.Subcommands.Add(SplitCommand.Create(console));
+        root.Subcommands.Add(RuntimeCommands.Serve(console));
+        root.Subcommands.Add(RuntimeCommands.Registry(console));
+        root.Subcommands.Add(RuntimeCommands.Generate(console));
+        root.Subcommands.Add(CalibrationCommands.Profile(console));
+        root.Subcommands.Add(CalibrationCommands.Validate(console));
+        root.Subcommands.Add(ReportCommand.Create(console));
         return root;
     }
+
+    /// <summary>Runs `stamen ARGS`: help and parse errors go to the console's writers as well.</summary>
+    public static int Run(CliConsole console, string[] args) => Build(console).Parse(args).Invoke(console.Invocation());
 }

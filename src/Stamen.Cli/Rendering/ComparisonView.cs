@@ -9,7 +9,7 @@ namespace Stamen.Cli.Rendering;
 /// <summary>The comparison table: one row per algorithm, means with 95% confidence half-widths.</summary>
 internal static class ComparisonView
 {
-    public static void Write(ComparisonResult result)
+    public static void Write(IAnsiConsole console, ComparisonResult result)
     {
         var table = new Table().Border(TableBorder.Rounded)
             .Title($"{Markup.Escape(result.Scenario)}: {result.Runs} runs, seed {result.Seed}{(result.FixedDelays ? ", with fixed delays" : "")}");
@@ -22,7 +22,7 @@ internal static class ComparisonView
             table.AddRow([Markup.Escape(r.Algorithm), .. ComparisonColumns.All.Select(c => c.Cell(r, WithCi)),
                 F(r.Timings.First(f => f.Key == MetricNames.PlanningMs).Value.Mean, "0.0")]);
         }
-        AnsiConsole.Write(table);
+        console.Write(table);
         if (result.Results.Count > 1)
         {
             var baseline = result.Results[0];
@@ -31,10 +31,10 @@ internal static class ComparisonView
             {
                 var v = r.Metric(SwarmMetricNames.MeanTimePerToken).Mean;
                 var change = 100 * (b - v) / b;
-                Note($"{r.Algorithm}: mean time per token {F(Math.Abs(change), "0.0")}% {(change >= 0 ? "lower" : "higher")} than {baseline.Algorithm}");
+                console.Note($"{r.Algorithm}: mean time per token {F(Math.Abs(change), "0.0")}% {(change >= 0 ? "lower" : "higher")} than {baseline.Algorithm}");
             }
         }
-        Note("Times include waits for cache space; ± is the 95% confidence half-width over runs.");
+        console.Note("Times include waits for cache space; ± is the 95% confidence half-width over runs.");
     }
 
     private static string WithCi(MeanWithCi m, string format) =>

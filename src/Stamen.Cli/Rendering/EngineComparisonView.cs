@@ -8,21 +8,21 @@ namespace Stamen.Cli.Rendering;
 /// <summary>The engine comparison table: one row per policy, latencies in seconds.</summary>
 internal static class EngineComparisonView
 {
-    public static void WriteSummary(EngineScenario scenario, int seed)
+    public static void WriteSummary(IAnsiConsole console, EngineScenario scenario, int seed)
     {
         var c = scenario.Config;
-        Heading($"{scenario.Name}: {c.Model.Name} on {c.Gpu.Name}, seed {seed}");
-        Note(FormattableString.Invariant(
+        console.Heading($"{scenario.Name}: {c.Model.Name} on {c.Gpu.Name}, seed {seed}");
+        console.Note(FormattableString.Invariant(
             $"KV {c.KvCapacityTokens:N0} tokens, max batch {c.MaxBatchSize}, token budget {c.TokenBudgetPerIteration}, max context {c.MaxContextTokens}; step time {scenario.StepTimeLabel}"));
         var d = scenario.Deployment;
-        if (d.Instances > 1) Note(FormattableString.Invariant($"{d.Instances} instances behind the {d.Router} router (distkv lends up to {100 * d.DistKv.LendingCapFraction:0}% of each cache)"));
+        if (d.Instances > 1) console.Note(FormattableString.Invariant($"{d.Instances} instances behind the {d.Router} router (distkv lends up to {100 * d.DistKv.LendingCapFraction:0}% of each cache)"));
         if (d.Lora is { } lora)
-            Note(FormattableString.Invariant(
+            console.Note(FormattableString.Invariant(
                 $"LoRA: {lora.Adapters.Count} adapters, max_loras {lora.MaxLoras}, max rank {lora.MaxLoraRank}, overhead {(lora.Overhead is null ? "off" : "on")}, KV {scenario.KvLabel}"));
-        Note($"Workload: {scenario.Workload.Describe()}");
+        console.Note($"Workload: {scenario.Workload.Describe()}");
     }
 
-    public static void Write(EngineScenario scenario, IReadOnlyList<EngineRunResult> results)
+    public static void Write(IAnsiConsole console, EngineScenario scenario, IReadOnlyList<EngineRunResult> results)
     {
         var table = new Table().Border(TableBorder.Rounded).Title(Markup.Escape(scenario.Name));
         table.AddColumn(new TableColumn("policy").NoWrap());
@@ -45,23 +45,23 @@ internal static class EngineComparisonView
                 F(100 * m.KvWasteFraction, "0.0") + "%",
                 Served(m.Starvation));
         }
-        AnsiConsole.Write(table);
-        Note("tokens/s: input + output tokens of completed requests over the makespan; KV util and waste are time averages over the KV capacity;");
-        Note("served/offered: token rates over the arrival window; starved below 0.9.");
-        WriteAdapters(results);
+        console.Write(table);
+        console.Note("tokens/s: input + output tokens of completed requests over the makespan; KV util and waste are time averages over the KV capacity;");
+        console.Note("served/offered: token rates over the arrival window; starved below 0.9.");
+        WriteAdapters(console, results);
     }
 
     private static string Served(StarvationSummary s) =>
         s.OfferedTokensPerSec <= 0 ? "-" : F(s.ServedTokensPerSec / s.OfferedTokensPerSec, "0.00") + (s.Starved ? " [red]starved[/]" : "");
 
     /// <summary>Per policy: adapters starved and adapter loads, when adapters are served.</summary>
-    private static void WriteAdapters(IReadOnlyList<EngineRunResult> results)
+    private static void WriteAdapters(IAnsiConsole console, IReadOnlyList<EngineRunResult> results)
     {
         if (results.Count == 0 || results[0].Adapters.Count == 0) return;
         foreach (var r in results)
         {
             var starved = r.Adapters.Count(a => a.Starvation.Starved);
-            Note(FormattableString.Invariant($"{r.PolicyName}: {starved} of {r.Adapters.Count} adapters starved, {r.Metrics.AdapterLoads} adapter loads"));
+            console.Note(FormattableString.Invariant($"{r.PolicyName}: {starved} of {r.Adapters.Count} adapters starved, {r.Metrics.AdapterLoads} adapter loads"));
         }
     }
 }

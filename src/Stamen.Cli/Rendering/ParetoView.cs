@@ -8,9 +8,9 @@ namespace Stamen.Cli.Rendering;
 /// <summary>A Pareto front as a table, lowest latency first, with the knee and the weighted choice marked.</summary>
 internal static class ParetoView
 {
-    public static void Write(ParetoReport report)
+    public static void Write(IAnsiConsole console, ParetoReport report)
     {
-        Heading($"{report.Algorithm}: latency / free-capacity front for client {report.Client} (run {report.Run}, l_in {report.PromptTokens}, l_max {report.OutputTokens}, empty swarm)");
+        console.Heading($"{report.Algorithm}: latency / free-capacity front for client {report.Client} (run {report.Run}, l_in {report.PromptTokens}, l_max {report.OutputTokens}, empty swarm)");
         var table = new Table().Border(TableBorder.Rounded);
         table.AddColumn(new TableColumn("#").RightAligned());
         table.AddColumn(new TableColumn("ms/token").RightAligned());
@@ -27,7 +27,7 @@ internal static class ParetoView
                 p.Hops.ToString(CultureInfo.InvariantCulture), Markup.Escape(string.Join(" -> ", p.Servers)), Markup.Escape(p.Blocks),
                 string.Join(", ", marks));
         }
-        AnsiConsole.Write(table);
-        Note("ms/token: sum over hops of RTT + tau k; free sessions: the chain's bottleneck, free cache / the session's need there.");
+        console.Write(table);
+        console.Note("ms/token: sum over hops of RTT + tau k; free sessions: the chain's bottleneck, free cache / the session's need there.");
     }
 }

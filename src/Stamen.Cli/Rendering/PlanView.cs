@@ -7,9 +7,9 @@ namespace Stamen.Cli.Rendering;
 /// <summary>A plan as tables: servers with their blocks and capacity, planner figures, client routes.</summary>
 internal static class PlanView
 {
-    public static void Write(PlanReport plan)
+    public static void Write(IAnsiConsole console, PlanReport plan)
     {
-        Heading($"{plan.Algorithm}: placement {plan.Placement}, routing {plan.Routing} (run {plan.Run}, sized for l_in {plan.PromptTokens}, l_max {plan.OutputTokens})");
+        console.Heading($"{plan.Algorithm}: placement {plan.Placement}, routing {plan.Routing} (run {plan.Run}, sized for l_in {plan.PromptTokens}, l_max {plan.OutputTokens})");
         var servers = new Table().Border(TableBorder.Rounded);
         servers.AddColumns("server", "gpu", "node", "blocks", "count");
         servers.AddColumn(new TableColumn("memory GB").RightAligned());
@@ -24,10 +24,10 @@ internal static class PlanView
                 F(s.MemoryGb, "0.00"), F(s.WeightsGb, "0.00"),
                 F(s.CachePoolGb, "0.00") + (s.CachePerBlock ? " /block" : ""),
                 s.SessionCapacity.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        AnsiConsole.Write(servers);
+        console.Write(servers);
 
         if (plan.Figures.Count > 0)
-            Note("Planner: " + string.Join(", ", plan.Figures.OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => $"{f.Key} = {F(f.Value, "0.###")}"))
+            console.Note("Planner: " + string.Join(", ", plan.Figures.OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => $"{f.Key} = {F(f.Value, "0.###")}"))
                 + $"; planned in {F(plan.Timings[Stamen.Experiments.MetricNames.PlanningMs], "0.0")} ms");
 
         var routes = new Table().Border(TableBorder.Rounded).Title("Route of each client's typical request through the empty swarm");
@@ -38,6 +38,6 @@ internal static class PlanView
         foreach (var r in plan.Routes)
             routes.AddRow(Markup.Escape(r.Client), Markup.Escape(string.Join(" -> ", r.Servers)), Markup.Escape(r.Blocks),
                 F(r.FirstTokenS, "0.000"), F(r.PerTokenS, "0.000"), F(r.AverageSPerToken, "0.000"));
-        AnsiConsole.Write(routes);
+        console.Write(routes);
     }
 }

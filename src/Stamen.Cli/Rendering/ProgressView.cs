@@ -4,17 +4,18 @@ using Stamen.Experiments;
 namespace Stamen.Cli.Rendering;
 
 /// <summary>
-/// Shows a progress bar for long work when the console is interactive; otherwise runs silently
-/// (CI logs and pipes get the results, not a redraw stream).
+/// Shows a progress bar for long work when the console is an interactive terminal; otherwise runs silently
+/// (CI logs, pipes and captured writers get the results, not a redraw stream).
 /// </summary>
 internal static class ProgressView
 {
-    public static T Run<T>(string description, bool quiet, Func<IProgress<ExperimentProgress>?, T> work)
+    public static T Run<T>(IAnsiConsole console, string description, bool quiet, Func<IProgress<ExperimentProgress>?, T> work)
     {
-        if (quiet || Console.IsOutputRedirected || !AnsiConsole.Profile.Capabilities.Interactive)
+        // IsTerminal: the writer is standard output and that is not redirected.
+        if (quiet || !console.Profile.Out.IsTerminal || !console.Profile.Capabilities.Interactive)
             return work(null);
         T result = default!;
-        AnsiConsole.Progress()
+        console.Progress()
             .AutoClear(true)
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
             .Start(ctx =>

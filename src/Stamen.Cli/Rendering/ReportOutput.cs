@@ -1,3 +1,4 @@
+using Spectre.Console;
 using Stamen.IO;
 using Stamen.Reporting;
 using Stamen.Reporting.Html;
@@ -7,9 +8,9 @@ namespace Stamen.Cli.Rendering;
 /// <summary>Writes a report's HTML atomically and says where.</summary>
 internal static class ReportOutput
 {
-    public static void Write(string path, Report report)
+    public static void Write(IAnsiConsole console, string path, Report report)
     {
         AtomicFile.WriteAllText(path, HtmlReport.Render(report));
-        ConsoleOut.Note($"Wrote report {path}");
+        console.Note($"Wrote report {path}");
     }
 }

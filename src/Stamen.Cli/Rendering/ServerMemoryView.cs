@@ -7,7 +7,7 @@ namespace Stamen.Cli.Rendering;
 /// <summary>Memory use per server in one run: weights, peak and time-averaged totals against the limit.</summary>
 internal static class ServerMemoryView
 {
-    public static void Write(SimulatedRun run)
+    public static void Write(IAnsiConsole console, SimulatedRun run)
     {
         var table = new Table().Border(TableBorder.Rounded).Title($"Memory per server, run {run.Planned.Run.Run}");
         table.AddColumns("server", "blocks");
@@ -24,6 +24,6 @@ internal static class ServerMemoryView
                 F(m.WeightBytes / 1e9, "0.00"), F(m.PeakMemoryBytes / 1e9, "0.00"), F(m.MeanMemoryBytes / 1e9, "0.00"),
                 F(m.MemoryLimitBytes / 1e9, "0.00"), F(100 * m.PeakMemoryBytes / m.MemoryLimitBytes, "0.0"));
         }
-        AnsiConsole.Write(table);
+        console.Write(table);
     }
 }

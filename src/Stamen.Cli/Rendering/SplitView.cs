@@ -11,8 +11,8 @@ namespace Stamen.Cli.Rendering;
 /// <summary>Split inference: placements per request type and method, and the server twin per method.</summary>
 internal static class SplitView
 {
-    public static void WriteSummary(SplitScenario s) =>
-        ConsoleOut.Heading(FormattableString.Invariant(
+    public static void WriteSummary(IAnsiConsole console, SplitScenario s) =>
+        console.Heading(FormattableString.Invariant(
             $"{s.Name}: {s.ModelName} served from {s.ServerGpus} x {s.ServerGpuName}; {s.RequestTypes.Count} request types; latency step {(s.LatencyStepMs is { } ms ? $"{ms:0.###} ms" : "1/1000 of each SLA")}"));
 
     public static Table Plans(IReadOnlyList<SplitTypeResult> results)

@@ -6,7 +6,6 @@ using Stamen.Tests.Scenarios;
 namespace Stamen.Tests.Cli;
 
 /// <summary>`stamen adapters dataset|train|plan|verify` in-process: files written, JSON shape, user errors.</summary>
-[Collection("Console")]
 public sealed class AdaptersCliTests
 {
     [Fact]

@@ -10,7 +10,6 @@ using Stamen.Workload;
 namespace Stamen.Tests.Cli;
 
 /// <summary>The commands run in-process and write the files they promise, in the promised shape.</summary>
-[Collection("Console")]
 public sealed class CliCommandTests
 {
     private static readonly PoissonWorkloadDefinition DefaultWorkload = (PoissonWorkloadDefinition)BuiltinScenarios.Load(null).Workload;
@@ -144,7 +143,7 @@ public sealed class CliCommandTests
             data.Add(path);
             foreach (var sub in c.Subcommands) Walk(sub, path.Length == 0 ? sub.Name : $"{path} {sub.Name}");
         }
-        Walk(StamenCli.Build(), "");
+        Walk(StamenCli.Build(CliHarness.Capture(TextWriter.Null, TextWriter.Null)), "");
         return data;
     }
 
@@ -153,7 +152,7 @@ public sealed class CliCommandTests
     public void Help_EveryCommand_ExitsZeroAndListsItsOptions(string path)
     {
         var words = path.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        var command = words.Aggregate((Command)StamenCli.Build(), (c, w) => c.Subcommands.Single(s => s.Name == w));
+        var command = words.Aggregate((Command)StamenCli.Build(CliHarness.Capture(TextWriter.Null, TextWriter.Null)), (c, w) => c.Subcommands.Single(s => s.Name == w));
         var result = CliHarness.Run([.. words, "--help"]);
         Assert.Equal(0, result.ExitCode);
         Assert.Contains(command.Description!, result.Out, StringComparison.Ordinal);

@@ -3,7 +3,6 @@ using Stamen.Tests.Scenarios;
 namespace Stamen.Tests.Cli;
 
 /// <summary>A user mistake ends the command with exit code 2 and one `error:` line naming the file, never a stack trace.</summary>
-[Collection("Console")]
 public sealed class CliErrorTests
 {
     public static TheoryData<string, string, string> BadScenarios => new()

@@ -7,7 +7,6 @@ using Stamen.Tests.Scenarios;
 namespace Stamen.Tests.Cli;
 
 /// <summary>`stamen engine compare|simulate` run in-process and write the promised files.</summary>
-[Collection("Console")]
 public sealed class EngineCliTests
 {
     private static readonly string[] RequiredMetrics =

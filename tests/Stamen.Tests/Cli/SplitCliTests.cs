@@ -4,7 +4,6 @@ using Stamen.Tests.Scenarios;
 
 namespace Stamen.Tests.Cli;
 
-[Collection("Console")]
 public sealed class SplitCliTests
 {
     [Fact]

@@ -62,7 +62,6 @@ public class MilpGapStudyTests
         Assert.Throws<StamenInputException>(() => MilpGapStudy.Run(0, seed: 1));
 }
 
-[Collection("Console")]
 public sealed class MilpGapCommandTests
 {
     [Fact]

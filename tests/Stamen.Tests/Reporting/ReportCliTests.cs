@@ -8,7 +8,6 @@ namespace Stamen.Tests.Reporting;
 /// `--report X.html --json Y.json` on the engine, adapters and split commands: both files written, Y carries the report,
 /// X shows every chart, and the report re-rendered from Y is X byte for byte.
 /// </summary>
-[Collection("Console")]
 public sealed class ReportCliTests
 {
     public static TheoryData<string, string[]> Commands() => new()

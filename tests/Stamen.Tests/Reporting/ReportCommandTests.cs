@@ -7,7 +7,6 @@ using Stamen.Tests.Scenarios;
 
 namespace Stamen.Tests.Reporting;
 
-[Collection("Console")]
 public sealed class ReportCommandTests
 {
     [Fact]

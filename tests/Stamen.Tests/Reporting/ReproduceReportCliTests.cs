@@ -7,7 +7,6 @@ namespace Stamen.Tests.Reporting;
 /// `--report X.html --json Y.json` on the `stamen reproduce` commands, each shrunk to a second or two: both files written,
 /// Y carries the report, X shows every chart, and `stamen report Y` renders X byte for byte.
 /// </summary>
-[Collection("Console")]
 public sealed class ReproduceReportCliTests
 {
     [Theory]

@@ -9,7 +9,6 @@ using Stamen.Tests.Scenarios;
 namespace Stamen.Tests.Reporting;
 
 /// <summary>`--report` on compare, simulate, pareto and plan writes the HTML, and `--json` carries the same report.</summary>
-[Collection("Console")]
 public sealed class SwarmReportCliTests
 {
     /// <summary>What a command wrote with `--report x.html --json y.json` on the small scenario.</summary>

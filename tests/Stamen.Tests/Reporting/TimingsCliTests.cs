@@ -10,7 +10,6 @@ namespace Stamen.Tests.Reporting;
 /// wall-clock figures, which live in a <c>timings</c> block of the JSON and a "Timings" section at the
 /// end of the report.
 /// </summary>
-[Collection("Console")]
 public sealed partial class TimingsCliTests
 {
     public static TheoryData<string[]> Commands() => new()

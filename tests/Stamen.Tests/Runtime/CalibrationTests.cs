@@ -217,7 +217,6 @@ public sealed class RuntimeCatalogTests
 }
 
 /// <summary>`stamen serve --blocks plan` reads its range from a plan file, and says clearly what is wrong with a bad one.</summary>
-[Collection("Console")]
 public sealed class ServePlanTests
 {
     [Theory]
