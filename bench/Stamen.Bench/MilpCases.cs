@@ -6,7 +6,7 @@ using Stamen.Workload;
 namespace Stamen.Bench;
 
 /// <summary>
-/// Solve time of the exact joint placement-and-routing MILP (<see cref="SwarmMilpFormulation"/> with
+/// Solve time of the exact joint placement-and-routing MILP (<see cref="LinkSwarmFormulation"/> with
 /// CBC, one thread) against instance size: servers x blocks on <see cref="BenchSwarms.MilpSwarm"/>,
 /// 4 concurrent sessions of the typical request (20, 128), either one client with one group of 4 or
 /// two clients with a group of 2 each. One solve per cell (CBC's time is what is measured; a
@@ -21,7 +21,7 @@ public sealed class MilpCases(double timeLimitSeconds, TextWriter log)
     public IEnumerable<BenchRow> Run(int clients, IReadOnlyList<int> serverCounts, IReadOnlyList<int> blockCounts)
     {
         var options = new MilpOptions { TimeLimitSeconds = timeLimitSeconds, Seed = 1 };
-        var formulation = new SwarmMilpFormulation(new CbcMilpSolver());
+        var formulation = new LinkSwarmFormulation(new CbcMilpSolver());
         foreach (var servers in serverCounts)
         {
             var hitLimitAtFirst = false;

@@ -88,7 +88,7 @@ public static class MilpGapStudy
     {
         if (instances < 1)
             throw new StamenInputException("(command line)", "--instances", "the study needs at least one instance", "pass --instances 1 or more");
-        var formulation = new SwarmMilpFormulation(solver ?? new CbcMilpSolver());
+        var formulation = new LinkSwarmFormulation(solver ?? new CbcMilpSolver());
         var milpOptions = new MilpOptions { TimeLimitSeconds = timeLimitSeconds, RelativeGap = 0, Seed = seed };
         var rng = new Random(seed);
         var results = new List<MilpGapInstance>();
@@ -103,7 +103,7 @@ public static class MilpGapStudy
         return new MilpGapReport(seed, Typical, timeLimitSeconds, results, Summarize(results));
     }
 
-    private static MilpGapInstance RunInstance(int index, int seed, SwarmMilpFormulation formulation, MilpOptions milpOptions)
+    private static MilpGapInstance RunInstance(int index, int seed, LinkSwarmFormulation formulation, MilpOptions milpOptions)
     {
         var rng = new Random(seed);
         var swarm = DrawSwarm(rng);
@@ -277,7 +277,7 @@ public static class MilpGapStudy
     }
 
     /// <summary>Whether any routing, each session on its own route, carries R sessions on this placement under the MILP's memory rule.</summary>
-    private static bool CanCarry(SwarmMilpFormulation formulation, MilpOptions options, SwarmSpec swarm, double sc, BlockPlacement placement, int sessions)
+    private static bool CanCarry(LinkSwarmFormulation formulation, MilpOptions options, SwarmSpec swarm, double sc, BlockPlacement placement, int sessions)
     {
         var perSession = Groups(swarm.ClientCount, sessions)
             .SelectMany(g => Enumerable.Repeat(new RequestGroup(g.Client, 1, 1), g.Count)).ToList();

@@ -43,7 +43,7 @@ public sealed class MilpPlanner(MilpPlannerOptions? options = null, IMilpSolver?
         var sc = context.TypicalSessionCacheBytesPerBlock();
         var cgbp = new CgBpPlanner().Plan(context);
         var basePlan = Options.FixedPlacementFrom?.Plan(context);
-        var formulation = new SwarmMilpFormulation(solver ?? new CbcMilpSolver());
+        var formulation = new LinkSwarmFormulation(solver ?? new CbcMilpSolver());
         var milpOptions = new MilpOptions { TimeLimitSeconds = Options.TimeLimitSeconds, Seed = context.Seed };
 
         var links = (long)Math.Min(swarm.ClientCount, (int)cgbp.Figures["sessions_R"]) * swarm.ServerCount * swarm.ServerCount;

@@ -37,24 +37,30 @@ public class SwarmMilpTests
         return Enumerable.Range(0, count).Select(g => new RequestGroup(g % clients, 1 + rng.Next(4), 1)).ToList();
     }
 
-    public static TheoryData<int, int, int> TinyInstances()
+    public static TheoryData<string, int, int, int> TinyInstances()
     {
-        var data = new TheoryData<int, int, int>();
-        for (var seed = 0; seed < 8; seed++) data.Add(seed, 2, 6);
-        for (var seed = 0; seed < 8; seed++) data.Add(seed, 3, 5);
-        for (var seed = 0; seed < 4; seed++) data.Add(seed, 4, 4);
+        var data = new TheoryData<string, int, int, int>();
+        foreach (var formulation in (string[])["link", "block"])
+        {
+            for (var seed = 0; seed < 8; seed++) data.Add(formulation, seed, 2, 6);
+            for (var seed = 0; seed < 8; seed++) data.Add(formulation, seed, 3, 5);
+            for (var seed = 0; seed < 4; seed++) data.Add(formulation, seed, 4, 4);
+        }
         return data;
     }
 
+    private static ISwarmMilpFormulation Formulation(string name) =>
+        name == "block" ? new BlockSwarmFormulation(new CbcMilpSolver()) : new LinkSwarmFormulation(new CbcMilpSolver());
+
     [Theory]
     [MemberData(nameof(TinyInstances))]
-    public void Solve_TinyInstance_EqualsBruteForce(int seed, int servers, int blocks)
+    public void Solve_TinyInstance_EqualsBruteForce(string formulation, int seed, int servers, int blocks)
     {
         var swarm = TinySwarm(seed, servers, blocks, clients: 2);
         var instance = new SwarmMilpInstance(swarm, SessionBytes, Groups(seed, 2));
 
         var brute = BruteForce.Optimum(instance);
-        var milp = new SwarmMilpFormulation(new CbcMilpSolver()).Solve(instance, Exact);
+        var milp = Formulation(formulation).Solve(instance, Exact);
 
         if (brute is null)
         {
@@ -67,17 +73,19 @@ public class SwarmMilpTests
         Assert.Equal(milp.ObjectiveMs, BruteForce.Evaluate(instance, milp.Spans, milp.Routes)!.Value, 6);
     }
 
-    [Fact]
-    public void Solve_FixedPlacement_RoutesOptimallyOnIt()
+    [Theory]
+    [InlineData("link")]
+    [InlineData("block")]
+    public void Solve_FixedPlacement_RoutesOptimallyOnIt(string formulation)
     {
         for (var seed = 0; seed < 6; seed++)
         {
             var swarm = TinySwarm(seed, 3, 5, clients: 2);
             var groups = Groups(seed, 2);
-            var free = new SwarmMilpFormulation(new CbcMilpSolver()).Solve(new SwarmMilpInstance(swarm, SessionBytes, groups), Exact);
+            var free = Formulation(formulation).Solve(new SwarmMilpInstance(swarm, SessionBytes, groups), Exact);
             if (free.Status != MilpStatus.Optimal) continue;
 
-            var fixedRun = new SwarmMilpFormulation(new CbcMilpSolver()).Solve(new SwarmMilpInstance(swarm, SessionBytes, groups, free.Spans), Exact);
+            var fixedRun = Formulation(formulation).Solve(new SwarmMilpInstance(swarm, SessionBytes, groups, free.Spans), Exact);
 
             Assert.Equal(free.Spans, fixedRun.Spans);
             Assert.Equal(BruteForce.Optimum(new SwarmMilpInstance(swarm, SessionBytes, groups, free.Spans))!.Value, fixedRun.ObjectiveMs, 6);
@@ -102,7 +110,7 @@ public class SwarmMilpTests
             var heuristic = BruteForce.Evaluate(new SwarmMilpInstance(swarm, sc, groups), plan.Placement.Spans, [route]);
             if (heuristic is null) continue;
 
-            var milp = new SwarmMilpFormulation(new CbcMilpSolver()).Solve(new SwarmMilpInstance(swarm, sc, groups), Exact);
+            var milp = new LinkSwarmFormulation(new CbcMilpSolver()).Solve(new SwarmMilpInstance(swarm, sc, groups), Exact);
             Assert.Equal(MilpStatus.Optimal, milp.Status);
             Assert.True(milp.ObjectiveMs <= heuristic.Value + 1e-6, $"seed {seed}: MILP {milp.ObjectiveMs} > CG-BP {heuristic}");
             compared++;
@@ -115,9 +123,59 @@ public class SwarmMilpTests
     {
         var swarm = TinySwarm(1, 2, 6);
         var tiny = swarm with { Servers = swarm.Servers.Select(s => s with { MemoryBytes = 1.2e9 }).ToList() };
-        var result = new SwarmMilpFormulation(new CbcMilpSolver()).Solve(new SwarmMilpInstance(tiny, SessionBytes, [new RequestGroup(0, 1, 1)]), Exact);
+        var result = new LinkSwarmFormulation(new CbcMilpSolver()).Solve(new SwarmMilpInstance(tiny, SessionBytes, [new RequestGroup(0, 1, 1)]), Exact);
         Assert.Equal(MilpStatus.Infeasible, result.Status);
         Assert.Empty(result.Routes);
+    }
+
+    [Fact]
+    public void Block_EqualsLink_OnLargerInstances()
+    {
+        var compared = 0;
+        for (var seed = 0; seed < 10; seed++)
+        {
+            var swarm = TinySwarm(100 + seed, 4, 8, clients: 2);
+            var instance = new SwarmMilpInstance(swarm, SessionBytes, Groups(seed, 2));
+            var link = new LinkSwarmFormulation(new CbcMilpSolver()).Solve(instance, Exact);
+            var block = new BlockSwarmFormulation(new CbcMilpSolver()).Solve(instance, Exact);
+            Assert.Equal(link.Status, block.Status);
+            if (link.Status != MilpStatus.Optimal) continue;
+            Assert.Equal(link.ObjectiveMs, block.ObjectiveMs, 6);
+            Assert.Equal(block.ObjectiveMs, BruteForce.Evaluate(instance, block.Spans, block.Routes)!.Value, 6);
+            compared++;
+        }
+        Assert.True(compared >= 4, $"only {compared} instances were feasible");
+    }
+
+    [Fact]
+    public void Block_PointOfAPlan_IsFeasibleWithTheObjectiveTheTwinModelGives()
+    {
+        var checkedPlans = 0;
+        for (var seed = 0; seed < 10; seed++)
+        {
+            var swarm = TinySwarm(seed, 3, 5);
+            var shape = new RequestShape(20, 64);
+            var plan = new CgBpPlanner(new CgBpOptions { FixedSessions = 2 }).Plan(new PlanningContext(swarm, shape, 0.1, 0, seed));
+            var sc = swarm.Model.SessionCacheBytesPerBlock(shape.PromptTokens, shape.OutputTokens);
+            var instance = new SwarmMilpInstance(swarm, sc, [new RequestGroup(0, 2, 1)]);
+            var route = new ShortestPathRouter(swarm, plan.Placement, HopCostMode.Published).Choose(
+                new RoutingQuery(0, shape, 0, new StaticSwarmState(swarm, plan.Placement), new Random(0)))!;
+            var expected = BruteForce.Evaluate(instance, plan.Placement.Spans, [route]);
+            var built = BlockSwarmFormulation.Build(instance);
+            var point = built.PointOf(plan.Placement.Spans, [route]);
+            if (expected is null)
+            {
+                Assert.Null(point);
+                continue;
+            }
+            Assert.NotNull(point);
+            Assert.Equal(expected.Value, built.Model.EvaluateObjective(point), 6);
+            var (spans, routes) = built.Read(point);
+            Assert.Equal(plan.Placement.Spans.Select(s => s.IsEmpty ? BlockSpan.None : s), spans);
+            Assert.Equal(route.Hops, routes[0].Hops);
+            checkedPlans++;
+        }
+        Assert.True(checkedPlans >= 5, $"only {checkedPlans} heuristic plans fit the model");
     }
 
     /// <summary>Every placement, every chain, every assignment of chains to groups.</summary>

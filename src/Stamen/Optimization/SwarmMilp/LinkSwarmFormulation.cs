@@ -6,7 +6,8 @@ using Stamen.Routing;
 namespace Stamen.Optimization.SwarmMilp;
 
 /// <summary>
-/// Exact joint block placement and routing (reference section 1, item 7), link-level:
+/// Exact joint block placement and routing (reference section 1, item 7), link-level (the first
+/// formulation; <see cref="BlockSwarmFormulation"/> gives the same optima and proves far larger instances):
 /// <list type="bullet">
 /// <item>integers a_j (first block) and e_j = a_j + m_j (end, exclusive), 0 &lt;= a_j &lt;= e_j &lt;= L,
 /// m_j &lt;= the server's block cap;</item>
@@ -22,9 +23,11 @@ namespace Stamen.Optimization.SwarmMilp;
 /// </list>
 /// NP-hard (reduction from Partition): solve small instances, or take the incumbent and its gap.
 /// </summary>
-public sealed class SwarmMilpFormulation(IMilpSolver solver)
+public sealed class LinkSwarmFormulation(IMilpSolver solver) : ISwarmMilpFormulation
 {
     private readonly IMilpSolver _solver = solver ?? throw new ArgumentNullException(nameof(solver));
+
+    public string Name => "link";
 
     public SwarmMilpSolution Solve(SwarmMilpInstance instance, MilpOptions options)
     {
