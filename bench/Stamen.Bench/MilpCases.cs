@@ -6,8 +6,8 @@ using Stamen.Workload;
 namespace Stamen.Bench;
 
 /// <summary>
-/// Solve time of the exact joint placement-and-routing MILP (<see cref="LinkSwarmFormulation"/> with
-/// CBC, one thread) against instance size: servers x blocks on <see cref="BenchSwarms.MilpSwarm"/>,
+/// Solve time of the exact joint placement-and-routing MILP (a formulation and a solver by name, one
+/// thread) against instance size: servers x blocks on <see cref="BenchSwarms.MilpSwarm"/>,
 /// 4 concurrent sessions of the typical request (20, 128), either one client with one group of 4 or
 /// two clients with a group of 2 each. One solve per cell (CBC's time is what is measured; a
 /// warm-up would only repeat the same search). A row stops growing L once a cell reaches the time
@@ -18,10 +18,11 @@ public sealed class MilpCases(double timeLimitSeconds, TextWriter log)
     private const int Sessions = 4;
     private static readonly RequestShape Typical = new(20, 128);
 
-    public IEnumerable<BenchRow> Run(int clients, IReadOnlyList<int> serverCounts, IReadOnlyList<int> blockCounts)
+    public IEnumerable<BenchRow> Run(int clients, IReadOnlyList<int> serverCounts, IReadOnlyList<int> blockCounts, string formulationName = "link", string solverName = "cbc")
     {
         var options = new MilpOptions { TimeLimitSeconds = timeLimitSeconds, Seed = 1 };
-        var formulation = new LinkSwarmFormulation(new CbcMilpSolver());
+        var solver = MilpSolverCatalog.Create(solverName);
+        ISwarmMilpFormulation formulation = formulationName == "block" ? new BlockSwarmFormulation(solver) : new LinkSwarmFormulation(solver);
         foreach (var servers in serverCounts)
         {
             var hitLimitAtFirst = false;
@@ -34,7 +35,7 @@ public sealed class MilpCases(double timeLimitSeconds, TextWriter log)
                 var solution = formulation.Solve(new SwarmMilpInstance(swarm, sc, groups), options);
                 // Only a stopped search ends without a verdict (CBC's limit is CPU seconds, so wall time can run past it).
                 var hitLimit = solution.Status is MilpStatus.Feasible or MilpStatus.NoSolutionFound;
-                yield return Row(servers, blocks, clients, solution, hitLimit);
+                yield return Row(servers, blocks, clients, solution, hitLimit, $"{formulationName}/{solverName}");
                 if (hitLimit)
                 {
                     hitLimitAtFirst = blocks == blockCounts[0];
@@ -45,7 +46,7 @@ public sealed class MilpCases(double timeLimitSeconds, TextWriter log)
         }
     }
 
-    private BenchRow Row(int servers, int blocks, int clients, SwarmMilpSolution s, bool hitLimit)
+    private BenchRow Row(int servers, int blocks, int clients, SwarmMilpSolution s, bool hitLimit, string how)
     {
         var status = s.Status switch
         {
@@ -58,9 +59,9 @@ public sealed class MilpCases(double timeLimitSeconds, TextWriter log)
         var gapValue = Math.Abs(s.Gap) < 1e-9 ? 0 : s.Gap;
         var gap = double.IsFinite(gapValue) ? gapValue.ToString("P1", CultureInfo.InvariantCulture) : "-";
         log.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"  MILP {size,-32} {status,-9} {s.SolveTimeMs,10:F0} ms  vars {s.Variables,6}  cons {s.Constraints,6}  gap {gap}"));
+            $"  MILP {how,-18} {size,-32} {status,-9} {s.SolveTimeMs,10:F0} ms  vars {s.Variables,6}  cons {s.Constraints,6}  gap {gap}"));
         var figures = new Dictionary<string, double> { ["variables"] = s.Variables, ["constraints"] = s.Constraints, ["gap"] = gapValue };
         var note = status + (hitLimit ? ", time limit reached" : "");
-        return new BenchRow("milp", "MILP solve (CBC, 1 thread)", size, s.SolveTimeMs, s.SolveTimeMs, 1, figures, note);
+        return new BenchRow("milp", $"MILP solve ({how}, 1 thread)", size, s.SolveTimeMs, s.SolveTimeMs, 1, figures, note);
     }
 }

@@ -69,13 +69,17 @@ if (only is null or "chains")
 
 if (only is null or "milp")
 {
-    // One request group of 4 sessions (1 client), or 2 + 2 (2 clients); 20 s per solve as the MILP planner.
-    log.WriteLine("exact MILP (CBC, bloom-176b cut to L blocks, A100 / MIG servers):");
-    var milp = new MilpCases(timeLimitSeconds: quick ? 5 : 20, log);
-    int[] servers = quick ? [2, 3] : [2, 3, 4, 6, 8];
-    int[] blocks = quick ? [6, 12] : [6, 12, 24, 70];
-    rows.AddRange(milp.Run(clients: 1, servers, blocks));
-    rows.AddRange(milp.Run(clients: 2, servers, blocks));
+    // One request group of 4 sessions (1 client), or 2 + 2 (2 clients); one thread, a time limit per solve.
+    log.WriteLine("exact MILP (bloom-176b cut to L blocks, A100 / MIG servers):");
+    var milp = new MilpCases(timeLimitSeconds: quick ? 5 : 30, log);
+    int[] servers = quick ? [4, 8] : [4, 8, 12, 16, 20];
+    int[] seventy = [70];
+    foreach (var solver in (string[])["cp-sat", "scip", "ortools-cbc", "cbc"])
+        foreach (var clients in (int[])[1, 2])
+            rows.AddRange(milp.Run(clients, servers, seventy, "block", solver));
+    // The link-level formulation (continuous products: not for CP-SAT) with Debian's CBC, as before.
+    foreach (var clients in (int[])[1, 2])
+        rows.AddRange(milp.Run(clients, quick ? [2, 3] : [2, 3, 4, 6, 8], quick ? [6, 12] : [6, 12, 24, 70], "link", "cbc"));
 }
 
 if (only is null or "adapters")

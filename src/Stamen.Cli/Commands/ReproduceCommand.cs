@@ -2,6 +2,7 @@ using System.CommandLine;
 using Stamen.Cli.Rendering;
 using Stamen.Experiments;
 using Stamen.IO;
+using Stamen.Optimization.Milp;
 using Stamen.Reporting.Studies;
 using Stamen.Scenarios;
 
@@ -161,16 +162,23 @@ internal static class ReproduceCommand
     private static int[] Counts(string option, string text) =>
         ListArguments.Ints(option, text, 1, int.MaxValue, "a positive whole number", "give a comma-separated list such as 8,16,32");
 
-    private sealed record MilpGapSettings(int Instances, int Seed, string? Json, string? Markdown, string? Report, bool Quiet, string Command);
+    private sealed record MilpGapSettings(int Instances, int Seed, string? Json, string? Markdown, string? Report, bool Quiet, string Command,
+        string? Servers, string Clients, int Blocks, string Solver, string Formulation, double TimeLimitSeconds);
 
     private static Command MilpGap(CliConsole console)
     {
         var instances = new Option<int>("--instances")
         {
-            Description = "Small instances to solve (3-5 servers, L 6/8/12, 1-2 clients)",
+            Description = "Instances to solve: small ones (3-5 servers, L 6/8/12, 1-2 clients), or with --servers that many per size",
             DefaultValueFactory = _ => 30,
             HelpName = "N",
         };
+        var servers = new Option<string?>("--servers") { Description = "Fixed server counts, e.g. 8,12,16,20 (with --clients and --blocks; default: small random instances)", HelpName = "LIST" };
+        var clients = new Option<string>("--clients") { Description = "Client counts with --servers", DefaultValueFactory = _ => "1,2", HelpName = "LIST" };
+        var blocks = new Option<int>("--blocks") { Description = "Model blocks L with --servers", DefaultValueFactory = _ => 70, HelpName = "L" };
+        var solver = new Option<string>("--solver") { Description = "MILP solver: cp-sat, scip, ortools-cbc or cbc", DefaultValueFactory = _ => "cp-sat", HelpName = "NAME" };
+        var formulation = new Option<string>("--formulation") { Description = "block (tight) or link", DefaultValueFactory = _ => "block", HelpName = "NAME" };
+        var limit = new Option<double>("--time-limit-s") { Description = "Time limit of each MILP solve", DefaultValueFactory = _ => 20, HelpName = "S" };
         var seed = new Option<int>("--seed") { Description = "Seed the instances are drawn from", DefaultValueFactory = _ => 1, HelpName = "S" };
         var json = CommonOptions.Json();
         var markdown = new Option<string?>("--markdown") { Description = "Also write the table as Markdown (for docs/)", HelpName = "PATH" };
@@ -180,16 +188,27 @@ internal static class ReproduceCommand
             "Each scaling heuristic's per-token objective against the exact MILP optimum on small seeded instances, " +
             "with the instances where its plan cannot carry CG-BP's R sessions")
         {
-            instances, seed, json, markdown, report, quiet,
+            instances, seed, servers, clients, blocks, solver, formulation, limit, json, markdown, report, quiet,
         };
         command.SetAction(p => CliRunner.Run(console, () => ExecuteMilpGap(console, new MilpGapSettings(
-            p.GetValue(instances), p.GetValue(seed), p.GetValue(json), p.GetValue(markdown), p.GetValue(report), p.GetValue(quiet), CommandText.Of(p)))));
+            p.GetValue(instances), p.GetValue(seed), p.GetValue(json), p.GetValue(markdown), p.GetValue(report), p.GetValue(quiet), CommandText.Of(p),
+            p.GetValue(servers), p.GetValue(clients)!, p.GetValue(blocks), p.GetValue(solver)!, p.GetValue(formulation)!, p.GetValue(limit)))));
         return command;
     }
 
     private static int ExecuteMilpGap(CliConsole console, MilpGapSettings s)
     {
-        var study = ProgressView.Run(console.Out, "Solving small instances exactly", s.Quiet, progress => MilpGapStudy.Run(s.Instances, s.Seed, progress: progress));
+        if (s.Formulation is not ("block" or "link"))
+            throw new StamenInputException("--formulation", s.Formulation, "unknown formulation", "use block or link");
+        if (!(s.TimeLimitSeconds > 0 && s.TimeLimitSeconds <= 3600))
+            throw new StamenInputException("--time-limit-s", s.TimeLimitSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture), "must be in (0, 3600]", "give e.g. 20");
+        if (s.Blocks is < 1 or > 200) throw new StamenInputException("--blocks", s.Blocks.ToString(System.Globalization.CultureInfo.InvariantCulture), "must be in 1..200", "give e.g. 70");
+        var sizes = s.Servers is null ? null
+            : new MilpGapSizes(ListArguments.Ints("--servers", s.Servers, 1, 64, "a server count in 1..64", "give e.g. 8,12,16,20"),
+                ListArguments.Ints("--clients", s.Clients, 1, 8, "a client count in 1..8", "give e.g. 1,2"), s.Blocks);
+        var solver = MilpSolverCatalog.Create(s.Solver);
+        var study = ProgressView.Run(console.Out, "Solving instances exactly", s.Quiet,
+            progress => MilpGapStudy.Run(s.Instances, s.Seed, s.TimeLimitSeconds, solver, progress, sizes: sizes, formulation: s.Formulation));
         console.Out.Write(MilpGapView.Table(study));
         console.Out.Note(MilpGapView.MilpLine(study));
         console.Out.Note("Gap: (heuristic - MILP) / MILP of the sum over sessions of per-token time, where the heuristic's shortest-path routes fit memory.");
@@ -223,6 +242,8 @@ internal static class ReproduceCommand
                         objective_ms = i.Milp.ObjectiveMs,
                         bound_ms = i.Milp.BestBoundMs,
                         gap = i.Milp.Gap,
+                        start = i.Milp.Start is { } st ? new { from = st.Name, objective_ms = st.ObjectiveMs } : null,
+                        notes = i.Milp.Notes,
                         spans = i.Milp.Spans.Select(b => new { start = b.Start, count = b.Count }).ToList(),
                     },
                     heuristics = i.Heuristics.Select(h => new

@@ -56,6 +56,9 @@ public sealed record MilpGapInstance(int Index, int Servers, int Clients, int Bl
 public sealed record MilpGapSummary(string Algorithm, int Compared, double MeanGapPercent, double MaxGapPercent,
     int RoutesOverflow, int CannotCarry, int OwnPoolOverflow, int NoPlan);
 
+/// <summary>Fixed instance sizes for the study at scale: every server count with every client count, on a model of <paramref name="Blocks"/> blocks.</summary>
+public sealed record MilpGapSizes(IReadOnlyList<int> Servers, IReadOnlyList<int> Clients, int Blocks);
+
 /// <summary>What the study measured.</summary>
 public sealed record MilpGapReport(int Seed, RequestShape Typical, double TimeLimitSeconds, IReadOnlyList<MilpGapInstance> Instances,
     IReadOnlyList<MilpGapSummary> Summaries)
@@ -84,37 +87,40 @@ public static class MilpGapStudy
     public static IReadOnlyList<CatalogEntry<IPlacementPlanner>> Heuristics => PlacementCatalog.All.Where(e => !e.SmallInstancesOnly && !e.Reproduction).ToList();
 
     public static MilpGapReport Run(int instances, int seed, double timeLimitSeconds = 20, IMilpSolver? solver = null,
-        IProgress<ExperimentProgress>? progress = null, CancellationToken cancellation = default)
+        IProgress<ExperimentProgress>? progress = null, CancellationToken cancellation = default, MilpGapSizes? sizes = null,
+        string formulation = "block")
     {
         if (instances < 1)
             throw new StamenInputException("(command line)", "--instances", "the study needs at least one instance", "pass --instances 1 or more");
-        var formulation = new LinkSwarmFormulation(solver ?? new CbcMilpSolver());
+        var chosen = solver ?? MilpSolverCatalog.Create("cp-sat");
+        ISwarmMilpFormulation model = formulation == "link" ? new LinkSwarmFormulation(chosen) : new BlockSwarmFormulation(chosen);
         var milpOptions = new MilpOptions { TimeLimitSeconds = timeLimitSeconds, RelativeGap = 0, Seed = seed };
         var rng = new Random(seed);
+        var draws = sizes is null ? Enumerable.Repeat<(int, int)?>(null, instances).ToList()
+            : [.. sizes.Servers.SelectMany(n => sizes.Clients.Select(c => ((int, int)?)(n, c))).SelectMany(size => Enumerable.Repeat(size, instances))];
         var results = new List<MilpGapInstance>();
-        progress?.Report(new ExperimentProgress(0, instances));
-        for (var i = 0; i < instances; i++)
+        progress?.Report(new ExperimentProgress(0, draws.Count));
+        for (var i = 0; i < draws.Count; i++)
         {
             cancellation.ThrowIfCancellationRequested();
             var instanceSeed = rng.Next();
-            results.Add(RunInstance(i, instanceSeed, formulation, milpOptions));
-            progress?.Report(new ExperimentProgress(i + 1, instances));
+            results.Add(RunInstance(i, instanceSeed, model, milpOptions, draws[i] is { } size ? (size.Item1, size.Item2, sizes!.Blocks) : null));
+            progress?.Report(new ExperimentProgress(i + 1, draws.Count));
         }
         return new MilpGapReport(seed, Typical, timeLimitSeconds, results, Summarize(results));
     }
 
-    private static MilpGapInstance RunInstance(int index, int seed, LinkSwarmFormulation formulation, MilpOptions milpOptions)
+    private static MilpGapInstance RunInstance(int index, int seed, ISwarmMilpFormulation formulation, MilpOptions milpOptions, (int Servers, int Clients, int Blocks)? size)
     {
         var rng = new Random(seed);
-        var swarm = DrawSwarm(rng);
+        var swarm = DrawSwarm(rng, size);
         var context = SizedContext(swarm, rng, seed);
         var sessions = (int)new CgBpPlanner().Plan(context).Figures["sessions_R"];
         var sc = swarm.Model.SessionCacheBytesPerBlock(Typical.PromptTokens, Typical.OutputTokens);
         var groups = Groups(swarm.ClientCount, sessions);
-        var free = new SwarmMilpInstance(swarm, sc, groups);
-        var milp = formulation.Solve(free, milpOptions);
 
         var entries = new List<MilpGapEntry>();
+        var starts = new List<SwarmMilpStart>();
         foreach (var heuristic in Heuristics)
         {
             BlockPlacement placement;
@@ -135,9 +141,11 @@ public static class MilpGapStudy
             var fits = FitsMemoryRule(swarm, sc, placement, groups, routes);
             var canCarry = fits || CanCarry(formulation, milpOptions, swarm, sc, placement, sessions);
             entries.Add(new MilpGapEntry(heuristic.Name, objective, fits, FitsOwnPools(sc, placement, groups, routes), canCarry));
-
-            if (fits) CheckOptimumBelow(milp, objective, heuristic.Name, index);
+            if (fits) starts.Add(new SwarmMilpStart(heuristic.Name, placement.Spans, routes));
         }
+        // The heuristics' plans that fit are points of the model: the best one starts the search.
+        var milp = formulation.Solve(new SwarmMilpInstance(swarm, sc, groups) { Starts = starts }, milpOptions);
+        foreach (var e in entries.Where(e => e.RoutesFitMemory)) CheckOptimumBelow(milp, e.ObjectiveMs, e.Algorithm, index);
         return new MilpGapInstance(index, swarm.ServerCount, swarm.ClientCount, swarm.Model.NumBlocks, sessions, context.ArrivalRatePerSec, milp, entries);
     }
 
@@ -158,18 +166,18 @@ public static class MilpGapStudy
     }
 
     /// <summary>
-    /// 3-5 servers; each A100-like (40 or 80 GB, decode 2.5-4 ms/block) with probability 0.4, else
+    /// 3-5 servers (or the size asked for); each A100-like (40 or 80 GB, decode 2.5-4 ms/block) with probability 0.4, else
     /// MIG-like (5-10 GB, decode 12-20 ms/block); client propagation RTT 2-40 ms plus the
     /// reference's 100 ms per-token overhead. Redrawn until one session fits (the model is covered).
     /// </summary>
-    private static SwarmSpec DrawSwarm(Random rng)
+    private static SwarmSpec DrawSwarm(Random rng, (int Servers, int Clients, int Blocks)? size)
     {
         while (true)
         {
-            var blocks = BlockChoices[rng.Next(BlockChoices.Length)];
+            var blocks = size?.Blocks ?? BlockChoices[rng.Next(BlockChoices.Length)];
             var model = BloomLike(blocks);
             var servers = new List<ServerSpec>();
-            var count = rng.Next(3, 6);
+            var count = size?.Servers ?? rng.Next(3, 6);
             for (var j = 0; j < count; j++)
             {
                 var a100 = rng.NextDouble() < 0.4;
@@ -178,7 +186,7 @@ public static class MilpGapStudy
                 var times = a100 ? new BlockTimes(decode, 0.0743, 32.99) : new BlockTimes(decode, 0.1041, 206.35);
                 servers.Add(new ServerSpec(a100 ? $"a100-{j}" : $"mig-{j}", a100 ? "a100-like" : "mig-like", -1, memory, times, blocks));
             }
-            var clients = rng.Next(1, 3);
+            var clients = size?.Clients ?? rng.Next(1, 3);
             var sc = model.SessionCacheBytesPerBlock(Typical.PromptTokens, Typical.OutputTokens);
             var fits = servers.Sum(s => Math.Min(blocks, (int)Math.Floor(s.MemoryBytes / (model.BlockBytes + sc)))) >= blocks;
             var swarm = Build(model, servers, clients, rng);
@@ -277,7 +285,7 @@ public static class MilpGapStudy
     }
 
     /// <summary>Whether any routing, each session on its own route, carries R sessions on this placement under the MILP's memory rule.</summary>
-    private static bool CanCarry(LinkSwarmFormulation formulation, MilpOptions options, SwarmSpec swarm, double sc, BlockPlacement placement, int sessions)
+    private static bool CanCarry(ISwarmMilpFormulation formulation, MilpOptions options, SwarmSpec swarm, double sc, BlockPlacement placement, int sessions)
     {
         var perSession = Groups(swarm.ClientCount, sessions)
             .SelectMany(g => Enumerable.Repeat(new RequestGroup(g.Client, 1, 1), g.Count)).ToList();

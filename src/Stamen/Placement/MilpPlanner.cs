@@ -2,6 +2,7 @@ using System.Globalization;
 using Stamen.Optimization.Milp;
 using Stamen.Optimization.SwarmMilp;
 using Stamen.Plans;
+using Stamen.Routing;
 
 namespace Stamen.Placement;
 
@@ -14,10 +15,22 @@ public sealed record MilpPlannerOptions
     public double TimeLimitSeconds { get; init; } = 20;
 
     /// <summary>
-    /// Refuse models with more link binaries than this (request groups x servers^2): far beyond it CBC
-    /// finds no incumbent in any useful time, and a clear refusal beats a long wait.
+    /// Refuse link-level models with more link binaries than this (request groups x servers^2): far beyond it
+    /// the solvers find no incumbent in any useful time, and a clear refusal beats a long wait.
     /// </summary>
     public int MaxLinkVariables { get; init; } = 2_000;
+
+    /// <summary>Formulation by name: <c>block</c> (the default: tight, proves 20-server instances) or <c>link</c>.</summary>
+    public string Formulation { get; init; } = "block";
+
+    /// <summary>Solver by name (<see cref="MilpSolverCatalog"/>): <c>cp-sat</c> by default.</summary>
+    public string Solver { get; init; } = "cp-sat";
+
+    /// <summary>Start the search from the best heuristic plan that fits the model (CG-BP's and PETALS' placements, shortest-path routes).</summary>
+    public bool WarmStart { get; init; } = true;
+
+    /// <summary>Solver threads; 1 keeps a solve reproducible, more are faster but may return another optimum.</summary>
+    public int Threads { get; init; } = 1;
 
     /// <summary>Keep a base planner's placement and optimise only the routes (the "optimized routing" ablation).</summary>
     public IPlacementPlanner? FixedPlacementFrom { get; init; }
@@ -43,19 +56,23 @@ public sealed class MilpPlanner(MilpPlannerOptions? options = null, IMilpSolver?
         var sc = context.TypicalSessionCacheBytesPerBlock();
         var cgbp = new CgBpPlanner().Plan(context);
         var basePlan = Options.FixedPlacementFrom?.Plan(context);
-        var formulation = new LinkSwarmFormulation(solver ?? new CbcMilpSolver());
-        var milpOptions = new MilpOptions { TimeLimitSeconds = Options.TimeLimitSeconds, Seed = context.Seed };
+        var chosen = solver ?? MilpSolverCatalog.Create(Options.Solver);
+        ISwarmMilpFormulation formulation = Options.Formulation == "link" ? new LinkSwarmFormulation(chosen) : new BlockSwarmFormulation(chosen);
+        var milpOptions = new MilpOptions { TimeLimitSeconds = Options.TimeLimitSeconds, Seed = context.Seed, Threads = Options.Threads };
 
         var links = (long)Math.Min(swarm.ClientCount, (int)cgbp.Figures["sessions_R"]) * swarm.ServerCount * swarm.ServerCount;
-        if (links > Options.MaxLinkVariables)
+        if (formulation is LinkSwarmFormulation && links > Options.MaxLinkVariables)
             throw new StamenInputException("(scenario)", "algorithms",
                 string.Create(CultureInfo.InvariantCulture, $"the MILP would need {links} link variables ({swarm.ServerCount} servers, {swarm.ClientCount} clients), more than its limit of {Options.MaxLinkVariables}"),
                 "use the MILP on small instances (a few servers and clients), or remove it from this scenario's algorithms");
         var sessions = (int)cgbp.Figures["sessions_R"];
         while (true)
         {
-            var instance = new SwarmMilpInstance(swarm, sc, Groups(swarm.ClientCount, sessions),
-                basePlan?.Placement.Spans, basePlan is null ? null : CacheRoom(basePlan.Placement));
+            var groups = Groups(swarm.ClientCount, sessions);
+            var instance = new SwarmMilpInstance(swarm, sc, groups, basePlan?.Placement.Spans, basePlan is null ? null : CacheRoom(basePlan.Placement))
+            {
+                Starts = Options.WarmStart ? Starts(context, groups, basePlan is null ? [("cg-bp", cgbp), ("petals", Petals(context))] : [("fixed placement", basePlan)]) : [],
+            };
             var solution = formulation.Solve(instance, milpOptions);
             switch (solution.Status)
             {
@@ -72,6 +89,35 @@ public sealed class MilpPlanner(MilpPlannerOptions? options = null, IMilpSolver?
                         string.Create(CultureInfo.InvariantCulture, $"the MILP found no solution within {Options.TimeLimitSeconds} s ({solution.Variables} variables, {solution.Constraints} constraints): the instance is too large"),
                         "use the MILP on small instances (a few servers and clients), or compare heuristics only");
             }
+        }
+    }
+
+    /// <summary>Heuristic plans with each group routed by the offline per-token shortest path, as MIP starts.</summary>
+    private static List<SwarmMilpStart> Starts(PlanningContext context, IReadOnlyList<RequestGroup> groups, IEnumerable<(string Name, PlacementPlan? Plan)> plans)
+    {
+        var starts = new List<SwarmMilpStart>();
+        foreach (var (name, plan) in plans)
+        {
+            if (plan is null) continue;
+            var router = new ShortestPathRouter(context.Swarm, plan.Placement, HopCostMode.Published);
+            var state = new StaticSwarmState(context.Swarm, plan.Placement);
+            var routes = groups.Select(g => router.Choose(new RoutingQuery(g.Client, context.Typical, 0, state, new Random(0)))).ToList();
+            if (routes.Any(r => r is null)) continue;
+            starts.Add(new SwarmMilpStart(name, plan.Placement.Spans, [.. routes.Select(r => r!)]));
+        }
+        return starts;
+    }
+
+    /// <summary>PETALS' placement when it covers the model, else null (its memory rule can leave a block uncovered).</summary>
+    private static PlacementPlan? Petals(PlanningContext context)
+    {
+        try
+        {
+            return new PetalsPlacementPlanner().Plan(context);
+        }
+        catch (StamenInputException)
+        {
+            return null;
         }
     }
 
@@ -100,8 +146,10 @@ public sealed class MilpPlanner(MilpPlannerOptions? options = null, IMilpSolver?
             ["milp_bound_ms"] = solution.BestBoundMs,
             ["milp_gap"] = solution.Gap,
             ["milp_optimal"] = solution.Status == MilpStatus.Optimal ? 1 : 0,
+            ["milp_time_limited"] = solution.Status == MilpStatus.Feasible ? 1 : 0,
             ["milp_variables"] = solution.Variables,
         };
+        if (solution.Start is { } start) figures["milp_start_objective_ms"] = start.ObjectiveMs;
         return new PlacementPlan(new BlockPlacement(swarm.Model.NumBlocks, spans, caches) { Chains = chains }, figures)
         {
             Timings = new Dictionary<string, double> { ["milp_solve_ms"] = solution.SolveTimeMs },

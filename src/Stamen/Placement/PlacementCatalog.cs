@@ -20,13 +20,22 @@ public static class PlacementCatalog
     private static readonly IReadOnlyList<OptionSpec> MilpSpecs =
     [
         OptionSpec.Number("time_limit_s", 20, 0.1, 3600, "Wall-time limit of one solve; past it the best incumbent is used and its gap reported", "s"),
-        OptionSpec.WholeNumber("max_link_variables", 2_000, 1, 1_000_000, "Refuse models with more link binaries than this (request groups x servers^2)"),
+        OptionSpec.WholeNumber("max_link_variables", 2_000, 1, 1_000_000, "Link formulation only: refuse models with more link binaries than this (request groups x servers^2)"),
+        OptionSpec.Choice("formulation", "block", ["block", "link"], "block: binaries per server and block, tight (proves 20 servers); link: the first, big-M formulation over server-to-server links"),
+        OptionSpec.Choice("solver", "cp-sat", ["cp-sat", "scip", "ortools-cbc", "cbc"],
+            "cp-sat (OR-Tools), scip or ortools-cbc (OR-Tools' MIP solvers), or cbc (Debian's libCbcSolver)"),
+        OptionSpec.Flag("warm_start", true, "Start from the best heuristic plan (CG-BP's or PETALS' placement, shortest-path routes) that fits the model"),
+        OptionSpec.WholeNumber("threads", 1, 1, 64, "Solver threads: 1 is reproducible, more may be faster and return another optimum"),
     ];
 
     private static MilpPlannerOptions Milp(OptionValues v) => new()
     {
         TimeLimitSeconds = v.Number("time_limit_s"),
         MaxLinkVariables = v.WholeNumber("max_link_variables"),
+        Formulation = v.Choice("formulation"),
+        Solver = v.Choice("solver"),
+        WarmStart = v.Bool("warm_start"),
+        Threads = v.WholeNumber("threads"),
     };
 
     public static Catalog<IPlacementPlanner> Planners { get; } = new("placement planners", "placements",
@@ -39,7 +48,7 @@ public static class PlacementCatalog
         CgBp.Preset("cg-bp-published", "CG-BP as the published simulator sizes R: T1 with the initial delay only, routed by the published link cost",
             ("t1_delays", "initial-only"), ("t1_hop_cost", "published")) with { Reproduction = true },
         Petals.Preset("petals-optimized-order", "Ablation: PETALS' counts and choice rule, servers joining in CG-BP's amortized-time order", ("join_order", "cg-bp")),
-        new("milp", "Exact joint placement and routing by MILP (COIN-OR CBC) for R sessions sized as CG-BP does; small instances only",
+        new("milp", "Exact joint placement and routing by MILP (CP-SAT by default) for R sessions sized as CG-BP does; up to about 20 servers",
             MilpSpecs, v => new MilpPlanner(Milp(v))) { SmallInstancesOnly = true },
         new("petals-optimized-routing", "Ablation: PETALS' placement with routes optimised by the MILP",
             MilpSpecs, v => new MilpPlanner(Milp(v) with { FixedPlacementFrom = new PetalsPlacementPlanner() })) { SmallInstancesOnly = true },

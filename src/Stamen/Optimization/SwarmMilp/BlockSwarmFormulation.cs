@@ -33,13 +33,21 @@ public sealed class BlockSwarmFormulation(IMilpSolver solver) : ISwarmMilpFormul
         ArgumentNullException.ThrowIfNull(instance);
         ArgumentNullException.ThrowIfNull(options);
         var built = Build(instance);
-        var result = _solver.Solve(built.Model, options);
+        // The best start that is a point of this model: a heuristic's plan the search can only improve on.
+        var start = instance.Starts
+            .Select(s => (s.Name, Point: built.PointOf(s.Spans, s.Routes)))
+            .Where(s => s.Point is not null)
+            .Select(s => (s.Name, s.Point, Objective: built.Model.EvaluateObjective(s.Point!)))
+            .OrderBy(s => s.Objective)
+            .FirstOrDefault();
+        var result = _solver.Solve(built.Model, start.Point is null ? options : options with { StartValues = start.Point });
+        var started = start.Point is null ? ((string, double)?)null : (start.Name, start.Objective);
         if (!result.HasSolution)
             return new SwarmMilpSolution(result.Status, [], [], double.NaN, result.BestBound, double.NaN, result.SolveTimeMs,
-                built.Model.Variables.Count, built.Model.Constraints.Count);
+                built.Model.Variables.Count, built.Model.Constraints.Count) { Start = started, Notes = result.Notes };
         var (spans, routes) = built.Read(result.Values);
         return new SwarmMilpSolution(result.Status, spans, routes, result.ObjectiveValue, result.BestBound, result.Gap,
-            result.SolveTimeMs, built.Model.Variables.Count, built.Model.Constraints.Count);
+            result.SolveTimeMs, built.Model.Variables.Count, built.Model.Constraints.Count) { Start = started, Notes = result.Notes };
     }
 
     internal static BuiltBlockModel Build(SwarmMilpInstance instance)

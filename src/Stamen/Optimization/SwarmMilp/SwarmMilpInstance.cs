@@ -27,4 +27,15 @@ public sealed record SwarmMilpInstance(
     double SessionCacheBytesPerBlock,
     IReadOnlyList<RequestGroup> Groups,
     IReadOnlyList<BlockSpan>? FixedSpans = null,
-    IReadOnlyList<double>? CacheBytesAvailable = null);
+    IReadOnlyList<double>? CacheBytesAvailable = null)
+{
+    /// <summary>
+    /// Plans to start the search from (a heuristic's placement with one route per group): the formulation
+    /// hands the best one that is a point of its model to the solver as a MIP start, and skips the others.
+    /// </summary>
+    public IReadOnlyList<SwarmMilpStart> Starts { get; init; } = [];
+}
+
+/// <summary>A known plan to warm-start the search: spans per server and one route per request group.</summary>
+/// <param name="Name">Where it came from (e.g. the heuristic's name), for reports.</param>
+public sealed record SwarmMilpStart(string Name, IReadOnlyList<BlockSpan> Spans, IReadOnlyList<Route> Routes);

@@ -23,4 +23,11 @@ public sealed record SwarmMilpSolution(
     double Gap,
     double SolveTimeMs,
     int Variables,
-    int Constraints);
+    int Constraints)
+{
+    /// <summary>The MIP start the search began from (its name and objective), or null when none fitted the model.</summary>
+    public (string Name, double ObjectiveMs)? Start { get; init; }
+
+    /// <summary>What the solver rounded or loosened to solve the model (CP-SAT's integer scaling), in words.</summary>
+    public IReadOnlyList<string> Notes { get; init; } = [];
+}
