@@ -12,7 +12,7 @@ using Stamen.Simulation.Swarm;
 
 namespace Stamen.Cli.Commands;
 
-/// <summary>`stamen catalog models|gpus|algorithms|placements|routers|admissions|engine-policies|engine-routers|adapter-placers|split-methods|step-times|lora-profiles`: what a scenario can name.</summary>
+/// <summary>`stamen catalog models|gpus|algorithms|placements|routers|admissions|engine-policies|engine-routers|adapter-placers|split-methods|step-times|lora-profiles|milp-solvers`: what a scenario can name.</summary>
 internal static class CatalogCommand
 {
     public static Command Create(CliConsole console)
@@ -39,6 +39,8 @@ internal static class CatalogCommand
             WithOptions(Stamen.Split.SplitPlannerCatalog.Planners)));
         command.Subcommands.Add(Listing(console, "step-times", "Engine step-time models and presets (scenario: step_time: NAME, or {name: NAME, option: value})", () =>
             WithOptions(Stamen.Simulation.Engine.StepTimeCatalog.Models)));
+        command.Subcommands.Add(Listing(console, "milp-solvers", "MILP solvers for the exact planners and studies (docs/milp.md)", () =>
+            WithOptions(Stamen.Optimization.Milp.MilpSolverCatalog.Solvers)));
         command.Subcommands.Add(Listing(console, "lora-profiles", "Models with published LoRA serving costs (adapter load time, step overhead, KV by slots)", () =>
             Names(Stamen.Adapters.LoraProfileCatalog.BuiltIn.Names.Select(n => new NamedEntry(n, "vLLM 0.8.5 on an H100 (reference section 4)")))));
         return command;

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Stamen.Adapters.Placement;
 using Stamen.Algorithms;
+using Stamen.Optimization.Milp;
 using Stamen.Placement;
 using Stamen.Routing;
 using Stamen.Simulation.Engine;
@@ -30,6 +31,7 @@ public sealed partial class DocsCatalogTests
         ["step-times"] = ("docs/engine.md", [.. StepTimeCatalog.Models.Names]),
         ["adapter-placers"] = ("docs/adapters.md", [.. AdapterPlacerCatalog.Placers.Names]),
         ["split-methods"] = ("docs/split.md", [.. SplitPlannerCatalog.Planners.Names]),
+        ["milp-solvers"] = ("docs/milp.md", [.. MilpSolverCatalog.Names]),
     };
 
     public static TheoryData<string> FamilyNames() => [.. Families.Keys];
@@ -67,7 +69,7 @@ public sealed partial class DocsCatalogTests
             }
         }
         // Guard: the tables this test exists for were found.
-        Assert.Equal(["adapter-placers", "algorithms", "engine-policies", "engine-routers", "split-methods", "step-times"], checkedTables.Order());
+        Assert.Equal(["adapter-placers", "algorithms", "engine-policies", "engine-routers", "milp-solvers", "split-methods", "step-times"], checkedTables.Order());
     }
 
     [GeneratedRegex(@"^<!-- catalog: ([a-z-]+) -->$")]

@@ -132,6 +132,7 @@ public sealed class CliCommandTests
         Assert.Equal(Stamen.Simulation.Engine.Policies.EnginePolicyCatalog.Names, Names("engine-policies"));
         Assert.Equal(Stamen.Simulation.Engine.EngineRouterCatalog.Names, Names("engine-routers"));
         Assert.Equal(["llama-3.1-8b", "qwen-2.5-7b"], Names("lora-profiles"));
+        Assert.Equal(Stamen.Optimization.Milp.MilpSolverCatalog.Names, Names("milp-solvers"));
         AssertNoTempFiles(folder);
     }
 

@@ -64,7 +64,7 @@ public sealed class CbcMilpSolverTests
             model.AddConstraint("b", [3 * x, 2 * y], ConstraintSense.LessOrEqual, 12);
             model.AddConstraint("c", [2 * x, 3 * y], ConstraintSense.LessOrEqual, 12);
             model.Maximize([1 * y]);
-            var bruteForce = BruteForce(model);
+            var bruteForce = MilpTestModels.BruteForce(model);
             var result = _solver.Solve(model, Exact);
             if (integer)
             {
@@ -96,28 +96,8 @@ public sealed class CbcMilpSolverTests
     public void Solve_RandomSmallIntegerProgram_AgreesWithEnumeration(int seed)
     {
         // Mixed senses, equality rows, negative bounds and both objective directions in one oracle check.
-        var random = new Random(seed);
-        var model = new MilpModel();
-        var vars = Enumerable.Range(0, 4)
-            .Select(i => model.AddInteger($"x{i}", random.Next(-3, 1), random.Next(1, 4)))
-            .ToArray();
-        var senses = new[] { ConstraintSense.LessOrEqual, ConstraintSense.GreaterOrEqual, ConstraintSense.Equal };
-        for (int r = 0; r < 3; r++)
-        {
-            model.AddConstraint($"r{r}", vars.Select(x => random.Next(-4, 5) * x), senses[random.Next(3)], random.Next(-3, 4));
-        }
-
-        var objective = vars.Select(x => random.Next(-5, 6) * x).ToArray();
-        if (random.Next(2) == 0)
-        {
-            model.Minimize(objective, constant: 2.5);
-        }
-        else
-        {
-            model.Maximize(objective, constant: 2.5);
-        }
-
-        double? expected = BruteForce(model);
+        var model = MilpTestModels.RandomSmallIntegerProgram(seed);
+        double? expected = MilpTestModels.BruteForce(model);
         var result = _solver.Solve(model, Exact);
 
         if (expected is null)
@@ -205,7 +185,7 @@ public sealed class CbcMilpSolverTests
 
         Assert.Equal(MilpStatus.Optimal, result.Status);
         Assert.Equal(4, result.Value(a) + result.Value(b) + result.Value(c));
-        Assert.Equal(BruteForce(model)!.Value, result.ObjectiveValue, 9);
+        Assert.Equal(MilpTestModels.BruteForce(model)!.Value, result.ObjectiveValue, 9);
         Assert.True(result.BestBound >= result.ObjectiveValue - 1e-6, "a maximisation's bound is above its value");
     }
 
@@ -234,7 +214,7 @@ public sealed class CbcMilpSolverTests
     [InlineData(300, 0.25)]
     public void Solve_KnapsackWithTinyTimeLimit_ReturnsIncumbentWithConsistentBound(int items, double seconds)
     {
-        var model = MultiKnapsack(items, seed: 42);
+        var model = MilpTestModels.MultiKnapsack(items, seed: 42);
 
         var result = _solver.Solve(model, new MilpOptions { TimeLimitSeconds = seconds });
 
@@ -249,7 +229,7 @@ public sealed class CbcMilpSolverTests
     [Fact]
     public void Solve_TooLargeForTimeLimit_ReportsNoSolutionOrIncumbentNeverOptimal()
     {
-        var model = MultiKnapsack(2000, seed: 5);
+        var model = MilpTestModels.MultiKnapsack(2000, seed: 5);
 
         var result = _solver.Solve(model, new MilpOptions { TimeLimitSeconds = 0.01 });
 
@@ -269,29 +249,13 @@ public sealed class CbcMilpSolverTests
     [Fact]
     public void Solve_RelativeGapAllowed_StopsWithinThatGap()
     {
-        var model = MultiKnapsack(300, seed: 9);
+        var model = MilpTestModels.MultiKnapsack(300, seed: 9);
 
         var result = _solver.Solve(model, new MilpOptions { RelativeGap = 0.02, TimeLimitSeconds = 10 });
 
         Assert.Equal(MilpStatus.Optimal, result.Status);
         Assert.True(result.BestBound >= result.ObjectiveValue - 1e-6);
         Assert.True(result.Gap <= 0.02 + 1e-9, $"gap {result.Gap}");
-    }
-
-    private static MilpModel MultiKnapsack(int items, int seed)
-    {
-        const int rows = 5;
-        var random = new Random(seed);
-        var model = new MilpModel();
-        var take = Enumerable.Range(0, items).Select(i => model.AddBinary($"take{i}")).ToArray();
-        for (int r = 0; r < rows; r++)
-        {
-            var weights = take.Select(_ => (double)random.Next(100, 1000)).ToArray();
-            model.AddConstraint($"capacity{r}", take.Select((x, i) => weights[i] * x), ConstraintSense.LessOrEqual, weights.Sum() / 2);
-        }
-
-        model.Maximize(take.Select(x => random.Next(100, 1000) * x));
-        return model;
     }
 
     [Fact]
@@ -329,36 +293,5 @@ public sealed class CbcMilpSolverTests
 
         Assert.Contains("COIN-OR CBC not found", error.Message, StringComparison.Ordinal);
         Assert.Contains("apt-get install coinor-libcbc3", error.Message, StringComparison.Ordinal);
-    }
-
-    /// <summary>Best objective over every integer point in the bounds; null when none is feasible.</summary>
-    private static double? BruteForce(MilpModel model)
-    {
-        var vars = model.Variables;
-        var point = new double[vars.Count];
-        double? best = null;
-        void Visit(int i)
-        {
-            if (i == vars.Count)
-            {
-                if (model.MaxViolation(point) <= 1e-9)
-                {
-                    double value = model.EvaluateObjective(point);
-                    bool better = best is null || (model.Sense == ObjectiveSense.Minimize ? value < best : value > best);
-                    best = better ? value : best;
-                }
-
-                return;
-            }
-
-            for (double x = Math.Ceiling(vars[i].LowerBound); x <= vars[i].UpperBound; x++)
-            {
-                point[i] = x;
-                Visit(i + 1);
-            }
-        }
-
-        Visit(0);
-        return best;
     }
 }

@@ -15,22 +15,12 @@ public sealed class CbcMilpSolver : IMilpSolver
     /// <summary>CBC's command-line driver keeps process-wide state; one solve at a time is the safe use.</summary>
     private static readonly Lock SolveLock = new();
 
-    /// <summary>Values further than this from the model's bounds and rows mean the answer is not trustworthy.</summary>
-    private const double FeasibilityTolerance = 1e-5;
-
     /// <summary>CBC's "infinity" (COIN_DBL_MAX); bounds beyond it are reported as infinite.</summary>
     private const double CbcInfinity = double.MaxValue;
 
     public MilpResult Solve(MilpModel model, MilpOptions options)
     {
-        ArgumentNullException.ThrowIfNull(model);
-        ArgumentNullException.ThrowIfNull(options);
-        var problems = options.Problems();
-        if (problems.Count > 0)
-        {
-            throw new StamenInputException("(options)", "milp", string.Join("; ", problems), "fix the MILP options");
-        }
-
+        MilpSolving.Validate(model, options);
         CbcLibrary.EnsureLoaded(CbcNative.LibraryName);
         var clock = Stopwatch.StartNew();
         lock (SolveLock)
@@ -45,6 +35,12 @@ public sealed class CbcMilpSolver : IMilpSolver
             {
                 Load(cbc, model);
                 Configure(cbc, options);
+                if (options.StartValues is { } start)
+                {
+                    // Matched to columns by name inside CBC; a start CBC finds infeasible is dropped.
+                    CbcNative.Cbc_setMIPStartI(cbc, start.Count, [.. Enumerable.Range(0, start.Count)], [.. start]);
+                }
+
                 _ = CbcNative.Cbc_solve(cbc); // the return code repeats Cbc_status, read with the flags below
                 return ReadResult(cbc, model, clock, options.TimeLimitSeconds);
             }
@@ -198,14 +194,7 @@ public sealed class CbcMilpSolver : IMilpSolver
     {
         var raw = new double[model.Variables.Count];
         Marshal.Copy(solution, raw, 0, raw.Length);
-        var values = model.Variables.Select(v => v.IsInteger ? Math.Round(raw[v.Index]) : raw[v.Index]).ToArray();
-        double violation = model.MaxViolation(values);
-        if (!(violation <= FeasibilityTolerance))
-        {
-            throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture,
-                $"CBC returned a point violating the model by {violation}: refusing to report it"));
-        }
-
+        var values = MilpSolving.CheckedValues(model, raw, "CBC");
         double objective = model.EvaluateObjective(values);
         return new MilpResult(optimal ? MilpStatus.Optimal : MilpStatus.Feasible, objective,
             optimal && !double.IsFinite(bound) ? objective : bound, values, clock.Elapsed.TotalMilliseconds);

@@ -45,6 +45,10 @@ internal static partial class CbcNative
     [LibraryImport(LibraryName)]
     internal static partial void Cbc_setLogLevel(nint model, int logLevel);
 
+    /// <summary>A MIP start: CBC checks it and, when it is feasible, starts from it as the first incumbent.</summary>
+    [LibraryImport(LibraryName)]
+    internal static partial void Cbc_setMIPStartI(nint model, int count, int[] columns, double[] values);
+
     [LibraryImport(LibraryName)]
     internal static partial int Cbc_solve(nint model);
 

@@ -30,6 +30,12 @@ public enum MilpStatus
 /// <param name="SolveTimeMs">Wall-clock time of the solve, model transfer included.</param>
 public sealed record MilpResult(MilpStatus Status, double ObjectiveValue, double BestBound, IReadOnlyList<double> Values, double SolveTimeMs)
 {
+    /// <summary>
+    /// What the solver changed to solve the model and what that means for the figures, one line
+    /// each (CP-SAT's rounding of non-integral coefficients, say); empty when nothing was changed.
+    /// </summary>
+    public IReadOnlyList<string> Notes { get; init; } = [];
+
     public bool HasSolution => Status is MilpStatus.Optimal or MilpStatus.Feasible;
 
     /// <summary>Relative gap |objective - bound| / max(1e-9, |objective|); infinite without a solution or bound.</summary>
