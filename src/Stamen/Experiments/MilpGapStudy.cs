@@ -87,8 +87,7 @@ public static class MilpGapStudy
     public static IReadOnlyList<CatalogEntry<IPlacementPlanner>> Heuristics => PlacementCatalog.All.Where(e => !e.SmallInstancesOnly && !e.Reproduction).ToList();
 
     public static MilpGapReport Run(int instances, int seed, double timeLimitSeconds = 20, IMilpSolver? solver = null,
-        IProgress<ExperimentProgress>? progress = null, CancellationToken cancellation = default, MilpGapSizes? sizes = null,
-        string formulation = "block")
+        IProgress<ExperimentProgress>? progress = null, MilpGapSizes? sizes = null, string formulation = "block", CancellationToken cancellation = default)
     {
         if (instances < 1)
             throw new StamenInputException("(command line)", "--instances", "the study needs at least one instance", "pass --instances 1 or more");

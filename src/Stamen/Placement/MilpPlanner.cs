@@ -20,6 +20,12 @@ public sealed record MilpPlannerOptions
     /// </summary>
     public int MaxLinkVariables { get; init; } = 2_000;
 
+    /// <summary>
+    /// Refuse block-level models with more variables than this (servers x blocks x (2 + 2 x request groups)): a clear
+    /// refusal beats minutes of building and a search that cannot start.
+    /// </summary>
+    public int MaxVariables { get; init; } = 200_000;
+
     /// <summary>Formulation by name: <c>block</c> (the default: tight, proves 20-server instances) or <c>link</c>.</summary>
     public string Formulation { get; init; } = "block";
 
@@ -61,6 +67,11 @@ public sealed class MilpPlanner(MilpPlannerOptions? options = null, IMilpSolver?
         var milpOptions = new MilpOptions { TimeLimitSeconds = Options.TimeLimitSeconds, Seed = context.Seed, Threads = Options.Threads };
 
         var links = (long)Math.Min(swarm.ClientCount, (int)cgbp.Figures["sessions_R"]) * swarm.ServerCount * swarm.ServerCount;
+        var blockVariables = (long)swarm.ServerCount * swarm.Model.NumBlocks * (2 + 2L * Math.Min(swarm.ClientCount, (int)cgbp.Figures["sessions_R"]));
+        if (formulation is BlockSwarmFormulation && blockVariables > Options.MaxVariables)
+            throw new StamenInputException("(scenario)", "algorithms",
+                string.Create(CultureInfo.InvariantCulture, $"the MILP would need about {blockVariables} variables ({swarm.ServerCount} servers, {swarm.Model.NumBlocks} blocks, {swarm.ClientCount} clients), more than its limit of {Options.MaxVariables}"),
+                "raise the milp placement's max_variables, use fewer servers or clients, or compare heuristics only");
         if (formulation is LinkSwarmFormulation && links > Options.MaxLinkVariables)
             throw new StamenInputException("(scenario)", "algorithms",
                 string.Create(CultureInfo.InvariantCulture, $"the MILP would need {links} link variables ({swarm.ServerCount} servers, {swarm.ClientCount} clients), more than its limit of {Options.MaxLinkVariables}"),

@@ -21,6 +21,7 @@ public static class PlacementCatalog
     [
         OptionSpec.Number("time_limit_s", 20, 0.1, 3600, "Wall-time limit of one solve; past it the best incumbent is used and its gap reported", "s"),
         OptionSpec.WholeNumber("max_link_variables", 2_000, 1, 1_000_000, "Link formulation only: refuse models with more link binaries than this (request groups x servers^2)"),
+        OptionSpec.WholeNumber("max_variables", 200_000, 1, 10_000_000, "Block formulation only: refuse models with more variables than this (servers x blocks x (2 + 2 x clients))"),
         OptionSpec.Choice("formulation", "block", ["block", "link"], "block: binaries per server and block, tight (proves 20 servers); link: the first, big-M formulation over server-to-server links"),
         OptionSpec.Choice("solver", "cp-sat", ["cp-sat", "scip", "ortools-cbc", "cbc"],
             "cp-sat (OR-Tools), scip or ortools-cbc (OR-Tools' MIP solvers), or cbc (Debian's libCbcSolver)"),
@@ -32,6 +33,7 @@ public static class PlacementCatalog
     {
         TimeLimitSeconds = v.Number("time_limit_s"),
         MaxLinkVariables = v.WholeNumber("max_link_variables"),
+        MaxVariables = v.WholeNumber("max_variables"),
         Formulation = v.Choice("formulation"),
         Solver = v.Choice("solver"),
         WarmStart = v.Bool("warm_start"),

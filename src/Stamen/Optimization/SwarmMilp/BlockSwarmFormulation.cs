@@ -15,7 +15,9 @@ namespace Stamen.Optimization.SwarmMilp;
 /// <item>a route leaves a server only at the end of its span: x[g,j,b] - x[g,j,b+1] &lt;= 1 - h[j,b+1]
 /// (as in the link-level model, a route may enter a span anywhere);</item>
 /// <item>u[g,j,b] &gt;= x[g,j,b] - x[g,j,b-1]: g enters j at b, paying RTT(c_g, j) once;</item>
-/// <item>memory: s_m sum_b h[j,b] + s_c sum_g Count_g sum_b x[g,j,b] &lt;= M_j (or a fixed placement's cache room);</item>
+/// <item>memory: s_m sum_b h[j,b] + s_c sum_g Count_g sum_b x[g,j,b] &lt;= M_j (or a fixed placement's cache room), in
+/// whole bytes: block and cache sizes rounded up, capacities down (our choice: bytes are whole, and the rows
+/// are then exact for CP-SAT's integer arithmetic; a plan this model accepts is never over memory);</item>
 /// <item>objective: sum_g Count_g Weight_g (sum_{j,b} RTT(c_g,j) u[g,j,b] + tau_j x[g,j,b]).</item>
 /// </list>
 /// With a fixed placement, h is fixed by its bounds and only the routes are free.
@@ -113,7 +115,7 @@ public sealed class BlockSwarmFormulation(IMilpSolver solver) : ISwarmMilpFormul
                         ConstraintSense.LessOrEqual, 0);
                     objective.Add((weight * rtt) * enter);
                     objective.Add((weight * tau) * x);
-                    cacheTerms[j].Add((group.Count * instance.SessionCacheBytesPerBlock / Gb) * x);
+                    cacheTerms[j].Add((Math.Ceiling(group.Count * instance.SessionCacheBytesPerBlock) / Gb) * x);
                 }
             }
         }
@@ -122,12 +124,12 @@ public sealed class BlockSwarmFormulation(IMilpSolver solver) : ISwarmMilpFormul
         {
             // Memory in GB keeps the coefficients near the others' scale (CBC is sensitive to 1e9 spreads).
             if (instance.FixedSpans is null)
-                milp.AddConstraint($"mem_{j}", Row(held, j, l).Select(t => (model.BlockBytes / Gb) * t.Variable).Concat(cacheTerms[j]),
-                    ConstraintSense.LessOrEqual, swarm.Servers[j].MemoryBytes / Gb);
+                milp.AddConstraint($"mem_{j}", Row(held, j, l).Select(t => (Math.Ceiling(model.BlockBytes) / Gb) * t.Variable).Concat(cacheTerms[j]),
+                    ConstraintSense.LessOrEqual, Math.Floor(swarm.Servers[j].MemoryBytes) / Gb);
             else
             {
                 var room = instance.CacheBytesAvailable?[j] ?? swarm.Servers[j].MemoryBytes - model.BlockBytes * instance.FixedSpans[j].Count;
-                milp.AddConstraint($"mem_{j}", cacheTerms[j], ConstraintSense.LessOrEqual, room / Gb);
+                milp.AddConstraint($"mem_{j}", cacheTerms[j], ConstraintSense.LessOrEqual, Math.Floor(room) / Gb);
             }
         }
         milp.Minimize(objective);
