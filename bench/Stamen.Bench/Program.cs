@@ -74,7 +74,7 @@ if (only is null or "milp")
     var milp = new MilpCases(timeLimitSeconds: quick ? 5 : 30, log);
     int[] servers = quick ? [4, 8] : [4, 8, 12, 16, 20];
     int[] seventy = [70];
-    foreach (var solver in (string[])["cp-sat", "scip", "ortools-cbc", "cbc"])
+    foreach (var solver in Environment.GetEnvironmentVariable("STAMEN_BENCH_SOLVERS")?.Split(',') ?? ["cp-sat", "scip", "ortools-cbc", "cbc"])
         foreach (var clients in (int[])[1, 2])
             rows.AddRange(milp.Run(clients, servers, seventy, "block", solver));
     // The link-level formulation (continuous products: not for CP-SAT) with Debian's CBC, as before.

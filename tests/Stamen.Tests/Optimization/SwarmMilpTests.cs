@@ -40,7 +40,7 @@ public class SwarmMilpTests
     public static TheoryData<string, int, int, int> TinyInstances()
     {
         var data = new TheoryData<string, int, int, int>();
-        foreach (var formulation in (string[])["link", "block"])
+        foreach (var formulation in (string[])["link", "block", "block/cp-sat", "block/scip"])
         {
             for (var seed = 0; seed < 8; seed++) data.Add(formulation, seed, 2, 6);
             for (var seed = 0; seed < 8; seed++) data.Add(formulation, seed, 3, 5);
@@ -49,8 +49,13 @@ public class SwarmMilpTests
         return data;
     }
 
-    private static ISwarmMilpFormulation Formulation(string name) =>
-        name == "block" ? new BlockSwarmFormulation(new CbcMilpSolver()) : new LinkSwarmFormulation(new CbcMilpSolver());
+    /// <summary>"link" or "block" with the system CBC, or "block/SOLVER" with a catalog solver.</summary>
+    private static ISwarmMilpFormulation Formulation(string name) => name switch
+    {
+        "link" => new LinkSwarmFormulation(new CbcMilpSolver()),
+        "block" => new BlockSwarmFormulation(new CbcMilpSolver()),
+        _ => new BlockSwarmFormulation(MilpSolverCatalog.Create(name["block/".Length..])),
+    };
 
     [Theory]
     [MemberData(nameof(TinyInstances))]
@@ -76,6 +81,7 @@ public class SwarmMilpTests
     [Theory]
     [InlineData("link")]
     [InlineData("block")]
+    [InlineData("block/cp-sat")]
     public void Solve_FixedPlacement_RoutesOptimallyOnIt(string formulation)
     {
         for (var seed = 0; seed < 6; seed++)
@@ -137,7 +143,7 @@ public class SwarmMilpTests
             var swarm = TinySwarm(100 + seed, 4, 8, clients: 2);
             var instance = new SwarmMilpInstance(swarm, SessionBytes, Groups(seed, 2));
             var link = new LinkSwarmFormulation(new CbcMilpSolver()).Solve(instance, Exact);
-            var block = new BlockSwarmFormulation(new CbcMilpSolver()).Solve(instance, Exact);
+            var block = new BlockSwarmFormulation(MilpSolverCatalog.Create("cp-sat")).Solve(instance, Exact);
             Assert.Equal(link.Status, block.Status);
             if (link.Status != MilpStatus.Optimal) continue;
             Assert.Equal(link.ObjectiveMs, block.ObjectiveMs, 6);

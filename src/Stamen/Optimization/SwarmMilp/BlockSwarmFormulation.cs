@@ -101,10 +101,12 @@ public sealed class BlockSwarmFormulation(IMilpSolver solver) : ISwarmMilpFormul
                 }
             for (var b = 0; b < l; b++)
                 milp.AddConstraint($"cover{g}_{b}", Enumerable.Range(0, n).Select(j => 1.0 * runs[g, j, b]), ConstraintSense.Equal, 1);
+            var allEntries = new List<MilpTerm>();
             for (var j = 0; j < n; j++)
             {
                 var rtt = swarm.Delays.PerTokenRttMs(group.Client, j);
                 var tau = swarm.Servers[j].Times.DecodeMsPerBlock;
+                var entries = new List<MilpTerm>(l);
                 for (var b = 0; b < l; b++)
                 {
                     var x = runs[g, j, b];
@@ -116,8 +118,20 @@ public sealed class BlockSwarmFormulation(IMilpSolver solver) : ISwarmMilpFormul
                     objective.Add((weight * rtt) * enter);
                     objective.Add((weight * tau) * x);
                     cacheTerms[j].Add((Math.Ceiling(group.Count * instance.SessionCacheBytesPerBlock) / Gb) * x);
+                    entries.Add(1.0 * enter);
                 }
+                // A valid cut that makes the relaxation count hops: one visit to j runs at most the blocks j can
+                // hold with this group's cache, so blocks run on j <= that many per entry. Without it the relaxation
+                // spreads a route thinly over every server and pays one round trip in all.
+                var perVisit = BlocksPerVisit(instance, j, group.Count);
+                milp.AddConstraint($"visits{g}_{j}",
+                    Enumerable.Range(0, l).Select(b => 1.0 * runs[g, j, b]).Concat(entries.Select(t => -perVisit * t.Variable)),
+                    ConstraintSense.LessOrEqual, 0);
+                allEntries.AddRange(entries);
             }
+            // ... and so a route needs at least as many hops as the fewest servers whose visits cover the model.
+            var fewest = FewestHops(instance, group.Count);
+            if (fewest > 1) milp.AddConstraint($"hops{g}", allEntries, ConstraintSense.GreaterOrEqual, fewest);
         }
 
         for (var j = 0; j < n; j++)
@@ -134,6 +148,35 @@ public sealed class BlockSwarmFormulation(IMilpSolver solver) : ISwarmMilpFormul
         }
         milp.Minimize(objective);
         return new BuiltBlockModel(milp, held, runs, l);
+    }
+
+    /// <summary>
+    /// Most blocks one visit of a group of <paramref name="count"/> sessions can run on server <paramref name="j"/>:
+    /// its block cap, and what its memory holds with the group's cache on every block (a fixed placement: its span).
+    /// </summary>
+    private static int BlocksPerVisit(SwarmMilpInstance instance, int j, int count)
+    {
+        var swarm = instance.Swarm;
+        var l = swarm.Model.NumBlocks;
+        if (instance.FixedSpans?[j] is { } span) return span.Count;
+        var perBlock = Math.Ceiling(swarm.Model.BlockBytes) + Math.Ceiling(count * instance.SessionCacheBytesPerBlock);
+        var byMemory = (int)Math.Min(l, Math.Floor(Math.Floor(swarm.Servers[j].MemoryBytes) / perBlock));
+        return Math.Max(0, Math.Min(Math.Min(swarm.Servers[j].MaxBlocks, l), byMemory));
+    }
+
+    /// <summary>The fewest visits whose blocks per visit add up to the model (largest first); 1 when none can (the model is then infeasible anyway).</summary>
+    private static int FewestHops(SwarmMilpInstance instance, int count)
+    {
+        var l = instance.Swarm.Model.NumBlocks;
+        var covered = 0;
+        var hops = 0;
+        foreach (var blocks in Enumerable.Range(0, instance.Swarm.ServerCount).Select(j => BlocksPerVisit(instance, j, count)).OrderDescending())
+        {
+            if (covered >= l) break;
+            covered += blocks;
+            hops++;
+        }
+        return covered >= l ? Math.Max(1, hops) : 1;
     }
 
     private static IEnumerable<MilpTerm> Row(MilpVariable[,] held, int j, int l) => Enumerable.Range(0, l).Select(b => 1.0 * held[j, b]);
