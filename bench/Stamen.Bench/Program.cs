@@ -6,7 +6,9 @@ using Stamen.Bench;
 // Usage: dotnet run -c Release --project bench/Stamen.Bench -- [--json PATH] [--quick] [--only planner|twin|engine|adapters|split|tradeoff|milp|chains|learning|runtime]
 //        [--rebalance-cap-s S] (cap on each PETALS rebalancing run, default 60 s; 10 s with --quick)
 //        [--petals-fingerprints] (print PETALS plans on seeded instances, to diff before/after a planner change)
+//        [--milp-solvers cp-sat,scip,ortools-cbc,cbc] (solvers of the block-formulation MILP grid; default all four)
 string? jsonPath = null;
+string[] milpSolvers = ["cp-sat", "scip", "ortools-cbc", "cbc"];
 var quick = false;
 string? only = null;
 double? rebalanceCapS = null;
@@ -19,8 +21,9 @@ for (var i = 0; i < args.Length; i++)
         case "--only" when i + 1 < args.Length: only = args[++i]; break;
         case "--rebalance-cap-s" when i + 1 < args.Length: rebalanceCapS = double.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--petals-fingerprints": PlanFingerprints.Print(Console.Out); return 0;
+        case "--milp-solvers" when i + 1 < args.Length: milpSolvers = args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries); break;
         default:
-            Console.Error.WriteLine("usage: Stamen.Bench [--json PATH] [--quick] [--only planner|twin|engine|adapters|split|tradeoff|milp|chains|learning|runtime] [--rebalance-cap-s S] [--petals-fingerprints]");
+            Console.Error.WriteLine("usage: Stamen.Bench [--json PATH] [--quick] [--only planner|twin|engine|adapters|split|tradeoff|milp|chains|learning|runtime] [--rebalance-cap-s S] [--petals-fingerprints] [--milp-solvers LIST]");
             return 2;
     }
 }
@@ -74,7 +77,7 @@ if (only is null or "milp")
     var milp = new MilpCases(timeLimitSeconds: quick ? 5 : 30, log);
     int[] servers = quick ? [4, 8] : [4, 8, 12, 16, 20];
     int[] seventy = [70];
-    foreach (var solver in Environment.GetEnvironmentVariable("STAMEN_BENCH_SOLVERS")?.Split(',') ?? ["cp-sat", "scip", "ortools-cbc", "cbc"])
+    foreach (var solver in milpSolvers)
         foreach (var clients in (int[])[1, 2])
             rows.AddRange(milp.Run(clients, servers, seventy, "block", solver));
     // The link-level formulation (continuous products: not for CP-SAT) with Debian's CBC, as before.

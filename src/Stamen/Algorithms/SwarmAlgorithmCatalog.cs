@@ -38,7 +38,7 @@ public static class SwarmAlgorithmCatalog
             "petals-optimized-number", "petals-min-latency", "fail-fast", PetalsAllocationMs),
         Alg("petals-optimized-routing", "Ablation: PETALS placement with MILP-optimised routes; PETALS client",
             "petals-optimized-routing", "planned-routes", "fail-fast", PetalsAllocationMs),
-        Alg("milp", "Exact joint placement and routing (MILP via COIN-OR CBC) for R sessions; follows its routes and waits for cache. Small instances only",
+        Alg("milp", "Exact joint placement and routing (block-level MILP, CP-SAT) for R sessions; follows its routes and waits for cache. Up to about 20 servers",
             "milp", "planned-routes", "wait", CgBpAllocationMs),
         Alg("cg-bprr", "Offline CG-BPRR: conservative greedy placement, fixed shortest-path route per client, waits for cache",
             "cg-bp", "shortest-path", "wait", CgBpAllocationMs),

@@ -126,6 +126,27 @@ public class MilpPlannerTests
         Assert.All(result.Requests, r => Assert.Contains(string.Join(",", r.Hops), planned));
     }
 
+    [Theory]
+    [InlineData("cp-sat")]
+    [InlineData("scip")]
+    public void Milp_AtScale_StartsFromTheBestHeuristicAndReportsHonestly(string solver)
+    {
+        // 16 servers (3 A100-like), L = 70, two clients: the block formulation with the warm start.
+        var swarm = TestSwarms.Random(5, servers: 16, clients: 2, a100Fraction: 0.2);
+        var context = new PlanningContext(swarm, new RequestShape(20, 64), 0.5, 60_000, 1);
+        // SCIP usually stops at its limit here: the time-limited path is checked too.
+        var plan = new MilpPlanner(new MilpPlannerOptions { Solver = solver, TimeLimitSeconds = solver == "scip" ? 5 : 20 }).Plan(context);
+        var f = plan.Figures;
+
+        Assert.True(f.ContainsKey("milp_start_objective_ms"), "no heuristic plan fitted the model, so the start went unused");
+        Assert.True(f["milp_objective_ms"] <= f["milp_start_objective_ms"] + 1e-6, "the search ended worse than the plan it started from");
+        Assert.True(f["milp_bound_ms"] <= f["milp_objective_ms"] + 1e-6);
+        // Optimal and time-limited exclude each other; optimal means no gap.
+        Assert.Equal(1, f["milp_optimal"] + f["milp_time_limited"]);
+        if (f["milp_optimal"] == 1) Assert.True(f["milp_gap"] < 1e-6);
+        Assert.Null(plan.Placement.FirstUncoveredBlock());
+    }
+
     [Fact]
     public void Milp_TooLargeInstance_RefusedWithClearError()
     {
