@@ -62,6 +62,9 @@ public sealed class MilpPlanner(MilpPlannerOptions? options = null, IMilpSolver?
         var sc = context.TypicalSessionCacheBytesPerBlock();
         var cgbp = new CgBpPlanner().Plan(context);
         var basePlan = Options.FixedPlacementFrom?.Plan(context);
+        if (solver is null && Options.Formulation == "link" && Options.Solver == "cp-sat")
+            throw new StamenInputException("(scenario)", "algorithms (milp placement)", "the link formulation has continuous variables, which cp-sat cannot solve",
+                "use formulation: block, or solver: scip, cbc or ortools-cbc");
         var chosen = solver ?? MilpSolverCatalog.Create(Options.Solver);
         ISwarmMilpFormulation formulation = Options.Formulation == "link" ? new LinkSwarmFormulation(chosen) : new BlockSwarmFormulation(chosen);
         var milpOptions = new MilpOptions { TimeLimitSeconds = Options.TimeLimitSeconds, Seed = context.Seed, Threads = Options.Threads };

@@ -152,10 +152,17 @@ public class MilpPlannerTests
     {
         var swarm = TestSwarms.Random(1, servers: 60, clients: 3);
         var context = new PlanningContext(swarm, new RequestShape(20, 64), 0.5, 60_000, 1);
-        var link = Assert.Throws<StamenInputException>(() => new MilpPlanner(new MilpPlannerOptions { Formulation = "link" }).Plan(context));
+        var link = Assert.Throws<StamenInputException>(() => new MilpPlanner(new MilpPlannerOptions { Formulation = "link", Solver = "cbc" }).Plan(context));
         Assert.Contains("small instances", link.Message, StringComparison.Ordinal);
         var block = Assert.Throws<StamenInputException>(() => new MilpPlanner(new MilpPlannerOptions { MaxVariables = 10_000 }).Plan(context));
         Assert.Contains("more than its limit of 10000", block.Message, StringComparison.Ordinal);
         Assert.True(SwarmAlgorithmCatalog.TryFind("milp")!.SmallInstancesOnly);
+    }
+
+    [Fact]
+    public void Milp_LinkFormulationWithCpSat_RefusedNamingTheOptions()
+    {
+        var e = Assert.Throws<StamenInputException>(() => new MilpPlanner(new MilpPlannerOptions { Formulation = "link", Solver = "cp-sat" }).Plan(Small(0)));
+        Assert.Contains("use formulation: block, or solver: scip", e.Message, StringComparison.Ordinal);
     }
 }

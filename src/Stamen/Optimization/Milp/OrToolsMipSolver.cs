@@ -54,6 +54,11 @@ public sealed class OrToolsMipSolver(OrToolsMipBackend backend) : IMilpSolver
         {
             case Solver.ResultStatus.OPTIMAL or Solver.ResultStatus.FEASIBLE:
                 return Solved(solver, model, options, variables, status == Solver.ResultStatus.OPTIMAL, notes, clock);
+            case Solver.ResultStatus.INFEASIBLE when NearTimeLimit(options, search) && !LinearRelaxation(model, options.TimeLimitSeconds).Infeasible:
+                // CBC counts its limit in its own (CPU) time, so a search the limit cut can end "infeasible" before the
+                // wall clock shows the limit; near the limit only an infeasible LP relaxation is taken as a proof.
+                notes.Add($"{SolverId} reported infeasible near its time limit while the LP relaxation is feasible: nothing is proven");
+                return MilpSolving.Unsolved(MilpStatus.NoSolutionFound, model, notes, clock);
             case Solver.ResultStatus.INFEASIBLE:
                 return MilpSolving.Unsolved(timeRanOut ? MilpStatus.NoSolutionFound : MilpStatus.Infeasible, model, notes, clock);
             case Solver.ResultStatus.UNBOUNDED:
@@ -179,6 +184,13 @@ public sealed class OrToolsMipSolver(OrToolsMipBackend backend) : IMilpSolver
         return new MilpResult(optimal ? MilpStatus.Optimal : MilpStatus.Feasible, objective, bound, values,
             clock.Elapsed.TotalMilliseconds) { Notes = notes };
     }
+
+    /// <summary>
+    /// The search used at least half its time limit, or the limit is under a second (a solver's own, coarser clock may
+    /// end the search before the wall clock shows the limit).
+    /// </summary>
+    private static bool NearTimeLimit(MilpOptions options, Stopwatch search) =>
+        options.TimeLimitSeconds is { } limit && (limit < 1 || search.Elapsed.TotalSeconds >= limit / 2);
 
     private static long Milliseconds(double seconds) => Math.Max(1, (long)Math.Ceiling(seconds * 1000));
 

@@ -30,8 +30,9 @@ public sealed record SwarmMilpInstance(
     IReadOnlyList<double>? CacheBytesAvailable = null)
 {
     /// <summary>
-    /// Plans to start the search from (a heuristic's placement with one route per group): the formulation
-    /// hands the best one that is a point of its model to the solver as a MIP start, and skips the others.
+    /// Plans to start the search from (a heuristic's placement with one route per group): the block formulation
+    /// hands the best one that is a point of its model to the solver as a MIP start, and skips the others; the
+    /// link formulation ignores them.
     /// </summary>
     public IReadOnlyList<SwarmMilpStart> Starts { get; init; } = [];
 }
