@@ -20,6 +20,7 @@ internal static class StamenCli
         root.Subcommands.Add(EngineCommand.Create(console));
         root.Subcommands.Add(AdaptersCommand.Create(console));
         root.Subcommands.Add(SplitCommand.Create(console));
+        root.Subcommands.Add(HelixCommand.Create(console));
         root.Subcommands.Add(RuntimeCommands.Serve(console));
         root.Subcommands.Add(RuntimeCommands.Registry(console));
         root.Subcommands.Add(RuntimeCommands.Generate(console));
