@@ -9,7 +9,8 @@ namespace Stamen.Cli.Commands;
 /// <summary>`stamen helix flow`: the static max flow (tokens/s) of a placement on a Helix cluster (issue 16).</summary>
 internal static class HelixCommand
 {
-    private sealed record FlowSettings(string Cluster, string Layout, string Throughputs, int Layers, bool EnterMidSpan, string? Json);
+    private sealed record FlowSettings(string Cluster, string Layout, string Throughputs, int Layers, bool EnterMidSpan, string? Json,
+        int Improve, int Seed, string? Export);
 
     public static Command Create(CliConsole console) =>
         new("helix", "Heterogeneous clusters as Helix describes them: read its cluster, placement and throughput files")
@@ -29,13 +30,20 @@ internal static class HelixCommand
         };
         var layers = new Option<int>("--layers") { Description = "Layers of the model (80 for LLaMA-2-70B, 60 for LLaMA-1-30B)", DefaultValueFactory = _ => 80, HelpName = "L" };
         var midSpan = new Option<bool>("--enter-mid-span") { Description = "Let a request enter a node inside its span, not only where it starts (PETALS' routing)" };
+        var improve = new Option<int>("--improve")
+        {
+            Description = "Then improve the placement by a max-flow-scored local search of this many moves (simulated annealing; ours), e.g. 20000",
+            HelpName = "MOVES",
+        };
+        var seed = new Option<int>("--seed") { Description = "Seed of the local search", DefaultValueFactory = _ => 1, HelpName = "S" };
+        var export = new Option<string?>("--export") { Description = "Write the (improved) placement in Helix's solution format", HelpName = "PATH" };
         var json = CommonOptions.Json();
         var command = new Command("flow", "Static max flow of a placement: the tokens/s the cluster carries when each node serves at most T_i(k) and each link its capacity")
         {
-            cluster, layout, throughputs, layers, midSpan, json,
+            cluster, layout, throughputs, layers, midSpan, improve, seed, export, json,
         };
         command.SetAction(p => CliRunner.Run(console, () => RunFlow(console, new FlowSettings(p.GetValue(cluster)!, p.GetValue(layout)!, p.GetValue(throughputs)!,
-            p.GetValue(layers), p.GetValue(midSpan), p.GetValue(json)))));
+            p.GetValue(layers), p.GetValue(midSpan), p.GetValue(json), p.GetValue(improve), p.GetValue(seed), p.GetValue(export)))));
         return command;
     }
 
@@ -44,8 +52,16 @@ internal static class HelixCommand
         if (s.Layers is < 1 or > 10_000)
             throw new StamenInputException("--layers", s.Layers.ToString(CultureInfo.InvariantCulture), "must be in 1..10000", "give the model's layer count, e.g. 80");
         var cluster = HelixClusterFile.Load(s.Cluster);
+        if (s.Improve is < 0 or > FlowLocalSearchOptions.MaxIterations)
+            throw new StamenInputException("--improve", s.Improve.ToString(CultureInfo.InvariantCulture), $"must be in 0..{FlowLocalSearchOptions.MaxIterations}", "give e.g. 20000");
         var spans = HelixLayoutFile.Load(s.Layout, cluster.Nodes.Count, s.Layers);
         var tables = HelixThroughputs.Load(Path.Combine(s.Throughputs, "node_throughput.csv"), Path.Combine(s.Throughputs, "edge_capacity.csv"));
+        var given = PlacementMaxFlow.Compute(spans, s.Layers, tables, s.EnterMidSpan).TokensPerSec;
+        if (s.Improve > 0)
+        {
+            if (s.EnterMidSpan) throw new StamenInputException("--improve", "--enter-mid-span", "the local search scores placements with strict span boundaries", "leave out --enter-mid-span");
+            spans = FlowLocalSearch.Improve(spans, s.Layers, tables, new FlowLocalSearchOptions(s.Improve, s.Seed)).Spans;
+        }
         var flow = PlacementMaxFlow.Compute(spans, s.Layers, tables, s.EnterMidSpan);
 
         var table = new Table().Border(TableBorder.Rounded).Title("nodes by the layers they hold").AddColumns("node", "type", "layers", "T_i(k) tokens/s");
@@ -58,6 +74,13 @@ internal static class HelixCommand
         console.Out.Write(table);
         console.Out.Heading(string.Create(CultureInfo.InvariantCulture,
             $"{cluster.Name}: max flow {flow.TokensPerSec:N2} tokens/s through {flow.LinkFlows.Count} links{(s.EnterMidSpan ? " (requests may enter a span mid-way)" : "")}"));
+        if (s.Improve > 0)
+            console.Out.Note(string.Create(CultureInfo.InvariantCulture, $"Local search ({s.Improve} moves, seed {s.Seed}) from the given placement's {given:N2} tokens/s."));
+        if (s.Export is not null)
+        {
+            Stamen.IO.AtomicFile.WriteAllText(s.Export, HelixLayoutFile.Write(spans));
+            console.Out.Note($"Wrote {s.Export}");
+        }
         if (s.Json is not null)
         {
             JsonOutput.Write(s.Json, new
@@ -66,6 +89,9 @@ internal static class HelixCommand
                 layers = s.Layers,
                 enter_mid_span = s.EnterMidSpan,
                 tokens_per_s = flow.TokensPerSec,
+                given_tokens_per_s = given,
+                improve_moves = s.Improve,
+                seed = s.Seed,
                 nodes = cluster.Nodes.Select(n => new { node = n.Index, type = n.Type, start = spans[n.Index].Start, count = spans[n.Index].Count }).ToList(),
                 link_flows = flow.LinkFlows.Select(l => new { from = l.From, to = l.To, tokens_per_s = l.TokensPerSec }).ToList(),
             });

@@ -48,4 +48,19 @@ public static class HelixLayoutFile
         }
         return spans;
     }
+
+    /// <summary>
+    /// A placement in Helix's solution format (<c>[Settings] offset</c>, <c>[Solution] compute_node_(i + offset)=[layers]</c>),
+    /// so Helix's own tools can read a Stamen plan; nodes holding nothing are left out, as Helix does.
+    /// </summary>
+    public static string Write(IReadOnlyList<BlockSpan> spans, int offset = 2)
+    {
+        ArgumentNullException.ThrowIfNull(spans);
+        var text = new System.Text.StringBuilder();
+        text.Append("[Settings]\n").Append(CultureInfo.InvariantCulture, $"offset={offset}\n\n[Solution]\n");
+        for (var i = 0; i < spans.Count; i++)
+            if (!spans[i].IsEmpty)
+                text.Append(CultureInfo.InvariantCulture, $"compute_node_{i + offset}=[{string.Join(", ", Enumerable.Range(spans[i].Start, spans[i].Count))}]\n");
+        return text.ToString();
+    }
 }

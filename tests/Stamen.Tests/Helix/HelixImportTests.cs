@@ -61,6 +61,14 @@ public sealed class HelixImportTests
         Assert.Equal("[Solution] compute_node_9", outside.Field);
     }
 
+    [Fact]
+    public void Layout_WrittenInHelixFormat_ReadsBackTheSame()
+    {
+        var spans = HelixLayoutFile.Load(Data("layouts/cluster42-llama2-70b/ilp_sol.ini"), 42, 80);
+        Assert.Contains(spans, s => s.IsEmpty || s.Count > 1);
+        Assert.Equal(spans, HelixLayoutFile.Parse(HelixLayoutFile.Write(spans), "written.ini", 42, 80));
+    }
+
     /// <summary>Published static max flows of the shipped placements (tokens/s; data/helix/README.md).</summary>
     [Theory]
     [InlineData("single24", "ilp", false, 1289.56)]
