@@ -16,7 +16,58 @@ internal static class HelixCommand
         new("helix", "Heterogeneous clusters as Helix describes them: read its cluster, placement and throughput files")
         {
             Flow(console),
+            Milp(console),
         };
+
+    private sealed record MilpSettings(string Model, string Solver, double TimeLimitSeconds, string? Start, string? Json);
+
+    private static Command Milp(CliConsole console)
+    {
+        var model = new Argument<string>("model") { Description = "A MILP in LP format, e.g. data/helix/milp/cluster10-llama1-30b/ilp_model.lp" };
+        var solver = new Option<string>("--solver") { Description = "scip, cbc or ortools-cbc (Helix's model has continuous flows, which cp-sat cannot take)", DefaultValueFactory = _ => "scip", HelpName = "NAME" };
+        var limit = new Option<double>("--time-limit-s") { Description = "Time limit of the solve", DefaultValueFactory = _ => 60, HelpName = "S" };
+        var start = new Option<string?>("--start") { Description = "A solution file (name value per line, e.g. Gurobi's ilp_solution.sol) to start from", HelpName = "PATH" };
+        var json = CommonOptions.Json();
+        var command = new Command("milp", "Solve a placement MILP written in LP format (Helix's instances) with one of Stamen's solvers: status, objective, bound, time")
+        {
+            model, solver, limit, start, json,
+        };
+        command.SetAction(p => CliRunner.Run(console, () => RunMilp(console, new MilpSettings(p.GetValue(model)!, p.GetValue(solver)!, p.GetValue(limit), p.GetValue(start), p.GetValue(json)))));
+        return command;
+    }
+
+    private static int RunMilp(CliConsole console, MilpSettings s)
+    {
+        if (!(s.TimeLimitSeconds > 0 && s.TimeLimitSeconds <= 86_400))
+            throw new StamenInputException("--time-limit-s", s.TimeLimitSeconds.ToString(CultureInfo.InvariantCulture), "must be in (0, 86400]", "give e.g. 60");
+        var solver = Stamen.Optimization.Milp.MilpSolverCatalog.Create(s.Solver);
+        var model = Stamen.Optimization.Milp.LpFormat.Load(s.Model);
+        var startValues = s.Start is null ? null : Stamen.Optimization.Milp.LpFormat.ReadSolution(s.Start, model);
+        var result = solver.Solve(model, new Stamen.Optimization.Milp.MilpOptions { TimeLimitSeconds = s.TimeLimitSeconds, StartValues = startValues });
+        console.Out.Heading(string.Create(CultureInfo.InvariantCulture,
+            $"{Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(s.Model)))}: {model.Variables.Count} variables ({model.Variables.Count(v => v.IsInteger)} integer), {model.Constraints.Count} rows"));
+        console.Out.Note(string.Create(CultureInfo.InvariantCulture,
+            $"{s.Solver}: {result.Status}, objective {result.ObjectiveValue:0.##}, bound {result.BestBound:0.##}, gap {(double.IsFinite(result.Gap) && Math.Abs(result.ObjectiveValue) > 1e-9 ? (result.Gap * 100).ToString("0.#", CultureInfo.InvariantCulture) + "%" : "-")}, {result.SolveTimeMs / 1000:0.0} s"));
+        foreach (var note in result.Notes) console.Out.Note(note);
+        if (s.Json is not null)
+        {
+            JsonOutput.Write(s.Json, new
+            {
+                model = s.Model,
+                solver = s.Solver,
+                time_limit_s = s.TimeLimitSeconds,
+                started = s.Start is not null,
+                status = result.Status,
+                objective = result.ObjectiveValue,
+                bound = result.BestBound,
+                gap = result.Gap,
+                notes = result.Notes,
+                timings = new { solve_ms = result.SolveTimeMs },
+            });
+            console.Out.Note($"Wrote {s.Json}");
+        }
+        return 0;
+    }
 
     private static Command Flow(CliConsole console)
     {
