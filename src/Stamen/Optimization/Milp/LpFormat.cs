@@ -44,7 +44,6 @@ public static partial class LpFormat
 
         var (sense, objectiveText) = sections.Objective ?? throw new StamenInputException(file, "Maximize/Minimize", "no objective section", "start the model with Maximize or Minimize");
         var objective = Expression(Tokens(objectiveText), 0, file, "objective", out _, stopAtSense: false);
-        if (objective.Name is not null && objective.Terms.Count == 0 && objective.Constant == 0) objective = objective with { Name = null };
         var rows = new List<(string Name, List<(int Var, double Coef)> Terms, ConstraintSense Sense, double Rhs)>();
         var tokens = Tokens(sections.Constraints);
         var at = 0;
