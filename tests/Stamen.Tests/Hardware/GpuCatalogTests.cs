@@ -8,7 +8,7 @@ public class GpuCatalogTests
     [Fact]
     public void BuiltIn_HasTheReferenceTableAndTheMigSlice()
     {
-        string[] expected = ["a100-40gb", "a100-80gb", "h100-sxm", "l40s", "a40", "l4", "a10g", "t4", "rtx-3090", "rtx-4090", "a100-mig-1g.10gb"];
+        string[] expected = ["a100-40gb", "a100-80gb", "h100-sxm", "l40s", "a40", "l4", "a10g", "t4", "v100-16gb", "rtx-3090", "rtx-4090", "a100-mig-1g.10gb"];
 
         Assert.Equal(expected.Order(StringComparer.OrdinalIgnoreCase), GpuCatalog.BuiltIn.Names);
     }

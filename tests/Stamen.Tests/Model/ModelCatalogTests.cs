@@ -9,7 +9,19 @@ public class ModelCatalogTests
     [Fact]
     public void BuiltIn_HasTheFourReferenceModels()
     {
-        Assert.Equal(["bloom-176b", "llama-2-70b", "llama-3.1-8b", "qwen-2.5-7b", "small-100m", "tiny"], ModelCatalog.BuiltIn.Names);
+        Assert.Equal(["bloom-176b", "llama-1-30b", "llama-2-70b", "llama-3.1-8b", "qwen-2.5-7b", "small-100m", "tiny"], ModelCatalog.BuiltIn.Names);
+    }
+
+    [Fact]
+    public void BuiltIn_Llama1_30b_HasItsPublishedSize()
+    {
+        // Per block: attention 4 h^2 (as many KV heads as heads), gated MLP 3 h i, two RMSNorm weights 2 h.
+        var m = ModelCatalog.BuiltIn.Find("llama-1-30b");
+        const long h = 6656, i = 17920;
+        Assert.Equal(4 * h * h + 3 * h * i + 2 * h, m.ParamsPerBlock);
+        // With the embedding and the head (untied), 32.5 B parameters: the "30B" model.
+        Assert.InRange(m.ParamsPerBlock * 60 + 2 * 32000 * h, 32.4e9, 32.6e9);
+        Assert.Equal(60, m.NumBlocks);
     }
 
     [Fact]
