@@ -108,11 +108,8 @@ public sealed class GpuServingTwin
         if (KvCapacityTokens(slots, maxRank) is not { } capacity)
             return new GpuServingOutcome(false, slots, maxRank, 0, 0, offered, true, double.NaN, double.NaN, adapters.Count, 0);
         var loraAdapters = adapters.Select(a => new LoraAdapter(a.Name, a.Rank)).ToArray();
-        var loadCosts = Profile is null
-            ? new Dictionary<int, double>()
-            : adapters.Select(a => a.Rank).Distinct().ToDictionary(r => r, r => Profile.LoadCostMs(maxRank, r));
-        var overhead = Profile is null ? null : new LoraOverhead(Profile.Overhead.K1, Profile.Overhead.K2);
-        var lora = new LoraEngineSettings(loraAdapters, slots, maxRank, loadCosts, overhead) { SchedulerOverhead = Profile?.SchedulerOverhead };
+        var lora = Profile?.EngineSettings(loraAdapters, slots, maxRank)
+            ?? new LoraEngineSettings(loraAdapters, slots, maxRank, new Dictionary<int, double>(), Overhead: null);
         // Streams keyed by adapter name: an adapter brings the same arrivals to whichever GPU a plan puts it on.
         var requests = new AdapterPoissonWorkload([.. adapters.Select(a => a.RatePerSec)], DurationSec, PromptTokens, OutputTokens,
                 [.. adapters.Select(a => AdapterPoissonWorkload.KeyOf(a.Name))])

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Stamen.Simulation.Engine;
 
 namespace Stamen.Adapters;
 
@@ -23,7 +24,7 @@ public sealed record LoraProfile(
     private string Source => "LoRA profile " + ModelName;
 
     /// <summary>The scheduler's CPU time per step as published for this model, or null where none is.</summary>
-    public Simulation.Engine.SchedulerOverhead? SchedulerOverhead { get; init; }
+    public SchedulerOverhead? SchedulerOverhead { get; init; }
 
     /// <summary>
     /// Ms to load one adapter of <paramref name="adapterRank"/> into an engine whose slots are sized
@@ -52,6 +53,21 @@ public sealed record LoraProfile(
             ? row[rankKey]
             : throw Input("lora.adapter_rank", $"no load cost is published for adapter rank {adapterRank} at max_lora_rank {maxKey}",
                 $"use adapter rank {row.Keys.Max()} or less");
+    }
+
+    /// <summary>The load cost of each of <paramref name="ranks"/> into slots of <paramref name="maxLoraRank"/> (<see cref="LoadCostMs"/>).</summary>
+    public Dictionary<int, double> LoadCostsFor(IEnumerable<int> ranks, int maxLoraRank) =>
+        ranks.Distinct().ToDictionary(r => r, r => LoadCostMs(maxLoraRank, r));
+
+    /// <summary>
+    /// An engine serving <paramref name="adapters"/> with <paramref name="slots"/> slots of <paramref name="maxLoraRank"/>, paying
+    /// everything this profile publishes: load costs, the per-step adapter overhead and the scheduler's overhead where published.
+    /// </summary>
+    public LoraEngineSettings EngineSettings(IReadOnlyList<LoraAdapter> adapters, int slots, int maxLoraRank)
+    {
+        ArgumentNullException.ThrowIfNull(adapters);
+        return new LoraEngineSettings(adapters, slots, maxLoraRank, LoadCostsFor(adapters.Select(a => a.Rank), maxLoraRank),
+            new LoraOverhead(Overhead.K1, Overhead.K2)) { SchedulerOverhead = SchedulerOverhead };
     }
 
     /// <summary>

@@ -85,11 +85,7 @@ public static class LoraGridStudy
         {
             return new LoraGridCell(n, slots, null, null, 0);
         }
-        var loadCosts = adapters.Select(a => a.Rank).Distinct().ToDictionary(r => r, r => profile.LoadCostMs(maxRank, r));
-        var lora = new LoraEngineSettings(adapters, slots, maxRank, loadCosts, new LoraOverhead(profile.Overhead.K1, profile.Overhead.K2))
-        {
-            SchedulerOverhead = profile.SchedulerOverhead,
-        };
+        var lora = profile.EngineSettings(adapters, slots, maxRank);
         var config = baseConfig with { KvCapacityTokens = capacity.Tokens };
         var workload = new AdapterPoissonWorkload(AdapterPoissonWorkload.UniformRates(n, setup.RatePerAdapterPerSec), setup.DurationSec,
             setup.PromptTokens, setup.OutputTokens).Generate(setup.Seed);

@@ -132,15 +132,14 @@ public static class MilpGapStudy
                 entries.Add(MilpGapEntry.NoPlan(heuristic.Name));
                 continue;
             }
-            var router = new ShortestPathRouter(swarm, placement, HopCostMode.Published);
-            var state = new StaticSwarmState(swarm, placement);
-            var routes = groups.Select(g => router.Choose(new RoutingQuery(g.Client, Typical, 0, state, new Random(seed)))
-                ?? throw new InvalidOperationException($"{heuristic.Name} left a block uncovered on instance {index}")).ToList();
+            var start = SwarmMilpStart.ShortestPaths(heuristic.Name, swarm, placement, groups, Typical)
+                ?? throw new InvalidOperationException($"{heuristic.Name} left a block uncovered on instance {index}");
+            var routes = start.Routes.ToList();
             var objective = Objective(swarm, groups, routes);
             var fits = FitsMemoryRule(swarm, sc, placement, groups, routes);
             var canCarry = fits || CanCarry(formulation, milpOptions, swarm, sc, placement, sessions);
             entries.Add(new MilpGapEntry(heuristic.Name, objective, fits, FitsOwnPools(sc, placement, groups, routes), canCarry));
-            if (fits) starts.Add(new SwarmMilpStart(heuristic.Name, placement.Spans, routes));
+            if (fits) starts.Add(start);
         }
         // The heuristics' plans that fit are points of the model: the best one starts the search.
         var milp = formulation.Solve(new SwarmMilpInstance(swarm, sc, groups) { Starts = starts }, milpOptions);

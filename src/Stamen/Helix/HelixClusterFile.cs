@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Stamen.IO;
 
 namespace Stamen.Helix;
 
@@ -18,7 +19,7 @@ public static partial class HelixClusterFile
 
     public static HelixCluster Load(string path)
     {
-        var text = HelixFiles.ReadBounded(path, MaxFileBytes, "Helix cluster");
+        var text = BoundedFile.ReadAllText(path, MaxFileBytes, "Helix cluster");
         return Parse(text, path);
     }
 

@@ -5,24 +5,6 @@ namespace Stamen.Helix;
 /// <summary>What Helix's files share: bounded reading, INI sections and small CSV tables.</summary>
 internal static class HelixFiles
 {
-    /// <summary>The file's text, after checking it is a regular file no larger than <paramref name="maxBytes"/>.</summary>
-    public static string ReadBounded(string path, long maxBytes, string what)
-    {
-        var info = new FileInfo(path);
-        if (!info.Exists) throw new StamenInputException(path, "(file)", $"{what} file not found (looked at {info.FullName})", "check the path");
-        if (info.Length > maxBytes)
-            throw new StamenInputException(path, "(file)", string.Create(CultureInfo.InvariantCulture, $"{info.Length} bytes, more than the {maxBytes} a {what} file may have"),
-                $"check that this is a {what} file");
-        try
-        {
-            return File.ReadAllText(path);
-        }
-        catch (IOException e)
-        {
-            throw new StamenInputException(path, "(file)", $"cannot read: {e.Message}", "check the file");
-        }
-    }
-
     /// <summary>INI sections: name -> key -> value; comments start with # or ;. A key outside a section or twice in one is an error.</summary>
     public static Dictionary<string, Dictionary<string, string>> Sections(string text, string file)
     {

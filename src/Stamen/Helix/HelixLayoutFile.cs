@@ -1,4 +1,5 @@
 using System.Globalization;
+using Stamen.IO;
 using Stamen.Plans;
 
 namespace Stamen.Helix;
@@ -12,7 +13,7 @@ public static class HelixLayoutFile
     public const long MaxFileBytes = 4L * 1024 * 1024;
 
     public static IReadOnlyList<BlockSpan> Load(string path, int nodeCount, int layers) =>
-        Parse(HelixFiles.ReadBounded(path, MaxFileBytes, "Helix layout"), path, nodeCount, layers);
+        Parse(BoundedFile.ReadAllText(path, MaxFileBytes, "Helix layout"), path, nodeCount, layers);
 
     /// <summary>One span per compute node of a cluster of <paramref name="nodeCount"/> nodes, for a model of <paramref name="layers"/> layers.</summary>
     public static IReadOnlyList<BlockSpan> Parse(string text, string file, int nodeCount, int layers)

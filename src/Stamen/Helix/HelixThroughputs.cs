@@ -1,4 +1,5 @@
 using System.Globalization;
+using Stamen.IO;
 
 namespace Stamen.Helix;
 
@@ -23,9 +24,12 @@ public sealed class HelixThroughputs
     /// <summary>T_i(k), or null when node i cannot hold k layers (the table stops at its most).</summary>
     public double? NodeTokensPerSec(int node, int layers) => _nodes.TryGetValue((node, layers), out var v) ? v : null;
 
+    /// <summary>Largest table read.</summary>
+    public const long MaxFileBytes = 16L * 1024 * 1024;
+
     public static HelixThroughputs Load(string nodeThroughputCsv, string edgeCapacityCsv) => Parse(
-        HelixFiles.ReadBounded(nodeThroughputCsv, 16L * 1024 * 1024, "node throughput"), nodeThroughputCsv,
-        HelixFiles.ReadBounded(edgeCapacityCsv, 16L * 1024 * 1024, "edge capacity"), edgeCapacityCsv);
+        BoundedFile.ReadAllText(nodeThroughputCsv, MaxFileBytes, "node throughput"), nodeThroughputCsv,
+        BoundedFile.ReadAllText(edgeCapacityCsv, MaxFileBytes, "edge capacity"), edgeCapacityCsv);
 
     public static HelixThroughputs Parse(string nodeText, string nodeFile, string edgeText, string edgeFile)
     {

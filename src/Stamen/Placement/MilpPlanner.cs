@@ -2,7 +2,6 @@ using System.Globalization;
 using Stamen.Optimization.Milp;
 using Stamen.Optimization.SwarmMilp;
 using Stamen.Plans;
-using Stamen.Routing;
 
 namespace Stamen.Placement;
 
@@ -107,20 +106,10 @@ public sealed class MilpPlanner(MilpPlannerOptions? options = null, IMilpSolver?
     }
 
     /// <summary>Heuristic plans with each group routed by the offline per-token shortest path, as MIP starts.</summary>
-    private static List<SwarmMilpStart> Starts(PlanningContext context, IReadOnlyList<RequestGroup> groups, IEnumerable<(string Name, PlacementPlan? Plan)> plans)
-    {
-        var starts = new List<SwarmMilpStart>();
-        foreach (var (name, plan) in plans)
-        {
-            if (plan is null) continue;
-            var router = new ShortestPathRouter(context.Swarm, plan.Placement, HopCostMode.Published);
-            var state = new StaticSwarmState(context.Swarm, plan.Placement);
-            var routes = groups.Select(g => router.Choose(new RoutingQuery(g.Client, context.Typical, 0, state, new Random(0)))).ToList();
-            if (routes.Any(r => r is null)) continue;
-            starts.Add(new SwarmMilpStart(name, plan.Placement.Spans, [.. routes.Select(r => r!)]));
-        }
-        return starts;
-    }
+    private static List<SwarmMilpStart> Starts(PlanningContext context, IReadOnlyList<RequestGroup> groups, IEnumerable<(string Name, PlacementPlan? Plan)> plans) =>
+        [.. plans.Where(p => p.Plan is not null)
+            .Select(p => SwarmMilpStart.ShortestPaths(p.Name, context.Swarm, p.Plan!.Placement, groups, context.Typical))
+            .OfType<SwarmMilpStart>()];
 
     /// <summary>PETALS' placement when it covers the model, else null (its memory rule can leave a block uncovered).</summary>
     private static PlacementPlan? Petals(PlanningContext context)

@@ -160,41 +160,6 @@ public sealed class CalibrationTests
         Assert.Equal(2, result.ExitCode);
         Assert.Contains(problem, result.Error, StringComparison.Ordinal);
     }
-
-    [Theory]
-    [InlineData("""{"servers": 3}""", "not a plan")]
-    [InlineData("""{"servers": [{"start_block": 0, "end_block": 2}]}""", "a server without a name")]
-    [InlineData("""{"algorithm": "petals"}""", "servers: missing")]
-    [InlineData("""[1, 2]""", "not a plan")]
-    public void ServeFromPlan_NotAPlan_UserError(string json, string problem)
-    {
-        using var folder = new TempFolder();
-        var plan = folder.FilePath("plan.json");
-        File.WriteAllText(plan, json);
-
-        var result = CliHarness.Run("serve", "--model", "tiny", "--blocks", "plan", "--plan", plan, "--plan-server", "a");
-
-        Assert.Equal(2, result.ExitCode);
-        Assert.Contains(problem, result.Error, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void PlanJson_ReadsBackThroughItsType()
-    {
-        using var folder = new TempFolder();
-        var json = folder.FilePath("plan.json");
-        var scenario = folder.Write("s.yaml", Stamen.Tests.Scenarios.ScenarioFiles.Small);
-        Assert.Equal(0, CliHarness.Run("plan", scenario, "-a", "petals", "--json", json).ExitCode);
-
-        var plan = System.Text.Json.JsonSerializer.Deserialize<Stamen.Experiments.PlanReport>(File.ReadAllText(json), Stamen.Cli.Rendering.JsonOutput.Options)!;
-        using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText(json));
-        var written = doc.RootElement.GetProperty("servers").EnumerateArray().ToList();
-        Assert.Equal(written.Count, plan.Servers.Count);
-        Assert.True(plan.Servers.Count > 1);
-        Assert.Equal(written.Select(s => (s.GetProperty("server").GetString(), s.GetProperty("start_block").GetInt32(), s.GetProperty("end_block").GetInt32())),
-            plan.Servers.Select(s => ((string?)s.Server, s.StartBlock, s.EndBlock)));
-        Assert.Equal("petals", plan.Algorithm);
-    }
 }
 
 /// <summary>The model catalog's runtime presets describe the same models the runtime computes.</summary>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Stamen.IO;
 
 namespace Stamen.Optimization.Milp;
 
@@ -18,7 +19,7 @@ public static partial class LpFormat
     /// <summary>Most variables or rows one file may declare.</summary>
     public const int MaxItems = 5_000_000;
 
-    public static MilpModel Load(string path) => Parse(ReadBounded(path), path);
+    public static MilpModel Load(string path) => Parse(BoundedFile.ReadAllText(path, MaxFileBytes, "LP"), path);
 
     public static MilpModel Parse(string text, string file)
     {
@@ -81,7 +82,7 @@ public static partial class LpFormat
         var index = model.Variables.ToDictionary(v => v.Name, v => v.Index, StringComparer.Ordinal);
         var values = new double[model.Variables.Count];
         var lineNumber = 0;
-        foreach (var raw in ReadBounded(path).Split('\n'))
+        foreach (var raw in BoundedFile.ReadAllText(path, MaxFileBytes, "solution").Split('\n'))
         {
             lineNumber++;
             var line = raw.Trim();
@@ -94,14 +95,6 @@ public static partial class LpFormat
             values[i] = v;
         }
         return values;
-    }
-
-    private static string ReadBounded(string path)
-    {
-        var info = new FileInfo(path);
-        if (!info.Exists) throw new StamenInputException(path, "(file)", $"file not found (looked at {info.FullName})", "check the path");
-        if (info.Length > MaxFileBytes) throw new StamenInputException(path, "(file)", $"larger than {MaxFileBytes} bytes", "check that this is an LP file");
-        return File.ReadAllText(path);
     }
 
     private sealed record Sections((ObjectiveSense, string)? Objective, string Constraints, List<string> Bounds, string Binaries, string Generals);

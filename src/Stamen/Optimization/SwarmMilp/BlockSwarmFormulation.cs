@@ -44,12 +44,7 @@ public sealed class BlockSwarmFormulation(IMilpSolver solver) : ISwarmMilpFormul
             .FirstOrDefault();
         var result = _solver.Solve(built.Model, start.Point is null ? options : options with { StartValues = start.Point });
         var started = start.Point is null ? ((string, double)?)null : (start.Name, start.Objective);
-        if (!result.HasSolution)
-            return new SwarmMilpSolution(result.Status, [], [], double.NaN, result.BestBound, double.NaN, result.SolveTimeMs,
-                built.Model.Variables.Count, built.Model.Constraints.Count) { Start = started, Notes = result.Notes };
-        var (spans, routes) = built.Read(result.Values);
-        return new SwarmMilpSolution(result.Status, spans, routes, result.ObjectiveValue, result.BestBound, result.Gap,
-            result.SolveTimeMs, built.Model.Variables.Count, built.Model.Constraints.Count) { Start = started, Notes = result.Notes };
+        return SwarmMilpSolution.Of(result, built.Model, built.Read) with { Start = started };
     }
 
     internal static BuiltBlockModel Build(SwarmMilpInstance instance)
@@ -60,6 +55,7 @@ public sealed class BlockSwarmFormulation(IMilpSolver solver) : ISwarmMilpFormul
         int n = swarm.ServerCount, l = model.NumBlocks, groups = instance.Groups.Count;
         var milp = new MilpModel();
         var held = new MilpVariable[n, l];
+        var spanStarts = new MilpVariable?[n, l];
         for (var j = 0; j < n; j++)
         {
             if (instance.FixedSpans?[j] is { } span)
@@ -75,7 +71,7 @@ public sealed class BlockSwarmFormulation(IMilpSolver solver) : ISwarmMilpFormul
             for (var b = 0; b < l; b++)
             {
                 held[j, b] = milp.AddBinary($"h_{j}_{b}");
-                starts[b] = milp.AddBinary($"s_{j}_{b}");
+                starts[b] = spanStarts[j, b] = milp.AddBinary($"s_{j}_{b}");
                 milp.AddConstraint($"startheld_{j}_{b}", [1.0 * starts[b], -1.0 * held[j, b]], ConstraintSense.LessOrEqual, 0);
                 milp.AddConstraint($"contig_{j}_{b}",
                     b == 0 ? [1.0 * held[j, b], -1.0 * starts[b]] : [1.0 * held[j, b], -1.0 * held[j, b - 1], -1.0 * starts[b]],
@@ -87,6 +83,7 @@ public sealed class BlockSwarmFormulation(IMilpSolver solver) : ISwarmMilpFormul
         }
 
         var runs = new MilpVariable[groups, n, l];
+        var enters = new MilpVariable[groups, n, l];
         var cacheTerms = Enumerable.Range(0, n).Select(_ => new List<MilpTerm>()).ToArray();
         var objective = new List<MilpTerm>();
         for (var g = 0; g < groups; g++)
@@ -112,7 +109,7 @@ public sealed class BlockSwarmFormulation(IMilpSolver solver) : ISwarmMilpFormul
                     var x = runs[g, j, b];
                     if (b + 1 < l)
                         milp.AddConstraint($"leave{g}_{j}_{b}", [1.0 * x, -1.0 * runs[g, j, b + 1], 1.0 * held[j, b + 1]], ConstraintSense.LessOrEqual, 1);
-                    var enter = milp.AddBinary($"u{g}_{j}_{b}");
+                    var enter = enters[g, j, b] = milp.AddBinary($"u{g}_{j}_{b}");
                     milp.AddConstraint($"enter{g}_{j}_{b}", b == 0 ? [1.0 * x, -1.0 * enter] : [1.0 * x, -1.0 * runs[g, j, b - 1], -1.0 * enter],
                         ConstraintSense.LessOrEqual, 0);
                     objective.Add((weight * rtt) * enter);
@@ -147,7 +144,7 @@ public sealed class BlockSwarmFormulation(IMilpSolver solver) : ISwarmMilpFormul
             }
         }
         milp.Minimize(objective);
-        return new BuiltBlockModel(milp, held, runs, l);
+        return new BuiltBlockModel(milp, held, spanStarts, runs, enters, l);
     }
 
     /// <summary>
@@ -182,7 +179,8 @@ public sealed class BlockSwarmFormulation(IMilpSolver solver) : ISwarmMilpFormul
     private static IEnumerable<MilpTerm> Row(MilpVariable[,] held, int j, int l) => Enumerable.Range(0, l).Select(b => 1.0 * held[j, b]);
 
     /// <summary>The model and the variables a solution is read from (and a start written into).</summary>
-    internal sealed record BuiltBlockModel(MilpModel Model, MilpVariable[,] Held, MilpVariable[,,] Runs, int Blocks)
+    /// <param name="Starts">Span-start variables (null where the placement is fixed).</param>
+    internal sealed record BuiltBlockModel(MilpModel Model, MilpVariable[,] Held, MilpVariable?[,] Starts, MilpVariable[,,] Runs, MilpVariable[,,] Enters, int Blocks)
     {
         /// <summary>Spans and one route per group from a point of the model.</summary>
         public (IReadOnlyList<BlockSpan> Spans, IReadOnlyList<Route> Routes) Read(IReadOnlyList<double> values)
@@ -217,13 +215,12 @@ public sealed class BlockSwarmFormulation(IMilpSolver solver) : ISwarmMilpFormul
         public double[]? PointOf(IReadOnlyList<BlockSpan> spans, IReadOnlyList<Route> routes)
         {
             var values = new double[Model.Variables.Count];
-            var names = Model.Variables.Select((v, i) => (v.Name, i)).ToDictionary(p => p.Name, p => p.i, StringComparer.Ordinal);
             int n = Held.GetLength(0), groups = Runs.GetLength(0);
             if (spans.Count != n || routes.Count != groups) return null;
             for (var j = 0; j < n; j++)
             {
                 for (var b = spans[j].Start; b < spans[j].End; b++) values[Held[j, b].Index] = 1;
-                if (!spans[j].IsEmpty && names.TryGetValue($"s_{j}_{spans[j].Start}", out var s)) values[s] = 1;
+                if (!spans[j].IsEmpty && Starts[j, spans[j].Start] is { } start) values[start.Index] = 1;
             }
             for (var g = 0; g < groups; g++)
             {
@@ -232,7 +229,7 @@ public sealed class BlockSwarmFormulation(IMilpSolver solver) : ISwarmMilpFormul
                     for (var b = hop.StartBlock; b < hop.EndBlock; b++)
                     {
                         values[Runs[g, hop.Server, b].Index] = 1;
-                        if (hop.Server != previous && names.TryGetValue($"u{g}_{hop.Server}_{b}", out var u)) values[u] = 1;
+                        if (hop.Server != previous) values[Enters[g, hop.Server, b].Index] = 1;
                         previous = hop.Server;
                     }
             }

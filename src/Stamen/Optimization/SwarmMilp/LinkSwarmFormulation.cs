@@ -35,18 +35,16 @@ public sealed class LinkSwarmFormulation(IMilpSolver solver) : ISwarmMilpFormula
         ArgumentNullException.ThrowIfNull(options);
         var built = Build(instance);
         var result = _solver.Solve(built.Model, options);
-        if (!result.HasSolution)
-            return new SwarmMilpSolution(result.Status, [], [], double.NaN, result.BestBound, double.NaN, result.SolveTimeMs,
-                built.Model.Variables.Count, built.Model.Constraints.Count);
-        var spans = built.Starts.Select((a, j) =>
+        return SwarmMilpSolution.Of(result, built.Model, values =>
         {
-            var start = (int)Math.Round(result.Value(a));
-            var count = (int)Math.Round(result.Value(built.Ends[j])) - start;
-            return count > 0 ? new BlockSpan(start, count) : BlockSpan.None;
-        }).ToList();
-        var routes = built.Links.Select(links => ExtractRoute(links, result, spans, instance.Swarm.Model.NumBlocks)).ToList();
-        return new SwarmMilpSolution(result.Status, spans, routes, result.ObjectiveValue, result.BestBound, result.Gap,
-            result.SolveTimeMs, built.Model.Variables.Count, built.Model.Constraints.Count);
+            var spans = built.Starts.Select((a, j) =>
+            {
+                var start = (int)Math.Round(values[a.Index]);
+                var count = (int)Math.Round(values[built.Ends[j].Index]) - start;
+                return count > 0 ? new BlockSpan(start, count) : BlockSpan.None;
+            }).ToList();
+            return (spans, built.Links.Select(links => ExtractRoute(links, values, spans, instance.Swarm.Model.NumBlocks)).ToList());
+        });
     }
 
     /// <summary>The model itself, for inspection and tests.</summary>
@@ -170,20 +168,20 @@ public sealed class LinkSwarmFormulation(IMilpSolver solver) : ISwarmMilpFormula
         return z;
     }
 
-    private static Route ExtractRoute(GroupLinks links, MilpResult result, List<BlockSpan> spans, int numBlocks)
+    private static Route ExtractRoute(GroupLinks links, IReadOnlyList<double> values, List<BlockSpan> spans, int numBlocks)
     {
         var n = spans.Count;
-        static bool On(MilpResult r, MilpVariable v) => r.Value(v) > 0.5;
-        var current = Enumerable.Range(0, n).First(j => On(result, links.FromSource[j]));
+        bool On(MilpVariable v) => values[v.Index] > 0.5;
+        var current = Enumerable.Range(0, n).First(j => On(links.FromSource[j]));
         var hops = new List<RouteHop>();
         var start = 0;
         while (true)
         {
             hops.Add(new RouteHop(current, start, spans[current].End));
             start = spans[current].End;
-            if (On(result, links.ToSink[current])) break;
+            if (On(links.ToSink[current])) break;
             var from = current;
-            current = Enumerable.Range(0, n).First(j => j != from && On(result, links.Between[from, j]!));
+            current = Enumerable.Range(0, n).First(j => j != from && On(links.Between[from, j]!));
         }
         if (start != numBlocks) throw new InvalidOperationException($"The MILP's route ends at block {start} of {numBlocks}.");
         return new Route(hops);

@@ -1,5 +1,7 @@
 using Stamen.Plans;
+using Stamen.Routing;
 using Stamen.Swarm;
+using Stamen.Workload;
 
 namespace Stamen.Optimization.SwarmMilp;
 
@@ -39,4 +41,23 @@ public sealed record SwarmMilpInstance(
 
 /// <summary>A known plan to warm-start the search: spans per server and one route per request group.</summary>
 /// <param name="Name">Where it came from (e.g. the heuristic's name), for reports.</param>
-public sealed record SwarmMilpStart(string Name, IReadOnlyList<BlockSpan> Spans, IReadOnlyList<Route> Routes);
+public sealed record SwarmMilpStart(string Name, IReadOnlyList<BlockSpan> Spans, IReadOnlyList<Route> Routes)
+{
+    /// <summary>
+    /// A placement with each group routed alone by the offline per-token shortest path (the published link cost, as
+    /// CG-BPRR routes): a heuristic's plan in the MILP's terms. Null when some group has no route.
+    /// </summary>
+    public static SwarmMilpStart? ShortestPaths(string name, SwarmSpec swarm, BlockPlacement placement, IReadOnlyList<RequestGroup> groups, RequestShape typical)
+    {
+        ArgumentNullException.ThrowIfNull(groups);
+        var router = new ShortestPathRouter(swarm, placement, HopCostMode.Published);
+        var state = new StaticSwarmState(swarm, placement);
+        var routes = new List<Route>(groups.Count);
+        foreach (var g in groups)
+        {
+            if (router.Choose(new RoutingQuery(g.Client, typical, 0, state, new Random(0))) is not { } route) return null;
+            routes.Add(route);
+        }
+        return new SwarmMilpStart(name, placement.Spans, routes);
+    }
+}

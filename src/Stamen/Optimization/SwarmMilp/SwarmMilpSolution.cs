@@ -30,4 +30,13 @@ public sealed record SwarmMilpSolution(
 
     /// <summary>What the solver rounded or loosened to solve the model (CP-SAT's integer scaling), in words.</summary>
     public IReadOnlyList<string> Notes { get; init; } = [];
+
+    /// <summary>A formulation's answer from its solver's <paramref name="result"/>: the plan read from the values (when there are any), the status, bound and size.</summary>
+    /// <param name="read">Spans and routes from the solver's values; called only when the result has a solution.</param>
+    internal static SwarmMilpSolution Of(MilpResult result, MilpModel model, Func<IReadOnlyList<double>, (IReadOnlyList<BlockSpan>, IReadOnlyList<Route>)> read)
+    {
+        var (spans, routes) = result.HasSolution ? read(result.Values) : ([], []);
+        return new SwarmMilpSolution(result.Status, spans, routes, result.HasSolution ? result.ObjectiveValue : double.NaN, result.BestBound,
+            result.HasSolution ? result.Gap : double.NaN, result.SolveTimeMs, model.Variables.Count, model.Constraints.Count) { Notes = result.Notes };
+    }
 }

@@ -36,7 +36,7 @@ internal static class EngineLoraParser
             return new LoraOverhead(m.OptDouble("k1", 0) ?? throw m.Error("k1", "is missing", "give k1 (percent per distinct adapter)"),
                 m.OptDouble("k2", 0, exclusiveMin: true) ?? throw m.Error("k2", "is missing", "give k2 (percent, 100 = no fixed overhead)"));
         });
-        var loadCost = Choice(l, "load_cost", profile, p => (IReadOnlyDictionary<int, double>)Wrap(l, "load_cost", () => PublishedLoadCosts(p, maxRank, adapters)), m =>
+        var loadCost = Choice(l, "load_cost", profile, p => (IReadOnlyDictionary<int, double>)Wrap(l, "load_cost", () => p.LoadCostsFor(adapters.Select(a => a.Rank), maxRank)), m =>
         {
             var table = new Dictionary<int, double>();
             foreach (var key in m.Keys)
@@ -107,9 +107,6 @@ internal static class EngineLoraParser
                 "use kv_capacity: memory, or give kv.capacity_tokens");
         return (capacity.Tokens, capacity.Label);
     }
-
-    private static Dictionary<int, double> PublishedLoadCosts(LoraProfile profile, int maxRank, IReadOnlyList<LoraAdapter> adapters) =>
-        adapters.Select(a => a.Rank).Distinct().ToDictionary(r => r, r => profile.LoadCostMs(maxRank, r));
 
     /// <summary><c>key: published</c> (the default when the model has a profile), <c>none</c>, or a mapping of numbers.</summary>
     private static T? Choice<T>(YamlFields l, string key, LoraProfile? profile, Func<LoraProfile, T> published, Func<YamlFields, T> custom) where T : class
