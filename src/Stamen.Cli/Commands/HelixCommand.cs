@@ -10,7 +10,7 @@ namespace Stamen.Cli.Commands;
 internal static class HelixCommand
 {
     private sealed record FlowSettings(string Cluster, string Layout, string Throughputs, int Layers, bool EnterMidSpan, string? Json,
-        int Improve, int Seed, string? Export);
+        int Improve, int Seed, string? Export, bool Quiet);
 
     public static Command Create(CliConsole console) =>
         new("helix", "Heterogeneous clusters as Helix describes them: read its cluster, placement and throughput files")
@@ -19,7 +19,7 @@ internal static class HelixCommand
             Milp(console),
         };
 
-    private sealed record MilpSettings(string Model, string Solver, double TimeLimitSeconds, string? Start, string? Json);
+    private sealed record MilpSettings(string Model, string Solver, double TimeLimitSeconds, string? Start, string? Json, bool Quiet);
 
     private static Command Milp(CliConsole console)
     {
@@ -28,11 +28,12 @@ internal static class HelixCommand
         var limit = new Option<double>("--time-limit-s") { Description = "Time limit of the solve", DefaultValueFactory = _ => 60, HelpName = "S" };
         var start = new Option<string?>("--start") { Description = "A solution file (name value per line, e.g. Gurobi's ilp_solution.sol) to start from", HelpName = "PATH" };
         var json = CommonOptions.Json();
+        var quiet = CommonOptions.Quiet();
         var command = new Command("milp", "Solve a placement MILP written in LP format (Helix's instances) with one of Stamen's solvers: status, objective, bound, time")
         {
-            model, solver, limit, start, json,
+            model, solver, limit, start, json, quiet,
         };
-        command.SetAction(p => CliRunner.Run(console, () => RunMilp(console, new MilpSettings(p.GetValue(model)!, p.GetValue(solver)!, p.GetValue(limit), p.GetValue(start), p.GetValue(json)))));
+        command.SetAction(p => CliRunner.Run(console, () => RunMilp(console, new MilpSettings(p.GetValue(model)!, p.GetValue(solver)!, p.GetValue(limit), p.GetValue(start), p.GetValue(json), p.GetValue(quiet)))));
         return command;
     }
 
@@ -43,7 +44,15 @@ internal static class HelixCommand
         var solver = Stamen.Optimization.Milp.MilpSolverCatalog.Create(s.Solver);
         var model = Stamen.Optimization.Milp.LpFormat.Load(s.Model);
         var startValues = s.Start is null ? null : Stamen.Optimization.Milp.LpFormat.ReadSolution(s.Start, model);
-        var result = solver.Solve(model, new Stamen.Optimization.Milp.MilpOptions { TimeLimitSeconds = s.TimeLimitSeconds, StartValues = startValues });
+        var options = new Stamen.Optimization.Milp.MilpOptions { TimeLimitSeconds = s.TimeLimitSeconds, StartValues = startValues };
+        // The solvers report no progress of their own: the display shows that the solve runs, up to its time limit.
+        var result = ProgressView.Run(console.Out, $"Solving with {s.Solver} (at most {s.TimeLimitSeconds:0.#} s)", s.Quiet, progress =>
+        {
+            progress?.Report(new ExperimentProgress(0, 1));
+            var solved = solver.Solve(model, options);
+            progress?.Report(new ExperimentProgress(1, 1));
+            return solved;
+        });
         console.Out.Heading(string.Create(CultureInfo.InvariantCulture,
             $"{Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(s.Model)))}: {model.Variables.Count} variables ({model.Variables.Count(v => v.IsInteger)} integer), {model.Constraints.Count} rows"));
         console.Out.Note(string.Create(CultureInfo.InvariantCulture,
@@ -89,12 +98,13 @@ internal static class HelixCommand
         var seed = new Option<int>("--seed") { Description = "Seed of the local search", DefaultValueFactory = _ => 1, HelpName = "S" };
         var export = new Option<string?>("--export") { Description = "Write the (improved) placement in Helix's solution format", HelpName = "PATH" };
         var json = CommonOptions.Json();
+        var quiet = CommonOptions.Quiet();
         var command = new Command("flow", "Static max flow of a placement: the tokens/s the cluster carries when each node serves at most T_i(k) and each link its capacity")
         {
-            cluster, layout, throughputs, layers, midSpan, improve, seed, export, json,
+            cluster, layout, throughputs, layers, midSpan, improve, seed, export, json, quiet,
         };
         command.SetAction(p => CliRunner.Run(console, () => RunFlow(console, new FlowSettings(p.GetValue(cluster)!, p.GetValue(layout)!, p.GetValue(throughputs)!,
-            p.GetValue(layers), p.GetValue(midSpan), p.GetValue(json), p.GetValue(improve), p.GetValue(seed), p.GetValue(export)))));
+            p.GetValue(layers), p.GetValue(midSpan), p.GetValue(json), p.GetValue(improve), p.GetValue(seed), p.GetValue(export), p.GetValue(quiet)))));
         return command;
     }
 
@@ -111,7 +121,9 @@ internal static class HelixCommand
         if (s.Improve > 0)
         {
             if (s.EnterMidSpan) throw new StamenInputException("--improve", "--enter-mid-span", "the local search scores placements with strict span boundaries", "leave out --enter-mid-span");
-            spans = FlowLocalSearch.Improve(spans, s.Layers, tables, new FlowLocalSearchOptions(s.Improve, s.Seed)).Spans;
+            var start = spans;
+            spans = ProgressView.Run(console.Out, $"Improving the placement ({s.Improve} moves)", s.Quiet,
+                progress => FlowLocalSearch.Improve(start, s.Layers, tables, new FlowLocalSearchOptions(s.Improve, s.Seed), progress).Spans);
         }
         var flow = PlacementMaxFlow.Compute(spans, s.Layers, tables, s.EnterMidSpan);
 

@@ -23,7 +23,7 @@ public sealed record FlowLocalSearchOptions(int Iterations = 20_000, int Seed = 
 public static class FlowLocalSearch
 {
     public static (IReadOnlyList<BlockSpan> Spans, double TokensPerSec) Improve(IReadOnlyList<BlockSpan> start, int layers, HelixThroughputs throughputs,
-        FlowLocalSearchOptions? options = null)
+        FlowLocalSearchOptions? options = null, IProgress<ExperimentProgress>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(start);
         ArgumentNullException.ThrowIfNull(throughputs);
@@ -40,6 +40,7 @@ public static class FlowLocalSearch
         var hot = Math.Max(1, 0.1 * currentFlow);
         for (var it = 0; it < options.Iterations; it++)
         {
+            if (it % 1000 == 0) progress?.Report(new ExperimentProgress(it, options.Iterations));
             var temperature = hot * (1 - (double)it / Math.Max(1, options.Iterations));
             var candidate = (BlockSpan[])current.Clone();
             if (rng.Next(3) == 0)
@@ -61,6 +62,7 @@ public static class FlowLocalSearch
             currentFlow = flow;
             if (flow > best.Flow + 1e-9) best = ((BlockSpan[])current.Clone(), flow);
         }
+        progress?.Report(new ExperimentProgress(options.Iterations, options.Iterations));
         return (best.Spans, best.Flow);
     }
 
