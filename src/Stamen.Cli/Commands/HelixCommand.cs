@@ -3,6 +3,8 @@ using System.Globalization;
 using Spectre.Console;
 using Stamen.Cli.Rendering;
 using Stamen.Helix;
+using Stamen.Simulation.Cluster;
+using Stamen.Workload;
 
 namespace Stamen.Cli.Commands;
 
@@ -16,6 +18,7 @@ internal static class HelixCommand
         new("helix", "Heterogeneous clusters as Helix describes them: read its cluster, placement and throughput files")
         {
             Flow(console),
+            Simulate(console),
             Milp(console),
         };
 
@@ -72,6 +75,116 @@ internal static class HelixCommand
                 gap = result.Gap,
                 notes = result.Notes,
                 timings = new { solve_ms = result.SolveTimeMs },
+            });
+            console.Out.Note($"Wrote {s.Json}");
+        }
+        return 0;
+    }
+
+    private sealed record SimulateSettings(string Cluster, string Layout, string? Throughputs, string? Profiles, string Model, string Scheduler,
+        string Feed, int Users, double RatePerSec, string? Trace, double WarmupS, double DurationS, int Seed, string? Json, bool Quiet);
+
+    private static Command Simulate(CliConsole console)
+    {
+        var cluster = new Argument<string>("cluster") { Description = "Helix cluster file (INI), e.g. data/helix/clusters/single24.ini" };
+        var layout = new Argument<string>("layout") { Description = "Helix placement file, e.g. data/helix/layouts/single24-llama2-70b/ilp_sol.ini" };
+        var throughputs = new Option<string?>("--throughputs") { Description = "Folder of node_throughput.csv and edge_capacity.csv for the max flow (default: ../derived/CLUSTER-MODEL beside the cluster file)", HelpName = "DIR" };
+        var profiles = new Option<string?>("--profiles") { Description = "Folder of Helix's GPU profiles and machine_settings.json (default: ../profiles beside the cluster file)", HelpName = "DIR" };
+        var model = new Option<string>("--model") { Description = "llama2_70b or llama1_30b", DefaultValueFactory = _ => "llama2_70b", HelpName = "NAME" };
+        var scheduler = new Option<string>("--scheduler") { Description = "maxflow-iwrr, swarm or random (stamen catalog cluster-schedulers)", DefaultValueFactory = _ => "maxflow-iwrr", HelpName = "NAME" };
+        var feed = new Option<string>("--feed") { Description = "watermark (Helix's offline feeder), closed (N users) or poisson (open loop)", DefaultValueFactory = _ => "watermark", HelpName = "MODE" };
+        var users = new Option<int>("--users") { Description = "Users of the closed loop, or requests sent at the start by the watermark feeder", DefaultValueFactory = _ => 20, HelpName = "N" };
+        var rate = new Option<double>("--rate") { Description = "Arrivals per second (poisson)", DefaultValueFactory = _ => 1, HelpName = "PER_S" };
+        var trace = new Option<string?>("--trace") { Description = "Trace CSV whose (prompt, output) pairs are sampled (Helix: Azure conversations, prompt < 2048, output <= 1000; default: ../../traces/azure_conv_2023.csv beside the cluster file)", HelpName = "PATH" };
+        var warmup = new Option<double>("--warmup-s") { Description = "Simulated seconds before measuring", DefaultValueFactory = _ => 60, HelpName = "S" };
+        var duration = new Option<double>("--duration-s") { Description = "Measured simulated seconds", DefaultValueFactory = _ => 600, HelpName = "S" };
+        var seed = new Option<int>("--seed") { Description = "Seed of lengths, arrivals and scheduler choices", DefaultValueFactory = _ => 1, HelpName = "S" };
+        var json = CommonOptions.Json();
+        var quiet = CommonOptions.Quiet();
+        var command = new Command("simulate", "Simulate a placement on a Helix cluster with batching servers: decode and prompt throughput, latencies, per-server use")
+        {
+            cluster, layout, throughputs, profiles, model, scheduler, feed, users, rate, trace, warmup, duration, seed, json, quiet,
+        };
+        command.SetAction(p => CliRunner.Run(console, () => RunSimulate(console, new SimulateSettings(p.GetValue(cluster)!, p.GetValue(layout)!, p.GetValue(throughputs),
+            p.GetValue(profiles), p.GetValue(model)!, p.GetValue(scheduler)!, p.GetValue(feed)!, p.GetValue(users), p.GetValue(rate), p.GetValue(trace),
+            p.GetValue(warmup), p.GetValue(duration), p.GetValue(seed), p.GetValue(json), p.GetValue(quiet)))));
+        return command;
+    }
+
+    private static int RunSimulate(CliConsole console, SimulateSettings s)
+    {
+        var model = HelixModel.Find(s.Model, "--model", s.Model);
+        var mode = s.Feed switch
+        {
+            "watermark" => FeedMode.KvWatermark,
+            "closed" => FeedMode.ClosedLoop,
+            "poisson" => FeedMode.Poisson,
+            _ => throw new StamenInputException("--feed", s.Feed, "unknown feed", "use watermark, closed or poisson"),
+        };
+        var schedulerEntry = ClusterSchedulerCatalog.Schedulers.Find(s.Scheduler, "--scheduler", s.Scheduler);
+        var helixCluster = HelixClusterFile.Load(s.Cluster);
+        var dataDir = Path.GetDirectoryName(Path.GetFullPath(s.Cluster))!;
+        var profiles = HelixProfiles.Load(s.Profiles ?? Path.Combine(dataDir, "..", "profiles"), model.ProfileName);
+        var spec = HelixClusterSetup.ToCluster(helixCluster, profiles, model, s.Cluster);
+        var spans = HelixLayoutFile.Load(s.Layout, helixCluster.Nodes.Count, model.Layers);
+        var flows = (IReadOnlyList<ClusterEdgeFlow>)[];
+        double? maxFlow = null;
+        if (schedulerEntry.Name == "maxflow-iwrr" || s.Throughputs is not null)
+        {
+            var dir = s.Throughputs ?? Path.Combine(dataDir, "..", "derived", $"{helixCluster.Name}-{model.ProfileName.Replace('_', '-')}");
+            var tables = HelixThroughputs.Load(Path.Combine(dir, "node_throughput.csv"), Path.Combine(dir, "edge_capacity.csv"));
+            var flow = PlacementMaxFlow.Compute(spans, model.Layers, tables);
+            flows = HelixClusterSetup.Flows(flow);
+            maxFlow = flow.TokensPerSec;
+        }
+        var lengths = HelixClusterSetup.TraceLengths(s.Trace ?? Path.Combine(dataDir, "..", "..", "traces", "azure_conv_2023.csv"));
+        var workload = new ClusterWorkload(mode, lengths) { Users = s.Users, RatePerSec = s.RatePerSec };
+        var options = new ClusterRunOptions(s.WarmupS, s.DurationS, s.Seed);
+        var scheduler = schedulerEntry.Create()(spec, spans, flows);
+        var result = ProgressView.Run(console.Out, "Simulating", s.Quiet, progress =>
+        {
+            progress?.Report(new ExperimentProgress(0, 1));
+            var r = ClusterTwin.Run(spec, spans, scheduler, workload, options);
+            progress?.Report(new ExperimentProgress(1, 1));
+            return r;
+        });
+        var table = new Table().Border(TableBorder.Rounded).Title("servers by the layers they hold").AddColumns("server", "type", "layers", "busy", "peak KV", "mean batch tokens");
+        for (var i = 0; i < result.Servers.Count; i++)
+        {
+            var f = result.Servers[i];
+            if (f.Layers == 0) continue;
+            table.AddRow(Markup.Escape(f.Name), Markup.Escape(f.Machine), $"[[{I(spans[i].Start)}, {I(spans[i].End)})", ConsoleOut.F(f.BusyFraction * 100, "0") + "%",
+                ConsoleOut.F(f.PeakKvFraction * 100, "0") + "%", ConsoleOut.F(f.MeanBatchTokens, "0.0"));
+        }
+        console.Out.Write(table);
+        console.Out.Heading(string.Create(CultureInfo.InvariantCulture,
+            $"{helixCluster.Name}, {Path.GetFileName(s.Layout)}, {schedulerEntry.Name}: decode {result.DecodeTokensPerSec:N1} tokens/s, prompt {result.PromptTokensPerSec:N1} tokens/s{(maxFlow is { } m ? $" (static max flow {m:N2})" : "")}"));
+        console.Out.Note(string.Create(CultureInfo.InvariantCulture,
+            $"{result.RequestsLaunched} requests sent, {result.RequestsFinished} finished, {result.Rejections} refused launches, {result.KvOverflows} KV overflows; prompt latency {result.MeanPromptLatencyMs / 1000:0.00} s, decode iteration {result.MeanDecodeLatencyMs:0} ms"));
+        if (s.Json is not null)
+        {
+            JsonOutput.Write(s.Json, new
+            {
+                cluster = helixCluster.Name,
+                layout = s.Layout,
+                model = model.ProfileName,
+                scheduler = schedulerEntry.Name,
+                feed = s.Feed,
+                users = s.Users,
+                rate_per_s = s.RatePerSec,
+                warmup_s = s.WarmupS,
+                duration_s = s.DurationS,
+                seed = s.Seed,
+                static_max_flow_tokens_per_s = maxFlow,
+                decode_tokens_per_s = result.DecodeTokensPerSec,
+                prompt_tokens_per_s = result.PromptTokensPerSec,
+                requests_launched = result.RequestsLaunched,
+                requests_finished = result.RequestsFinished,
+                rejections = result.Rejections,
+                kv_overflows = result.KvOverflows,
+                mean_prompt_latency_ms = result.MeanPromptLatencyMs,
+                mean_decode_latency_ms = result.MeanDecodeLatencyMs,
+                servers = result.Servers.Select((f, i) => new { server = f.Name, type = f.Machine, start = spans[i].Start, layers = f.Layers, busy = f.BusyFraction, peak_kv = f.PeakKvFraction, mean_batch_tokens = f.MeanBatchTokens }).ToList(),
             });
             console.Out.Note($"Wrote {s.Json}");
         }

@@ -1,0 +1,59 @@
+using System.Globalization;
+using Stamen.Plans;
+using Stamen.Simulation.Cluster;
+using Stamen.Workload;
+
+namespace Stamen.Helix;
+
+/// <summary>A model as Helix's profiles name it: its layers and the bytes of one token's hidden state (fp16).</summary>
+public sealed record HelixModel(string ProfileName, string CatalogName, int Layers, int HiddenSize)
+{
+    public double ActivationBytesPerToken => 2.0 * HiddenSize;
+
+    /// <summary>The two models Helix's artifact profiles.</summary>
+    public static IReadOnlyList<HelixModel> Known { get; } =
+    [
+        new("llama2_70b", "llama-2-70b", 80, 8192),
+        new("llama1_30b", "llama-1-30b", 60, 6656),
+    ];
+
+    public static HelixModel Find(string name, string file = "(input)", string field = "model") =>
+        Known.FirstOrDefault(m => string.Equals(m.ProfileName, name, StringComparison.OrdinalIgnoreCase) || string.Equals(m.CatalogName, name, StringComparison.OrdinalIgnoreCase))
+        ?? throw new StamenInputException(file, field, $"unknown Helix model '{name}'", $"use one of {string.Join(", ", Known.Select(m => m.ProfileName))}");
+}
+
+/// <summary>Turns Helix's files into the batching twin's cluster, and a placement's max flow into the scheduler's link flows.</summary>
+public static class HelixClusterSetup
+{
+    /// <summary>The cluster with every machine's batch profile for <paramref name="model"/>; links keep Helix's bandwidth (bytes/s) and latency, links between machines both ways.</summary>
+    public static ClusterSpec ToCluster(HelixCluster cluster, HelixProfiles profiles, HelixModel model, string file = "(cluster)")
+    {
+        ArgumentNullException.ThrowIfNull(cluster);
+        ArgumentNullException.ThrowIfNull(profiles);
+        ArgumentNullException.ThrowIfNull(model);
+        var servers = cluster.Nodes.Select(n => new ClusterServer(n.Index.ToString(CultureInfo.InvariantCulture),
+            profiles.For(n.Type, file, $"[ComputeNode-{n.Index}] type").ToBatchProfile(model.Layers))).ToArray();
+        // A [Link-i-j] section between two machines serves both directions (Helix's files list each pair once,
+        // and its MILP's edge table has both), each direction a link of its own.
+        var links = cluster.Links.Select(l => new ClusterLink(End(l.From), End(l.To), l.BandwidthBytesPerSec, l.LatencyMs)).ToList();
+        var given = links.Select(l => (l.From, l.To)).ToHashSet();
+        foreach (var l in links.ToArray())
+            if (l.From != ClusterSpec.Coordinator && l.To != ClusterSpec.Coordinator && !given.Contains((l.To, l.From)))
+                links.Add(l with { From = l.To, To = l.From });
+        return new ClusterSpec(cluster.Name, servers, links, model.Layers, model.ActivationBytesPerToken);
+    }
+
+    /// <summary>The placement's static max flow as per-link flows for <see cref="MaxFlowIwrrScheduler"/>.</summary>
+    public static IReadOnlyList<ClusterEdgeFlow> Flows(PlacementFlow flow) =>
+        [.. flow.LinkFlows.Select(f => new ClusterEdgeFlow(End(f.From), End(f.To), f.TokensPerSec))];
+
+    /// <summary>(prompt, output) pairs of a trace, filtered as Helix filters the Azure conversations: prompt under 2,048 tokens, output at most 1,000.</summary>
+    public static RequestShape[] TraceLengths(string trace)
+    {
+        var rows = TraceWorkloadLoader.LoadRows(trace);
+        var lengths = rows.Where(r => r.PromptTokens is >= 1 and < 2048 && r.OutputTokens is >= 1 and <= 1000).Select(r => new RequestShape(r.PromptTokens, r.OutputTokens)).ToArray();
+        return lengths.Length > 0 ? lengths : throw new StamenInputException(trace, "(rows)", "no request with a prompt under 2,048 and at most 1,000 output tokens", "give a trace with such rows");
+    }
+
+    private static int End(string name) => name is HelixCluster.Source or HelixCluster.Sink ? ClusterSpec.Coordinator : int.Parse(name, CultureInfo.InvariantCulture);
+}

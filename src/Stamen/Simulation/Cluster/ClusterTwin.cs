@@ -1,0 +1,380 @@
+using Stamen.Plans;
+using Stamen.Workload;
+
+namespace Stamen.Simulation.Cluster;
+
+/// <summary>
+/// The batching twin of a cluster (issue 16): a step-level discrete-event simulation in which every server
+/// runs one batch at a time over all the layers it holds, a batch's time following the server's measured
+/// per-layer batch times; links move one transfer at a time at their bandwidth, and its latency is added on
+/// arrival. A request is one prompt pass and then one decode iteration per output token, each from the
+/// coordinator through the scheduler's path and back; the next iteration leaves when the last one returns.
+/// The rules follow Helix's simulator (docs/helix-study.md says where and how ours differ).
+/// </summary>
+public static class ClusterTwin
+{
+    public static ClusterRunResult Run(ClusterSpec cluster, IReadOnlyList<BlockSpan> spans, IClusterScheduler scheduler,
+        ClusterWorkload workload, ClusterRunOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(cluster);
+        ArgumentNullException.ThrowIfNull(scheduler);
+        ArgumentNullException.ThrowIfNull(workload);
+        ArgumentNullException.ThrowIfNull(options);
+        cluster.RequireFits(spans);
+        Validate(workload, options);
+        return new ClusterTwinRun(cluster, spans, scheduler, workload, options).Execute();
+    }
+
+    private static void Validate(ClusterWorkload w, ClusterRunOptions o)
+    {
+        if (!(o.WarmupS >= 0) || !(o.DurationS > 0) || o.WarmupS + o.DurationS > ClusterRunOptions.MaxSimulatedS)
+            throw new StamenInputException("(cluster run)", "warmup_s, duration_s", $"need warm-up >= 0, duration > 0, and together at most {ClusterRunOptions.MaxSimulatedS} s", "give e.g. 60 and 600");
+        if (w.Lengths.Count == 0) throw new StamenInputException("(cluster run)", "lengths", "no request lengths", "give a trace or a fixed length");
+        foreach (var l in w.Lengths)
+            if (l.PromptTokens < 1 || l.OutputTokens < 1 || l.PromptTokens > 1_000_000 || l.OutputTokens > 1_000_000)
+                throw new StamenInputException("(cluster run)", "lengths", $"a request of {l.PromptTokens} prompt and {l.OutputTokens} output tokens", "give 1..1,000,000 of each");
+        if (w.Users is < 1 or > ClusterWorkload.MaxUsers) throw new StamenInputException("(cluster run)", "users", $"must be 1..{ClusterWorkload.MaxUsers}", "give e.g. 20");
+        if (!(w.FeedHighWaterMark is > 0 and <= 1)) throw new StamenInputException("(cluster run)", "feed_high_water_mark", "must be in (0, 1]", "give e.g. 0.8");
+        if (!(w.LaunchGapMs is >= 0 and <= 3_600_000)) throw new StamenInputException("(cluster run)", "launch_gap_ms", "must be 0..3,600,000", "give e.g. 100");
+        if (w.ExpectedOutputTokens is < 0 or > 1_000_000) throw new StamenInputException("(cluster run)", "expected_output_tokens", "must be 0..1,000,000", "give e.g. 240");
+        if (w.Mode == FeedMode.Poisson && !(w.RatePerSec > 0 && w.RatePerSec * (o.WarmupS + o.DurationS) <= ClusterWorkload.MaxPoissonRequests))
+            throw new StamenInputException("(cluster run)", "rate_per_s", $"must be positive with at most {ClusterWorkload.MaxPoissonRequests:N0} requests over the run", "lower the rate or the duration");
+    }
+}
+
+internal sealed class ClusterTwinRun : IClusterView
+{
+    private enum Kind { Launch, NodeArrive, BatchDone, LinkFree, SinkArrive }
+
+    private readonly record struct Ev(Kind Kind, int A, int B);
+
+    private sealed class Query
+    {
+        public required int Prompt;
+        public required int Output;
+        public required int[] Path;
+        public double LaunchMs;
+        public int Iteration; // 0: prompt; then one per decode
+        public int Hop; // index into Path of the server the current iteration is at or going to
+        public double IterationStartMs;
+        public double HopSentMs;
+        public ClusterQuery Asked;
+    }
+
+    private sealed class Server
+    {
+        public readonly List<int> Waiting = [];
+        public readonly List<int> Batch = [];
+        public bool Busy;
+        public double KvUsed, KvExpected, PeakKv, BusyMsInWindow, BatchTokens;
+        public long Batches;
+        public long Capacity;
+        public int Layers;
+    }
+
+    private sealed class Link
+    {
+        public readonly Queue<int> Waiting = new();
+        public bool Busy;
+    }
+
+    private readonly ClusterSpec _cluster;
+    private readonly IReadOnlyList<BlockSpan> _spans;
+    private readonly IClusterScheduler _scheduler;
+    private readonly ClusterWorkload _workload;
+    private readonly ClusterRunOptions _options;
+    private readonly Server[] _servers;
+    private readonly Link[] _links;
+    private readonly List<Query> _queries = [];
+    private readonly EventQueue<Ev> _queue = new();
+    private readonly Random _lengthRandom, _schedulerRandom, _arrivalRandom;
+    private readonly double _windowStartMs, _endMs;
+    private long _decodeTokens, _promptTokens, _launched, _finished, _rejections, _overflows, _events;
+    private double _promptLatencySum, _decodeLatencySum;
+    private long _promptLatencies, _decodeLatencies;
+    private int _inFlight;
+
+    public ClusterTwinRun(ClusterSpec cluster, IReadOnlyList<BlockSpan> spans, IClusterScheduler scheduler, ClusterWorkload workload, ClusterRunOptions options)
+    {
+        _cluster = cluster;
+        _spans = spans;
+        _scheduler = scheduler;
+        _workload = workload;
+        _options = options;
+        _servers = new Server[cluster.Servers.Count];
+        for (var i = 0; i < _servers.Length; i++)
+        {
+            var k = spans[i].Count;
+            _servers[i] = new Server { Layers = k, Capacity = k == 0 ? 0 : cluster.Servers[i].Profile.KvTokenLayers[k] };
+        }
+        _links = new Link[cluster.Links.Count];
+        for (var l = 0; l < _links.Length; l++) _links[l] = new Link();
+        _lengthRandom = SeedStreams.Create(options.Seed, SeedStreams.Workload);
+        _schedulerRandom = SeedStreams.Create(options.Seed, SeedStreams.SwarmRouter);
+        _arrivalRandom = SeedStreams.Create(options.Seed, SeedStreams.ClientNodes);
+        _windowStartMs = options.WarmupS * 1000;
+        _endMs = (options.WarmupS + options.DurationS) * 1000;
+    }
+
+    public ClusterSpec Cluster => _cluster;
+    public IReadOnlyList<BlockSpan> Spans => _spans;
+    public long KvCapacity(int server) => _servers[server].Capacity;
+    public double KvExpected(int server) => _servers[server].KvExpected;
+
+    public ClusterRunResult Execute()
+    {
+        if (_workload.Mode == FeedMode.Poisson)
+        {
+            var t = 0.0;
+            while (true)
+            {
+                t += -Math.Log(1 - _arrivalRandom.NextDouble()) / _workload.RatePerSec * 1000;
+                if (t >= _endMs) break;
+                _queue.Enqueue(new Ev(Kind.Launch, 0, 0), t, 0);
+            }
+        }
+        else
+        {
+            for (var u = 0; u < _workload.Users; u++) _queue.Enqueue(new Ev(Kind.Launch, 0, 0), u * _workload.LaunchGapMs, 0);
+        }
+        while (_queue.TryDequeue(out var ev, out var key))
+        {
+            if (key.TimeMs > _endMs) break;
+            _events++;
+            var now = key.TimeMs;
+            switch (ev.Kind)
+            {
+                case Kind.Launch: Launch(now); break;
+                case Kind.NodeArrive: NodeArrive(ev.A, ev.B, now); break;
+                case Kind.BatchDone: BatchDone(ev.A, now); break;
+                case Kind.LinkFree: LinkFree(ev.A, now); break;
+                case Kind.SinkArrive: SinkArrive(ev.A, now); break;
+            }
+        }
+        return Result();
+    }
+
+    private void Launch(double now)
+    {
+        var shape = _workload.Lengths[_lengthRandom.Next(_workload.Lengths.Count)];
+        var asked = new ClusterQuery(shape.PromptTokens, shape.PromptTokens + _workload.ExpectedOutputTokens);
+        var path = _scheduler.ChoosePath(asked, this, _schedulerRandom);
+        if (path is null)
+        {
+            _rejections++;
+            // The user (or the offline feeder) tries again after the launch gap; launches stop at the end.
+            _queue.Enqueue(new Ev(Kind.Launch, 0, 0), now + Math.Max(1, _workload.LaunchGapMs), 0);
+            return;
+        }
+        RequireValid(path);
+        var q = new Query { Prompt = shape.PromptTokens, Output = shape.OutputTokens, Path = path, LaunchMs = now, Asked = asked };
+        foreach (var s in path) _servers[s].KvExpected += (double)asked.ExpectedTokens * _servers[s].Layers;
+        _queries.Add(q);
+        _launched++;
+        _inFlight++;
+        StartIteration(_queries.Count - 1, now);
+    }
+
+    private void StartIteration(int query, double now)
+    {
+        var q = _queries[query];
+        q.Hop = 0;
+        q.IterationStartMs = now;
+        if (q.Iteration > 0) _scheduler.OnDecode(q.Path);
+        Send(ClusterSpec.Coordinator, q.Path[0], query, now);
+    }
+
+    private static int Tokens(Query q) => q.Iteration == 0 ? q.Prompt : 1;
+
+    private void Send(int from, int to, int query, double now)
+    {
+        var l = _cluster.LinkIndex(from, to);
+        if (l < 0) throw new InvalidOperationException($"Request {query} needs link {from} -> {to}, which the cluster lacks.");
+        _queries[query].HopSentMs = now;
+        var link = _links[l];
+        if (link.Busy)
+        {
+            link.Waiting.Enqueue(query);
+            return;
+        }
+        StartTransfer(l, query, now);
+    }
+
+    private void StartTransfer(int l, int query, double now)
+    {
+        var spec = _cluster.Links[l];
+        var q = _queries[query];
+        var doneMs = now + _cluster.TransferBytes(spec, Tokens(q)) / spec.BandwidthBytesPerSec * 1000;
+        _links[l].Busy = true;
+        _queue.Enqueue(new Ev(Kind.LinkFree, l, 0), doneMs, 0);
+        var arrive = doneMs + spec.LatencyMs;
+        if (spec.To == ClusterSpec.Coordinator) _queue.Enqueue(new Ev(Kind.SinkArrive, query, 0), arrive, 1);
+        else _queue.Enqueue(new Ev(Kind.NodeArrive, spec.To, query), arrive, 1);
+    }
+
+    private void LinkFree(int l, double now)
+    {
+        var link = _links[l];
+        link.Busy = false;
+        if (link.Waiting.Count > 0) StartTransfer(l, link.Waiting.Dequeue(), now);
+    }
+
+    private void NodeArrive(int server, int query, double now)
+    {
+        var s = _servers[server];
+        s.Waiting.Add(query);
+        if (!s.Busy) StartBatch(server, now);
+    }
+
+    /// <summary>
+    /// Takes waiting items first come, first served, within the caps (prompts: count and tokens; decodes: tokens
+    /// and their context); an item that does not fit waits for the next batch while later ones may go (our choice:
+    /// no head-of-line blocking). The first item always goes, so an oversize prompt runs alone.
+    /// </summary>
+    private void StartBatch(int server, double now)
+    {
+        var s = _servers[server];
+        var profile = _cluster.Servers[server].Profile;
+        int prompts = 0, promptTokens = 0, decodes = 0;
+        long context = 0;
+        var decodeMax = profile.DecodeMaxTokens[s.Layers];
+        s.Batch.Clear();
+        var kept = 0;
+        for (var i = 0; i < s.Waiting.Count; i++)
+        {
+            var query = s.Waiting[i];
+            var q = _queries[query];
+            bool take;
+            if (q.Iteration == 0)
+            {
+                take = s.Batch.Count == 0 || (prompts < profile.PromptMaxRequests && promptTokens + q.Prompt <= profile.PromptMaxTokens);
+                if (take) { prompts++; promptTokens += q.Prompt; }
+            }
+            else
+            {
+                var ctx = q.Prompt + q.Iteration - 1;
+                take = s.Batch.Count == 0 || (decodes < decodeMax && context + ctx <= decodeMax * 1000L);
+                if (take) { decodes++; context += ctx; }
+            }
+            if (take) s.Batch.Add(query);
+            else s.Waiting[kept++] = query;
+        }
+        s.Waiting.RemoveRange(kept, s.Waiting.Count - kept);
+        var decodeMs = profile.DecodeMs.MsPerLayer(decodes);
+        if (decodes == 1 && _options.DoubleSingleDecode) decodeMs *= 2;
+        var ms = s.Layers * (profile.PromptMs.MsPerLayer(promptTokens) + decodeMs);
+        if (_options.InputCopyOverhead)
+        {
+            var bytes = (promptTokens + decodes) * _cluster.ActivationBytesPerToken;
+            ms += (bytes / 4e9 + bytes / 5e9) * 1000;
+        }
+        s.Busy = true;
+        s.Batches++;
+        s.BatchTokens += promptTokens + decodes;
+        var end = now + ms;
+        s.BusyMsInWindow += Math.Max(0, Math.Min(end, _endMs) - Math.Max(now, _windowStartMs));
+        _queue.Enqueue(new Ev(Kind.BatchDone, server, 0), end, 0);
+    }
+
+    private void BatchDone(int server, double now)
+    {
+        var s = _servers[server];
+        foreach (var query in s.Batch)
+        {
+            var q = _queries[query];
+            s.KvUsed += (double)Tokens(q) * s.Layers;
+            _scheduler.OnHopTime(server, now - q.HopSentMs);
+            q.Hop++;
+            Send(server, q.Hop < q.Path.Length ? q.Path[q.Hop] : ClusterSpec.Coordinator, query, now);
+        }
+        if (s.KvUsed > s.Capacity) _overflows++;
+        s.PeakKv = Math.Max(s.PeakKv, s.KvUsed);
+        s.Batch.Clear();
+        s.Busy = false;
+        if (s.Waiting.Count > 0) StartBatch(server, now);
+    }
+
+    private void SinkArrive(int query, double now)
+    {
+        var q = _queries[query];
+        var inWindow = now >= _windowStartMs;
+        if (q.Iteration == 0)
+        {
+            if (inWindow)
+            {
+                _promptTokens += q.Prompt;
+                _promptLatencySum += now - q.LaunchMs;
+                _promptLatencies++;
+            }
+            MaybeFeed(now);
+        }
+        else if (inWindow)
+        {
+            _decodeTokens++;
+            _decodeLatencySum += now - q.IterationStartMs;
+            _decodeLatencies++;
+        }
+        if (q.Iteration < q.Output)
+        {
+            q.Iteration++;
+            StartIteration(query, now);
+            return;
+        }
+        foreach (var server in q.Path)
+        {
+            var s = _servers[server];
+            s.KvUsed -= (double)(q.Prompt + q.Output) * s.Layers;
+            s.KvExpected -= (double)q.Asked.ExpectedTokens * s.Layers;
+        }
+        _scheduler.OnFinished(q.Path, q.Asked);
+        _finished++;
+        _inFlight--;
+        if (_workload.Mode == FeedMode.ClosedLoop) Schedule(now);
+        else MaybeFeed(now);
+    }
+
+    /// <summary>The offline feeder: one more request while the fullest server's expected KV use is at most the watermark.</summary>
+    private void MaybeFeed(double now)
+    {
+        if (_workload.Mode != FeedMode.KvWatermark) return;
+        var fullest = 0.0;
+        foreach (var s in _servers)
+            if (s.Capacity > 0) fullest = Math.Max(fullest, s.KvExpected / s.Capacity);
+        if (fullest <= _workload.FeedHighWaterMark && _inFlight < ClusterWorkload.MaxUsers) Schedule(now);
+    }
+
+    private void Schedule(double now)
+    {
+        var at = now + _workload.LaunchGapMs;
+        if (at <= _endMs) _queue.Enqueue(new Ev(Kind.Launch, 0, 0), at, 0);
+    }
+
+    private void RequireValid(int[] path)
+    {
+        var next = 0;
+        foreach (var server in path)
+        {
+            if (server < 0 || server >= _spans.Count || _spans[server].IsEmpty || _spans[server].Start != next)
+                throw new InvalidOperationException($"Scheduler {_scheduler.GetType().Name} gave path [{string.Join(", ", path)}]: each server must start where the last ended.");
+            next = _spans[server].End;
+        }
+        if (next != _cluster.Layers)
+            throw new InvalidOperationException($"Scheduler {_scheduler.GetType().Name} gave path [{string.Join(", ", path)}], which stops at layer {next} of {_cluster.Layers}.");
+    }
+
+    private ClusterRunResult Result()
+    {
+        var seconds = _options.DurationS;
+        var windowMs = seconds * 1000;
+        var servers = new ClusterServerFigures[_servers.Length];
+        for (var i = 0; i < servers.Length; i++)
+        {
+            var s = _servers[i];
+            servers[i] = new ClusterServerFigures(_cluster.Servers[i].Name, _cluster.Servers[i].Profile.Machine, s.Layers, s.BusyMsInWindow / windowMs,
+                s.Capacity > 0 ? s.PeakKv / s.Capacity : 0, s.Batches > 0 ? s.BatchTokens / s.Batches : 0);
+        }
+        return new ClusterRunResult(_decodeTokens / seconds, _promptTokens / seconds, _launched, _finished, _rejections,
+            _promptLatencies > 0 ? _promptLatencySum / _promptLatencies : double.NaN,
+            _decodeLatencies > 0 ? _decodeLatencySum / _decodeLatencies : double.NaN, _overflows, servers, _events);
+    }
+}
