@@ -52,6 +52,45 @@ internal static class ReproduceCommand
         command.Subcommands.Add(MilpGap(console));
         command.Subcommands.Add(EngineLora(console));
         command.Subcommands.Add(SplitGrid(console));
+        command.Subcommands.Add(Helix(console));
+        return command;
+    }
+
+    private static Command Helix(CliConsole console)
+    {
+        var data = new Option<string>("--data") { Description = "Folder holding helix/ and traces/azure_conv_2023.csv", DefaultValueFactory = _ => "data", HelpName = "DIR" };
+        var warmup = new Option<double>("--warmup-s") { Description = "Simulated seconds before measuring (Helix: 60)", DefaultValueFactory = _ => 60, HelpName = "S" };
+        var duration = new Option<double>("--duration-s") { Description = "Measured simulated seconds (Helix: 600)", DefaultValueFactory = _ => 600, HelpName = "S" };
+        var seed = new Option<int>("--seed") { Description = "Seed of lengths, scheduler choices and the flow search", DefaultValueFactory = _ => 1, HelpName = "S" };
+        var json = CommonOptions.Json();
+        var markdown = new Option<string?>("--markdown") { Description = "Also write the table as Markdown (for docs/)", HelpName = "PATH" };
+        var quiet = CommonOptions.Quiet();
+        var command = new Command("helix",
+            "Helix's 24-machine clusters (single24, 3cluster24) serving LLaMA-2-70B offline: Helix's MILP and Swarm placements, Stamen's baselines and " +
+            "flow search, simulated by the batching twin, next to the decode throughput Helix's artifact reports")
+        {
+            data, warmup, duration, seed, json, markdown, quiet,
+        };
+        command.SetAction(p => CliRunner.Run(console, () =>
+        {
+            var settings = new HelixStudySettings(p.GetValue(data)!, p.GetValue(warmup), p.GetValue(duration), p.GetValue(seed));
+            if (!(settings.WarmupS >= 0) || !(settings.DurationS > 0) || settings.WarmupS + settings.DurationS > 86_400)
+                throw new StamenInputException("--warmup-s/--duration-s", $"{settings.WarmupS}/{settings.DurationS}", "need warm-up >= 0, duration > 0, together at most a day", "give e.g. 60 and 600");
+            var rows = ProgressView.Run(console.Out, "Simulating Helix's clusters", p.GetValue(quiet), progress => HelixStudy.Run(settings, progress));
+            console.Out.Write(HelixStudyView.Table(rows));
+            console.Out.Note("Decode tokens/s reaching the coordinator in the measured window; static max flow counts prompt and decode tokens. docs/helix-study.md explains the differences.");
+            if (p.GetValue(markdown) is { } md)
+            {
+                AtomicFile.WriteAllText(md, HelixStudyView.Markdown(rows));
+                console.Out.Note($"Wrote {md}");
+            }
+            if (p.GetValue(json) is { } path)
+            {
+                JsonOutput.Write(path, new { warmup_s = settings.WarmupS, duration_s = settings.DurationS, seed = settings.Seed, rows });
+                console.Out.Note($"Wrote {path}");
+            }
+            return 0;
+        }));
         return command;
     }
 

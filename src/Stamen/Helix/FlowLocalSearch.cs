@@ -127,7 +127,8 @@ public static class FlowLocalSearch
     }
 
     /// <summary>The most layers node i's table covers (0: it cannot hold any).</summary>
-    private static int MostLayers(HelixThroughputs throughputs, int node, int layers)
+    /// <summary>Most layers a node's throughput table covers (Helix: weights in at most half its memory), at most the model's.</summary>
+    internal static int MostLayers(HelixThroughputs throughputs, int node, int layers)
     {
         var k = 0;
         while (k < layers && throughputs.NodeTokensPerSec(node, k + 1) is not null) k++;

@@ -1,0 +1,127 @@
+using Stamen.Helix;
+using Stamen.Plans;
+using Stamen.Simulation.Cluster;
+
+namespace Stamen.Experiments;
+
+/// <summary>One placement and scheduler simulated on one Helix cluster.</summary>
+/// <param name="Placement">Where the placement came from (a Helix file or a Stamen planner).</param>
+/// <param name="StaticMaxFlowTokensPerSec">Its static max flow (prompt + decode), NaN where T_i(k) does not cover it.</param>
+/// <param name="PublishedDecodeTokensPerSec">Helix's artifact's simulated decode throughput for the same method, if published.</param>
+public sealed record HelixStudyRow(
+    string Cluster,
+    string Method,
+    string Placement,
+    string Scheduler,
+    string Feed,
+    double StaticMaxFlowTokensPerSec,
+    double DecodeTokensPerSec,
+    double PromptTokensPerSec,
+    double MeanDecodeLatencyMs,
+    long KvOverflows,
+    double? PublishedDecodeTokensPerSec);
+
+/// <summary>Settings of <see cref="HelixStudy"/>.</summary>
+/// <param name="DataDirectory">Folder holding <c>helix/</c> and <c>traces/azure_conv_2023.csv</c> (the repository's <c>data/</c>).</param>
+/// <param name="SwarmUsers">Closed-loop users of the Swarm runs (Helix's artifact: 180 for LLaMA-2-70B).</param>
+/// <param name="StartRequests">Requests the watermark feeder sends at the start (Helix: 20).</param>
+public sealed record HelixStudySettings(string DataDirectory, double WarmupS = 60, double DurationS = 600, int Seed = 1, int SwarmUsers = 180,
+    int StartRequests = 20, int FlowSearchMoves = 20_000);
+
+/// <summary>
+/// `stamen reproduce helix` (issue 16): Helix's single-region and three-region 24-machine clusters serving
+/// LLaMA-2-70B offline; its own MILP and Swarm placements, Stamen's Swarm and separate-pipelines baselines and
+/// Stamen's flow search, each simulated by the batching twin with the scheduler Helix pairs it with, next to the
+/// decode throughput Helix's artifact reports.
+/// </summary>
+public static class HelixStudy
+{
+    /// <summary>The clusters and the artifact's offline decode throughput (tokens/s): Helix, Swarm, separate pipelines.</summary>
+    public static IReadOnlyList<(string Cluster, double Helix, double Swarm, double Separate)> Published { get; } =
+    [
+        ("single24", 252.1, 124.7, 124.3),
+        ("3cluster24", 98.0, 51.9, 61.9),
+    ];
+
+    public static IReadOnlyList<HelixStudyRow> Run(HelixStudySettings settings, IProgress<ExperimentProgress>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var model = HelixModel.Find("llama2_70b");
+        var helixDir = Path.Combine(settings.DataDirectory, "helix");
+        var profiles = HelixProfiles.Load(Path.Combine(helixDir, "profiles"), model.ProfileName);
+        var lengths = HelixClusterSetup.TraceLengths(Path.Combine(settings.DataDirectory, "traces", "azure_conv_2023.csv"));
+        var options = new ClusterRunOptions(settings.WarmupS, settings.DurationS, settings.Seed);
+        var watermark = new ClusterWorkload(FeedMode.KvWatermark, lengths) { Users = settings.StartRequests };
+        var closed = new ClusterWorkload(FeedMode.ClosedLoop, lengths) { Users = settings.SwarmUsers };
+        var rows = new List<HelixStudyRow>();
+        var done = 0;
+        var total = Published.Count * 5;
+        foreach (var (name, helix, swarm, separate) in Published)
+        {
+            var clusterFile = Path.Combine(helixDir, "clusters", name + ".ini");
+            var cluster = HelixClusterFile.Load(clusterFile);
+            var spec = HelixClusterSetup.ToCluster(cluster, profiles, model, clusterFile);
+            var derived = Path.Combine(helixDir, "derived", $"{name}-llama2-70b");
+            var tables = HelixThroughputs.Load(Path.Combine(derived, "node_throughput.csv"), Path.Combine(derived, "edge_capacity.csv"));
+            var layouts = Path.Combine(helixDir, "layouts", $"{name}-llama2-70b");
+            var input = new ClusterPlanningInput(cluster, spec, tables);
+
+            void Add(string method, string placement, IReadOnlyList<BlockSpan> spans, string scheduler, ClusterWorkload workload, double? published)
+            {
+                var flow = Covered(spans, tables) ? PlacementMaxFlow.Compute(spans, model.Layers, tables) : null;
+                var flows = flow is null ? [] : HelixClusterSetup.Flows(flow);
+                var built = ClusterSchedulerCatalog.Schedulers.Find(scheduler).Create()(spec, spans, flows);
+                var r = ClusterTwin.Run(spec, spans, built, workload, options);
+                rows.Add(new HelixStudyRow(name, method, placement, scheduler, Feed(workload), flow?.TokensPerSec ?? double.NaN,
+                    r.DecodeTokensPerSec, r.PromptTokensPerSec, r.MeanDecodeLatencyMs, r.KvOverflows, published));
+                progress?.Report(new ExperimentProgress(++done, total));
+            }
+
+            Add("helix", "Helix's MILP (ilp_sol.ini)", HelixLayoutFile.Load(Path.Combine(layouts, "ilp_sol.ini"), cluster.Nodes.Count, model.Layers), "maxflow-iwrr", watermark, helix);
+            Add("swarm", "Helix's Swarm (swarm_sol.ini)", HelixLayoutFile.Load(Path.Combine(layouts, "swarm_sol.ini"), cluster.Nodes.Count, model.Layers), "swarm", closed, swarm);
+            Add("swarm", "Stamen's swarm planner", new SwarmStagesPlanner(null).Plan(input), "swarm", closed, null);
+            Add("flow-search", "Stamen's flow-search", new FlowSearchPlanner(settings.FlowSearchMoves, settings.Seed).Plan(input), "maxflow-iwrr", watermark, null);
+            rows.Add(SeparatePipelines(name, input, spec, watermark, options, separate));
+            progress?.Report(new ExperimentProgress(++done, total));
+        }
+        return rows;
+    }
+
+    /// <summary>Each pipeline alone on its machines (the others hold nothing), as Helix runs this baseline; throughputs summed.</summary>
+    private static HelixStudyRow SeparatePipelines(string name, ClusterPlanningInput input, ClusterSpec spec,
+        ClusterWorkload workload, ClusterRunOptions options, double published)
+    {
+        var pipelines = new SeparatePipelinesPlanner(1).Pipelines(input);
+        double decode = 0, prompt = 0, latencySum = 0, flowSum = 0;
+        long overflows = 0;
+        var latencyCount = 0;
+        foreach (var pipeline in pipelines)
+        {
+            var spans = new BlockSpan[input.NodeCount];
+            foreach (var (node, span) in pipeline) spans[node] = span;
+            var r = ClusterTwin.Run(spec, spans, new RandomHopScheduler(spec, spans), workload, options);
+            decode += r.DecodeTokensPerSec;
+            prompt += r.PromptTokensPerSec;
+            overflows += r.KvOverflows;
+            if (double.IsFinite(r.MeanDecodeLatencyMs)) { latencySum += r.MeanDecodeLatencyMs; latencyCount++; }
+            flowSum += Covered(spans, input.Throughputs) ? PlacementMaxFlow.Compute(spans, input.Layers, input.Throughputs).TokensPerSec : double.NaN;
+        }
+        var types = string.Join(", ", pipelines.Select(p => $"{input.Cluster.Nodes[p[0].Node].Type} x{p.Length}"));
+        return new HelixStudyRow(name, "separate-pipelines", $"Stamen's separate pipelines ({(types.Length > 0 ? types : "none fit")})", "random",
+            Feed(workload) + " per pipeline", pipelines.Count > 0 ? flowSum : 0, decode, prompt, latencyCount > 0 ? latencySum / latencyCount : double.NaN, overflows, published);
+    }
+
+    private static bool Covered(IReadOnlyList<BlockSpan> spans, HelixThroughputs tables)
+    {
+        for (var i = 0; i < spans.Count; i++)
+            if (!spans[i].IsEmpty && tables.NodeTokensPerSec(i, spans[i].Count) is null) return false;
+        return true;
+    }
+
+    private static string Feed(ClusterWorkload w) => w.Mode switch
+    {
+        FeedMode.KvWatermark => $"KV watermark {w.FeedHighWaterMark:0.##} from {w.Users}",
+        FeedMode.ClosedLoop => $"closed loop, {w.Users} users",
+        _ => $"Poisson {w.RatePerSec:0.###}/s",
+    };
+}
