@@ -3,7 +3,7 @@ using System.Text.Json;
 using Stamen.Bench;
 
 // Stamen's benchmark harness: planner/routing time at scale and twin speed.
-// Usage: dotnet run -c Release --project bench/Stamen.Bench -- [--json PATH] [--quick] [--only planner|twin|engine|adapters|split|tradeoff|milp|chains|learning|runtime]
+// Usage: dotnet run -c Release --project bench/Stamen.Bench -- [--json PATH] [--quick] [--only planner|twin|helix|engine|adapters|split|tradeoff|milp|chains|learning|runtime]
 //        [--rebalance-cap-s S] (cap on each PETALS rebalancing run, default 60 s; 10 s with --quick)
 //        [--petals-fingerprints] (print PETALS plans on seeded instances, to diff before/after a planner change)
 //        [--milp-solvers cp-sat,scip,ortools-cbc,cbc] (solvers of the block-formulation MILP grid; default all four)
@@ -23,7 +23,7 @@ for (var i = 0; i < args.Length; i++)
         case "--petals-fingerprints": PlanFingerprints.Print(Console.Out); return 0;
         case "--milp-solvers" when i + 1 < args.Length: milpSolvers = args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries); break;
         default:
-            Console.Error.WriteLine("usage: Stamen.Bench [--json PATH] [--quick] [--only planner|twin|engine|adapters|split|tradeoff|milp|chains|learning|runtime] [--rebalance-cap-s S] [--petals-fingerprints] [--milp-solvers LIST]");
+            Console.Error.WriteLine("usage: Stamen.Bench [--json PATH] [--quick] [--only planner|twin|helix|engine|adapters|split|tradeoff|milp|chains|learning|runtime] [--rebalance-cap-s S] [--petals-fingerprints] [--milp-solvers LIST]");
             return 2;
     }
 }
@@ -46,6 +46,12 @@ if (only is null or "twin")
     var twin = new TwinCases(quick ? 1 : 3, quick ? 2_000 : 10_000, log);
     rows.AddRange(twin.Run(StableRate, "stable"));
     rows.AddRange(twin.Run(OverloadRate, "overloaded"));
+}
+
+if (only is null or "helix")
+{
+    log.WriteLine("helix (flow-search placement, batching cluster twin):");
+    rows.AddRange(new HelixCases(quick ? 1 : 3, log).Run());
 }
 
 if (only is null or "engine")

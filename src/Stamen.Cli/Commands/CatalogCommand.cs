@@ -41,6 +41,10 @@ internal static class CatalogCommand
             WithOptions(Stamen.Simulation.Engine.StepTimeCatalog.Models)));
         command.Subcommands.Add(Listing(console, "milp-solvers", "MILP solvers for the exact planners and studies (docs/milp.md)", () =>
             WithOptions(Stamen.Optimization.Milp.MilpSolverCatalog.Solvers)));
+        command.Subcommands.Add(Listing(console, "cluster-placements", "Placements of a heterogeneous cluster for the batching twin (stamen helix simulate --planner NAME; docs/helix.md)", () =>
+            WithOptions(Stamen.Helix.ClusterPlacementCatalog.Planners)));
+        command.Subcommands.Add(Listing(console, "cluster-schedulers", "Schedulers of the batching cluster twin (stamen helix simulate --scheduler NAME; docs/helix.md)", () =>
+            WithOptions(Stamen.Simulation.Cluster.ClusterSchedulerCatalog.Schedulers)));
         command.Subcommands.Add(Listing(console, "lora-profiles", "Models with published LoRA serving costs (adapter load time, step overhead, KV by slots)", () =>
             Names(Stamen.Adapters.LoraProfileCatalog.BuiltIn.Names.Select(n => new NamedEntry(n, "vLLM 0.8.5 on an H100 (reference section 4)")))));
         return command;

@@ -81,13 +81,15 @@ internal static class HelixCommand
         return 0;
     }
 
-    private sealed record SimulateSettings(string Cluster, string Layout, string? Throughputs, string? Profiles, string Model, string Scheduler,
+    private sealed record SimulateSettings(string Cluster, string? Layout, string? Planner, string? Export, string? Throughputs, string? Profiles, string Model, string Scheduler,
         string Feed, int Users, double RatePerSec, string? Trace, double WarmupS, double DurationS, int Seed, string? Json, bool Quiet);
 
     private static Command Simulate(CliConsole console)
     {
         var cluster = new Argument<string>("cluster") { Description = "Helix cluster file (INI), e.g. data/helix/clusters/single24.ini" };
-        var layout = new Argument<string>("layout") { Description = "Helix placement file, e.g. data/helix/layouts/single24-llama2-70b/ilp_sol.ini" };
+        var layout = new Argument<string?>("layout") { Description = "Helix placement file, e.g. data/helix/layouts/single24-llama2-70b/ilp_sol.ini (or plan one with --planner)", Arity = ArgumentArity.ZeroOrOne };
+        var planner = new Option<string?>("--planner") { Description = "Plan the placement instead: swarm, separate-pipelines or flow-search (stamen catalog cluster-placements)", HelpName = "NAME" };
+        var export = new Option<string?>("--export") { Description = "Write the placement simulated in Helix's solution format", HelpName = "PATH" };
         var throughputs = new Option<string?>("--throughputs") { Description = "Folder of node_throughput.csv and edge_capacity.csv for the max flow (default: ../derived/CLUSTER-MODEL beside the cluster file)", HelpName = "DIR" };
         var profiles = new Option<string?>("--profiles") { Description = "Folder of Helix's GPU profiles and machine_settings.json (default: ../profiles beside the cluster file)", HelpName = "DIR" };
         var model = new Option<string>("--model") { Description = "llama2_70b or llama1_30b", DefaultValueFactory = _ => "llama2_70b", HelpName = "NAME" };
@@ -103,9 +105,10 @@ internal static class HelixCommand
         var quiet = CommonOptions.Quiet();
         var command = new Command("simulate", "Simulate a placement on a Helix cluster with batching servers: decode and prompt throughput, latencies, per-server use")
         {
-            cluster, layout, throughputs, profiles, model, scheduler, feed, users, rate, trace, warmup, duration, seed, json, quiet,
+            cluster, layout, planner, export, throughputs, profiles, model, scheduler, feed, users, rate, trace, warmup, duration, seed, json, quiet,
         };
-        command.SetAction(p => CliRunner.Run(console, () => RunSimulate(console, new SimulateSettings(p.GetValue(cluster)!, p.GetValue(layout)!, p.GetValue(throughputs),
+        command.SetAction(p => CliRunner.Run(console, () => RunSimulate(console, new SimulateSettings(p.GetValue(cluster)!, p.GetValue(layout), p.GetValue(planner),
+            p.GetValue(export), p.GetValue(throughputs),
             p.GetValue(profiles), p.GetValue(model)!, p.GetValue(scheduler)!, p.GetValue(feed)!, p.GetValue(users), p.GetValue(rate), p.GetValue(trace),
             p.GetValue(warmup), p.GetValue(duration), p.GetValue(seed), p.GetValue(json), p.GetValue(quiet)))));
         return command;
@@ -126,16 +129,28 @@ internal static class HelixCommand
         var dataDir = Path.GetDirectoryName(Path.GetFullPath(s.Cluster))!;
         var profiles = HelixProfiles.Load(s.Profiles ?? Path.Combine(dataDir, "..", "profiles"), model.ProfileName);
         var spec = HelixClusterSetup.ToCluster(helixCluster, profiles, model, s.Cluster);
-        var spans = HelixLayoutFile.Load(s.Layout, helixCluster.Nodes.Count, model.Layers);
+        if ((s.Layout is null) == (s.Planner is null))
+            throw new StamenInputException("layout / --planner", s.Layout ?? "(none)", "give either a placement file or --planner NAME", "e.g. data/helix/layouts/single24-llama2-70b/ilp_sol.ini, or --planner flow-search");
+        var plannerEntry = s.Planner is null ? null : ClusterPlacementCatalog.Planners.Find(s.Planner, "--planner", s.Planner);
+        var throughputDir = s.Throughputs ?? Path.Combine(dataDir, "..", "derived", $"{helixCluster.Name}-{model.ProfileName.Replace('_', '-')}");
+        HelixThroughputs? tables = null;
+        if (schedulerEntry.Name == "maxflow-iwrr" || plannerEntry is not null || s.Throughputs is not null)
+            tables = HelixThroughputs.Load(Path.Combine(throughputDir, "node_throughput.csv"), Path.Combine(throughputDir, "edge_capacity.csv"));
+        var spans = plannerEntry is null
+            ? HelixLayoutFile.Load(s.Layout!, helixCluster.Nodes.Count, model.Layers)
+            : ProgressView.Run(console.Out, $"Planning with {plannerEntry.Name}", s.Quiet, _ => plannerEntry.Create().Plan(new ClusterPlanningInput(helixCluster, spec, tables!)));
         var flows = (IReadOnlyList<ClusterEdgeFlow>)[];
         double? maxFlow = null;
-        if (schedulerEntry.Name == "maxflow-iwrr" || s.Throughputs is not null)
+        if (tables is not null && spans.Select((x, i) => x.IsEmpty || tables.NodeTokensPerSec(i, x.Count) is not null).All(ok => ok))
         {
-            var dir = s.Throughputs ?? Path.Combine(dataDir, "..", "derived", $"{helixCluster.Name}-{model.ProfileName.Replace('_', '-')}");
-            var tables = HelixThroughputs.Load(Path.Combine(dir, "node_throughput.csv"), Path.Combine(dir, "edge_capacity.csv"));
             var flow = PlacementMaxFlow.Compute(spans, model.Layers, tables);
             flows = HelixClusterSetup.Flows(flow);
             maxFlow = flow.TokensPerSec;
+        }
+        if (s.Export is not null)
+        {
+            Stamen.IO.AtomicFile.WriteAllText(s.Export, HelixLayoutFile.Write(spans));
+            console.Out.Note($"Wrote {s.Export}");
         }
         var lengths = HelixClusterSetup.TraceLengths(s.Trace ?? Path.Combine(dataDir, "..", "..", "traces", "azure_conv_2023.csv"));
         var workload = new ClusterWorkload(mode, lengths) { Users = s.Users, RatePerSec = s.RatePerSec };
@@ -158,7 +173,7 @@ internal static class HelixCommand
         }
         console.Out.Write(table);
         console.Out.Heading(string.Create(CultureInfo.InvariantCulture,
-            $"{helixCluster.Name}, {Path.GetFileName(s.Layout)}, {schedulerEntry.Name}: decode {result.DecodeTokensPerSec:N1} tokens/s, prompt {result.PromptTokensPerSec:N1} tokens/s{(maxFlow is { } m ? $" (static max flow {m:N2})" : "")}"));
+            $"{helixCluster.Name}, {(s.Layout is null ? plannerEntry!.Name : Path.GetFileName(s.Layout))}, {schedulerEntry.Name}: decode {result.DecodeTokensPerSec:N1} tokens/s, prompt {result.PromptTokensPerSec:N1} tokens/s{(maxFlow is { } m ? $" (static max flow {m:N2})" : "")}"));
         console.Out.Note(string.Create(CultureInfo.InvariantCulture,
             $"{result.RequestsLaunched} requests sent, {result.RequestsFinished} finished, {result.Rejections} refused launches, {result.KvOverflows} KV overflows; prompt latency {result.MeanPromptLatencyMs / 1000:0.00} s, decode iteration {result.MeanDecodeLatencyMs:0} ms"));
         if (s.Json is not null)
@@ -167,6 +182,7 @@ internal static class HelixCommand
             {
                 cluster = helixCluster.Name,
                 layout = s.Layout,
+                planner = plannerEntry?.Name,
                 model = model.ProfileName,
                 scheduler = schedulerEntry.Name,
                 feed = s.Feed,

@@ -32,6 +32,8 @@ public sealed partial class DocsCatalogTests
         ["adapter-placers"] = ("docs/adapters.md", [.. AdapterPlacerCatalog.Placers.Names]),
         ["split-methods"] = ("docs/split.md", [.. SplitPlannerCatalog.Planners.Names]),
         ["milp-solvers"] = ("docs/milp.md", [.. MilpSolverCatalog.Names]),
+        ["cluster-placements"] = ("docs/helix.md", [.. Stamen.Helix.ClusterPlacementCatalog.Planners.Names]),
+        ["cluster-schedulers"] = ("docs/helix.md", [.. Stamen.Simulation.Cluster.ClusterSchedulerCatalog.Schedulers.Names]),
     };
 
     public static TheoryData<string> FamilyNames() => [.. Families.Keys];
