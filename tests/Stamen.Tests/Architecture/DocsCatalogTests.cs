@@ -71,7 +71,7 @@ public sealed partial class DocsCatalogTests
             }
         }
         // Guard: the tables this test exists for were found.
-        Assert.Equal(["adapter-placers", "algorithms", "engine-policies", "engine-routers", "milp-solvers", "split-methods", "step-times"], checkedTables.Order());
+        Assert.Equal(["adapter-placers", "algorithms", "cluster-placements", "cluster-schedulers", "engine-policies", "engine-routers", "milp-solvers", "split-methods", "step-times"], checkedTables.Order());
     }
 
     [GeneratedRegex(@"^<!-- catalog: ([a-z-]+) -->$")]
