@@ -3,7 +3,7 @@ using Stamen.Tests.Scenarios;
 
 namespace Stamen.Tests.Cli;
 
-/// <summary>`stamen helix flow` prints and writes the placement's max flow; bad paths are user errors.</summary>
+/// <summary>`stamen helix flow` prints and writes the placement's max flow, `helix simulate` a batching run; bad paths and options are user errors.</summary>
 public sealed class HelixCliTests
 {
     private static string Data(string relative) => RepositoryData.PathTo(Path.Combine("helix", relative));
@@ -49,5 +49,41 @@ public sealed class HelixCliTests
         Assert.True(status is "feasible" or "optimal", $"status {status}");
         Assert.True(doc.RootElement.GetProperty("objective").GetDouble() >= 286.58);
         if (status == "optimal") Assert.True(doc.RootElement.GetProperty("gap").GetDouble() < 1e-6);
+    }
+
+    [Fact]
+    public void Simulate_SameSeed_SameBytes_AndAPlannedPlacementExported()
+    {
+        using var folder = new TempFolder();
+        string Run(string name, params string[] extra)
+        {
+            var json = folder.FilePath(name);
+            var result = CliHarness.Run(["helix", "simulate", Data("clusters/single24.ini"), .. extra, "--warmup-s", "5", "--duration-s", "30", "--json", json, "-q"]);
+            Assert.True(result.ExitCode == 0, result.Error);
+            Assert.Contains("decode", result.Out, StringComparison.Ordinal);
+            return File.ReadAllText(json);
+        }
+        var a = Run("a.json", Data("layouts/single24-llama2-70b/ilp_sol.ini"));
+        Assert.Equal(a, Run("b.json", Data("layouts/single24-llama2-70b/ilp_sol.ini")));
+        using (var doc = JsonDocument.Parse(a))
+        {
+            Assert.Equal(1289.56, doc.RootElement.GetProperty("static_max_flow_tokens_per_s").GetDouble(), 2);
+            Assert.True(doc.RootElement.GetProperty("decode_tokens_per_s").GetDouble() > 0);
+        }
+        var layout = folder.FilePath("swarm.ini");
+        Run("c.json", "--planner", "swarm", "--scheduler", "swarm", "--feed", "closed", "--users", "50", "--export", layout);
+        var spans = Stamen.Helix.HelixLayoutFile.Load(layout, 24, 80);
+        Assert.All(spans, s => Assert.Equal(4, s.Count));
+    }
+
+    [Theory]
+    [InlineData("layout / --planner", "--users", "20")]
+    [InlineData("--planner", "--planner", "milp-magic")]
+    [InlineData("--feed", "--feed", "sometimes")]
+    public void Simulate_BadChoices_UserErrors(string field, string option, string value)
+    {
+        var result = CliHarness.Run("helix", "simulate", Data("clusters/single24.ini"), option, value);
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(field, result.Error, StringComparison.Ordinal);
     }
 }

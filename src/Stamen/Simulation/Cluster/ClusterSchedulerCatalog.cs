@@ -9,7 +9,7 @@ public delegate IClusterScheduler ClusterSchedulerFactory(ClusterSpec cluster, I
 /// <summary>Every scheduler of the batching cluster twin, in one table.</summary>
 public static class ClusterSchedulerCatalog
 {
-    public static Catalog<ClusterSchedulerFactory> Schedulers { get; } = new("cluster-schedulers", "cluster schedulers",
+    public static Catalog<ClusterSchedulerFactory> Schedulers { get; } = new("cluster schedulers", "cluster-schedulers",
     [
         new("maxflow-iwrr", "Helix: max flow once per plan, then interleaved weighted round robin over the links carrying flow, skipping next servers without KV room",
             [OptionSpec.Number("kv_high_water_mark", 0.85, 0.01, 1, "Expected KV use a next server may reach with the request (Helix offline: 0.85, online: 0.9)")],
