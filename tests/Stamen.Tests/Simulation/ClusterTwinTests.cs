@@ -134,6 +134,29 @@ public sealed class ClusterTwinTests
         Assert.NotEqual(a.PromptTokensPerSec, Run(4).PromptTokensPerSec);
     }
 
+    [Fact]
+    public void RefusedRequest_WaitsForOneToEnd_AndACluster_ThatServesNothing_CostsNoWork()
+    {
+        // Two layers, 100-token prompts, 240 expected output tokens: a request expects 680 token-layers; with 15% kept
+        // free, 1,000 token-layers hold one request at a time, 500 none.
+        IReadOnlyList<ClusterEdgeFlow> flows = [new(ClusterSpec.Coordinator, 0, 100), new(0, ClusterSpec.Coordinator, 100)];
+        var spans = new[] { new BlockSpan(0, 2) };
+        var workload = new ClusterWorkload(FeedMode.ClosedLoop, [new RequestShape(100, 5)]) { Users = 2 };
+        ClusterRunResult Run(long capacity)
+        {
+            var cluster = Cluster(1, 2, profile: Profile(kvTokenLayers: capacity));
+            return ClusterTwin.Run(cluster, spans, new MaxFlowIwrrScheduler(cluster, flows), workload, Exact with { DurationS = 5 });
+        }
+        var one = Run(1_000);
+        Assert.True(one.Rejections > 0, "the second user should have been refused at first");
+        Assert.True(one.RequestsFinished > 2, $"{one.RequestsFinished} finished");
+        Assert.Equal(0, one.KvOverflows);
+        Assert.InRange(one.Servers[0].PeakKvFraction, 0.01, 1);
+        var none = Run(500);
+        Assert.Equal((0L, 2L), (none.RequestsLaunched, none.Rejections));
+        Assert.True(none.EventsProcessed <= 2, $"{none.EventsProcessed} events");
+    }
+
     /// <summary>A view with fixed KV figures, for calling schedulers directly.</summary>
     private sealed class FixedView(ClusterSpec cluster, IReadOnlyList<BlockSpan> spans, long[] capacity) : IClusterView
     {

@@ -11,7 +11,7 @@ public sealed record ClusterServerFigures(string Name, string Machine, int Layer
 /// <param name="PromptTokensPerSec">Prompt tokens whose prompt pass finished in the window, per second.</param>
 /// <param name="RequestsLaunched">Requests that entered the cluster over the whole run.</param>
 /// <param name="RequestsFinished">Requests whose last token arrived over the whole run.</param>
-/// <param name="Rejections">Launches the scheduler refused (no path with KV room); each was tried again after the launch gap.</param>
+/// <param name="Rejections">Launch attempts the scheduler refused (no path with KV room); a refused request waits until a request ends and is tried again.</param>
 /// <param name="MeanPromptLatencyMs">Launch to the end of the prompt pass, over prompts finished in the window.</param>
 /// <param name="MeanDecodeLatencyMs">One decode iteration, coordinator to coordinator, over those finished in the window.</param>
 /// <param name="KvOverflows">Batches that left a server's KV use above its capacity (Helix's simulator stops there; we count and go on).</param>

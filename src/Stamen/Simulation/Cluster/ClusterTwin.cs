@@ -86,6 +86,7 @@ internal sealed class ClusterTwinRun : IClusterView
     private readonly Server[] _servers;
     private readonly Link[] _links;
     private readonly List<Query> _queries = [];
+    private readonly Queue<RequestShape> _held = new();
     private readonly EventQueue<Ev> _queue = new();
     private readonly Random _lengthRandom, _schedulerRandom, _arrivalRandom;
     private readonly double _windowStartMs, _endMs;
@@ -123,16 +124,7 @@ internal sealed class ClusterTwinRun : IClusterView
 
     public ClusterRunResult Execute()
     {
-        if (_workload.Mode == FeedMode.Poisson)
-        {
-            var t = 0.0;
-            while (true)
-            {
-                t += -Math.Log(1 - _arrivalRandom.NextDouble()) / _workload.RatePerSec * 1000;
-                if (t >= _endMs) break;
-                _queue.Enqueue(new Ev(Kind.Launch, 0, 0), t, 0);
-            }
-        }
+        if (_workload.Mode == FeedMode.Poisson) NextArrival(0);
         else
         {
             for (var u = 0; u < _workload.Users; u++) _queue.Enqueue(new Ev(Kind.Launch, 0, 0), u * _workload.LaunchGapMs, 0);
@@ -144,7 +136,10 @@ internal sealed class ClusterTwinRun : IClusterView
             var now = key.TimeMs;
             switch (ev.Kind)
             {
-                case Kind.Launch: Launch(now); break;
+                case Kind.Launch:
+                    if (ev.A == PoissonArrival) NextArrival(now);
+                    Launch(now);
+                    break;
                 case Kind.NodeArrive: NodeArrive(ev.A, ev.B, now); break;
                 case Kind.BatchDone: BatchDone(ev.A, now); break;
                 case Kind.LinkFree: LinkFree(ev.A, now); break;
@@ -154,17 +149,32 @@ internal sealed class ClusterTwinRun : IClusterView
         return Result();
     }
 
-    private void Launch(double now)
+    private const int PoissonArrival = 1;
+
+    /// <summary>Schedules the next Poisson arrival after <paramref name="now"/> (one pending at a time, so memory does not grow with the rate).</summary>
+    private void NextArrival(double now)
     {
-        var shape = _workload.Lengths[_lengthRandom.Next(_workload.Lengths.Count)];
+        var t = now - Math.Log(1 - _arrivalRandom.NextDouble()) / _workload.RatePerSec * 1000;
+        if (t < _endMs) _queue.Enqueue(new Ev(Kind.Launch, PoissonArrival, 0), t, 0);
+    }
+
+    private void Launch(double now) => TryLaunch(_workload.Lengths[_lengthRandom.Next(_workload.Lengths.Count)], now);
+
+    /// <summary>
+    /// Sends a request, or, when the scheduler refuses it, holds it until a request ends (only then can KV room
+    /// appear): held requests are tried again in arrival order when one finishes, up to the first refused
+    /// again, which stays first (our choice; Helix's offline mode drops a refused request). No polling, so a cluster that can
+    /// serve nothing costs no work.
+    /// </summary>
+    private bool TryLaunch(RequestShape shape, double now, bool holdIfRefused = true)
+    {
         var asked = new ClusterQuery(shape.PromptTokens, shape.PromptTokens + _workload.ExpectedOutputTokens);
         var path = _scheduler.ChoosePath(asked, this, _schedulerRandom);
         if (path is null)
         {
             _rejections++;
-            // The user (or the offline feeder) tries again after the launch gap; launches stop at the end.
-            _queue.Enqueue(new Ev(Kind.Launch, 0, 0), now + Math.Max(1, _workload.LaunchGapMs), 0);
-            return;
+            if (holdIfRefused) _held.Enqueue(shape);
+            return false;
         }
         RequireValid(path);
         var q = new Query { Prompt = shape.PromptTokens, Output = shape.OutputTokens, Path = path, LaunchMs = now, Asked = asked };
@@ -173,6 +183,7 @@ internal sealed class ClusterTwinRun : IClusterView
         _launched++;
         _inFlight++;
         StartIteration(_queries.Count - 1, now);
+        return true;
     }
 
     private void StartIteration(int query, double now)
@@ -329,6 +340,8 @@ internal sealed class ClusterTwinRun : IClusterView
         _scheduler.OnFinished(q.Path, q.Asked);
         _finished++;
         _inFlight--;
+        while (_held.TryPeek(out var waiting) && TryLaunch(waiting, now, holdIfRefused: false)) _held.Dequeue();
+
         if (_workload.Mode == FeedMode.ClosedLoop) Schedule(now);
         else MaybeFeed(now);
     }

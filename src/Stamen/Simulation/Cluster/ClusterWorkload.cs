@@ -44,7 +44,7 @@ public sealed record ClusterWorkload(FeedMode Mode, IReadOnlyList<RequestShape> 
     public const int MaxUsers = 1_000_000;
 
     /// <summary>Most requests a Poisson run may generate (rate x seconds).</summary>
-    public const double MaxPoissonRequests = 10_000_000;
+    public const double MaxPoissonRequests = 1_000_000;
 }
 
 /// <summary>What a cluster run measures, and for how long.</summary>
