@@ -18,6 +18,7 @@ internal static class HelixCommand
         new("helix", "Heterogeneous clusters as Helix describes them: read its cluster, placement and throughput files")
         {
             Flow(console),
+            Plan(console),
             Simulate(console),
             Milp(console),
         };
@@ -75,6 +76,86 @@ internal static class HelixCommand
                 gap = result.Gap,
                 notes = result.Notes,
                 timings = new { solve_ms = result.SolveTimeMs },
+            });
+            console.Out.Note($"Wrote {s.Json}");
+        }
+        return 0;
+    }
+
+    private sealed record PlanSettings(string Cluster, string Planner, string Model, string? Throughputs, string? Profiles, string? Export, string? Json, bool Quiet);
+
+    private static Command Plan(CliConsole console)
+    {
+        var cluster = new Argument<string>("cluster") { Description = "Helix cluster file (INI), e.g. data/helix/clusters/cluster10.ini" };
+        var planner = new Option<string>("--planner") { Description = "helix, flow-search, swarm or separate-pipelines (stamen catalog cluster-placements)", DefaultValueFactory = _ => "helix", HelpName = "NAME" };
+        var model = new Option<string>("--model") { Description = "llama2_70b or llama1_30b", DefaultValueFactory = _ => "llama2_70b", HelpName = "NAME" };
+        var throughputs = new Option<string?>("--throughputs") { Description = "Folder of node_throughput.csv and edge_capacity.csv (default: ../derived/CLUSTER-MODEL beside the cluster file)", HelpName = "DIR" };
+        var profiles = new Option<string?>("--profiles") { Description = "Folder of Helix's GPU profiles (default: ../profiles beside the cluster file)", HelpName = "DIR" };
+        var export = new Option<string?>("--export") { Description = "Write the placement in Helix's solution format", HelpName = "PATH" };
+        var json = CommonOptions.Json();
+        var quiet = CommonOptions.Quiet();
+        var command = new Command("plan", "Place the model's layers on a Helix cluster with a cluster placement planner: its static max flow, and for helix what the MILP proved")
+        {
+            cluster, planner, model, throughputs, profiles, export, json, quiet,
+        };
+        command.SetAction(p => CliRunner.Run(console, () => RunPlan(console, new PlanSettings(p.GetValue(cluster)!, p.GetValue(planner)!, p.GetValue(model)!,
+            p.GetValue(throughputs), p.GetValue(profiles), p.GetValue(export), p.GetValue(json), p.GetValue(quiet)))));
+        return command;
+    }
+
+    private static int RunPlan(CliConsole console, PlanSettings s)
+    {
+        var model = HelixModel.Find(s.Model, "--model", s.Model);
+        var entry = ClusterPlacementCatalog.Planners.Find(s.Planner, "--planner", s.Planner);
+        var helixCluster = HelixClusterFile.Load(s.Cluster);
+        var dataDir = Path.GetDirectoryName(Path.GetFullPath(s.Cluster))!;
+        var profiles = HelixProfiles.Load(s.Profiles ?? Path.Combine(dataDir, "..", "profiles"), model.ProfileName);
+        var throughputDir = s.Throughputs ?? Path.Combine(dataDir, "..", "derived", $"{helixCluster.Name}-{model.ProfileName.Replace('_', '-')}");
+        var tables = HelixThroughputs.Load(Path.Combine(throughputDir, "node_throughput.csv"), Path.Combine(throughputDir, "edge_capacity.csv"));
+        var input = new ClusterPlanningInput(helixCluster, HelixClusterSetup.ToCluster(helixCluster, profiles, model, s.Cluster), tables);
+        var planner = entry.Create();
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var result = ProgressView.Run(console.Out, $"Planning with {entry.Name}", s.Quiet, _ => planner is HelixMilpPlanner milp ? milp.PlanWithProof(input) : null);
+        var spans = result?.Spans ?? planner.Plan(input);
+        var planMs = watch.Elapsed.TotalMilliseconds;
+        var covered = spans.Select((x, i) => x.IsEmpty || tables.NodeTokensPerSec(i, x.Count) is not null).All(ok => ok);
+        var flow = covered ? PlacementMaxFlow.Compute(spans, model.Layers, tables).TokensPerSec : double.NaN;
+        var bound = SpanFlowMilp.ComputeBound(helixCluster.Nodes.Count, model.Layers, tables);
+
+        var table = new Table().Border(TableBorder.Rounded).Title("machines by the layers they hold").AddColumns("node", "type", "layers", "T_i(k) tokens/s");
+        foreach (var node in helixCluster.Nodes.Where(n => !spans[n.Index].IsEmpty).OrderBy(n => spans[n.Index].Start).ThenBy(n => n.Index))
+        {
+            var span = spans[node.Index];
+            table.AddRow(I(node.Index), Markup.Escape(node.Type), $"[[{I(span.Start)}, {I(span.End)})", ConsoleOut.F(tables.NodeTokensPerSec(node.Index, span.Count) ?? double.NaN, "N1"));
+        }
+        console.Out.Write(table);
+        console.Out.Heading(string.Create(CultureInfo.InvariantCulture,
+            $"{helixCluster.Name}, {entry.Name}: static max flow {(double.IsFinite(flow) ? flow.ToString("N2", CultureInfo.InvariantCulture) : "- (spans beyond T_i(k))")} tokens/s; compute bound {bound:N2}"));
+        if (result is not null)
+        {
+            var solve = result.Solve;
+            console.Out.Note(string.Create(CultureInfo.InvariantCulture,
+                $"start (flow-search) {result.StartTokensPerSec:N2}; {result.Note}{(solve is null ? "" : $"; MILP objective {solve.ObjectiveValue:N2}, bound {solve.BestBound:N2}, {solve.SolveTimeMs / 1000:0.0} s")}"));
+        }
+        if (s.Export is not null)
+        {
+            Stamen.IO.AtomicFile.WriteAllText(s.Export, HelixLayoutFile.Write(spans));
+            console.Out.Note($"Wrote {s.Export}");
+        }
+        if (s.Json is not null)
+        {
+            JsonOutput.Write(s.Json, new
+            {
+                cluster = helixCluster.Name,
+                model = model.ProfileName,
+                planner = entry.Name,
+                static_max_flow_tokens_per_s = covered ? flow : (double?)null,
+                compute_bound_tokens_per_s = bound,
+                start_tokens_per_s = result?.StartTokensPerSec,
+                milp = result?.Solve is { } m ? new { status = m.Status.ToString(), objective = m.ObjectiveValue, bound = m.BestBound, notes = m.Notes } : null,
+                note = result?.Note,
+                nodes = helixCluster.Nodes.Select(n => new { node = n.Index, type = n.Type, start = spans[n.Index].Start, count = spans[n.Index].Count }).ToList(),
+                timings = new { plan_ms = planMs, solve_ms = result?.Solve?.SolveTimeMs },
             });
             console.Out.Note($"Wrote {s.Json}");
         }

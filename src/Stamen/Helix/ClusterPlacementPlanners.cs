@@ -1,3 +1,4 @@
+using Stamen.Optimization.Milp;
 using Stamen.Options;
 using Stamen.Plans;
 using Stamen.Simulation.Cluster;
@@ -158,6 +159,49 @@ public sealed class FlowSearchPlanner(int moves, int seed, int restarts = 8) : I
     }
 }
 
+/// <summary>What the <c>helix</c> planner did: the placement, its start's and its own static max flow, and what the solve proved.</summary>
+/// <param name="Solve">The MILP's result, or null when the instance was too large and the start was kept.</param>
+/// <param name="ComputeBoundTokensPerSec">sum_i max_k k T_i(k) / L, the ceiling no placement passes.</param>
+public sealed record HelixPlanResult(IReadOnlyList<BlockSpan> Spans, double StartTokensPerSec, double TokensPerSec, double ComputeBoundTokensPerSec,
+    MilpResult? Solve, string Note);
+
+/// <summary>
+/// <c>helix</c>: Helix's max-flow placement, solved exactly through Stamen's solver layer with our span-indexed
+/// formulation (<see cref="SpanFlowMilp"/>: no big-M, and the compute bound as a cut, so a placement that reaches
+/// it stops the search), started from <see cref="FlowSearchPlanner"/>'s placement. Never worse than that start;
+/// a cluster whose formulation would pass <c>max_variables</c> keeps the start (the note says so).
+/// </summary>
+public sealed class HelixMilpPlanner(string solver, double timeLimitSeconds, int maxVariables, int moves, int seed, int restarts) : IClusterPlacementPlanner
+{
+    public IReadOnlyList<BlockSpan> Plan(ClusterPlanningInput input) => PlanWithProof(input).Spans;
+
+    public HelixPlanResult PlanWithProof(ClusterPlanningInput input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var start = new FlowSearchPlanner(moves, seed, restarts).Plan(input);
+        var startFlow = PlacementMaxFlow.Compute(start, input.Layers, input.Throughputs);
+        var variables = SpanFlowMilp.CountVariables(input.NodeCount, input.Layers, input.MostLayers);
+        if (variables > maxVariables)
+        {
+            var bound = SpanFlowMilp.ComputeBound(input.NodeCount, input.Layers, input.Throughputs);
+            return new HelixPlanResult(start, startFlow.TokensPerSec, startFlow.TokensPerSec, bound, null,
+                $"the MILP would need {variables:N0} variables, more than max_variables = {maxVariables:N0}: flow-search's placement kept");
+        }
+        var milp = SpanFlowMilp.Build(input.NodeCount, input.Layers, input.Throughputs);
+        var result = MilpSolverCatalog.Create(solver).Solve(milp.Model,
+            new MilpOptions { TimeLimitSeconds = timeLimitSeconds, StartValues = milp.Start(start, startFlow), Seed = seed });
+        if (result.HasSolution)
+        {
+            var spans = milp.Spans(result.Values, input.NodeCount);
+            var flow = PlacementMaxFlow.Compute(spans, input.Layers, input.Throughputs).TokensPerSec;
+            if (flow > startFlow.TokensPerSec + 1e-6)
+                return new HelixPlanResult(spans, startFlow.TokensPerSec, flow, milp.ComputeBoundTokensPerSec, result, $"{solver}: {result.Status}, better than its start");
+        }
+        return new HelixPlanResult(start, startFlow.TokensPerSec, startFlow.TokensPerSec, milp.ComputeBoundTokensPerSec, result,
+            $"{solver}: {result.Status}, flow-search's placement kept");
+    }
+}
+
 /// <summary>Every cluster placement planner, in one table.</summary>
 public static class ClusterPlacementCatalog
 {
@@ -176,5 +220,18 @@ public static class ClusterPlacementCatalog
                 OptionSpec.WholeNumber("restarts", 8, 1, 1_000, "Independent annealing runs; the best placement is kept"),
             ],
             v => new FlowSearchPlanner(v.WholeNumber("moves"), v.WholeNumber("seed"), v.WholeNumber("restarts"))),
+        new("helix", "Helix's max-flow placement as an exact MILP (our span-indexed formulation, no big-M, compute-bound cut) through Stamen's solvers, started from flow-search",
+            [
+                OptionSpec.Choice("solver", "scip", ["scip", "cbc", "ortools-cbc"], "MILP solver (the flows are continuous, which cp-sat cannot take)"),
+                OptionSpec.Number("time_limit_s", 60, 0.1, 86_400, "Time limit of the solve", "s"),
+                OptionSpec.WholeNumber("max_variables", 100_000, 1, 10_000_000, "Largest formulation solved; larger clusters keep flow-search's placement"),
+                OptionSpec.WholeNumber("moves", 20_000, 0, FlowLocalSearchOptions.MaxIterations, "Moves of each flow-search run that makes the start"),
+                OptionSpec.WholeNumber("seed", 1, 0, int.MaxValue, "Seed of the start's search and of the solver"),
+                OptionSpec.WholeNumber("restarts", 8, 1, 1_000, "Flow-search runs for the start"),
+            ],
+            v => new HelixMilpPlanner(v.Choice("solver"), v.Number("time_limit_s"), v.WholeNumber("max_variables"), v.WholeNumber("moves"), v.WholeNumber("seed"), v.WholeNumber("restarts")))
+        {
+            SmallInstancesOnly = true,
+        },
     ]);
 }

@@ -86,4 +86,22 @@ public sealed class HelixCliTests
         Assert.Equal(2, result.ExitCode);
         Assert.Contains(field, result.Error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Plan_FlowSearchOnCluster10_ReachesGurobisProvenOptimum_AndExports()
+    {
+        using var folder = new TempFolder();
+        var json = folder.FilePath("plan.json");
+        var layout = folder.FilePath("plan.ini");
+        var result = CliHarness.Run("helix", "plan", Data("clusters/cluster10.ini"), "--planner", "flow-search", "--model", "llama1_30b",
+            "--export", layout, "--json", json, "-q");
+        Assert.True(result.ExitCode == 0, result.Error);
+        using var doc = JsonDocument.Parse(File.ReadAllText(json));
+        // Gurobi proved 286.59 optimal on Helix's formulation of this cluster; the compute bound is above it.
+        Assert.Equal(286.59, doc.RootElement.GetProperty("static_max_flow_tokens_per_s").GetDouble(), 2);
+        Assert.True(doc.RootElement.GetProperty("compute_bound_tokens_per_s").GetDouble() > 286.59);
+        var spans = Stamen.Helix.HelixLayoutFile.Load(layout, 10, 60);
+        Assert.Equal(286.59, Stamen.Helix.PlacementMaxFlow.Compute(spans, 60,
+            Stamen.Helix.HelixThroughputs.Load(Data("derived/cluster10-llama1-30b/node_throughput.csv"), Data("derived/cluster10-llama1-30b/edge_capacity.csv"))).TokensPerSec, 2);
+    }
 }

@@ -123,6 +123,18 @@ public sealed class ClusterPlanningTests
     }
 
     [Fact]
+    public void HelixPlanner_TooLargeForItsLimit_KeepsTheFlowSearchPlacement_AndSaysSo()
+    {
+        var input = Input("single24");
+        var result = new HelixMilpPlanner("scip", 1, maxVariables: 10, moves: 300, seed: 1, restarts: 1).PlanWithProof(input);
+        Assert.Null(result.Solve);
+        Assert.Contains("max_variables", result.Note, StringComparison.Ordinal);
+        Assert.Equal(result.StartTokensPerSec, result.TokensPerSec);
+        Assert.Equal(PlacementMaxFlow.Compute(result.Spans, 80, input.Throughputs).TokensPerSec, result.TokensPerSec, 9);
+        Assert.Equal(SpanFlowMilp.ComputeBound(24, 80, input.Throughputs), result.ComputeBoundTokensPerSec);
+    }
+
+    [Fact]
     public void Twin_OnSingle24_HelixsPlacementWithIwrr_DecodesUnderItsMaxFlow_AndAheadOfSwarm()
     {
         var input = Input("single24");
