@@ -163,7 +163,7 @@ internal static class HelixCommand
     }
 
     private sealed record SimulateSettings(string Cluster, string? Layout, string? Planner, string? Export, string? Throughputs, string? Profiles, string Model, string Scheduler,
-        string Feed, int Users, double RatePerSec, string? Trace, double WarmupS, double DurationS, int Seed, string? Json, bool Quiet);
+        string Feed, int Users, double RatePerSec, string? Trace, double WarmupS, double DurationS, int Seed, bool EnterMidSpan, string? Json, bool Quiet);
 
     private static Command Simulate(CliConsole console)
     {
@@ -182,16 +182,17 @@ internal static class HelixCommand
         var warmup = new Option<double>("--warmup-s") { Description = "Simulated seconds before measuring", DefaultValueFactory = _ => 60, HelpName = "S" };
         var duration = new Option<double>("--duration-s") { Description = "Measured simulated seconds", DefaultValueFactory = _ => 600, HelpName = "S" };
         var seed = new Option<int>("--seed") { Description = "Seed of lengths, arrivals and scheduler choices", DefaultValueFactory = _ => 1, HelpName = "S" };
+        var midSpan = new Option<bool>("--enter-mid-span") { Description = "Let requests enter a server inside its span (overlapping spans, e.g. PETALS' placements): the max flow and the schedulers allow it" };
         var json = CommonOptions.Json();
         var quiet = CommonOptions.Quiet();
         var command = new Command("simulate", "Simulate a placement on a Helix cluster with batching servers: decode and prompt throughput, latencies, per-server use")
         {
-            cluster, layout, planner, export, throughputs, profiles, model, scheduler, feed, users, rate, trace, warmup, duration, seed, json, quiet,
+            cluster, layout, planner, export, throughputs, profiles, model, scheduler, feed, users, rate, trace, warmup, duration, seed, midSpan, json, quiet,
         };
         command.SetAction(p => CliRunner.Run(console, () => RunSimulate(console, new SimulateSettings(p.GetValue(cluster)!, p.GetValue(layout), p.GetValue(planner),
             p.GetValue(export), p.GetValue(throughputs),
             p.GetValue(profiles), p.GetValue(model)!, p.GetValue(scheduler)!, p.GetValue(feed)!, p.GetValue(users), p.GetValue(rate), p.GetValue(trace),
-            p.GetValue(warmup), p.GetValue(duration), p.GetValue(seed), p.GetValue(json), p.GetValue(quiet)))));
+            p.GetValue(warmup), p.GetValue(duration), p.GetValue(seed), p.GetValue(midSpan), p.GetValue(json), p.GetValue(quiet)))));
         return command;
     }
 
@@ -224,7 +225,7 @@ internal static class HelixCommand
         double? maxFlow = null;
         if (tables is not null && spans.Select((x, i) => x.IsEmpty || tables.NodeTokensPerSec(i, x.Count) is not null).All(ok => ok))
         {
-            var flow = PlacementMaxFlow.Compute(spans, model.Layers, tables);
+            var flow = PlacementMaxFlow.Compute(spans, model.Layers, tables, s.EnterMidSpan);
             flows = HelixClusterSetup.Flows(flow);
             maxFlow = flow.TokensPerSec;
         }
@@ -236,7 +237,7 @@ internal static class HelixCommand
         var lengths = HelixClusterSetup.TraceLengths(s.Trace ?? Path.Combine(dataDir, "..", "..", "traces", "azure_conv_2023.csv"));
         var workload = new ClusterWorkload(mode, lengths) { Users = s.Users, RatePerSec = s.RatePerSec };
         var options = new ClusterRunOptions(s.WarmupS, s.DurationS, s.Seed);
-        var scheduler = schedulerEntry.Create()(spec, spans, flows);
+        var scheduler = ClusterSchedulerCatalog.Schedulers.Create(SchedulerChoice(schedulerEntry.Name, s.EnterMidSpan))(spec, spans, flows);
         var result = ProgressView.Run(console.Out, "Simulating", s.Quiet, progress =>
         {
             progress?.Report(new ExperimentProgress(0, 1));
@@ -286,6 +287,16 @@ internal static class HelixCommand
             console.Out.Note($"Wrote {s.Json}");
         }
         return 0;
+    }
+
+    /// <summary>The scheduler with <c>enter_mid_span</c> set where it has that option (maxflow-iwrr follows its flows, computed mid-span too).</summary>
+    private static Stamen.Options.ComponentChoice SchedulerChoice(string name, bool enterMidSpan)
+    {
+        var entry = ClusterSchedulerCatalog.Schedulers.Find(name);
+        if (!enterMidSpan || entry.Options.All(o => o.Name != "enter_mid_span")) return new(entry.Name, entry.Defaults);
+        var problems = new List<Stamen.Options.InputProblem>();
+        return ClusterSchedulerCatalog.Schedulers.Choose(entry.Name, "--scheduler", [new Stamen.Options.RawOption("enter_mid_span", "true", null, "--enter-mid-span")], problems)
+            ?? throw new InvalidOperationException(string.Join("; ", problems.Select(p => p.Problem)));
     }
 
     private static Command Flow(CliConsole console)

@@ -30,8 +30,8 @@ public sealed record HelixStudySettings(string DataDirectory, double WarmupS = 6
 
 /// <summary>
 /// `stamen reproduce helix` (issue 16): Helix's single-region and three-region 24-machine clusters serving
-/// LLaMA-2-70B offline; its own MILP and Swarm placements, Stamen's Swarm and separate-pipelines baselines and
-/// Stamen's flow search, each simulated by the batching twin with the scheduler Helix pairs it with, next to the
+/// LLaMA-2-70B offline; its own MILP, Swarm and PETALS placements, Stamen's Swarm and separate-pipelines baselines,
+/// Stamen's flow search, and Stamen's PETALS and CG-BP planners on the cluster imported as a swarm, each simulated by the batching twin with the scheduler Helix pairs it with, next to the
 /// decode throughput Helix's artifact reports.
 /// </summary>
 public static class HelixStudy
@@ -55,7 +55,8 @@ public static class HelixStudy
         var closed = new ClusterWorkload(FeedMode.ClosedLoop, lengths) { Users = settings.SwarmUsers };
         var rows = new List<HelixStudyRow>();
         var done = 0;
-        var total = Published.Count * 5;
+        var total = Published.Count * 8;
+        var vram = HelixSwarmImport.LoadVram(Path.Combine(helixDir, "clusters", "machine_profiles.ini"));
         foreach (var (name, helix, swarm, separate) in Published)
         {
             var clusterFile = Path.Combine(helixDir, "clusters", name + ".ini");
@@ -66,13 +67,13 @@ public static class HelixStudy
             var layouts = Path.Combine(helixDir, "layouts", $"{name}-llama2-70b");
             var input = new ClusterPlanningInput(cluster, spec, tables);
 
-            void Add(string method, string placement, IReadOnlyList<BlockSpan> spans, string scheduler, ClusterWorkload workload, double? published)
+            void Add(string method, string placement, IReadOnlyList<BlockSpan> spans, string scheduler, ClusterWorkload workload, double? published, bool midSpan = false)
             {
-                var flow = Covered(spans, tables) ? PlacementMaxFlow.Compute(spans, model.Layers, tables) : null;
+                var flow = Covered(spans, tables) ? PlacementMaxFlow.Compute(spans, model.Layers, tables, midSpan) : null;
                 var flows = flow is null ? [] : HelixClusterSetup.Flows(flow);
-                var built = ClusterSchedulerCatalog.Schedulers.Find(scheduler).Create()(spec, spans, flows);
+                var built = midSpan ? new SwarmEmaScheduler(spec, spans, enterMidSpan: true) : ClusterSchedulerCatalog.Schedulers.Find(scheduler).Create()(spec, spans, flows);
                 var r = ClusterTwin.Run(spec, spans, built, workload, options);
-                rows.Add(new HelixStudyRow(name, method, placement, scheduler, Feed(workload), flow?.TokensPerSec ?? double.NaN,
+                rows.Add(new HelixStudyRow(name, method, placement, midSpan ? scheduler + " (mid-span)" : scheduler, Feed(workload), flow?.TokensPerSec ?? double.NaN,
                     r.DecodeTokensPerSec, r.PromptTokensPerSec, r.MeanDecodeLatencyMs, r.KvOverflows, published));
                 progress?.Report(new ExperimentProgress(++done, total));
             }
@@ -83,6 +84,15 @@ public static class HelixStudy
             Add("flow-search", "Stamen's flow-search", new FlowSearchPlanner(settings.FlowSearchMoves, settings.Seed).Plan(input), "maxflow-iwrr", watermark, null);
             rows.Add(SeparatePipelines(name, input, spec, watermark, options, separate));
             progress?.Report(new ExperimentProgress(++done, total));
+            // PETALS-style placements overlap, so requests enter servers mid-span (static max flow likewise).
+            Add("petals", "Helix's PETALS (petals_sol.ini)", HelixLayoutFile.Load(Path.Combine(layouts, "petals_sol.ini"), cluster.Nodes.Count, model.Layers), "swarm", closed, null, midSpan: true);
+            var swarmSpec = HelixSwarmImport.ToSwarm(cluster, profiles, model, vram, clusterFile);
+            foreach (var planner in new[] { "petals", "cg-bp" })
+            {
+                var context = new Placement.PlanningContext(swarmSpec, new Workload.RequestShape(763, 232), ArrivalRatePerSec: 1, FixedDelayMs: 0, settings.Seed);
+                var planned = Placement.PlacementCatalog.Planners.Find(planner).Create().Plan(context).Placement.Spans;
+                Add(planner, $"Stamen's {planner} planner (cluster as a swarm)", planned, "swarm", closed, null, midSpan: true);
+            }
         }
         return rows;
     }

@@ -121,6 +121,22 @@ public sealed class ClusterTwinTests
     }
 
     [Fact]
+    public void EnteringMidSpan_RunsOnlyTheSpansLastLayers()
+    {
+        // A holds layers 0-3, B layers 2-5: a request leaves A at 4 and runs B's last two layers only.
+        var cluster = Cluster(2, 6);
+        var spans = new[] { new BlockSpan(0, 4), new BlockSpan(2, 4) };
+        var workload = new ClusterWorkload(FeedMode.ClosedLoop, [new RequestShape(100, 3)]) { Users = 1 };
+        var strict = new RandomHopScheduler(cluster, spans);
+        Assert.Null(strict.ChoosePath(new ClusterQuery(100, 340), new FixedView(cluster, spans, [1_000_000, 1_000_000]), new Random(1)));
+        var r = ClusterTwin.Run(cluster, spans, new RandomHopScheduler(cluster, spans, enterMidSpan: true), workload, Exact);
+        // Per token: token ids to A and from B (2 bytes each), A's hidden state to B (2 + 16,384 bytes).
+        static double LinksMs(int tokens) => tokens * (2 + 2 + 2 + 16_384.0) / 1e12 * 1000;
+        Assert.Equal((4 + 2) * Decode.MsPerLayer(1) + LinksMs(1), r.MeanDecodeLatencyMs, 9);
+        Assert.Equal((4 + 2) * Prompt.MsPerLayer(100) + LinksMs(100), r.MeanPromptLatencyMs, 9);
+    }
+
+    [Fact]
     public void SameSeed_SameResult_OtherSeed_OtherLengths()
     {
         var cluster = Cluster(3, 6);

@@ -9,14 +9,17 @@ public delegate IClusterScheduler ClusterSchedulerFactory(ClusterSpec cluster, I
 /// <summary>Every scheduler of the batching cluster twin, in one table.</summary>
 public static class ClusterSchedulerCatalog
 {
+    private static readonly OptionSpec MidSpan = OptionSpec.Flag("enter_mid_span", false,
+        "Let a request enter a server inside its span, running its last layers only (for overlapping spans, as PETALS places them)");
+
     public static Catalog<ClusterSchedulerFactory> Schedulers { get; } = new("cluster schedulers", "cluster-schedulers",
     [
         new("maxflow-iwrr", "Helix: max flow once per plan, then interleaved weighted round robin over the links carrying flow, skipping next servers without KV room",
             [OptionSpec.Number("kv_high_water_mark", 0.85, 0.01, 1, "Expected KV use a next server may reach with the request (Helix offline: 0.85, online: 0.9)")],
             v => (c, _, f) => new MaxFlowIwrrScheduler(c, f, v.Number("kv_high_water_mark"))),
         new("swarm", "Helix's Swarm baseline: per-hop priority queues advanced by each next server's moving-average hop time; no KV check",
-            [], _ => (c, s, _) => new SwarmEmaScheduler(c, s)),
+            [MidSpan], v => (c, s, _) => new SwarmEmaScheduler(c, s, v.Bool("enter_mid_span"))),
         new("random", "Helix's naive baseline: a uniformly random next server whose layers start where the request is; no KV check",
-            [], _ => (c, s, _) => new RandomHopScheduler(c, s)),
+            [MidSpan], v => (c, s, _) => new RandomHopScheduler(c, s, v.Bool("enter_mid_span"))),
     ]);
 }

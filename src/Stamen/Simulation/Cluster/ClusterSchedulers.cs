@@ -103,7 +103,7 @@ public sealed class MaxFlowIwrrScheduler : IClusterScheduler
 /// prompt to the least, and adds that server's running estimate of its hop time (exponential moving average,
 /// weight <see cref="Gamma"/> on the old value, starting at 50 ms) to its priority; no KV check.
 /// </summary>
-public sealed class SwarmEmaScheduler(ClusterSpec cluster, IReadOnlyList<BlockSpan> spans) : IClusterScheduler
+public sealed class SwarmEmaScheduler(ClusterSpec cluster, IReadOnlyList<BlockSpan> spans, bool enterMidSpan = false) : IClusterScheduler
 {
     private readonly Dictionary<(int, int), double> _priority = [];
     private readonly double[] _emaMs = Enumerable.Repeat(50.0, cluster.Servers.Count).ToArray();
@@ -122,7 +122,7 @@ public sealed class SwarmEmaScheduler(ClusterSpec cluster, IReadOnlyList<BlockSp
             foreach (var l in cluster.OutLinks(at))
             {
                 var to = cluster.Links[l].To;
-                if (to == ClusterSpec.Coordinator || spans[to].IsEmpty || spans[to].Start != layer) continue;
+                if (to == ClusterSpec.Coordinator || !Enters(spans[to], layer, enterMidSpan)) continue;
                 var p = _priority.GetValueOrDefault((at, to));
                 if (p < bestPriority) (best, bestPriority) = (to, p);
             }
@@ -136,10 +136,17 @@ public sealed class SwarmEmaScheduler(ClusterSpec cluster, IReadOnlyList<BlockSp
     }
 
     public void OnHopTime(int server, double ms) => _emaMs[server] = Gamma * _emaMs[server] + (1 - Gamma) * ms;
+
+    /// <summary>A request at <paramref name="layer"/> may enter a server whose span starts there, or (mid-span) holds it.</summary>
+    internal static bool Enters(BlockSpan span, int layer, bool enterMidSpan) =>
+        !span.IsEmpty && (enterMidSpan ? span.Start <= layer && layer < span.End : span.Start == layer);
 }
 
-/// <summary>Helix's naive scheduler: a next server chosen uniformly among those whose span starts where the request is; no KV check.</summary>
-public sealed class RandomHopScheduler(ClusterSpec cluster, IReadOnlyList<BlockSpan> spans) : IClusterScheduler
+/// <summary>
+/// Helix's naive scheduler: a next server chosen uniformly among those whose span starts where the request is
+/// (or, entering mid-span, holds that layer: for placements whose spans overlap, as PETALS' do); no KV check.
+/// </summary>
+public sealed class RandomHopScheduler(ClusterSpec cluster, IReadOnlyList<BlockSpan> spans, bool enterMidSpan = false) : IClusterScheduler
 {
     public int[]? ChoosePath(ClusterQuery query, IClusterView view, Random random)
     {
@@ -153,7 +160,7 @@ public sealed class RandomHopScheduler(ClusterSpec cluster, IReadOnlyList<BlockS
             foreach (var l in cluster.OutLinks(at))
             {
                 var to = cluster.Links[l].To;
-                if (to != ClusterSpec.Coordinator && !spans[to].IsEmpty && spans[to].Start == layer) candidates.Add(to);
+                if (to != ClusterSpec.Coordinator && SwarmEmaScheduler.Enters(spans[to], layer, enterMidSpan)) candidates.Add(to);
             }
             if (candidates.Count == 0) return null;
             at = candidates[random.Next(candidates.Count)];

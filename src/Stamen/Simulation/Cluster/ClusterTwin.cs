@@ -53,6 +53,7 @@ internal sealed class ClusterTwinRun : IClusterView
         public required int Prompt;
         public required int Output;
         public required int[] Path;
+        public required int[] RunLayers; // layers run on each hop: from where the request enters to the span's end
         public double LaunchMs;
         public int Iteration; // 0: prompt; then one per decode
         public int Hop; // index into Path of the server the current iteration is at or going to
@@ -87,6 +88,7 @@ internal sealed class ClusterTwinRun : IClusterView
     private readonly Link[] _links;
     private readonly List<Query> _queries = [];
     private readonly Queue<RequestShape> _held = new();
+    private int[] _promptByRun = [], _decodeByRun = [];
     private readonly EventQueue<Ev> _queue = new();
     private readonly Random _lengthRandom, _schedulerRandom, _arrivalRandom;
     private readonly double _windowStartMs, _endMs;
@@ -176,9 +178,9 @@ internal sealed class ClusterTwinRun : IClusterView
             if (holdIfRefused) _held.Enqueue(shape);
             return false;
         }
-        RequireValid(path);
-        var q = new Query { Prompt = shape.PromptTokens, Output = shape.OutputTokens, Path = path, LaunchMs = now, Asked = asked };
-        foreach (var s in path) _servers[s].KvExpected += (double)asked.ExpectedTokens * _servers[s].Layers;
+        var run = RunLayers(path);
+        var q = new Query { Prompt = shape.PromptTokens, Output = shape.OutputTokens, Path = path, RunLayers = run, LaunchMs = now, Asked = asked };
+        for (var h = 0; h < path.Length; h++) _servers[path[h]].KvExpected += (double)asked.ExpectedTokens * run[h];
         _queries.Add(q);
         _launched++;
         _inFlight++;
@@ -271,14 +273,7 @@ internal sealed class ClusterTwinRun : IClusterView
             else s.Waiting[kept++] = query;
         }
         s.Waiting.RemoveRange(kept, s.Waiting.Count - kept);
-        var decodeMs = profile.DecodeMs.MsPerLayer(decodes);
-        if (decodes == 1 && _options.DoubleSingleDecode) decodeMs *= 2;
-        var ms = s.Layers * (profile.PromptMs.MsPerLayer(promptTokens) + decodeMs);
-        if (_options.InputCopyOverhead)
-        {
-            var bytes = (promptTokens + decodes) * _cluster.ActivationBytesPerToken;
-            ms += (bytes / 4e9 + bytes / 5e9) * 1000;
-        }
+        var ms = BatchMs(s, profile);
         s.Busy = true;
         s.Batches++;
         s.BatchTokens += promptTokens + decodes;
@@ -293,7 +288,7 @@ internal sealed class ClusterTwinRun : IClusterView
         foreach (var query in s.Batch)
         {
             var q = _queries[query];
-            s.KvUsed += (double)Tokens(q) * s.Layers;
+            s.KvUsed += (double)Tokens(q) * q.RunLayers[q.Hop];
             _scheduler.OnHopTime(server, now - q.HopSentMs);
             q.Hop++;
             Send(server, q.Hop < q.Path.Length ? q.Path[q.Hop] : ClusterSpec.Coordinator, query, now);
@@ -331,11 +326,11 @@ internal sealed class ClusterTwinRun : IClusterView
             StartIteration(query, now);
             return;
         }
-        foreach (var server in q.Path)
+        for (var h = 0; h < q.Path.Length; h++)
         {
-            var s = _servers[server];
-            s.KvUsed -= (double)(q.Prompt + q.Output) * s.Layers;
-            s.KvExpected -= (double)q.Asked.ExpectedTokens * s.Layers;
+            var s = _servers[q.Path[h]];
+            s.KvUsed -= (double)(q.Prompt + q.Output) * q.RunLayers[h];
+            s.KvExpected -= (double)q.Asked.ExpectedTokens * q.RunLayers[h];
         }
         _scheduler.OnFinished(q.Path, q.Asked);
         _finished++;
@@ -362,17 +357,68 @@ internal sealed class ClusterTwinRun : IClusterView
         if (at <= _endMs) _queue.Enqueue(new Ev(Kind.Launch, 0, 0), at, 0);
     }
 
-    private void RequireValid(int[] path)
+    /// <summary>
+    /// Layers each hop runs: a request enters a server where the last one left it (at its span's start, or inside it
+    /// when the placement's spans overlap and the scheduler enters mid-span) and runs to the span's end.
+    /// </summary>
+    private int[] RunLayers(int[] path)
     {
+        var run = new int[path.Length];
         var next = 0;
-        foreach (var server in path)
+        for (var h = 0; h < path.Length; h++)
         {
-            if (server < 0 || server >= _spans.Count || _spans[server].IsEmpty || _spans[server].Start != next)
-                throw new InvalidOperationException($"Scheduler {_scheduler.GetType().Name} gave path [{string.Join(", ", path)}]: each server must start where the last ended.");
+            var server = path[h];
+            if (server < 0 || server >= _spans.Count || _spans[server].IsEmpty || _spans[server].Start > next || _spans[server].End <= next)
+                throw new InvalidOperationException($"Scheduler {_scheduler.GetType().Name} gave path [{string.Join(", ", path)}]: each server must hold the layer where the last one ended.");
+            run[h] = _spans[server].End - next;
             next = _spans[server].End;
         }
         if (next != _cluster.Layers)
             throw new InvalidOperationException($"Scheduler {_scheduler.GetType().Name} gave path [{string.Join(", ", path)}], which stops at layer {next} of {_cluster.Layers}.");
+        return run;
+    }
+
+    /// <summary>
+    /// A batch's time, layer by layer (Helix's rule): at each layer of the span, the prompt table at the prompt tokens
+    /// that run that layer plus the decode table at the decode tokens that do (a request entering mid-span runs only
+    /// the span's last layers). With every request entering at the start, k x (prompt + decode).
+    /// </summary>
+    private double BatchMs(Server s, Performance.ServerBatchProfile profile)
+    {
+        var k = s.Layers;
+        var promptByRun = _promptByRun.Length > k ? _promptByRun : _promptByRun = new int[k + 1];
+        var decodeByRun = _decodeByRun.Length > k ? _decodeByRun : _decodeByRun = new int[k + 1];
+        Array.Clear(promptByRun, 0, k + 1);
+        Array.Clear(decodeByRun, 0, k + 1);
+        int promptTokens = 0, decodes = 0;
+        foreach (var query in s.Batch)
+        {
+            var q = _queries[query];
+            var run = q.RunLayers[q.Hop];
+            if (q.Iteration == 0) { promptByRun[run] += q.Prompt; promptTokens += q.Prompt; }
+            else { decodeByRun[run]++; decodes++; }
+        }
+        double ms = 0, layerMs = 0;
+        int activePrompt = 0, activeDecode = 0;
+        for (var depth = k; depth >= 1; depth--)
+        {
+            // Layer k - depth of the span: requests that run at least `depth` layers are active there.
+            if (depth == k || promptByRun[depth] != 0 || decodeByRun[depth] != 0)
+            {
+                activePrompt += promptByRun[depth];
+                activeDecode += decodeByRun[depth];
+                var decodeMs = profile.DecodeMs.MsPerLayer(activeDecode);
+                if (activeDecode == 1 && _options.DoubleSingleDecode) decodeMs *= 2;
+                layerMs = profile.PromptMs.MsPerLayer(activePrompt) + decodeMs;
+            }
+            ms += layerMs;
+        }
+        if (_options.InputCopyOverhead)
+        {
+            var bytes = (promptTokens + decodes) * _cluster.ActivationBytesPerToken;
+            ms += (bytes / 4e9 + bytes / 5e9) * 1000;
+        }
+        return ms;
     }
 
     private ClusterRunResult Result()

@@ -1,0 +1,79 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Stamen.Hardware;
+using Stamen.IO;
+using Stamen.Model;
+using Stamen.Swarm;
+
+namespace Stamen.Helix;
+
+/// <summary>
+/// A Helix cluster as a Stamen swarm, so the swarm planners (PETALS, CG-BP, GBP-CR, ...) place it: one server per
+/// machine with its VRAM (Helix's <c>machine_profiles.ini</c>), its most layers by Helix's rule (weights in at most
+/// half the VRAM, <c>max_num_layers</c>), per-block times from its profile at batch 1 (decode: the table at one
+/// token; prefill: the prompt table's slope to its largest batch), and the coordinator as the one client; RTTs are
+/// the links' latencies there and back.
+/// </summary>
+public static partial class HelixSwarmImport
+{
+    public static SwarmSpec ToSwarm(HelixCluster cluster, HelixProfiles profiles, HelixModel model, IReadOnlyDictionary<string, double> vramBytes, string file = "(cluster)")
+    {
+        ArgumentNullException.ThrowIfNull(cluster);
+        ArgumentNullException.ThrowIfNull(profiles);
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(vramBytes);
+        var spec = ModelCatalog.BuiltIn.Find(model.CatalogName);
+        var n = cluster.Nodes.Count;
+        var servers = new ServerSpec[n];
+        foreach (var node in cluster.Nodes)
+        {
+            var profile = profiles.For(node.Type, file, $"[ComputeNode-{node.Index}] type");
+            var vram = vramBytes.TryGetValue(node.Type, out var v) ? v
+                : throw new StamenInputException(file, $"[ComputeNode-{node.Index}] type", $"machine_profiles.ini gives no vram_size for '{node.Type}'", "add the type to machine_profiles.ini");
+            var promptTop = profile.Prompt.MaxTokens;
+            var times = new BlockTimes(profile.Decode.MsPerLayer(1), profile.Prompt.MsPerLayer(promptTop) / promptTop, 0);
+            servers[node.Index] = new ServerSpec(node.Index.ToString(CultureInfo.InvariantCulture), node.Type, -1, vram, times, Math.Min(profile.MaxLayers, model.Layers));
+        }
+        var latency = new Dictionary<(string, string), double>();
+        foreach (var l in cluster.Links)
+        {
+            latency[(l.From, l.To)] = l.LatencyMs;
+            if (l.From is not (HelixCluster.Source or HelixCluster.Sink) && l.To is not (HelixCluster.Source or HelixCluster.Sink))
+                latency.TryAdd((l.To, l.From), l.LatencyMs);
+        }
+        // A pair without a link is far: PETALS' routing treats an unmeasured pair as 150 ms.
+        double Rtt(string a, string b, string c, string d) =>
+            latency.GetValueOrDefault((a, b), SwarmDelays.UnknownServerRttMs / 2) + latency.GetValueOrDefault((c, d), SwarmDelays.UnknownServerRttMs / 2);
+        var perToken = new double[1, n];
+        var firstBase = new double[1, n];
+        var perPrompt = new double[1, n];
+        var between = new double[n, n];
+        for (var j = 0; j < n; j++)
+        {
+            var name = j.ToString(CultureInfo.InvariantCulture);
+            perToken[0, j] = firstBase[0, j] = Rtt(HelixCluster.Source, name, name, HelixCluster.Sink);
+            for (var i = 0; i < n; i++)
+                if (i != j) between[i, j] = Rtt(i.ToString(CultureInfo.InvariantCulture), name, name, i.ToString(CultureInfo.InvariantCulture));
+        }
+        return new SwarmSpec(spec, servers, [new ClientSpec("coordinator", -1)], new SwarmDelays(perToken, firstBase, perPrompt, between)) { ServersListed = true };
+    }
+
+    /// <summary>vram_size per machine type from Helix's <c>machine_profiles.ini</c> ("16 * GB": 16e9 bytes, Helix's GB being 1e9).</summary>
+    public static IReadOnlyDictionary<string, double> LoadVram(string path)
+    {
+        var text = BoundedFile.ReadAllText(path, HelixClusterFile.MaxFileBytes, "Helix machine profiles");
+        var result = new Dictionary<string, double>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (section, keys) in HelixFiles.Sections(text, path))
+        {
+            if (!keys.TryGetValue("vram_size", out var value) || value.Trim() == "-1") continue;
+            var m = Vram().Match(value);
+            if (!m.Success || !double.TryParse(m.Groups[1].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var gb) || !(gb > 0 && gb < 1e6))
+                throw new StamenInputException(path, $"[{section}] vram_size", $"'{value.Trim()}' is not N * GB", "write e.g. vram_size = 16 * GB");
+            result[section] = gb * 1e9;
+        }
+        return result;
+    }
+
+    [GeneratedRegex(@"^\s*([0-9.eE+]+)\s*\*\s*GB\s*$")]
+    private static partial Regex Vram();
+}
