@@ -11,7 +11,7 @@ namespace Stamen.Cli.Commands;
 /// <summary>`stamen helix flow`: the static max flow (tokens/s) of a placement on a Helix cluster (issue 16).</summary>
 internal static class HelixCommand
 {
-    private sealed record FlowSettings(string Cluster, string Layout, string Throughputs, int Layers, bool EnterMidSpan, string? Json,
+    private sealed record FlowSettings(string Cluster, string Layout, string? Throughputs, string Model, string? Profiles, bool EnterMidSpan, string? Json,
         int Improve, int Seed, string? Export, bool Quiet);
 
     public static Command Create(CliConsole console) =>
@@ -89,8 +89,8 @@ internal static class HelixCommand
         var cluster = new Argument<string>("cluster") { Description = "Helix cluster file (INI), e.g. data/helix/clusters/cluster10.ini" };
         var planner = new Option<string>("--planner") { Description = "helix, flow-search, swarm or separate-pipelines (stamen catalog cluster-placements)", DefaultValueFactory = _ => "helix", HelpName = "NAME" };
         var model = new Option<string>("--model") { Description = "llama2_70b or llama1_30b", DefaultValueFactory = _ => "llama2_70b", HelpName = "NAME" };
-        var throughputs = new Option<string?>("--throughputs") { Description = "Folder of node_throughput.csv and edge_capacity.csv (default: ../derived/CLUSTER-MODEL beside the cluster file)", HelpName = "DIR" };
-        var profiles = new Option<string?>("--profiles") { Description = "Folder of Helix's GPU profiles (default: ../profiles beside the cluster file)", HelpName = "DIR" };
+        var throughputs = ThroughputsOption();
+        var profiles = ProfilesOption();
         var export = new Option<string?>("--export") { Description = "Write the placement in Helix's solution format", HelpName = "PATH" };
         var json = CommonOptions.Json();
         var quiet = CommonOptions.Quiet();
@@ -108,10 +108,8 @@ internal static class HelixCommand
         var model = HelixModel.Find(s.Model, "--model", s.Model);
         var entry = ClusterPlacementCatalog.Planners.Find(s.Planner, "--planner", s.Planner);
         var helixCluster = HelixClusterFile.Load(s.Cluster);
-        var dataDir = Path.GetDirectoryName(Path.GetFullPath(s.Cluster))!;
-        var profiles = HelixProfiles.Load(s.Profiles ?? Path.Combine(dataDir, "..", "profiles"), model.ProfileName);
-        var throughputDir = s.Throughputs ?? Path.Combine(dataDir, "..", "derived", $"{helixCluster.Name}-{model.ProfileName.Replace('_', '-')}");
-        var tables = HelixThroughputs.Load(Path.Combine(throughputDir, "node_throughput.csv"), Path.Combine(throughputDir, "edge_capacity.csv"));
+        var profiles = LoadProfiles(s.Cluster, s.Profiles, model);
+        var tables = Tables(helixCluster, s.Cluster, model, profiles, s.Throughputs);
         var input = new ClusterPlanningInput(helixCluster, HelixClusterSetup.ToCluster(helixCluster, profiles, model, s.Cluster), tables);
         var planner = entry.Create();
         var watch = System.Diagnostics.Stopwatch.StartNew();
@@ -171,8 +169,8 @@ internal static class HelixCommand
         var layout = new Argument<string?>("layout") { Description = "Helix placement file, e.g. data/helix/layouts/single24-llama2-70b/ilp_sol.ini (or plan one with --planner)", Arity = ArgumentArity.ZeroOrOne };
         var planner = new Option<string?>("--planner") { Description = "Plan the placement instead: swarm, separate-pipelines or flow-search (stamen catalog cluster-placements)", HelpName = "NAME" };
         var export = new Option<string?>("--export") { Description = "Write the placement simulated in Helix's solution format", HelpName = "PATH" };
-        var throughputs = new Option<string?>("--throughputs") { Description = "Folder of node_throughput.csv and edge_capacity.csv for the max flow (default: ../derived/CLUSTER-MODEL beside the cluster file)", HelpName = "DIR" };
-        var profiles = new Option<string?>("--profiles") { Description = "Folder of Helix's GPU profiles and machine_settings.json (default: ../profiles beside the cluster file)", HelpName = "DIR" };
+        var throughputs = ThroughputsOption();
+        var profiles = ProfilesOption();
         var model = new Option<string>("--model") { Description = "llama2_70b or llama1_30b", DefaultValueFactory = _ => "llama2_70b", HelpName = "NAME" };
         var scheduler = new Option<string>("--scheduler") { Description = "maxflow-iwrr, swarm or random (stamen catalog cluster-schedulers)", DefaultValueFactory = _ => "maxflow-iwrr", HelpName = "NAME" };
         var feed = new Option<string>("--feed") { Description = "watermark (Helix's offline feeder), closed (N users) or poisson (open loop)", DefaultValueFactory = _ => "watermark", HelpName = "MODE" };
@@ -209,21 +207,18 @@ internal static class HelixCommand
         var schedulerEntry = ClusterSchedulerCatalog.Schedulers.Find(s.Scheduler, "--scheduler", s.Scheduler);
         var helixCluster = HelixClusterFile.Load(s.Cluster);
         var dataDir = Path.GetDirectoryName(Path.GetFullPath(s.Cluster))!;
-        var profiles = HelixProfiles.Load(s.Profiles ?? Path.Combine(dataDir, "..", "profiles"), model.ProfileName);
+        var profiles = LoadProfiles(s.Cluster, s.Profiles, model);
         var spec = HelixClusterSetup.ToCluster(helixCluster, profiles, model, s.Cluster);
         if ((s.Layout is null) == (s.Planner is null))
             throw new StamenInputException("layout / --planner", s.Layout ?? "(none)", "give either a placement file or --planner NAME", "e.g. data/helix/layouts/single24-llama2-70b/ilp_sol.ini, or --planner flow-search");
         var plannerEntry = s.Planner is null ? null : ClusterPlacementCatalog.Planners.Find(s.Planner, "--planner", s.Planner);
-        var throughputDir = s.Throughputs ?? Path.Combine(dataDir, "..", "derived", $"{helixCluster.Name}-{model.ProfileName.Replace('_', '-')}");
-        HelixThroughputs? tables = null;
-        if (schedulerEntry.Name == "maxflow-iwrr" || plannerEntry is not null || s.Throughputs is not null)
-            tables = HelixThroughputs.Load(Path.Combine(throughputDir, "node_throughput.csv"), Path.Combine(throughputDir, "edge_capacity.csv"));
+        var tables = Tables(helixCluster, s.Cluster, model, profiles, s.Throughputs);
         var spans = plannerEntry is null
             ? HelixLayoutFile.Load(s.Layout!, helixCluster.Nodes.Count, model.Layers)
-            : ProgressView.Run(console.Out, $"Planning with {plannerEntry.Name}", s.Quiet, _ => plannerEntry.Create().Plan(new ClusterPlanningInput(helixCluster, spec, tables!)));
+            : ProgressView.Run(console.Out, $"Planning with {plannerEntry.Name}", s.Quiet, _ => plannerEntry.Create().Plan(new ClusterPlanningInput(helixCluster, spec, tables)));
         var flows = (IReadOnlyList<ClusterEdgeFlow>)[];
         double? maxFlow = null;
-        if (tables is not null && spans.Select((x, i) => x.IsEmpty || tables.NodeTokensPerSec(i, x.Count) is not null).All(ok => ok))
+        if (spans.Select((x, i) => x.IsEmpty || tables.NodeTokensPerSec(i, x.Count) is not null).All(ok => ok))
         {
             var flow = PlacementMaxFlow.Compute(spans, model.Layers, tables, s.EnterMidSpan);
             flows = HelixClusterSetup.Flows(flow);
@@ -303,13 +298,9 @@ internal static class HelixCommand
     {
         var cluster = new Argument<string>("cluster") { Description = "Helix cluster file (INI), e.g. data/helix/clusters/single24.ini" };
         var layout = new Argument<string>("layout") { Description = "Helix placement file, e.g. data/helix/layouts/single24-llama2-70b/ilp_sol.ini" };
-        var throughputs = new Option<string>("--throughputs")
-        {
-            Description = "Folder with node_throughput.csv (node, layers, tokens_per_s) and edge_capacity.csv (from, to, tokens_per_s), e.g. data/helix/derived/single24-llama2-70b",
-            Required = true,
-            HelpName = "DIR",
-        };
-        var layers = new Option<int>("--layers") { Description = "Layers of the model (80 for LLaMA-2-70B, 60 for LLaMA-1-30B)", DefaultValueFactory = _ => 80, HelpName = "L" };
+        var throughputs = ThroughputsOption();
+        var model = new Option<string>("--model") { Description = "llama2_70b or llama1_30b: its layers, and its profiles when the tables are computed", DefaultValueFactory = _ => "llama2_70b", HelpName = "NAME" };
+        var profiles = ProfilesOption();
         var midSpan = new Option<bool>("--enter-mid-span") { Description = "Let a request enter a node inside its span, not only where it starts (PETALS' routing)" };
         var improve = new Option<int>("--improve")
         {
@@ -322,31 +313,31 @@ internal static class HelixCommand
         var quiet = CommonOptions.Quiet();
         var command = new Command("flow", "Static max flow of a placement: the tokens/s the cluster carries when each node serves at most T_i(k) and each link its capacity")
         {
-            cluster, layout, throughputs, layers, midSpan, improve, seed, export, json, quiet,
+            cluster, layout, throughputs, model, profiles, midSpan, improve, seed, export, json, quiet,
         };
-        command.SetAction(p => CliRunner.Run(console, () => RunFlow(console, new FlowSettings(p.GetValue(cluster)!, p.GetValue(layout)!, p.GetValue(throughputs)!,
-            p.GetValue(layers), p.GetValue(midSpan), p.GetValue(json), p.GetValue(improve), p.GetValue(seed), p.GetValue(export), p.GetValue(quiet)))));
+        command.SetAction(p => CliRunner.Run(console, () => RunFlow(console, new FlowSettings(p.GetValue(cluster)!, p.GetValue(layout)!, p.GetValue(throughputs),
+            p.GetValue(model)!, p.GetValue(profiles), p.GetValue(midSpan), p.GetValue(json), p.GetValue(improve), p.GetValue(seed), p.GetValue(export), p.GetValue(quiet)))));
         return command;
     }
 
     private static int RunFlow(CliConsole console, FlowSettings s)
     {
-        if (s.Layers is < 1 or > 10_000)
-            throw new StamenInputException("--layers", s.Layers.ToString(CultureInfo.InvariantCulture), "must be in 1..10000", "give the model's layer count, e.g. 80");
+        var model = HelixModel.Find(s.Model, "--model", s.Model);
+        var layers = model.Layers;
         var cluster = HelixClusterFile.Load(s.Cluster);
         if (s.Improve is < 0 or > FlowLocalSearchOptions.MaxIterations)
             throw new StamenInputException("--improve", s.Improve.ToString(CultureInfo.InvariantCulture), $"must be in 0..{FlowLocalSearchOptions.MaxIterations}", "give e.g. 20000");
-        var spans = HelixLayoutFile.Load(s.Layout, cluster.Nodes.Count, s.Layers);
-        var tables = HelixThroughputs.Load(Path.Combine(s.Throughputs, "node_throughput.csv"), Path.Combine(s.Throughputs, "edge_capacity.csv"));
-        var given = PlacementMaxFlow.Compute(spans, s.Layers, tables, s.EnterMidSpan).TokensPerSec;
+        var spans = HelixLayoutFile.Load(s.Layout, cluster.Nodes.Count, layers);
+        var tables = Tables(cluster, s.Cluster, model, s.Throughputs is null ? LoadProfiles(s.Cluster, s.Profiles, model) : null, s.Throughputs);
+        var given = PlacementMaxFlow.Compute(spans, layers, tables, s.EnterMidSpan).TokensPerSec;
         if (s.Improve > 0)
         {
             if (s.EnterMidSpan) throw new StamenInputException("--improve", "--enter-mid-span", "the local search scores placements with strict span boundaries", "leave out --enter-mid-span");
             var start = spans;
             spans = ProgressView.Run(console.Out, $"Improving the placement ({s.Improve} moves)", s.Quiet,
-                progress => FlowLocalSearch.Improve(start, s.Layers, tables, new FlowLocalSearchOptions(s.Improve, s.Seed), progress).Spans);
+                progress => FlowLocalSearch.Improve(start, layers, tables, new FlowLocalSearchOptions(s.Improve, s.Seed), progress).Spans);
         }
-        var flow = PlacementMaxFlow.Compute(spans, s.Layers, tables, s.EnterMidSpan);
+        var flow = PlacementMaxFlow.Compute(spans, layers, tables, s.EnterMidSpan);
 
         var table = new Table().Border(TableBorder.Rounded).Title("nodes by the layers they hold").AddColumns("node", "type", "layers", "T_i(k) tokens/s");
         foreach (var node in cluster.Nodes.Where(n => !spans[n.Index].IsEmpty).OrderBy(n => spans[n.Index].Start))
@@ -370,7 +361,7 @@ internal static class HelixCommand
             JsonOutput.Write(s.Json, new
             {
                 cluster = cluster.Name,
-                layers = s.Layers,
+                layers = layers,
                 enter_mid_span = s.EnterMidSpan,
                 tokens_per_s = flow.TokensPerSec,
                 given_tokens_per_s = given,
@@ -382,6 +373,30 @@ internal static class HelixCommand
             console.Out.Note($"Wrote {s.Json}");
         }
         return 0;
+    }
+
+    private static Option<string?> ThroughputsOption() => new("--throughputs")
+    {
+        Description = "Folder of node_throughput.csv and edge_capacity.csv (T_i(k) and link capacities); default: computed from the profiles by Helix's own rule, equal to the tables its MILPs used",
+        HelpName = "DIR",
+    };
+
+    private static Option<string?> ProfilesOption() => new("--profiles")
+    {
+        Description = "Folder of Helix's GPU profiles and machine_settings.json (default: ../profiles beside the cluster file); machine_profiles.ini (VRAM, NICs) is read beside the cluster file",
+        HelpName = "DIR",
+    };
+
+    private static HelixProfiles LoadProfiles(string cluster, string? profiles, HelixModel model) =>
+        HelixProfiles.Load(profiles ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(cluster))!, "..", "profiles"), model.ProfileName);
+
+    /// <summary>T_i(k) and link capacities: read from <paramref name="throughputs"/>, or computed by Helix's rule from the profiles and machine_profiles.ini beside the cluster file.</summary>
+    private static HelixThroughputs Tables(HelixCluster cluster, string clusterPath, HelixModel model, HelixProfiles? profiles, string? throughputs)
+    {
+        if (throughputs is not null)
+            return HelixThroughputs.Load(Path.Combine(throughputs, "node_throughput.csv"), Path.Combine(throughputs, "edge_capacity.csv"));
+        var machines = HelixMachines.Load(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(clusterPath))!, "machine_profiles.ini"));
+        return HelixTypicalThroughput.Compute(cluster, profiles!, model, machines, clusterPath);
     }
 
     private static string I(int v) => v.ToString(CultureInfo.InvariantCulture);

@@ -56,7 +56,7 @@ public static class HelixStudy
         var rows = new List<HelixStudyRow>();
         var done = 0;
         var total = Published.Count * 8;
-        var vram = HelixSwarmImport.LoadVram(Path.Combine(helixDir, "clusters", "machine_profiles.ini"));
+        var machines = HelixMachines.Load(Path.Combine(helixDir, "clusters", "machine_profiles.ini"));
         foreach (var (name, helix, swarm, separate) in Published)
         {
             var clusterFile = Path.Combine(helixDir, "clusters", name + ".ini");
@@ -86,7 +86,7 @@ public static class HelixStudy
             progress?.Report(new ExperimentProgress(++done, total));
             // PETALS-style placements overlap, so requests enter servers mid-span (static max flow likewise).
             Add("petals", "Helix's PETALS (petals_sol.ini)", HelixLayoutFile.Load(Path.Combine(layouts, "petals_sol.ini"), cluster.Nodes.Count, model.Layers), "swarm", closed, null, midSpan: true);
-            var swarmSpec = HelixSwarmImport.ToSwarm(cluster, profiles, model, vram, clusterFile);
+            var swarmSpec = HelixSwarmImport.ToSwarm(cluster, profiles, model, machines, clusterFile);
             foreach (var planner in new[] { "petals", "cg-bp" })
             {
                 var context = new Placement.PlanningContext(swarmSpec, new Workload.RequestShape(763, 232), ArrivalRatePerSec: 1, FixedDelayMs: 0, settings.Seed);

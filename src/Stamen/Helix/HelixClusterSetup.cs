@@ -5,17 +5,30 @@ using Stamen.Workload;
 
 namespace Stamen.Helix;
 
-/// <summary>A model as Helix's profiles name it: its layers and the bytes of one token's hidden state (fp16).</summary>
-public sealed record HelixModel(string ProfileName, string CatalogName, int Layers, int HiddenSize)
+/// <summary>
+/// A model as Helix's profiles name it: its layers, the bytes of one token's hidden state (fp16), and the
+/// published seeds of Helix's typical-throughput rule (<see cref="HelixTypicalThroughput"/>): typical layers per
+/// machine type (a set for large clusters and one for small), and starting relative speeds.
+/// </summary>
+public sealed record HelixModel(string ProfileName, string CatalogName, int Layers, int HiddenSize,
+    IReadOnlyDictionary<string, int> TypicalLayers, IReadOnlyDictionary<string, int> TypicalLayersSmall, IReadOnlyDictionary<string, double> InitialSpeed)
 {
     public double ActivationBytesPerToken => 2.0 * HiddenSize;
 
-    /// <summary>The two models Helix's artifact profiles.</summary>
+    /// <summary>Helix's machine types, in the order its scripts list them (first: the models below read it).</summary>
+    public static IReadOnlyList<string> MachineTypes { get; } = ["A100", "V100", "L4", "L4x2", "T4", "T4x2", "T4x4"];
+
+    /// <summary>The two models Helix's artifact profiles (constants from its model_manager, published).</summary>
     public static IReadOnlyList<HelixModel> Known { get; } =
     [
-        new("llama2_70b", "llama-2-70b", 80, 8192),
-        new("llama1_30b", "llama-1-30b", 60, 6656),
+        new("llama2_70b", "llama-2-70b", 80, 8192,
+            Types(8, 3, 4, 9, 3, 6, 12), Types(12, 4, 7, 14, 4, 9, 18), Types(80.0, 40, 20, 30, 12.5, 20, 30)),
+        new("llama1_30b", "llama-1-30b", 60, 6656,
+            Types(12, 4, 8, 14, 4, 10, 20), Types(18, 7, 11, 22, 7, 15, 30), Types(48.0, 25, 9, 15, 8, 15, 23)),
     ];
+
+    private static Dictionary<string, T> Types<T>(params T[] values) =>
+        MachineTypes.Select((t, i) => (t, values[i])).ToDictionary(x => x.t, x => x.Item2, StringComparer.OrdinalIgnoreCase);
 
     public static HelixModel Find(string name, string file = "(input)", string field = "model") =>
         Known.FirstOrDefault(m => string.Equals(m.ProfileName, name, StringComparison.OrdinalIgnoreCase) || string.Equals(m.CatalogName, name, StringComparison.OrdinalIgnoreCase))

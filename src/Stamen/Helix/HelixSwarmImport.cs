@@ -1,7 +1,5 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
 using Stamen.Hardware;
-using Stamen.IO;
 using Stamen.Model;
 using Stamen.Swarm;
 
@@ -14,21 +12,21 @@ namespace Stamen.Helix;
 /// token; prefill: the prompt table's slope to its largest batch), and the coordinator as the one client; RTTs are
 /// the links' latencies there and back.
 /// </summary>
-public static partial class HelixSwarmImport
+public static class HelixSwarmImport
 {
-    public static SwarmSpec ToSwarm(HelixCluster cluster, HelixProfiles profiles, HelixModel model, IReadOnlyDictionary<string, double> vramBytes, string file = "(cluster)")
+    public static SwarmSpec ToSwarm(HelixCluster cluster, HelixProfiles profiles, HelixModel model, IReadOnlyDictionary<string, HelixMachine> machines, string file = "(cluster)")
     {
         ArgumentNullException.ThrowIfNull(cluster);
         ArgumentNullException.ThrowIfNull(profiles);
         ArgumentNullException.ThrowIfNull(model);
-        ArgumentNullException.ThrowIfNull(vramBytes);
+        ArgumentNullException.ThrowIfNull(machines);
         var spec = ModelCatalog.BuiltIn.Find(model.CatalogName);
         var n = cluster.Nodes.Count;
         var servers = new ServerSpec[n];
         foreach (var node in cluster.Nodes)
         {
             var profile = profiles.For(node.Type, file, $"[ComputeNode-{node.Index}] type");
-            var vram = vramBytes.TryGetValue(node.Type, out var v) ? v
+            var vram = machines.TryGetValue(node.Type, out var v) && v.VramBytes > 0 ? v.VramBytes
                 : throw new StamenInputException(file, $"[ComputeNode-{node.Index}] type", $"machine_profiles.ini gives no vram_size for '{node.Type}'", "add the type to machine_profiles.ini");
             var promptTop = profile.Prompt.MaxTokens;
             var times = new BlockTimes(profile.Decode.MsPerLayer(1), profile.Prompt.MsPerLayer(promptTop) / promptTop, 0);
@@ -58,22 +56,4 @@ public static partial class HelixSwarmImport
         return new SwarmSpec(spec, servers, [new ClientSpec("coordinator", -1)], new SwarmDelays(perToken, firstBase, perPrompt, between)) { ServersListed = true };
     }
 
-    /// <summary>vram_size per machine type from Helix's <c>machine_profiles.ini</c> ("16 * GB": 16e9 bytes, Helix's GB being 1e9).</summary>
-    public static IReadOnlyDictionary<string, double> LoadVram(string path)
-    {
-        var text = BoundedFile.ReadAllText(path, HelixClusterFile.MaxFileBytes, "Helix machine profiles");
-        var result = new Dictionary<string, double>(StringComparer.OrdinalIgnoreCase);
-        foreach (var (section, keys) in HelixFiles.Sections(text, path))
-        {
-            if (!keys.TryGetValue("vram_size", out var value) || value.Trim() == "-1") continue;
-            var m = Vram().Match(value);
-            if (!m.Success || !double.TryParse(m.Groups[1].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var gb) || !(gb > 0 && gb < 1e6))
-                throw new StamenInputException(path, $"[{section}] vram_size", $"'{value.Trim()}' is not N * GB", "write e.g. vram_size = 16 * GB");
-            result[section] = gb * 1e9;
-        }
-        return result;
-    }
-
-    [GeneratedRegex(@"^\s*([0-9.eE+]+)\s*\*\s*GB\s*$")]
-    private static partial Regex Vram();
 }

@@ -24,6 +24,13 @@ public sealed class HelixThroughputs
     /// <summary>T_i(k), or null when node i cannot hold k layers (the table stops at its most).</summary>
     public double? NodeTokensPerSec(int node, int layers) => _nodes.TryGetValue((node, layers), out var v) ? v : null;
 
+    /// <summary>Tables built in code (<see cref="HelixTypicalThroughput"/>).</summary>
+    internal static HelixThroughputs FromTables(Dictionary<(int, int), double> nodes, IReadOnlyList<(string From, string To, double TokensPerSec)> edges) => new(nodes, edges);
+
+    /// <summary>Node rows as (node, layers, tokens/s), ordered.</summary>
+    public IEnumerable<(int Node, int Layers, double TokensPerSec)> NodeRows() =>
+        _nodes.OrderBy(p => p.Key.Node).ThenBy(p => p.Key.Layers).Select(p => (p.Key.Node, p.Key.Layers, p.Value));
+
     /// <summary>Largest table read.</summary>
     public const long MaxFileBytes = 16L * 1024 * 1024;
 

@@ -138,9 +138,9 @@ public sealed class ClusterPlanningTests
     public void ClusterAsASwarm_ServersHoldHelixsMostLayers_AndPetalsPlacesThem()
     {
         var helix = HelixClusterFile.Load(Data("clusters/3cluster24.ini"));
-        var vram = HelixSwarmImport.LoadVram(Data("clusters/machine_profiles.ini"));
-        Assert.Equal(40e9, vram["A100"]);
-        var swarm = HelixSwarmImport.ToSwarm(helix, Profiles(), Llama70, vram);
+        var machines = HelixMachines.Load(Data("clusters/machine_profiles.ini"));
+        Assert.Equal((40e9, 1e10), (machines["A100"].VramBytes, machines["A100"].InboundBytesPerSec));
+        var swarm = HelixSwarmImport.ToSwarm(helix, Profiles(), Llama70, machines);
         Assert.Equal(24, swarm.ServerCount);
         Assert.Equal(1, swarm.ClientCount);
         Assert.All(swarm.Servers, s => Assert.Equal(Profiles().For(s.GpuName, "f", "t").MaxLayers, s.MaxBlocks));
@@ -183,5 +183,26 @@ public sealed class ClusterPlanningTests
         Assert.Equal(952.11, rows.Single(r => r.Cluster == "3cluster24" && r.Placement.StartsWith("Helix's PETALS", StringComparison.Ordinal)).StaticMaxFlowTokensPerSec, 2);
         Assert.Equal(1_289.56, rows[0].StaticMaxFlowTokensPerSec, 2);
         Assert.All(rows, r => Assert.True(r.DecodeTokensPerSec >= 0));
+    }
+
+    [Theory]
+    [InlineData("single24", "llama2_70b")]
+    [InlineData("3cluster24", "llama2_70b")]
+    [InlineData("cluster42", "llama2_70b")]
+    [InlineData("cluster10", "llama1_30b")]
+    public void TypicalThroughput_FromProfiles_EqualsTheTablesHelixsMilpUsed(string cluster, string modelName)
+    {
+        var model = HelixModel.Find(modelName);
+        var helix = HelixClusterFile.Load(Data($"clusters/{cluster}.ini"));
+        var profiles = HelixProfiles.Load(Path.GetDirectoryName(Data("profiles/machine_settings.json"))!, model.ProfileName);
+        var computed = HelixTypicalThroughput.Compute(helix, profiles, model, HelixMachines.Load(Data("clusters/machine_profiles.ini")));
+        var dir = $"derived/{cluster}-{model.ProfileName.Replace('_', '-')}";
+        var published = HelixThroughputs.Load(Data($"{dir}/node_throughput.csv"), Data($"{dir}/edge_capacity.csv"));
+        var rows = published.NodeRows().ToList();
+        Assert.Equal(rows.Count, computed.NodeRows().Count());
+        foreach (var (node, layers, tokens) in rows)
+            Assert.Equal(tokens, computed.NodeTokensPerSec(node, layers)!.Value, tokens * 1e-9);
+        Assert.Equal(published.Edges.OrderBy(e => e.From, StringComparer.Ordinal).ThenBy(e => e.To, StringComparer.Ordinal),
+            computed.Edges.OrderBy(e => e.From, StringComparer.Ordinal).ThenBy(e => e.To, StringComparer.Ordinal));
     }
 }
