@@ -8,8 +8,8 @@ namespace Stamen.Helix;
 /// <summary>
 /// A Helix cluster as a Stamen swarm, so the swarm planners (PETALS, CG-BP, GBP-CR, ...) place it: one server per
 /// machine with its VRAM (Helix's <c>machine_profiles.ini</c>), its most layers by Helix's rule (weights in at most
-/// half the VRAM, <c>max_num_layers</c>), per-block times from its profile at batch 1 (decode: the table at one
-/// token; prefill: the prompt table's slope to its largest batch), and the coordinator as the one client; RTTs are
+/// half the VRAM, <c>max_num_layers</c>), per-block times from its profile at batch 1 (decode: twice the table at one
+/// token, as Helix's simulator takes it; prefill: the prompt table's slope to its largest batch), and the coordinator as the one client; RTTs are
 /// the links' latencies there and back.
 /// </summary>
 public static class HelixSwarmImport
@@ -29,7 +29,9 @@ public static class HelixSwarmImport
             var vram = machines.TryGetValue(node.Type, out var v) && v.VramBytes > 0 ? v.VramBytes
                 : throw new StamenInputException(file, $"[ComputeNode-{node.Index}] type", $"machine_profiles.ini gives no vram_size for '{node.Type}'", "add the type to machine_profiles.ini");
             var promptTop = profile.Prompt.MaxTokens;
-            var times = new BlockTimes(profile.Decode.MsPerLayer(1), profile.Prompt.MsPerLayer(promptTop) / promptTop, 0);
+            // One decode token: twice the table's value at 1, as Helix's simulator takes it (the tables start at two
+            // tokens, so interpolating from 0 halves that time; its code doubles it back).
+            var times = new BlockTimes(2 * profile.Decode.MsPerLayer(1), profile.Prompt.MsPerLayer(promptTop) / promptTop, 0);
             servers[node.Index] = new ServerSpec(node.Index.ToString(CultureInfo.InvariantCulture), node.Type, -1, vram, times, Math.Min(profile.MaxLayers, model.Layers));
         }
         var latency = new Dictionary<(string, string), double>();

@@ -8,9 +8,24 @@ public class GpuCatalogTests
     [Fact]
     public void BuiltIn_HasTheReferenceTableAndTheMigSlice()
     {
-        string[] expected = ["a100-40gb", "a100-80gb", "h100-sxm", "l40s", "a40", "l4", "a10g", "t4", "v100-16gb", "rtx-3090", "rtx-4090", "a100-mig-1g.10gb"];
+        string[] expected = ["a100-40gb", "a100-80gb", "h100-sxm", "l40s", "a40", "l4", "a10g", "t4", "v100-16gb", "l4x2", "t4x2", "t4x4", "rtx-3090", "rtx-4090", "a100-mig-1g.10gb"];
 
         Assert.Equal(expected.Order(StringComparer.OrdinalIgnoreCase), GpuCatalog.BuiltIn.Names);
+    }
+
+    [Theory]
+    [InlineData("l4x2", "l4", 2)]
+    [InlineData("t4x2", "t4", 2)]
+    [InlineData("t4x4", "t4", 4)]
+    public void MultiGpuMachines_AreNTimesOneGpu_WithHelixsMeasuredTimes(string machine, string gpu, int n)
+    {
+        var m = GpuCatalog.BuiltIn.Find(machine);
+        var one = GpuCatalog.BuiltIn.Find(gpu);
+        Assert.Equal((n * one.PeakTflops, n * one.BandwidthBytesPerSec, n * one.MemoryBytes), (m.PeakTflops, m.BandwidthBytesPerSec, m.MemoryBytes));
+        // Helix's profile of the whole machine: the decode table's two-token row is the one-token time.
+        var profile = Stamen.Helix.HelixProfiles.Load(Path.GetDirectoryName(RepositoryData.PathTo("helix/profiles/machine_settings.json"))!, "llama2_70b")
+            .For(machine, "t", "t");
+        Assert.Equal(profile.Decode.MsPerLayer(2), m.CalibrationFor("llama-2-70b")!.DecodeMsPerBlock, 9);
     }
 
     [Fact]
