@@ -120,13 +120,7 @@ internal static class HelixCommand
         var flow = covered ? PlacementMaxFlow.Compute(spans, model.Layers, tables).TokensPerSec : double.NaN;
         var bound = SpanFlowMilp.ComputeBound(helixCluster.Nodes.Count, model.Layers, tables);
 
-        var table = new Table().Border(TableBorder.Rounded).Title("machines by the layers they hold").AddColumns("node", "type", "layers", "T_i(k) tokens/s");
-        foreach (var node in helixCluster.Nodes.Where(n => !spans[n.Index].IsEmpty).OrderBy(n => spans[n.Index].Start).ThenBy(n => n.Index))
-        {
-            var span = spans[node.Index];
-            table.AddRow(I(node.Index), Markup.Escape(node.Type), $"[[{I(span.Start)}, {I(span.End)})", ConsoleOut.F(tables.NodeTokensPerSec(node.Index, span.Count) ?? double.NaN, "N1"));
-        }
-        console.Out.Write(table);
+        console.Out.Write(SpansTable(helixCluster, spans, tables));
         console.Out.Heading(string.Create(CultureInfo.InvariantCulture,
             $"{helixCluster.Name}, {entry.Name}: static max flow {(double.IsFinite(flow) ? flow.ToString("N2", CultureInfo.InvariantCulture) : "- (spans beyond T_i(k))")} tokens/s; compute bound {bound:N2}"));
         if (result is not null)
@@ -135,11 +129,7 @@ internal static class HelixCommand
             console.Out.Note(string.Create(CultureInfo.InvariantCulture,
                 $"start (flow-search) {result.StartTokensPerSec:N2}; {result.Note}{(solve is null ? "" : $"; MILP objective {solve.ObjectiveValue:N2}, bound {solve.BestBound:N2}, {solve.SolveTimeMs / 1000:0.0} s")}"));
         }
-        if (s.Export is not null)
-        {
-            Stamen.IO.AtomicFile.WriteAllText(s.Export, HelixLayoutFile.Write(spans));
-            console.Out.Note($"Wrote {s.Export}");
-        }
+        Export(console, s.Export, spans);
         if (s.Json is not null)
         {
             JsonOutput.Write(s.Json, new
@@ -212,23 +202,21 @@ internal static class HelixCommand
         if ((s.Layout is null) == (s.Planner is null))
             throw new StamenInputException("layout / --planner", s.Layout ?? "(none)", "give either a placement file or --planner NAME", "e.g. data/helix/layouts/single24-llama2-70b/ilp_sol.ini, or --planner flow-search");
         var plannerEntry = s.Planner is null ? null : ClusterPlacementCatalog.Planners.Find(s.Planner, "--planner", s.Planner);
-        var tables = Tables(helixCluster, s.Cluster, model, profiles, s.Throughputs);
+        // Tables only where something reads them: a max-flow scheduler, a planner, or tables the user gave.
+        var tables = schedulerEntry.Name == "maxflow-iwrr" || plannerEntry is not null || s.Throughputs is not null
+            ? Tables(helixCluster, s.Cluster, model, profiles, s.Throughputs) : null;
         var spans = plannerEntry is null
             ? HelixLayoutFile.Load(s.Layout!, helixCluster.Nodes.Count, model.Layers)
-            : ProgressView.Run(console.Out, $"Planning with {plannerEntry.Name}", s.Quiet, _ => plannerEntry.Create().Plan(new ClusterPlanningInput(helixCluster, spec, tables)));
+            : ProgressView.Run(console.Out, $"Planning with {plannerEntry.Name}", s.Quiet, _ => plannerEntry.Create().Plan(new ClusterPlanningInput(helixCluster, spec, tables!)));
         var flows = (IReadOnlyList<ClusterEdgeFlow>)[];
         double? maxFlow = null;
-        if (spans.Select((x, i) => x.IsEmpty || tables.NodeTokensPerSec(i, x.Count) is not null).All(ok => ok))
+        if (tables is not null && spans.Select((x, i) => x.IsEmpty || tables.NodeTokensPerSec(i, x.Count) is not null).All(ok => ok))
         {
             var flow = PlacementMaxFlow.Compute(spans, model.Layers, tables, s.EnterMidSpan);
             flows = HelixClusterSetup.Flows(flow);
             maxFlow = flow.TokensPerSec;
         }
-        if (s.Export is not null)
-        {
-            Stamen.IO.AtomicFile.WriteAllText(s.Export, HelixLayoutFile.Write(spans));
-            console.Out.Note($"Wrote {s.Export}");
-        }
+        Export(console, s.Export, spans);
         var lengths = HelixClusterSetup.TraceLengths(s.Trace ?? Path.Combine(dataDir, "..", "..", "traces", "azure_conv_2023.csv"));
         var workload = new ClusterWorkload(mode, lengths) { Users = s.Users, RatePerSec = s.RatePerSec };
         var options = new ClusterRunOptions(s.WarmupS, s.DurationS, s.Seed);
@@ -339,23 +327,12 @@ internal static class HelixCommand
         }
         var flow = PlacementMaxFlow.Compute(spans, layers, tables, s.EnterMidSpan);
 
-        var table = new Table().Border(TableBorder.Rounded).Title("nodes by the layers they hold").AddColumns("node", "type", "layers", "T_i(k) tokens/s");
-        foreach (var node in cluster.Nodes.Where(n => !spans[n.Index].IsEmpty).OrderBy(n => spans[n.Index].Start))
-        {
-            var span = spans[node.Index];
-            table.AddRow(I(node.Index), Markup.Escape(node.Type), $"[[{I(span.Start)}, {I(span.End)})",
-                ConsoleOut.F(tables.NodeTokensPerSec(node.Index, span.Count) ?? double.NaN, "N1"));
-        }
-        console.Out.Write(table);
+        console.Out.Write(SpansTable(cluster, spans, tables));
         console.Out.Heading(string.Create(CultureInfo.InvariantCulture,
             $"{cluster.Name}: max flow {flow.TokensPerSec:N2} tokens/s through {flow.LinkFlows.Count} links{(s.EnterMidSpan ? " (requests may enter a span mid-way)" : "")}"));
         if (s.Improve > 0)
             console.Out.Note(string.Create(CultureInfo.InvariantCulture, $"Local search ({s.Improve} moves, seed {s.Seed}) from the given placement's {given:N2} tokens/s."));
-        if (s.Export is not null)
-        {
-            Stamen.IO.AtomicFile.WriteAllText(s.Export, HelixLayoutFile.Write(spans));
-            console.Out.Note($"Wrote {s.Export}");
-        }
+        Export(console, s.Export, spans);
         if (s.Json is not null)
         {
             JsonOutput.Write(s.Json, new
@@ -397,6 +374,24 @@ internal static class HelixCommand
             return HelixThroughputs.Load(Path.Combine(throughputs, "node_throughput.csv"), Path.Combine(throughputs, "edge_capacity.csv"));
         var machines = HelixMachines.Load(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(clusterPath))!, "machine_profiles.ini"));
         return HelixTypicalThroughput.Compute(cluster, profiles!, model, machines, clusterPath);
+    }
+
+    private static Table SpansTable(HelixCluster cluster, IReadOnlyList<Stamen.Plans.BlockSpan> spans, HelixThroughputs tables)
+    {
+        var table = new Table().Border(TableBorder.Rounded).Title("machines by the layers they hold").AddColumns("node", "type", "layers", "T_i(k) tokens/s");
+        foreach (var node in cluster.Nodes.Where(n => !spans[n.Index].IsEmpty).OrderBy(n => spans[n.Index].Start).ThenBy(n => n.Index))
+        {
+            var span = spans[node.Index];
+            table.AddRow(I(node.Index), Markup.Escape(node.Type), $"[[{I(span.Start)}, {I(span.End)})", ConsoleOut.F(tables.NodeTokensPerSec(node.Index, span.Count) ?? double.NaN, "N1"));
+        }
+        return table;
+    }
+
+    private static void Export(CliConsole console, string? path, IReadOnlyList<Stamen.Plans.BlockSpan> spans)
+    {
+        if (path is null) return;
+        Stamen.IO.AtomicFile.WriteAllText(path, HelixLayoutFile.Write(spans));
+        console.Out.Note($"Wrote {path}");
     }
 
     private static string I(int v) => v.ToString(CultureInfo.InvariantCulture);

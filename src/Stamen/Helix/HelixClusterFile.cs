@@ -55,6 +55,9 @@ public static partial class HelixClusterFile
             foreach (var end in (string[])[from, to])
                 if (end is not (HelixCluster.Source or HelixCluster.Sink) && !(int.TryParse(end, NumberStyles.None, CultureInfo.InvariantCulture, out var k) && k < total))
                     throw new StamenInputException(file, $"[{section}]", $"'{end}' is not a compute node of this cluster", $"use 0 .. {total - 1}, source or sink");
+            if (from == HelixCluster.Sink || to == HelixCluster.Source || from == to)
+                throw new StamenInputException(file, $"[{section}]", "requests leave the source and reach the sink, and a link joins two different ends",
+                    "write [Link-source-N], [Link-N-sink] or [Link-N-M] with N and M different");
             links.Add(new HelixLink(from, to, Bandwidth(file, section, keys), Latency(file, section, keys)));
         }
         if (links.Count == 0) throw new StamenInputException(file, "[Link-...]", "no links", "add [Link-FROM-TO] sections with bandwidth and latency");

@@ -39,6 +39,7 @@ public sealed class HelixImportTests
     [InlineData("[NodeNames]\ntotal_compute_nodes=1\n[ComputeNode-0]\ntype=A100\n[Link-0-7]\nbandwidth=10 * mbps\nlatency=1 * MilliSec\n", "[Link-0-7]", "'7' is not a compute node")]
     [InlineData("[NodeNames]\ntotal_compute_nodes=1\n[ComputeNode-0]\ntype=A100\n[Link-source-0]\nbandwidth=fast\nlatency=1 * MilliSec\n", "[Link-source-0] bandwidth", "is not NUMBER * UNIT")]
     [InlineData("[NodeNames]\ntotal_compute_nodes=99999999\n", "[NodeNames] total_compute_nodes", "not a whole number in 1..10000")]
+    [InlineData("[NodeNames]\ntotal_compute_nodes=1\n[ComputeNode-0]\ntype=A100\n[Link-sink-0]\nbandwidth=10 * mbps\nlatency=1 * MilliSec\n", "[Link-sink-0]", "leave the source")]
     [InlineData("type=A100\n", "line 1", "a key before any [Section]")]
     [InlineData("[NodeNames]\ntotal_compute_nodes=1\n[NodeNames]\n", "[NodeNames] (line 3)", "appears twice")]
     public void Cluster_Malformed_ErrorNamesSectionAndKey(string text, string field, string problem)

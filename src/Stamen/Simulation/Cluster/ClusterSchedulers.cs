@@ -19,6 +19,7 @@ public sealed class MaxFlowIwrrScheduler : IClusterScheduler
 {
     private readonly List<(int To, double Flow, int Slot)>[] _out;
     private readonly double[] _load;
+    private readonly List<double> _slotFlow = [];
     private readonly Dictionary<(int, int), int> _slot = [];
 
     /// <summary>Share of a server's outgoing flow under which Helix drops a link from its rotation.</summary>
@@ -41,6 +42,7 @@ public sealed class MaxFlowIwrrScheduler : IClusterScheduler
             var slot = _slot.Count;
             if (!_slot.TryAdd((f.From, f.To), slot)) throw new ArgumentException($"Flow on {f.From} -> {f.To} is given twice.", nameof(flows));
             _out[f.From + 1].Add((f.To, f.TokensPerSec, slot));
+            _slotFlow.Add(f.TokensPerSec);
         }
         _load = new double[_slot.Count];
     }
@@ -85,7 +87,7 @@ public sealed class MaxFlowIwrrScheduler : IClusterScheduler
         var from = ClusterSpec.Coordinator;
         foreach (var to in path.Append(ClusterSpec.Coordinator))
         {
-            if (_slot.TryGetValue((from, to), out var slot)) _load[slot] += 1 / _out[from + 1].First(o => o.Slot == slot).Flow;
+            if (_slot.TryGetValue((from, to), out var slot)) _load[slot] += 1 / _slotFlow[slot];
             from = to;
         }
     }
