@@ -25,8 +25,9 @@ public sealed record HelixStudyRow(
 /// <param name="DataDirectory">Folder holding <c>helix/</c> and <c>traces/azure_conv_2023.csv</c> (the repository's <c>data/</c>).</param>
 /// <param name="SwarmUsers">Closed-loop users of the Swarm runs (Helix's artifact: 180 for LLaMA-2-70B).</param>
 /// <param name="StartRequests">Requests the watermark feeder sends at the start (Helix: 20).</param>
+/// <param name="OnlineDurationS">Measured seconds of the online cluster42 runs (Helix: 1,800, no warm-up).</param>
 public sealed record HelixStudySettings(string DataDirectory, double WarmupS = 60, double DurationS = 600, int Seed = 1, int SwarmUsers = 180,
-    int StartRequests = 20, int FlowSearchMoves = 20_000);
+    int StartRequests = 20, int FlowSearchMoves = 20_000, double OnlineDurationS = 1800);
 
 /// <summary>
 /// `stamen reproduce helix` (issue 16): Helix's single-region and three-region 24-machine clusters serving
@@ -55,7 +56,7 @@ public static class HelixStudy
         var closed = new ClusterWorkload(FeedMode.ClosedLoop, lengths) { Users = settings.SwarmUsers };
         var rows = new List<HelixStudyRow>();
         var done = 0;
-        var total = Published.Count * 8;
+        var total = Published.Count * 8 + 3;
         var machines = HelixMachines.Load(Path.Combine(helixDir, "clusters", "machine_profiles.ini"));
         foreach (var (name, helix, swarm, separate) in Published)
         {
@@ -94,6 +95,43 @@ public static class HelixStudy
                 Add(planner, $"Stamen's {planner} planner (cluster as a swarm)", planned, "swarm", closed, null, midSpan: true);
             }
         }
+        rows.AddRange(Online(settings, model, helixDir, profiles, lengths, progress, ref done, total));
+        return rows;
+    }
+
+    /// <summary>
+    /// cluster42 online, at the arrival rates Helix's artifact sets by hand (input + output tokens/s: 2,150 for Helix,
+    /// 1,450 for Swarm), with Helix's online KV settings (high-water mark 0.9, 0.6 x 240 expected output tokens).
+    /// Arrivals are Poisson at that mean (our choice; Helix resamples the Azure trace's 3-second counts).
+    /// </summary>
+    private static List<HelixStudyRow> Online(HelixStudySettings settings, HelixModel model, string helixDir, HelixProfiles profiles,
+        IReadOnlyList<Workload.RequestShape> lengths, IProgress<ExperimentProgress>? progress, ref int done, int total)
+    {
+        const string name = "cluster42";
+        var clusterFile = Path.Combine(helixDir, "clusters", name + ".ini");
+        var cluster = HelixClusterFile.Load(clusterFile);
+        var spec = HelixClusterSetup.ToCluster(cluster, profiles, model, clusterFile);
+        var derived = Path.Combine(helixDir, "derived", $"{name}-llama2-70b");
+        var tables = HelixThroughputs.Load(Path.Combine(derived, "node_throughput.csv"), Path.Combine(derived, "edge_capacity.csv"));
+        var layouts = Path.Combine(helixDir, "layouts", $"{name}-llama2-70b");
+        var meanTokens = lengths.Average(l => (double)l.PromptTokens + l.OutputTokens);
+        var options = new ClusterRunOptions(0, settings.OnlineDurationS, settings.Seed);
+        var rows = new List<HelixStudyRow>();
+        foreach (var (method, placement, spans, iwrr, tokensPerSec, published) in new[]
+        {
+            ("helix", "Helix's MILP (ilp_sol.ini)", HelixLayoutFile.Load(Path.Combine(layouts, "ilp_sol.ini"), cluster.Nodes.Count, model.Layers), true, 2150.0, (double?)459.8),
+            ("swarm", "Helix's Swarm (swarm_sol.ini)", HelixLayoutFile.Load(Path.Combine(layouts, "swarm_sol.ini"), cluster.Nodes.Count, model.Layers), false, 1450.0, 309.6),
+            ("swarm", "Helix's Swarm (swarm_sol.ini), at Helix's rate", HelixLayoutFile.Load(Path.Combine(layouts, "swarm_sol.ini"), cluster.Nodes.Count, model.Layers), false, 2150.0, null),
+        })
+        {
+            var flow = PlacementMaxFlow.Compute(spans, model.Layers, tables);
+            var workload = new ClusterWorkload(FeedMode.Poisson, lengths) { RatePerSec = tokensPerSec / meanTokens, ExpectedOutputTokens = iwrr ? 144 : 240 };
+            IClusterScheduler scheduler = iwrr ? new MaxFlowIwrrScheduler(spec, HelixClusterSetup.Flows(flow), kvHighWaterMark: 0.9) : new SwarmEmaScheduler(spec, spans);
+            var r = ClusterTwin.Run(spec, spans, scheduler, workload, options);
+            rows.Add(new HelixStudyRow(name + " online", method, placement, iwrr ? "maxflow-iwrr (KV 0.9)" : "swarm", Feed(workload), flow.TokensPerSec,
+                r.DecodeTokensPerSec, r.PromptTokensPerSec, r.MeanDecodeLatencyMs, r.KvOverflows, published));
+            progress?.Report(new ExperimentProgress(++done, total));
+        }
         return rows;
     }
 
@@ -130,8 +168,8 @@ public static class HelixStudy
 
     private static string Feed(ClusterWorkload w) => w.Mode switch
     {
-        FeedMode.KvWatermark => $"KV watermark {w.FeedHighWaterMark:0.##} from {w.Users}",
+        FeedMode.KvWatermark => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"KV watermark {w.FeedHighWaterMark:0.##} from {w.Users}"),
         FeedMode.ClosedLoop => $"closed loop, {w.Users} users",
-        _ => $"Poisson {w.RatePerSec:0.###}/s",
+        _ => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Poisson {w.RatePerSec:0.###}/s"),
     };
 }
