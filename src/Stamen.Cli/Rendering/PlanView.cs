@@ -30,6 +30,8 @@ internal static class PlanView
             console.Note("Planner: " + string.Join(", ", plan.Figures.OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => $"{f.Key} = {F(f.Value, "0.###")}"))
                 + $"; planned in {F(plan.Timings[Stamen.Experiments.MetricNames.PlanningMs], "0.0")} ms");
 
+        console.Note($"Static max flow: {F(plan.StaticMaxFlowTokensPerSec, "N1")} tokens/s (every server at its session capacity, requests entering spans anywhere; the swarm model has no batching or link limits)");
+
         var routes = new Table().Border(TableBorder.Rounded).Title("Route of each client's typical request through the empty swarm");
         routes.AddColumns("client", "servers", "blocks");
         routes.AddColumn(new TableColumn("first token s").RightAligned());

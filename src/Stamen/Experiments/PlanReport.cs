@@ -23,6 +23,13 @@ public sealed record PlanReport(
     IReadOnlyList<ServerPlanRow> Servers,
     IReadOnlyList<ClientRouteRow> Routes)
 {
+    /// <summary>
+    /// The plan's static max flow (tokens/s): the ceiling when every server serves as many typical sessions as its
+    /// cache holds, each of its tokens taking k tau there (the swarm model has no batching and no link bandwidth),
+    /// requests entering a server anywhere in its span. Our reading of Helix's ceiling in the swarm model.
+    /// </summary>
+    public double StaticMaxFlowTokensPerSec { get; init; }
+
     /// <summary>Wall-clock figures (planning time, a solver's time): the only part that differs between two runs with the same seed.</summary>
     public IReadOnlyDictionary<string, double> Timings { get; init; } = new Dictionary<string, double>();
 
@@ -48,8 +55,19 @@ public sealed record PlanReport(
         return new PlanReport(planned.Algorithm.Name, planned.Algorithm.Parts.Placement.ToString(), planned.Algorithm.Parts.Routing.ToString(),
             planned.Run.Run, planned.Run.Seed, typical.PromptTokens, typical.OutputTokens, planned.Plan.Figures, servers, routes)
         {
+            StaticMaxFlowTokensPerSec = StaticMaxFlow(swarm, planned.Plan.Placement, servers),
             Timings = new Dictionary<string, double>(planned.Plan.Timings) { [MetricNames.PlanningMs] = planned.PlanningMs },
         };
+    }
+
+    /// <summary>See <see cref="StaticMaxFlowTokensPerSec"/>.</summary>
+    public static double StaticMaxFlow(Swarm.SwarmSpec swarm, Plans.BlockPlacement placement, IReadOnlyList<ServerPlanRow> servers)
+    {
+        ArgumentNullException.ThrowIfNull(swarm);
+        ArgumentNullException.ThrowIfNull(placement);
+        ArgumentNullException.ThrowIfNull(servers);
+        return Helix.PlacementMaxFlow.WithoutLinkLimits(placement.Spans, placement.NumBlocks,
+            j => servers[j].Blocks == 0 ? 0 : servers[j].SessionCapacity * 1000.0 / (servers[j].Blocks * swarm.Servers[j].Times.DecodeMsPerBlock));
     }
 
     /// <summary>Each server's blocks, memory split and session capacity for the typical request, in server order (no routing).</summary>

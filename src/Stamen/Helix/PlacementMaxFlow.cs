@@ -51,6 +51,32 @@ public static class PlacementMaxFlow
         return new PlacementFlow(total, [.. used.Where(u => network.Flow(u.Edge) > FlowNetwork.Epsilon).Select(u => (u.From, u.To, network.Flow(u.Edge)))]);
     }
 
+    /// <summary>
+    /// The max flow of a placement when links do not limit it (a swarm model without bandwidth): layer boundaries
+    /// 0..L are the nodes, server j an edge of capacity <paramref name="serverTokensPerSec"/>(j) into the boundary
+    /// where its span ends, entered at the boundary where it starts (or, with <paramref name="enterMidSpan"/>, at
+    /// any boundary inside its span). O(servers x span) edges, so it scales to swarms of thousands.
+    /// </summary>
+    public static double WithoutLinkLimits(IReadOnlyList<BlockSpan> spans, int layers, Func<int, double> serverTokensPerSec, bool enterMidSpan = true)
+    {
+        ArgumentNullException.ThrowIfNull(spans);
+        ArgumentNullException.ThrowIfNull(serverTokensPerSec);
+        var n = spans.Count;
+        // Nodes: 0..L the boundaries, L + 1 + j server j's entry.
+        var network = new FlowNetwork(layers + 1 + n);
+        for (var j = 0; j < n; j++)
+        {
+            var span = spans[j];
+            if (span.IsEmpty) continue;
+            var capacity = serverTokensPerSec(j);
+            if (!(capacity > 0)) continue;
+            var entry = layers + 1 + j;
+            network.AddEdge(entry, span.End, capacity);
+            for (var b = span.Start; b < (enterMidSpan ? span.End : span.Start + 1); b++) network.AddEdge(b, entry, capacity);
+        }
+        return network.MaxFlow(0, layers);
+    }
+
     /// <summary>A request leaving <paramref name="a"/> at its end can continue on <paramref name="b"/>.</summary>
     private static bool Follows(BlockSpan a, BlockSpan b, bool enterMidSpan) =>
         enterMidSpan ? b.Start <= a.End && a.End < b.End : b.Start == a.End;

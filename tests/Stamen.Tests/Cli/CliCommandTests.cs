@@ -99,6 +99,7 @@ public sealed class CliCommandTests
         foreach (var s in servers)
             for (var b = s.GetProperty("start_block").GetInt32(); b < s.GetProperty("end_block").GetInt32(); b++) covered[b] = true;
         Assert.All(covered, Assert.True);
+        Assert.True(root.GetProperty("static_max_flow_tokens_per_sec").GetDouble() > 0);
         var route = Assert.Single(root.GetProperty("routes").EnumerateArray());
         Assert.Equal("user", route.GetProperty("client").GetString());
         Assert.NotEmpty(route.GetProperty("servers").EnumerateArray());

@@ -205,4 +205,15 @@ public sealed class ClusterPlanningTests
         Assert.Equal(published.Edges.OrderBy(e => e.From, StringComparer.Ordinal).ThenBy(e => e.To, StringComparer.Ordinal),
             computed.Edges.OrderBy(e => e.From, StringComparer.Ordinal).ThenBy(e => e.To, StringComparer.Ordinal));
     }
+
+    [Fact]
+    public void FlowWithoutLinkLimits_HandWorked()
+    {
+        // [0,2) at 10 then [2,4) at 5, beside [0,4) at 3: 5 + 3.
+        Assert.Equal(8, PlacementMaxFlow.WithoutLinkLimits([new BlockSpan(0, 2), new BlockSpan(2, 2), new BlockSpan(0, 4)], 4, j => new[] { 10.0, 5, 3 }[j]), 9);
+        // [0,3) at 10 then [2,4) at 4: no span starts at 3, so only entering mid-span carries anything (4).
+        BlockSpan[] overlap = [new BlockSpan(0, 3), new BlockSpan(2, 2)];
+        Assert.Equal(0, PlacementMaxFlow.WithoutLinkLimits(overlap, 4, j => new[] { 10.0, 4 }[j], enterMidSpan: false), 9);
+        Assert.Equal(4, PlacementMaxFlow.WithoutLinkLimits(overlap, 4, j => new[] { 10.0, 4 }[j]), 9);
+    }
 }
