@@ -56,7 +56,7 @@ public static class HelixStudy
         var closed = new ClusterWorkload(FeedMode.ClosedLoop, lengths) { Users = settings.SwarmUsers };
         var rows = new List<HelixStudyRow>();
         var done = 0;
-        var total = Published.Count * 8 + 3;
+        var total = Published.Count * 9 + 3;
         var machines = HelixMachines.Load(Path.Combine(helixDir, "clusters", "machine_profiles.ini"));
         foreach (var (name, helix, swarm, separate) in Published)
         {
@@ -88,7 +88,7 @@ public static class HelixStudy
             // PETALS-style placements overlap, so requests enter servers mid-span (static max flow likewise).
             Add("petals", "Helix's PETALS (petals_sol.ini)", HelixLayoutFile.Load(Path.Combine(layouts, "petals_sol.ini"), cluster.Nodes.Count, model.Layers), "swarm", closed, null, midSpan: true);
             var swarmSpec = HelixSwarmImport.ToSwarm(cluster, profiles, model, machines, clusterFile);
-            foreach (var planner in new[] { "petals", "cg-bp" })
+            foreach (var planner in new[] { "petals", "cg-bp", "gbp-cr" })
             {
                 var context = new Placement.PlanningContext(swarmSpec, new Workload.RequestShape(763, 232), ArrivalRatePerSec: 1, FixedDelayMs: 0, settings.Seed);
                 var planned = Placement.PlacementCatalog.Planners.Find(planner).Create().Plan(context).Placement.Spans;

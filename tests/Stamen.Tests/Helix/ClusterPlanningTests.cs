@@ -177,7 +177,7 @@ public sealed class ClusterPlanningTests
     {
         var data = Path.GetDirectoryName(Path.GetDirectoryName(RepositoryData.PathTo("traces/azure_conv_2023.csv")))!;
         var rows = HelixStudy.Run(new HelixStudySettings(data, WarmupS: 5, DurationS: 20, FlowSearchMoves: 300, OnlineDurationS: 20));
-        Assert.Equal(19, rows.Count);
+        Assert.Equal(21, rows.Count);
         Assert.Equal([252.1, 124.7, 124.3, 98.0, 51.9, 61.9, 459.8, 309.6], rows.Where(r => r.PublishedDecodeTokensPerSec is not null).Select(r => r.PublishedDecodeTokensPerSec!.Value));
         Assert.Equal(["helix", "swarm", "separate-pipelines"], rows.Where(r => r.PublishedDecodeTokensPerSec is not null).Select(r => r.Method).Distinct());
         Assert.Equal(952.11, rows.Single(r => r.Cluster == "3cluster24" && r.Placement.StartsWith("Helix's PETALS", StringComparison.Ordinal)).StaticMaxFlowTokensPerSec, 2);
