@@ -151,7 +151,7 @@ internal static class HelixCommand
     }
 
     private sealed record SimulateSettings(string Cluster, string? Layout, string? Planner, string? Export, string? Throughputs, string? Profiles, string Model, string Scheduler,
-        string Feed, int Users, double RatePerSec, string? Trace, double WarmupS, double DurationS, int Seed, bool EnterMidSpan, string? Json, bool Quiet);
+        string Feed, int Users, double RatePerSec, string? Trace, double WarmupS, double DurationS, int Seed, bool EnterMidSpan, bool LayerByLayer, string? Json, bool Quiet);
 
     private static Command Simulate(CliConsole console)
     {
@@ -171,16 +171,17 @@ internal static class HelixCommand
         var duration = new Option<double>("--duration-s") { Description = "Measured simulated seconds", DefaultValueFactory = _ => 600, HelpName = "S" };
         var seed = new Option<int>("--seed") { Description = "Seed of lengths, arrivals and scheduler choices", DefaultValueFactory = _ => 1, HelpName = "S" };
         var midSpan = new Option<bool>("--enter-mid-span") { Description = "Let requests enter a server inside its span (overlapping spans, e.g. PETALS' placements): the max flow and the schedulers allow it" };
+        var layerByLayer = new Option<bool>("--layer-by-layer") { Description = "Run batches one layer at a time, arrivals joining at layer boundaries, as Helix's simulator does (default: a batch runs the whole span)" };
         var json = CommonOptions.Json();
         var quiet = CommonOptions.Quiet();
         var command = new Command("simulate", "Simulate a placement on a Helix cluster with batching servers: decode and prompt throughput, latencies, per-server use")
         {
-            cluster, layout, planner, export, throughputs, profiles, model, scheduler, feed, users, rate, trace, warmup, duration, seed, midSpan, json, quiet,
+            cluster, layout, planner, export, throughputs, profiles, model, scheduler, feed, users, rate, trace, warmup, duration, seed, midSpan, layerByLayer, json, quiet,
         };
         command.SetAction(p => CliRunner.Run(console, () => RunSimulate(console, new SimulateSettings(p.GetValue(cluster)!, p.GetValue(layout), p.GetValue(planner),
             p.GetValue(export), p.GetValue(throughputs),
             p.GetValue(profiles), p.GetValue(model)!, p.GetValue(scheduler)!, p.GetValue(feed)!, p.GetValue(users), p.GetValue(rate), p.GetValue(trace),
-            p.GetValue(warmup), p.GetValue(duration), p.GetValue(seed), p.GetValue(midSpan), p.GetValue(json), p.GetValue(quiet)))));
+            p.GetValue(warmup), p.GetValue(duration), p.GetValue(seed), p.GetValue(midSpan), p.GetValue(layerByLayer), p.GetValue(json), p.GetValue(quiet)))));
         return command;
     }
 
@@ -219,7 +220,7 @@ internal static class HelixCommand
         Export(console, s.Export, spans);
         var lengths = HelixClusterSetup.TraceLengths(s.Trace ?? Path.Combine(dataDir, "..", "..", "traces", "azure_conv_2023.csv"));
         var workload = new ClusterWorkload(mode, lengths) { Users = s.Users, RatePerSec = s.RatePerSec };
-        var options = new ClusterRunOptions(s.WarmupS, s.DurationS, s.Seed);
+        var options = new ClusterRunOptions(s.WarmupS, s.DurationS, s.Seed) { LayerByLayer = s.LayerByLayer };
         var scheduler = ClusterSchedulerCatalog.Schedulers.Create(SchedulerChoice(schedulerEntry.Name, s.EnterMidSpan))(spec, spans, flows);
         var result = ProgressView.Run(console.Out, "Simulating", s.Quiet, progress =>
         {
@@ -256,6 +257,7 @@ internal static class HelixCommand
                 warmup_s = s.WarmupS,
                 duration_s = s.DurationS,
                 seed = s.Seed,
+                layer_by_layer = s.LayerByLayer,
                 static_max_flow_tokens_per_s = maxFlow,
                 decode_tokens_per_s = result.DecodeTokensPerSec,
                 prompt_tokens_per_s = result.PromptTokensPerSec,

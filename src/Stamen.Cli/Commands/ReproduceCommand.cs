@@ -62,6 +62,7 @@ internal static class ReproduceCommand
         var warmup = new Option<double>("--warmup-s") { Description = "Simulated seconds before measuring (Helix: 60)", DefaultValueFactory = _ => 60, HelpName = "S" };
         var duration = new Option<double>("--duration-s") { Description = "Measured simulated seconds (Helix: 600)", DefaultValueFactory = _ => 600, HelpName = "S" };
         var seed = new Option<int>("--seed") { Description = "Seed of lengths, scheduler choices and the flow search", DefaultValueFactory = _ => 1, HelpName = "S" };
+        var wholeSpan = new Option<bool>("--whole-span") { Description = "Run each batch over the server's whole span (our simpler model) instead of layer by layer as Helix's simulator does" };
         var json = CommonOptions.Json();
         var markdown = new Option<string?>("--markdown") { Description = "Also write the table as Markdown (for docs/)", HelpName = "PATH" };
         var quiet = CommonOptions.Quiet();
@@ -69,11 +70,11 @@ internal static class ReproduceCommand
             "Helix's 24-machine clusters (single24, 3cluster24) serving LLaMA-2-70B offline: Helix's MILP and Swarm placements, Stamen's baselines and " +
             "flow search, simulated by the batching twin, next to the decode throughput Helix's artifact reports")
         {
-            data, warmup, duration, seed, json, markdown, quiet,
+            data, warmup, duration, seed, wholeSpan, json, markdown, quiet,
         };
         command.SetAction(p => CliRunner.Run(console, () =>
         {
-            var settings = new HelixStudySettings(p.GetValue(data)!, p.GetValue(warmup), p.GetValue(duration), p.GetValue(seed));
+            var settings = new HelixStudySettings(p.GetValue(data)!, p.GetValue(warmup), p.GetValue(duration), p.GetValue(seed)) { LayerByLayer = !p.GetValue(wholeSpan) };
             if (!(settings.WarmupS >= 0) || !(settings.DurationS > 0) || settings.WarmupS + settings.DurationS > 86_400)
                 throw new StamenInputException("--warmup-s/--duration-s", $"{settings.WarmupS}/{settings.DurationS}", "need warm-up >= 0, duration > 0, together at most a day", "give e.g. 60 and 600");
             var rows = ProgressView.Run(console.Out, "Simulating Helix's clusters", p.GetValue(quiet), progress => HelixStudy.Run(settings, progress));
@@ -86,7 +87,7 @@ internal static class ReproduceCommand
             }
             if (p.GetValue(json) is { } path)
             {
-                JsonOutput.Write(path, new { warmup_s = settings.WarmupS, duration_s = settings.DurationS, seed = settings.Seed, rows });
+                JsonOutput.Write(path, new { warmup_s = settings.WarmupS, duration_s = settings.DurationS, seed = settings.Seed, layer_by_layer = settings.LayerByLayer, rows });
                 console.Out.Note($"Wrote {path}");
             }
             return 0;

@@ -26,8 +26,9 @@ public sealed record HelixStudyRow(
 /// <param name="SwarmUsers">Closed-loop users of the Swarm runs (Helix's artifact: 180 for LLaMA-2-70B).</param>
 /// <param name="StartRequests">Requests the watermark feeder sends at the start (Helix: 20).</param>
 /// <param name="OnlineDurationS">Measured seconds of the online cluster42 runs (Helix: 1,800, no warm-up).</param>
+/// <param name="LayerByLayer">Servers run batches one layer at a time, as Helix's simulator does (published); false: a batch runs the whole span.</param>
 public sealed record HelixStudySettings(string DataDirectory, double WarmupS = 60, double DurationS = 600, int Seed = 1, int SwarmUsers = 180,
-    int StartRequests = 20, int FlowSearchMoves = 20_000, double OnlineDurationS = 1800);
+    int StartRequests = 20, int FlowSearchMoves = 20_000, double OnlineDurationS = 1800, bool LayerByLayer = true);
 
 /// <summary>
 /// `stamen reproduce helix` (issue 16): Helix's single-region and three-region 24-machine clusters serving
@@ -51,7 +52,7 @@ public static class HelixStudy
         var helixDir = Path.Combine(settings.DataDirectory, "helix");
         var profiles = HelixProfiles.Load(Path.Combine(helixDir, "profiles"), model.ProfileName);
         var lengths = HelixClusterSetup.TraceLengths(Path.Combine(settings.DataDirectory, "traces", "azure_conv_2023.csv"));
-        var options = new ClusterRunOptions(settings.WarmupS, settings.DurationS, settings.Seed);
+        var options = new ClusterRunOptions(settings.WarmupS, settings.DurationS, settings.Seed) { LayerByLayer = settings.LayerByLayer };
         var watermark = new ClusterWorkload(FeedMode.KvWatermark, lengths) { Users = settings.StartRequests };
         var closed = new ClusterWorkload(FeedMode.ClosedLoop, lengths) { Users = settings.SwarmUsers };
         var rows = new List<HelixStudyRow>();
@@ -115,7 +116,7 @@ public static class HelixStudy
         var tables = HelixThroughputs.Load(Path.Combine(derived, "node_throughput.csv"), Path.Combine(derived, "edge_capacity.csv"));
         var layouts = Path.Combine(helixDir, "layouts", $"{name}-llama2-70b");
         var meanTokens = lengths.Average(l => (double)l.PromptTokens + l.OutputTokens);
-        var options = new ClusterRunOptions(0, settings.OnlineDurationS, settings.Seed);
+        var options = new ClusterRunOptions(0, settings.OnlineDurationS, settings.Seed) { LayerByLayer = settings.LayerByLayer };
         var rows = new List<HelixStudyRow>();
         foreach (var (method, placement, spans, iwrr, tokensPerSec, published) in new[]
         {

@@ -137,6 +137,22 @@ public sealed class ClusterTwinTests
     }
 
     [Fact]
+    public void LayerByLayer_OneRequestAlone_TakesWhatTheWholeSpanTakes_AndBatchesStillForm()
+    {
+        var cluster = Cluster(2, 6);
+        var spans = new[] { new BlockSpan(0, 4), new BlockSpan(4, 2) };
+        var one = new ClusterWorkload(FeedMode.ClosedLoop, [new RequestShape(300, 4)]) { Users = 1 };
+        var whole = ClusterTwin.Run(cluster, spans, new RandomHopScheduler(cluster, spans), one, Exact);
+        var layered = ClusterTwin.Run(cluster, spans, new RandomHopScheduler(cluster, spans), one, Exact with { LayerByLayer = true });
+        Assert.Equal(whole.MeanDecodeLatencyMs, layered.MeanDecodeLatencyMs, 9);
+        Assert.Equal(whole.MeanPromptLatencyMs, layered.MeanPromptLatencyMs, 9);
+        Assert.Equal(whole.RequestsFinished, layered.RequestsFinished);
+        var many = ClusterTwin.Run(cluster, spans, new RandomHopScheduler(cluster, spans), one with { Users = 30 }, Exact with { LayerByLayer = true });
+        Assert.True(many.Servers[0].MeanBatchTokens > 1.5, $"mean batch {many.Servers[0].MeanBatchTokens}");
+        Assert.Equal(0, many.KvOverflows);
+    }
+
+    [Fact]
     public void SameSeed_SameResult_OtherSeed_OtherLengths()
     {
         var cluster = Cluster(3, 6);

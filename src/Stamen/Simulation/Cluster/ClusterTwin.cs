@@ -5,8 +5,8 @@ namespace Stamen.Simulation.Cluster;
 
 /// <summary>
 /// The batching twin of a cluster (issue 16): a step-level discrete-event simulation in which every server
-/// runs one batch at a time over all the layers it holds, a batch's time following the server's measured
-/// per-layer batch times; links move one transfer at a time at their bandwidth, and its latency is added on
+/// runs one batch at a time, over all the layers it holds or (<see cref="ClusterRunOptions.LayerByLayer"/>, as
+/// Helix's node) one layer at a time, a batch's time following the server's measured per-layer batch times; links move one transfer at a time at their bandwidth, and its latency is added on
 /// arrival. A request is one prompt pass and then one decode iteration per output token, each from the
 /// coordinator through the scheduler's path and back; the next iteration leaves when the last one returns.
 /// The rules follow Helix's simulator (docs/helix-study.md says where and how ours differ).
@@ -66,6 +66,8 @@ internal sealed class ClusterTwinRun : IClusterView
     {
         public readonly List<int> Waiting = [];
         public readonly List<int> Batch = [];
+        public List<int>[] LayerWaiting = []; // layer by layer: the queue in front of each of its layers
+        public int BatchLayer, NextLayer, LayerItems;
         public bool Busy;
         public double KvUsed, KvExpected, PeakKv, BusyMsInWindow, BatchTokens;
         public long Batches;
@@ -109,6 +111,7 @@ internal sealed class ClusterTwinRun : IClusterView
         {
             var k = spans[i].Count;
             _servers[i] = new Server { Layers = k, Capacity = k == 0 ? 0 : cluster.Servers[i].Profile.KvTokenLayers[k] };
+            if (options.LayerByLayer) _servers[i].LayerWaiting = [.. Enumerable.Range(0, k).Select(_ => new List<int>())];
         }
         _links = new Link[cluster.Links.Count];
         for (var l = 0; l < _links.Length; l++) _links[l] = new Link();
@@ -235,7 +238,16 @@ internal sealed class ClusterTwinRun : IClusterView
     private void NodeArrive(int server, int query, double now)
     {
         var s = _servers[server];
-        s.Waiting.Add(query);
+        if (_options.LayerByLayer)
+        {
+            var q = _queries[query];
+            s.LayerWaiting[s.Layers - q.RunLayers[q.Hop]].Add(query);
+            s.LayerItems++;
+        }
+        else
+        {
+            s.Waiting.Add(query);
+        }
         if (!s.Busy) StartBatch(server, now);
     }
 
@@ -252,10 +264,19 @@ internal sealed class ClusterTwinRun : IClusterView
         long context = 0;
         var decodeMax = profile.DecodeMaxTokens[s.Layers];
         s.Batch.Clear();
-        var kept = 0;
-        for (var i = 0; i < s.Waiting.Count; i++)
+        var waiting = s.Waiting;
+        if (_options.LayerByLayer)
         {
-            var query = s.Waiting[i];
+            // Helix's node: the next layer, cyclically from the one after the last run, whose queue holds anything.
+            var layer = s.NextLayer;
+            while (s.LayerWaiting[layer].Count == 0) layer = (layer + 1) % s.Layers;
+            s.BatchLayer = layer;
+            waiting = s.LayerWaiting[layer];
+        }
+        var kept = 0;
+        for (var i = 0; i < waiting.Count; i++)
+        {
+            var query = waiting[i];
             var q = _queries[query];
             bool take;
             if (q.Iteration == 0)
@@ -270,10 +291,10 @@ internal sealed class ClusterTwinRun : IClusterView
                 if (take) { decodes++; context += ctx; }
             }
             if (take) s.Batch.Add(query);
-            else s.Waiting[kept++] = query;
+            else waiting[kept++] = query;
         }
-        s.Waiting.RemoveRange(kept, s.Waiting.Count - kept);
-        var ms = BatchMs(s, profile);
+        waiting.RemoveRange(kept, waiting.Count - kept);
+        var ms = _options.LayerByLayer ? LayerMs(s, profile, prompts > 0 ? promptTokens : 0, decodes) : BatchMs(s, profile);
         s.Busy = true;
         s.Batches++;
         s.BatchTokens += promptTokens + decodes;
@@ -285,6 +306,11 @@ internal sealed class ClusterTwinRun : IClusterView
     private void BatchDone(int server, double now)
     {
         var s = _servers[server];
+        if (_options.LayerByLayer)
+        {
+            LayerDone(server, s, now);
+            return;
+        }
         foreach (var query in s.Batch)
         {
             var q = _queries[query];
@@ -298,6 +324,47 @@ internal sealed class ClusterTwinRun : IClusterView
         s.Batch.Clear();
         s.Busy = false;
         if (s.Waiting.Count > 0) StartBatch(server, now);
+    }
+
+    /// <summary>One layer of a layer-by-layer batch is done: its items go to the next layer's queue, or leave after the last.</summary>
+    private void LayerDone(int server, Server s, double now)
+    {
+        var last = s.BatchLayer == s.Layers - 1;
+        foreach (var query in s.Batch)
+        {
+            var q = _queries[query];
+            s.KvUsed += Tokens(q);
+            s.LayerItems--;
+            if (!last)
+            {
+                s.LayerWaiting[s.BatchLayer + 1].Add(query);
+                s.LayerItems++;
+                continue;
+            }
+            _scheduler.OnHopTime(server, now - q.HopSentMs);
+            q.Hop++;
+            Send(server, q.Hop < q.Path.Length ? q.Path[q.Hop] : ClusterSpec.Coordinator, query, now);
+        }
+        if (s.KvUsed > s.Capacity) _overflows++;
+        s.PeakKv = Math.Max(s.PeakKv, s.KvUsed);
+        s.Batch.Clear();
+        s.Busy = false;
+        s.NextLayer = (s.BatchLayer + 1) % s.Layers;
+        if (s.LayerItems > 0) StartBatch(server, now);
+    }
+
+    /// <summary>One layer of a batch (Helix's node runs layer by layer): the tables at its prompt and decode tokens, input handling on the first layer.</summary>
+    private double LayerMs(Server s, Performance.ServerBatchProfile profile, int promptTokens, int decodes)
+    {
+        var decodeMs = profile.DecodeMs.MsPerLayer(decodes);
+        if (decodes == 1 && _options.DoubleSingleDecode) decodeMs *= 2;
+        var ms = profile.PromptMs.MsPerLayer(promptTokens) + decodeMs;
+        if (_options.InputCopyOverhead && s.BatchLayer == 0)
+        {
+            var bytes = (promptTokens + decodes) * _cluster.ActivationBytesPerToken;
+            ms += (bytes / 4e9 + bytes / 5e9) * 1000;
+        }
+        return ms;
     }
 
     private void SinkArrive(int query, double now)

@@ -65,6 +65,13 @@ public sealed record ClusterRunOptions(double WarmupS = 60, double DurationS = 6
     /// </summary>
     public bool InputCopyOverhead { get; init; } = true;
 
+    /// <summary>
+    /// Run a server's batches one layer at a time, as Helix's compute node does: a queue in front of each layer, each
+    /// step one layer of a batch from the next non-empty queue after the last layer run, so arrivals join at layer
+    /// boundaries (published). Off: a batch runs all the server's layers before the next forms (our simpler model).
+    /// </summary>
+    public bool LayerByLayer { get; init; }
+
     /// <summary>Longest run simulated (a day): a bound on any input's work.</summary>
     public const double MaxSimulatedS = 86_400;
 }
