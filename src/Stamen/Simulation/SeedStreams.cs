@@ -28,6 +28,9 @@ public static class SeedStreams
     /// <summary>The seed handed to the twin (its router stream derives from it).</summary>
     public const int Twin = 14;
 
+    /// <summary>Poisson arrival times in the batching cluster twin (its lengths use <see cref="Workload"/>, its scheduler <see cref="SwarmRouter"/>).</summary>
+    public const int ClusterArrivals = 15;
+
     /// <summary>Seed of stream <paramref name="stream"/> derived from <paramref name="seed"/>.</summary>
     public static int Derive(int seed, int stream)
     {

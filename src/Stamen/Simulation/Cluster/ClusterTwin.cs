@@ -117,7 +117,7 @@ internal sealed class ClusterTwinRun : IClusterView
         for (var l = 0; l < _links.Length; l++) _links[l] = new Link();
         _lengthRandom = SeedStreams.Create(options.Seed, SeedStreams.Workload);
         _schedulerRandom = SeedStreams.Create(options.Seed, SeedStreams.SwarmRouter);
-        _arrivalRandom = SeedStreams.Create(options.Seed, SeedStreams.ClientNodes);
+        _arrivalRandom = SeedStreams.Create(options.Seed, SeedStreams.ClusterArrivals);
         _windowStartMs = options.WarmupS * 1000;
         _endMs = (options.WarmupS + options.DurationS) * 1000;
     }
