@@ -196,6 +196,14 @@ internal static class HelixCommand
             _ => throw new StamenInputException("--feed", s.Feed, "unknown feed", "use watermark, closed or poisson"),
         };
         var schedulerEntry = ClusterSchedulerCatalog.Schedulers.Find(s.Scheduler, "--scheduler", s.Scheduler);
+        if (s.Users is < 1 or > ClusterWorkload.MaxUsers)
+            throw new StamenInputException("--users", s.Users.ToString(CultureInfo.InvariantCulture), $"must be 1..{ClusterWorkload.MaxUsers:N0}", "give e.g. 20");
+        if (!(s.WarmupS >= 0) || !(s.DurationS > 0) || s.WarmupS + s.DurationS > ClusterRunOptions.MaxSimulatedS)
+            throw new StamenInputException("--warmup-s/--duration-s", string.Create(CultureInfo.InvariantCulture, $"{s.WarmupS}/{s.DurationS}"),
+                $"need warm-up >= 0, duration > 0, together at most {ClusterRunOptions.MaxSimulatedS:N0} s", "give e.g. 60 and 600");
+        if (mode == FeedMode.Poisson && !(s.RatePerSec > 0 && s.RatePerSec * (s.WarmupS + s.DurationS) <= ClusterWorkload.MaxPoissonRequests))
+            throw new StamenInputException("--rate", s.RatePerSec.ToString(CultureInfo.InvariantCulture),
+                $"must be positive, with at most {ClusterWorkload.MaxPoissonRequests:N0} requests over the run", "lower the rate or the duration");
         var helixCluster = HelixClusterFile.Load(s.Cluster);
         var dataDir = Path.GetDirectoryName(Path.GetFullPath(s.Cluster))!;
         var profiles = LoadProfiles(s.Cluster, s.Profiles, model);

@@ -77,12 +77,13 @@ public sealed class HelixCliTests
     }
 
     [Theory]
-    [InlineData("layout / --planner", "--users", "20")]
+    [InlineData("layout / --planner", "--planner", "swarm")]
     [InlineData("--planner", "--planner", "milp-magic")]
     [InlineData("--feed", "--feed", "sometimes")]
+    [InlineData("--users", "--users", "0")]
     public void Simulate_BadChoices_UserErrors(string field, string option, string value)
     {
-        var result = CliHarness.Run("helix", "simulate", Data("clusters/single24.ini"), option, value);
+        var result = CliHarness.Run("helix", "simulate", Data("clusters/single24.ini"), Data("layouts/single24-llama2-70b/ilp_sol.ini"), option, value);
         Assert.Equal(2, result.ExitCode);
         Assert.Contains(field, result.Error, StringComparison.Ordinal);
     }
