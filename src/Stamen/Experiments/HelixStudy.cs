@@ -61,12 +61,7 @@ public static class HelixStudy
         var machines = HelixMachines.Load(Path.Combine(helixDir, "clusters", "machine_profiles.ini"));
         foreach (var (name, helix, swarm, separate) in Published)
         {
-            var clusterFile = Path.Combine(helixDir, "clusters", name + ".ini");
-            var cluster = HelixClusterFile.Load(clusterFile);
-            var spec = HelixClusterSetup.ToCluster(cluster, profiles, model, clusterFile);
-            var derived = Path.Combine(helixDir, "derived", $"{name}-llama2-70b");
-            var tables = HelixThroughputs.Load(Path.Combine(derived, "node_throughput.csv"), Path.Combine(derived, "edge_capacity.csv"));
-            var layouts = Path.Combine(helixDir, "layouts", $"{name}-llama2-70b");
+            var (clusterFile, cluster, spec, tables, layouts) = LoadCluster(helixDir, name, profiles, model);
             var input = new ClusterPlanningInput(cluster, spec, tables);
 
             void Add(string method, string placement, IReadOnlyList<BlockSpan> spans, string scheduler, ClusterWorkload workload, double? published, bool midSpan = false)
@@ -109,12 +104,7 @@ public static class HelixStudy
         IReadOnlyList<Workload.RequestShape> lengths, IProgress<ExperimentProgress>? progress, ref int done, int total)
     {
         const string name = "cluster42";
-        var clusterFile = Path.Combine(helixDir, "clusters", name + ".ini");
-        var cluster = HelixClusterFile.Load(clusterFile);
-        var spec = HelixClusterSetup.ToCluster(cluster, profiles, model, clusterFile);
-        var derived = Path.Combine(helixDir, "derived", $"{name}-llama2-70b");
-        var tables = HelixThroughputs.Load(Path.Combine(derived, "node_throughput.csv"), Path.Combine(derived, "edge_capacity.csv"));
-        var layouts = Path.Combine(helixDir, "layouts", $"{name}-llama2-70b");
+        var (_, cluster, spec, tables, layouts) = LoadCluster(helixDir, name, profiles, model);
         var meanTokens = lengths.Average(l => (double)l.PromptTokens + l.OutputTokens);
         var options = new ClusterRunOptions(0, settings.OnlineDurationS, settings.Seed) { LayerByLayer = settings.LayerByLayer };
         var rows = new List<HelixStudyRow>();
@@ -134,6 +124,18 @@ public static class HelixStudy
             progress?.Report(new ExperimentProgress(++done, total));
         }
         return rows;
+    }
+
+    /// <summary>A shipped cluster with LLaMA-2-70B: its file, the twin's cluster, Helix's tables and its layouts folder.</summary>
+    private static (string File, HelixCluster Cluster, ClusterSpec Spec, HelixThroughputs Tables, string Layouts) LoadCluster(
+        string helixDir, string name, HelixProfiles profiles, HelixModel model)
+    {
+        var file = Path.Combine(helixDir, "clusters", name + ".ini");
+        var cluster = HelixClusterFile.Load(file);
+        var derived = Path.Combine(helixDir, "derived", $"{name}-llama2-70b");
+        return (file, cluster, HelixClusterSetup.ToCluster(cluster, profiles, model, file),
+            HelixThroughputs.Load(Path.Combine(derived, "node_throughput.csv"), Path.Combine(derived, "edge_capacity.csv")),
+            Path.Combine(helixDir, "layouts", $"{name}-llama2-70b"));
     }
 
     /// <summary>Each pipeline alone on its machines (the others hold nothing), as Helix runs this baseline; throughputs summed.</summary>

@@ -313,17 +313,28 @@ internal sealed class ClusterTwinRun : IClusterView
         }
         foreach (var query in s.Batch)
         {
-            var q = _queries[query];
-            s.KvUsed += (double)Tokens(q) * q.RunLayers[q.Hop];
-            _scheduler.OnHopTime(server, now - q.HopSentMs);
-            q.Hop++;
-            Send(server, q.Hop < q.Path.Length ? q.Path[q.Hop] : ClusterSpec.Coordinator, query, now);
+            s.KvUsed += (double)Tokens(_queries[query]) * _queries[query].RunLayers[_queries[query].Hop];
+            Leave(server, query, now);
         }
+        EndBatch(s);
+        if (s.Waiting.Count > 0) StartBatch(server, now);
+    }
+
+    /// <summary>An item has run its layers here: it goes on to the next server on its path, or back to the coordinator.</summary>
+    private void Leave(int server, int query, double now)
+    {
+        var q = _queries[query];
+        _scheduler.OnHopTime(server, now - q.HopSentMs);
+        q.Hop++;
+        Send(server, q.Hop < q.Path.Length ? q.Path[q.Hop] : ClusterSpec.Coordinator, query, now);
+    }
+
+    private void EndBatch(Server s)
+    {
         if (s.KvUsed > s.Capacity) _overflows++;
         s.PeakKv = Math.Max(s.PeakKv, s.KvUsed);
         s.Batch.Clear();
         s.Busy = false;
-        if (s.Waiting.Count > 0) StartBatch(server, now);
     }
 
     /// <summary>One layer of a layer-by-layer batch is done: its items go to the next layer's queue, or leave after the last.</summary>
@@ -341,14 +352,9 @@ internal sealed class ClusterTwinRun : IClusterView
                 s.LayerItems++;
                 continue;
             }
-            _scheduler.OnHopTime(server, now - q.HopSentMs);
-            q.Hop++;
-            Send(server, q.Hop < q.Path.Length ? q.Path[q.Hop] : ClusterSpec.Coordinator, query, now);
+            Leave(server, query, now);
         }
-        if (s.KvUsed > s.Capacity) _overflows++;
-        s.PeakKv = Math.Max(s.PeakKv, s.KvUsed);
-        s.Batch.Clear();
-        s.Busy = false;
+        EndBatch(s);
         s.NextLayer = (s.BatchLayer + 1) % s.Layers;
         if (s.LayerItems > 0) StartBatch(server, now);
     }
