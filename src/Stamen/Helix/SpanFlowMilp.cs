@@ -25,14 +25,10 @@ namespace Stamen.Helix;
 public sealed class SpanFlowMilp
 {
     private readonly List<(int Node, int Start, int Count, MilpVariable X)> _spans = [];
-    private readonly MilpVariable[] _fromSource;
-    private readonly MilpVariable[] _toSink;
 
-    private SpanFlowMilp(MilpModel model, int nodes, double computeBound)
+    private SpanFlowMilp(MilpModel model, double computeBound)
     {
         Model = model;
-        _fromSource = new MilpVariable[nodes];
-        _toSink = new MilpVariable[nodes];
         ComputeBoundTokensPerSec = computeBound;
     }
 
@@ -75,7 +71,7 @@ public sealed class SpanFlowMilp
             for (var k = 1; k <= most[i]; k++) peak[i] = Math.Max(peak[i], throughputs.NodeTokensPerSec(i, k)!.Value);
         }
         var model = new MilpModel();
-        var milp = new SpanFlowMilp(model, nodes, ComputeBound(nodes, layers, throughputs));
+        var milp = new SpanFlowMilp(model, ComputeBound(nodes, layers, throughputs));
         var startsAt = new List<MilpTerm>[nodes, layers + 1];
         var endsAt = new List<MilpTerm>[nodes, layers + 1];
         var enterCap = new List<MilpTerm>[nodes, layers + 1];
@@ -114,12 +110,12 @@ public sealed class SpanFlowMilp
         for (var j = 0; j < nodes; j++)
         {
             var c = Math.Min(Cap(HelixCluster.Source, N(j)), peak[j]);
-            var s = milp._fromSource[j] = model.AddContinuous($"src_{j}", 0, c);
+            var s = model.AddContinuous($"src_{j}", 0, c);
             enter[j, 0].Add(1.0 * s);
             total.Add(1.0 * s);
             if (c > 0) model.AddConstraint($"src_start_{j}", [1.0 * s, .. startsAt[j, 0].Select(t => t.Variable.Multiply(-c))], ConstraintSense.LessOrEqual, 0);
             var d = Math.Min(Cap(N(j), HelixCluster.Sink), peak[j]);
-            var e = milp._toSink[j] = model.AddContinuous($"snk_{j}", 0, d);
+            var e = model.AddContinuous($"snk_{j}", 0, d);
             leave[j, layers].Add(1.0 * e);
             if (d > 0) model.AddConstraint($"snk_end_{j}", [1.0 * e, .. endsAt[j, layers].Select(t => t.Variable.Multiply(-d))], ConstraintSense.LessOrEqual, 0);
         }
