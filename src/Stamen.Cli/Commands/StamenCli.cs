@@ -14,6 +14,7 @@ internal static class StamenCli
         root.Subcommands.Add(PlanCommand.Create(console));
         root.Subcommands.Add(ParetoCommand.Create(console));
         root.Subcommands.Add(SimulateCommand.Create(console));
+        root.Subcommands.Add(ThroughputCommand.Create(console));
         root.Subcommands.Add(ScenarioCommand.Create(console));
         root.Subcommands.Add(CatalogCommand.Create(console));
         root.Subcommands.Add(ReproduceCommand.Create(console));
