@@ -167,9 +167,9 @@ internal sealed class ClusterTwinRun : IClusterView
 
     /// <summary>
     /// Sends a request, or, when the scheduler refuses it, holds it until a request ends (only then can KV room
-    /// appear): held requests are tried again in arrival order when one finishes, up to the first refused
-    /// again, which stays first (our choice; Helix's offline mode drops a refused request). No polling, so a cluster that can
-    /// serve nothing costs no work.
+    /// appear): held requests are tried again in arrival order when one finishes, up to the first refused again,
+    /// which stays first (our choice; Helix's offline mode drops a refused request). No polling, so a cluster
+    /// that can serve nothing costs no work.
     /// </summary>
     private bool TryLaunch(RequestShape shape, double now, bool holdIfRefused = true)
     {
