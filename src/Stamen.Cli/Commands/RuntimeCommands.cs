@@ -55,12 +55,14 @@ internal static class RuntimeCommands
         var maxTokens = new Option<int>("--max-tokens") { Description = "Longest session (prompt + new tokens)", DefaultValueFactory = _ => 512, HelpName = "N" };
         var registry = new Option<string?>("--registry") { Description = "Registry to announce to, e.g. http://127.0.0.1:7000", HelpName = "URL" };
         var id = new Option<string?>("--id") { Description = "Server id (default: host and port)", HelpName = "NAME" };
+        var host = HostOption();
         var command = new Command("serve", "Serve a range of transformer blocks over HTTP until Ctrl+C: sessions with a KV cache, prefill and decode steps, health and stats")
         {
-            model, seed, blocks, numBlocks, plan, planServer, port, maxSessions, maxTokens, registry, id,
+            model, seed, blocks, numBlocks, plan, planServer, port, host, maxSessions, maxTokens, registry, id,
         };
         command.SetAction((p, ct) => CliRunner.RunAsync(console, async () =>
         {
+            var address = Host(console, p.GetValue(host)!);
             var source = ModelSource.Parse(p.GetValue(model)!, p.GetValue(seed));
             BlockRange range;
             if (p.GetValue(blocks)!.Trim().Equals("auto", StringComparison.OrdinalIgnoreCase))
@@ -81,7 +83,7 @@ internal static class RuntimeCommands
             if (p.GetValue(maxSessions) < 1) throw new StamenInputException("--max-sessions", "value", "must be at least 1", "give e.g. 16");
             var stack = new BlockStack(source.Load(range, false), range);
             var options = new BlockServerOptions(p.GetValue(id) ?? $"{Environment.MachineName}-{p.GetValue(port)}-{range}", source.Name, p.GetValue(port),
-                p.GetValue(maxTokens), p.GetValue(maxSessions), p.GetValue(registry), ThroughputTokensPerSec: DecodeTokensPerSecond(stack));
+                p.GetValue(maxTokens), p.GetValue(maxSessions), p.GetValue(registry), ThroughputTokensPerSec: DecodeTokensPerSecond(stack)) { Host = address };
             await using var server = await BlockServer.StartAsync(stack, options, ct).ConfigureAwait(false);
             console.Out.Heading($"Serving blocks {range} of {source.Name} on {server.Address} (id {options.ServerId}, {options.MaxSessions} sessions of {options.MaxTokensPerSession} tokens)");
             await WaitForStop(ct).ConfigureAwait(false);
@@ -94,15 +96,34 @@ internal static class RuntimeCommands
     public static Command Registry(CliConsole console)
     {
         var port = new Option<int>("--port") { Description = "Port to listen on", DefaultValueFactory = _ => 7000, HelpName = "P" };
-        var command = new Command("registry", "Run the registry block servers announce themselves to, until Ctrl+C") { port };
+        var host = HostOption();
+        var command = new Command("registry", "Run the registry block servers announce themselves to, until Ctrl+C") { port, host };
         command.SetAction((p, ct) => CliRunner.RunAsync(console, async () =>
         {
-            await using var registry = await RegistryServer.StartAsync(p.GetValue(port), cancellationToken: ct).ConfigureAwait(false);
+            var address = Host(console, p.GetValue(host)!);
+            await using var registry = await RegistryServer.StartAsync(address, p.GetValue(port), cancellationToken: ct).ConfigureAwait(false);
             console.Out.Heading($"Registry on {registry.Address} (servers list: {registry.Address}servers)");
             await WaitForStop(ct).ConfigureAwait(false);
             return 0;
         }));
         return command;
+    }
+
+    private static Option<string> HostOption() => new("--host")
+    {
+        Description = "Address to listen on: 127.0.0.1 (the default) keeps it on this machine; 0.0.0.0 or an interface's address exposes it to the network",
+        DefaultValueFactory = _ => "127.0.0.1",
+        HelpName = "IP",
+    };
+
+    /// <summary>The --host address; a warning when it is reachable from other machines (nothing authenticates peers yet).</summary>
+    private static System.Net.IPAddress Host(CliConsole console, string text)
+    {
+        if (!System.Net.IPAddress.TryParse(text.Trim(), out var address))
+            throw new StamenInputException("--host", text, "is not an IP address", "give 127.0.0.1 (this machine only), 0.0.0.0 (every interface) or an interface's address");
+        if (!System.Net.IPAddress.IsLoopback(address))
+            console.Out.Note($"Warning: listening on {address}, reachable from the network, and no key authenticates peers: anyone who reaches it can use it. Keep it on a private network.");
+        return address;
     }
 
     public static Command Generate(CliConsole console)

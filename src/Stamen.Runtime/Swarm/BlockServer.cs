@@ -42,10 +42,14 @@ public sealed record BlockServerOptions(
     int MaxSessions = 16,
     string? RegistryUrl = null,
     double AnnounceEverySec = 2,
-    double ThroughputTokensPerSec = 0);
+    double ThroughputTokensPerSec = 0)
+{
+    /// <summary>Address to listen on: loopback by default; <see cref="System.Net.IPAddress.Any"/> exposes the server to the network.</summary>
+    public System.Net.IPAddress Host { get; init; } = System.Net.IPAddress.Loopback;
+}
 
 /// <summary>
-/// A block server: Kestrel (HTTP/1.1 on loopback or any address) hosting one <see cref="BlockSessionHost"/>. Hidden states
+/// A block server: Kestrel (HTTP/1.1 on loopback unless <see cref="BlockServerOptions.Host"/> says otherwise) hosting one <see cref="BlockSessionHost"/>. Hidden states
 /// travel as raw little-endian float32 bodies; control messages are small JSON. HTTP because the framework ships a
 /// hardened server with limits, graceful shutdown and health endpoints, and any tool can talk to it (curl); the bodies
 /// stay binary so nothing is lost to text. Bad or oversized requests get 400 or 413; the server keeps serving.
@@ -72,6 +76,9 @@ public sealed class BlockServer : IAsyncDisposable
     /// <summary>The address the server listens on (the real port when 0 was asked for).</summary>
     public Uri Address { get; private set; } = null!;
 
+    /// <summary>What Kestrel listens on, as it reports it (e.g. <c>http://127.0.0.1:5123</c>): where the server can be reached from.</summary>
+    public IReadOnlyList<string> ListenAddresses { get; private set; } = [];
+
     public BlockSessionHost Host => _host;
 
     public BlockServerInfo Info => new(_options.ServerId, Address.ToString().TrimEnd('/'), _options.ModelName, _host.Range.Start, _host.Range.End,
@@ -86,11 +93,12 @@ public sealed class BlockServer : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         var host = new BlockSessionHost(stack, stack.KvBytesPerToken * options.MaxTokensPerSession * options.MaxSessions);
         // The largest legal body: a prefill of a whole session's tokens.
-        var app = KestrelApp.Create(options.Port, (long)options.MaxTokensPerSession * stack.Config.HiddenSize * sizeof(float) + 4096);
+        var app = KestrelApp.Create(options.Host, options.Port, (long)options.MaxTokensPerSession * stack.Config.HiddenSize * sizeof(float) + 4096);
         var server = new BlockServer(app, host, stack.Config, options);
         server.Map();
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         server.Address = KestrelApp.AddressOf(app);
+        server.ListenAddresses = KestrelApp.ListenAddresses(app);
         if (options.RegistryUrl is not null) server._announcer = server.AnnounceLoop(options.RegistryUrl);
         return server;
     }

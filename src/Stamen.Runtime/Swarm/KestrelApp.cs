@@ -8,10 +8,13 @@ using Microsoft.Extensions.Logging;
 
 namespace Stamen.Runtime.Swarm;
 
-/// <summary>The Kestrel set-up block servers and the registry share: a quiet minimal app on one port with a body limit.</summary>
+/// <summary>
+/// The Kestrel set-up block servers and the registry share: a quiet minimal app on one address and port with a body
+/// limit. Loopback unless the caller names another address: nothing is reachable from the network by default.
+/// </summary>
 internal static class KestrelApp
 {
-    public static WebApplication Create(int port, long maxRequestBodyBytes)
+    public static WebApplication Create(System.Net.IPAddress host, int port, long maxRequestBodyBytes)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -20,7 +23,7 @@ internal static class KestrelApp
         builder.Services.AddSingleton<IHostLifetime, CommandOwnedLifetime>();
         builder.WebHost.ConfigureKestrel(k =>
         {
-            k.ListenAnyIP(port);
+            k.Listen(host, port);
             k.Limits.MaxRequestBodySize = maxRequestBodyBytes;
         });
         return builder.Build();
@@ -32,6 +35,10 @@ internal static class KestrelApp
 
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
+
+    /// <summary>The addresses a started app listens on, as Kestrel reports them.</summary>
+    public static IReadOnlyList<string> ListenAddresses(WebApplication app) =>
+        [.. app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses];
 
     /// <summary>The address a started app listens on, as a loopback URL (the real port when 0 was asked for).</summary>
     public static Uri AddressOf(WebApplication app)

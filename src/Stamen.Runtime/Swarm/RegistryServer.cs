@@ -25,6 +25,9 @@ public sealed class RegistryServer : IAsyncDisposable
 
     public Uri Address { get; private set; } = null!;
 
+    /// <summary>What Kestrel listens on, as it reports it (e.g. <c>http://127.0.0.1:5123</c>): where the server can be reached from.</summary>
+    public IReadOnlyList<string> ListenAddresses { get; private set; } = [];
+
     /// <summary>Servers heard from within the time-to-live, by server id.</summary>
     public IReadOnlyList<BlockServerInfo> Live
     {
@@ -36,9 +39,15 @@ public sealed class RegistryServer : IAsyncDisposable
         }
     }
 
-    public static async Task<RegistryServer> StartAsync(int port = 0, double ttlSec = 6, CancellationToken cancellationToken = default)
+    /// <summary>A registry on loopback.</summary>
+    public static Task<RegistryServer> StartAsync(int port = 0, double ttlSec = 6, CancellationToken cancellationToken = default) =>
+        StartAsync(System.Net.IPAddress.Loopback, port, ttlSec, cancellationToken);
+
+    /// <summary>A registry on <paramref name="host"/> (<see cref="System.Net.IPAddress.Any"/> exposes it to the network).</summary>
+    public static async Task<RegistryServer> StartAsync(System.Net.IPAddress host, int port, double ttlSec = 6, CancellationToken cancellationToken = default)
     {
-        var app = KestrelApp.Create(port, 64 * 1024);
+        ArgumentNullException.ThrowIfNull(host);
+        var app = KestrelApp.Create(host, port, 64 * 1024);
         var registry = new RegistryServer(app, ttlSec);
         app.MapPost("/announce", async (HttpRequest request) =>
         {
@@ -61,6 +70,7 @@ public sealed class RegistryServer : IAsyncDisposable
         app.MapGet("/health", () => Results.Text("ok"));
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         registry.Address = KestrelApp.AddressOf(app);
+        registry.ListenAddresses = KestrelApp.ListenAddresses(app);
         return registry;
     }
 

@@ -106,6 +106,17 @@ public sealed class CliCommandTests
         AssertNoTempFiles(folder);
     }
 
+    [Theory]
+    [InlineData("serve", "--model", "tiny", "--blocks", "0:1", "--host", "my-laptop")]
+    [InlineData("registry", "--host", "256.0.0.1")]
+    public void ServeAndRegistry_HostMustBeAnAddress(params string[] args)
+    {
+        var result = CliHarness.Run(args);
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--host", result.Error, StringComparison.Ordinal);
+        Assert.Contains("is not an IP address", result.Error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void CatalogGpus_Json_ListsMig()
     {

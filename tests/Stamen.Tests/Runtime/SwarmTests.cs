@@ -196,6 +196,20 @@ public sealed class SwarmTests
     }
 
     [Fact]
+    public async Task ServersAndRegistry_ListenOnLoopbackOnly_UnlessToldOtherwise()
+    {
+        await using var registry = await RegistryServer.StartAsync();
+        await using var server = await BlockServer.StartAsync(new BlockStack(SeededWeights.Create(Config, Seed, new BlockRange(0, 2), clientParts: false)),
+            new BlockServerOptions("a", Model));
+        Assert.All(registry.ListenAddresses.Concat(server.ListenAddresses), a => Assert.StartsWith("http://127.0.0.1:", a, StringComparison.Ordinal));
+        Assert.NotEmpty(server.ListenAddresses);
+        await using var exposed = await BlockServer.StartAsync(new BlockStack(SeededWeights.Create(Config, Seed, new BlockRange(0, 2), clientParts: false)),
+            new BlockServerOptions("b", Model) { Host = IPAddress.Any });
+        Assert.StartsWith("http://0.0.0.0:", Assert.Single(exposed.ListenAddresses), StringComparison.Ordinal);
+        Assert.Equal("127.0.0.1", exposed.Address.Host); // still reached locally at loopback
+    }
+
+    [Fact]
     public async Task Registry_ListsAnnouncedServersAndForgetsStoppedOnes()
     {
         await using var registry = await RegistryServer.StartAsync();
