@@ -62,16 +62,51 @@ public sealed class RegistryServer : IAsyncDisposable
             }
             if (info is null || string.IsNullOrEmpty(info.ServerId) || info.StartBlock < 0 || info.EndBlock <= info.StartBlock)
                 return Results.BadRequest(new RefusalBody("bad_request", "server_id and a block range start_block < end_block are required"));
+            if (Problem(info) is { } problem) return Results.BadRequest(new RefusalBody("bad_request", problem));
+            registry.Prune();
+            if (!registry._servers.ContainsKey(info.ServerId) && registry._servers.Count >= MaxEntries)
+                return Results.Json(new RefusalBody("registry_full", $"the registry holds {MaxEntries} servers"), statusCode: StatusCodes.Status503ServiceUnavailable);
             registry._servers[info.ServerId] = (info, Stopwatch.GetTimestamp());
             return Results.Ok();
         });
-        app.MapGet("/servers", () => Results.Json(registry.Live));
+        app.MapGet("/servers", () =>
+        {
+            registry.Prune();
+            return Results.Json(registry.Live);
+        });
         app.MapDelete("/servers/{id}", (string id) => registry._servers.TryRemove(id, out _) ? Results.NoContent() : Results.NotFound());
         app.MapGet("/health", () => Results.Text("ok"));
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         registry.Address = KestrelApp.AddressOf(app);
         registry.ListenAddresses = KestrelApp.ListenAddresses(app);
         return registry;
+    }
+
+    /// <summary>Most servers the registry holds at once (an announcement flood cannot grow it further).</summary>
+    public const int MaxEntries = 10_000;
+
+    /// <summary>Entries stored, live or not yet pruned (for tests).</summary>
+    internal int StoredCount => _servers.Count;
+
+    /// <summary>What is wrong with an announcement's fields, or null: every field a client will read is bounded, and the URL must be http(s).</summary>
+    internal static string? Problem(BlockServerInfo info)
+    {
+        if (info.ServerId.Length > 256 || info.Model is null || info.Model.Length is 0 or > 256) return "server_id and model must be 1..256 characters";
+        if (info.Url is null || info.Url.Length > 2048 || !Uri.TryCreate(info.Url, UriKind.Absolute, out var url)
+            || url.Scheme is not ("http" or "https") || string.IsNullOrEmpty(url.Host))
+            return "url must be an absolute http or https URL";
+        if (info.EndBlock > 1_000_000 || info.HiddenSize is < 1 or > 1_000_000 || info.MaxTokensPerSession is < 1 or > 100_000_000
+            || info.FreeSessions is < 0 or > 1_000_000 || !(info.ThroughputTokensPerSec >= 0 && info.ThroughputTokensPerSec <= 1e12))
+            return "block range, hidden_size, max_tokens_per_session, free_sessions and throughput_tokens_per_s must be within bounds";
+        return null;
+    }
+
+    /// <summary>Forgets entries not heard from within the time-to-live, so expired announcements do not hold memory.</summary>
+    private void Prune()
+    {
+        var now = Stopwatch.GetTimestamp();
+        foreach (var (id, entry) in _servers)
+            if (Stopwatch.GetElapsedTime(entry.SeenTicks, now).TotalSeconds > _ttlSec) _servers.TryRemove(id, out _);
     }
 
     public async ValueTask DisposeAsync()

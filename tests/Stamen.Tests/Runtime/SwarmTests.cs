@@ -210,6 +210,22 @@ public sealed class SwarmTests
     }
 
     [Fact]
+    public async Task Registry_RefusesBadUrlsAndFields_AndPrunesExpiredEntries()
+    {
+        await using var registry = await RegistryServer.StartAsync(ttlSec: 0.3);
+        var announce = new Uri(registry.Address, "announce");
+        BlockServerInfo Info(string id, string url = "http://127.0.0.1:9/", int hidden = 64) => new(id, url, Model, 0, 2, hidden, 512, 4, 100);
+        foreach (var bad in new[] { Info("x", url: "file:///etc/passwd"), Info("x", url: "not a url"), Info("x", url: "ftp://h/"), Info("x", hidden: 0), Info(new string('x', 300)) })
+            Assert.Equal(HttpStatusCode.BadRequest, (await Http.PostAsJsonAsync(announce, bad)).StatusCode);
+        Assert.Equal(0, registry.StoredCount);
+        for (var i = 0; i < 50; i++) (await Http.PostAsJsonAsync(announce, Info($"junk-{i}"))).EnsureSuccessStatusCode();
+        Assert.Equal(50, registry.StoredCount);
+        await Task.Delay(500);
+        (await Http.PostAsJsonAsync(announce, Info("fresh"))).EnsureSuccessStatusCode();
+        Assert.Equal(1, registry.StoredCount); // the 50 expired entries are gone, not just hidden
+    }
+
+    [Fact]
     public async Task Registry_ListsAnnouncedServersAndForgetsStoppedOnes()
     {
         await using var registry = await RegistryServer.StartAsync();
