@@ -18,7 +18,7 @@ public sealed class EngineCases(int repetitions, TextWriter log)
 
     public IEnumerable<BenchRow> Run()
     {
-        var trace = RepositoryTrace("azure_conv_2023.csv");
+        var trace = RepositoryData.Find(Path.Combine("traces", "azure_conv_2023.csv"));
         if (trace is null)
         {
             log.WriteLine("  skipped: data/traces/azure_conv_2023.csv not found above the working folder");
@@ -66,15 +66,4 @@ public sealed class EngineCases(int repetitions, TextWriter log)
 
     private static List<EngineRequest> Load(string path, double timeScale) =>
         [.. TraceWorkloadLoader.LoadRows(path, timeScale: timeScale).Select((r, i) => new EngineRequest(i, r.ArrivalMs, r.PromptTokens, r.OutputTokens))];
-
-    /// <summary>The trace under the repository's data/traces (found from the working folder upwards), or null.</summary>
-    private static string? RepositoryTrace(string file)
-    {
-        for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "data", "traces", file);
-            if (File.Exists(candidate)) return candidate;
-        }
-        return null;
-    }
 }

@@ -13,7 +13,7 @@ public sealed class HelixCases(int repetitions, TextWriter log)
 {
     public IEnumerable<BenchRow> Run()
     {
-        var data = DataFolder();
+        var data = RepositoryData.Find("helix") is { } helix ? Path.GetDirectoryName(helix)! : null;
         if (data is null)
         {
             log.WriteLine("  skipped: data/helix not found above the working folder");
@@ -52,12 +52,5 @@ public sealed class HelixCases(int repetitions, TextWriter log)
         var derived = Path.Combine(data, "helix", "derived", $"{name}-llama2-70b");
         return new ClusterPlanningInput(cluster, HelixClusterSetup.ToCluster(cluster, profiles, model),
             HelixThroughputs.Load(Path.Combine(derived, "node_throughput.csv"), Path.Combine(derived, "edge_capacity.csv")));
-    }
-
-    private static string? DataFolder()
-    {
-        for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
-            if (Directory.Exists(Path.Combine(dir.FullName, "data", "helix"))) return Path.Combine(dir.FullName, "data");
-        return null;
     }
 }

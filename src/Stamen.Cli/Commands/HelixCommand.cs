@@ -116,7 +116,7 @@ internal static class HelixCommand
         var result = ProgressView.Run(console.Out, $"Planning with {entry.Name}", s.Quiet, _ => planner is HelixMilpPlanner milp ? milp.PlanWithProof(input) : null);
         var spans = result?.Spans ?? planner.Plan(input);
         var planMs = watch.Elapsed.TotalMilliseconds;
-        var covered = spans.Select((x, i) => x.IsEmpty || tables.NodeTokensPerSec(i, x.Count) is not null).All(ok => ok);
+        var covered = tables.Covers(spans);
         var flow = covered ? PlacementMaxFlow.Compute(spans, model.Layers, tables).TokensPerSec : double.NaN;
         var bound = SpanFlowMilp.ComputeBound(helixCluster.Nodes.Count, model.Layers, tables);
 
@@ -196,14 +196,9 @@ internal static class HelixCommand
             _ => throw new StamenInputException("--feed", s.Feed, "unknown feed", "use watermark, closed or poisson"),
         };
         var schedulerEntry = ClusterSchedulerCatalog.Schedulers.Find(s.Scheduler, "--scheduler", s.Scheduler);
-        if (s.Users is < 1 or > ClusterWorkload.MaxUsers)
-            throw new StamenInputException("--users", s.Users.ToString(CultureInfo.InvariantCulture), $"must be 1..{ClusterWorkload.MaxUsers:N0}", "give e.g. 20");
-        if (!(s.WarmupS >= 0) || !(s.DurationS > 0) || s.WarmupS + s.DurationS > ClusterRunOptions.MaxSimulatedS)
-            throw new StamenInputException("--warmup-s/--duration-s", string.Create(CultureInfo.InvariantCulture, $"{s.WarmupS}/{s.DurationS}"),
-                $"need warm-up >= 0, duration > 0, together at most {ClusterRunOptions.MaxSimulatedS:N0} s", "give e.g. 60 and 600");
-        if (mode == FeedMode.Poisson && !(s.RatePerSec > 0 && s.RatePerSec * (s.WarmupS + s.DurationS) <= ClusterWorkload.MaxPoissonRequests))
-            throw new StamenInputException("--rate", s.RatePerSec.ToString(CultureInfo.InvariantCulture),
-                $"must be positive, with at most {ClusterWorkload.MaxPoissonRequests:N0} requests over the run", "lower the rate or the duration");
+        ClusterWorkload.RequireUsers(s.Users, "(command line)", "--users");
+        ClusterRunOptions.RequireWindow(s.WarmupS, s.DurationS, "(command line)", "--warmup-s/--duration-s");
+        if (mode == FeedMode.Poisson) ClusterWorkload.RequireRate(s.RatePerSec, s.WarmupS + s.DurationS, "(command line)", "--rate");
         var helixCluster = HelixClusterFile.Load(s.Cluster);
         var dataDir = Path.GetDirectoryName(Path.GetFullPath(s.Cluster))!;
         var profiles = LoadProfiles(s.Cluster, s.Profiles, model);
@@ -219,7 +214,7 @@ internal static class HelixCommand
             : ProgressView.Run(console.Out, $"Planning with {plannerEntry.Name}", s.Quiet, _ => plannerEntry.Create().Plan(new ClusterPlanningInput(helixCluster, spec, tables!)));
         var flows = (IReadOnlyList<ClusterEdgeFlow>)[];
         double? maxFlow = null;
-        if (tables is not null && spans.Select((x, i) => x.IsEmpty || tables.NodeTokensPerSec(i, x.Count) is not null).All(ok => ok))
+        if (tables is not null && tables.Covers(spans))
         {
             var flow = PlacementMaxFlow.Compute(spans, model.Layers, tables, s.EnterMidSpan);
             flows = HelixClusterSetup.Flows(flow);

@@ -75,8 +75,7 @@ internal static class ReproduceCommand
         command.SetAction(p => CliRunner.Run(console, () =>
         {
             var settings = new HelixStudySettings(p.GetValue(data)!, p.GetValue(warmup), p.GetValue(duration), p.GetValue(seed)) { LayerByLayer = !p.GetValue(wholeSpan) };
-            if (!(settings.WarmupS >= 0) || !(settings.DurationS > 0) || settings.WarmupS + settings.DurationS > 86_400)
-                throw new StamenInputException("--warmup-s/--duration-s", $"{settings.WarmupS}/{settings.DurationS}", "need warm-up >= 0, duration > 0, together at most a day", "give e.g. 60 and 600");
+            Stamen.Simulation.Cluster.ClusterRunOptions.RequireWindow(settings.WarmupS, settings.DurationS, "(command line)", "--warmup-s/--duration-s");
             var rows = ProgressView.Run(console.Out, "Simulating Helix's clusters", p.GetValue(quiet), progress => HelixStudy.Run(settings, progress));
             console.Out.Write(HelixStudyView.Table(rows));
             console.Out.Note("Decode tokens/s reaching the coordinator in the measured window; static max flow counts prompt and decode tokens. docs/helix-study.md explains the differences.");

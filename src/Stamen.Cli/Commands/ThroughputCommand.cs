@@ -38,11 +38,8 @@ internal static class ThroughputCommand
     private static int Execute(CliConsole console, Settings s)
     {
         if (s.Run < 0) throw new StamenInputException("--run", s.Run.ToString(CultureInfo.InvariantCulture), "is negative", "give a run index from 0");
-        if (s.Users is < 1 or > Stamen.Simulation.Cluster.ClusterWorkload.MaxUsers)
-            throw new StamenInputException("--users", s.Users.ToString(CultureInfo.InvariantCulture), "must be 1..1,000,000", "give e.g. 64");
-        if (!(s.WarmupS >= 0) || !(s.DurationS > 0) || s.WarmupS + s.DurationS > Stamen.Simulation.Cluster.ClusterRunOptions.MaxSimulatedS)
-            throw new StamenInputException("--warmup-s/--duration-s", string.Create(CultureInfo.InvariantCulture, $"{s.WarmupS}/{s.DurationS}"),
-                "need warm-up >= 0, duration > 0, together at most 86,400 s", "give e.g. 60 and 600");
+        Stamen.Simulation.Cluster.ClusterWorkload.RequireUsers(s.Users, "(command line)", "--users");
+        Stamen.Simulation.Cluster.ClusterRunOptions.RequireWindow(s.WarmupS, s.DurationS, "(command line)", "--warmup-s/--duration-s");
         var definition = BuiltinScenarios.Load(s.Scenario);
         var resolver = ScenarioResolver.Create(definition);
         var algorithms = s.Algorithm is null ? resolver.Algorithms : [resolver.FindAlgorithm(s.Algorithm)];

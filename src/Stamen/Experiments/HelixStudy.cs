@@ -66,7 +66,7 @@ public static class HelixStudy
 
             void Add(string method, string placement, IReadOnlyList<BlockSpan> spans, string scheduler, ClusterWorkload workload, double? published, bool midSpan = false)
             {
-                var flow = Covered(spans, tables) ? PlacementMaxFlow.Compute(spans, model.Layers, tables, midSpan) : null;
+                var flow = tables.Covers(spans) ? PlacementMaxFlow.Compute(spans, model.Layers, tables, midSpan) : null;
                 var flows = flow is null ? [] : HelixClusterSetup.Flows(flow);
                 var built = midSpan ? new SwarmEmaScheduler(spec, spans, enterMidSpan: true) : ClusterSchedulerCatalog.Schedulers.Find(scheduler).Create()(spec, spans, flows);
                 var r = ClusterTwin.Run(spec, spans, built, workload, options);
@@ -155,18 +155,11 @@ public static class HelixStudy
             prompt += r.PromptTokensPerSec;
             overflows += r.KvOverflows;
             if (double.IsFinite(r.MeanDecodeLatencyMs)) { latencySum += r.MeanDecodeLatencyMs; latencyCount++; }
-            flowSum += Covered(spans, input.Throughputs) ? PlacementMaxFlow.Compute(spans, input.Layers, input.Throughputs).TokensPerSec : double.NaN;
+            flowSum += input.Throughputs.Covers(spans) ? PlacementMaxFlow.Compute(spans, input.Layers, input.Throughputs).TokensPerSec : double.NaN;
         }
         var types = string.Join(", ", pipelines.Select(p => $"{input.Cluster.Nodes[p[0].Node].Type} x{p.Length}"));
         return new HelixStudyRow(name, "separate-pipelines", $"Stamen's separate pipelines ({(types.Length > 0 ? types : "none fit")})", "random",
             Feed(workload) + " per pipeline", pipelines.Count > 0 ? flowSum : 0, decode, prompt, latencyCount > 0 ? latencySum / latencyCount : double.NaN, overflows, published);
-    }
-
-    private static bool Covered(IReadOnlyList<BlockSpan> spans, HelixThroughputs tables)
-    {
-        for (var i = 0; i < spans.Count; i++)
-            if (!spans[i].IsEmpty && tables.NodeTokensPerSec(i, spans[i].Count) is null) return false;
-        return true;
     }
 
     private static string Feed(ClusterWorkload w) => w.Mode switch

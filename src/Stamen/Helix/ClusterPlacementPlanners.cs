@@ -150,13 +150,9 @@ public sealed class FlowSearchPlanner(int moves, int seed, int restarts = 8) : I
         return runs[best].Spans;
     }
 
-    private static double Flow(IReadOnlyList<BlockSpan> spans, ClusterPlanningInput input)
-    {
-        // Separate pipelines may hold more layers than T_i(k) covers; such a start is skipped.
-        for (var i = 0; i < spans.Count; i++)
-            if (!spans[i].IsEmpty && input.Throughputs.NodeTokensPerSec(i, spans[i].Count) is null) return -1;
-        return PlacementMaxFlow.Compute(spans, input.Layers, input.Throughputs).TokensPerSec;
-    }
+    // Separate pipelines may hold more layers than T_i(k) covers; such a start is skipped.
+    private static double Flow(IReadOnlyList<BlockSpan> spans, ClusterPlanningInput input) =>
+        input.Throughputs.Covers(spans) ? PlacementMaxFlow.Compute(spans, input.Layers, input.Throughputs).TokensPerSec : -1;
 }
 
 /// <summary>What the <c>helix</c> planner did: the placement, its start's and its own static max flow, and what the solve proved.</summary>

@@ -19,4 +19,23 @@ public sealed record HelixCluster(string Name, IReadOnlyList<HelixNode> Nodes, I
     public const string Source = "source";
 
     public const string Sink = "sink";
+
+    /// <summary>
+    /// The links as Helix means them: the given links, then, for each link between two machines whose reverse the
+    /// file does not give, that reverse with the same bandwidth and latency (Helix's files list each pair once, and
+    /// its MILP's edge tables have both directions).
+    /// </summary>
+    public IReadOnlyList<HelixLink> DirectedLinks()
+    {
+        var given = Links.Select(l => (l.From, l.To)).ToHashSet();
+        return [.. Links, .. Links.Where(l => IsOneWayBetweenMachines(l, given)).Select(l => l with { From = l.To, To = l.From })];
+    }
+
+    /// <summary>A link between two machines whose reverse is not among <paramref name="given"/> (so Helix means it both ways).</summary>
+    public static bool IsOneWayBetweenMachines(HelixLink link, IReadOnlySet<(string From, string To)> given)
+    {
+        ArgumentNullException.ThrowIfNull(link);
+        ArgumentNullException.ThrowIfNull(given);
+        return link.From != Source && link.To != Sink && !given.Contains((link.To, link.From));
+    }
 }

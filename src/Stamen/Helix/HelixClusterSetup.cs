@@ -46,13 +46,7 @@ public static class HelixClusterSetup
         ArgumentNullException.ThrowIfNull(model);
         var servers = cluster.Nodes.Select(n => new ClusterServer(n.Index.ToString(CultureInfo.InvariantCulture),
             profiles.For(n.Type, file, $"[ComputeNode-{n.Index}] type").ToBatchProfile(model.Layers))).ToArray();
-        // A [Link-i-j] section between two machines serves both directions (Helix's files list each pair once,
-        // and its MILP's edge table has both), each direction a link of its own.
-        var links = cluster.Links.Select(l => new ClusterLink(End(l.From), End(l.To), l.BandwidthBytesPerSec, l.LatencyMs)).ToList();
-        var given = links.Select(l => (l.From, l.To)).ToHashSet();
-        foreach (var l in links.ToArray())
-            if (l.From != ClusterSpec.Coordinator && l.To != ClusterSpec.Coordinator && !given.Contains((l.To, l.From)))
-                links.Add(l with { From = l.To, To = l.From });
+        var links = cluster.DirectedLinks().Select(l => new ClusterLink(End(l.From), End(l.To), l.BandwidthBytesPerSec, l.LatencyMs)).ToArray();
         return new ClusterSpec(cluster.Name, servers, links, model.Layers, model.ActivationBytesPerToken);
     }
 

@@ -34,13 +34,7 @@ public static class HelixSwarmImport
             var times = new BlockTimes(2 * profile.Decode.MsPerLayer(1), profile.Prompt.MsPerLayer(promptTop) / promptTop, 0);
             servers[node.Index] = new ServerSpec(node.Index.ToString(CultureInfo.InvariantCulture), node.Type, -1, vram, times, Math.Min(profile.MaxLayers, model.Layers));
         }
-        var latency = new Dictionary<(string, string), double>();
-        foreach (var l in cluster.Links)
-        {
-            latency[(l.From, l.To)] = l.LatencyMs;
-            if (l.From is not (HelixCluster.Source or HelixCluster.Sink) && l.To is not (HelixCluster.Source or HelixCluster.Sink))
-                latency.TryAdd((l.To, l.From), l.LatencyMs);
-        }
+        var latency = cluster.DirectedLinks().ToDictionary(l => (l.From, l.To), l => l.LatencyMs);
         // A pair without a link is far: PETALS' routing treats an unmeasured pair as 150 ms.
         double Rtt(string a, string b, string c, string d) =>
             latency.GetValueOrDefault((a, b), SwarmDelays.UnknownServerRttMs / 2) + latency.GetValueOrDefault((c, d), SwarmDelays.UnknownServerRttMs / 2);

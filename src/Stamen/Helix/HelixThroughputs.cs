@@ -1,5 +1,6 @@
 using System.Globalization;
 using Stamen.IO;
+using Stamen.Plans;
 
 namespace Stamen.Helix;
 
@@ -23,6 +24,15 @@ public sealed class HelixThroughputs
 
     /// <summary>T_i(k), or null when node i cannot hold k layers (the table stops at its most).</summary>
     public double? NodeTokensPerSec(int node, int layers) => _nodes.TryGetValue((node, layers), out var v) ? v : null;
+
+    /// <summary>True when every span's layer count has a T_i(k) (a placement's max flow can be computed).</summary>
+    public bool Covers(IReadOnlyList<BlockSpan> spans)
+    {
+        ArgumentNullException.ThrowIfNull(spans);
+        for (var i = 0; i < spans.Count; i++)
+            if (!spans[i].IsEmpty && NodeTokensPerSec(i, spans[i].Count) is null) return false;
+        return true;
+    }
 
     /// <summary>Tables built in code (<see cref="HelixTypicalThroughput"/>).</summary>
     internal static HelixThroughputs FromTables(Dictionary<(int, int), double> nodes, IReadOnlyList<(string From, string To, double TokensPerSec)> edges) => new(nodes, edges);

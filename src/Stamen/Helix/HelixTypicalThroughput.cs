@@ -46,14 +46,15 @@ public static class HelixTypicalThroughput
             for (var k = 1; k <= Math.Min(profile.MaxLayers, model.Layers); k++)
                 nodes[(node.Index, k)] = Math.Min(Typical(profile, k, model, counts, typical, speed), nic);
         }
-        var edges = new List<(string, string, double)>();
+        // Each link followed by its reverse (not DirectedLinks' order): the order of the edges picks which of the
+        // equal max flows the solver returns, and so the flows IWRR follows; kept as the figures were measured.
         var given = cluster.Links.Select(l => (l.From, l.To)).ToHashSet();
+        var edges = new List<(string, string, double)>();
         foreach (var l in cluster.Links)
         {
-            var coordinator = l.From is HelixCluster.Source || l.To is HelixCluster.Sink;
-            var tokens = l.BandwidthBytesPerSec / (coordinator ? 2 : model.ActivationBytesPerToken);
+            var tokens = l.BandwidthBytesPerSec / (l.From is HelixCluster.Source || l.To is HelixCluster.Sink ? 2 : model.ActivationBytesPerToken);
             edges.Add((l.From, l.To, tokens));
-            if (!coordinator && !given.Contains((l.To, l.From))) edges.Add((l.To, l.From, tokens));
+            if (HelixCluster.IsOneWayBetweenMachines(l, given)) edges.Add((l.To, l.From, tokens));
         }
         return HelixThroughputs.FromTables(nodes, edges);
     }

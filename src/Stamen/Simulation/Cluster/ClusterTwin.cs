@@ -27,18 +27,16 @@ public static class ClusterTwin
 
     private static void Validate(ClusterWorkload w, ClusterRunOptions o)
     {
-        if (!(o.WarmupS >= 0) || !(o.DurationS > 0) || o.WarmupS + o.DurationS > ClusterRunOptions.MaxSimulatedS)
-            throw new StamenInputException("(cluster run)", "warmup_s, duration_s", $"need warm-up >= 0, duration > 0, and together at most {ClusterRunOptions.MaxSimulatedS} s", "give e.g. 60 and 600");
+        ClusterRunOptions.RequireWindow(o.WarmupS, o.DurationS, "(cluster run)", "warmup_s, duration_s");
         if (w.Lengths.Count == 0) throw new StamenInputException("(cluster run)", "lengths", "no request lengths", "give a trace or a fixed length");
         foreach (var l in w.Lengths)
             if (l.PromptTokens < 1 || l.OutputTokens < 1 || l.PromptTokens > 1_000_000 || l.OutputTokens > 1_000_000)
                 throw new StamenInputException("(cluster run)", "lengths", $"a request of {l.PromptTokens} prompt and {l.OutputTokens} output tokens", "give 1..1,000,000 of each");
-        if (w.Users is < 1 or > ClusterWorkload.MaxUsers) throw new StamenInputException("(cluster run)", "users", $"must be 1..{ClusterWorkload.MaxUsers}", "give e.g. 20");
+        ClusterWorkload.RequireUsers(w.Users, "(cluster run)", "users");
         if (!(w.FeedHighWaterMark is > 0 and <= 1)) throw new StamenInputException("(cluster run)", "feed_high_water_mark", "must be in (0, 1]", "give e.g. 0.8");
         if (!(w.LaunchGapMs is >= 0 and <= 3_600_000)) throw new StamenInputException("(cluster run)", "launch_gap_ms", "must be 0..3,600,000", "give e.g. 100");
         if (w.ExpectedOutputTokens is < 0 or > 1_000_000) throw new StamenInputException("(cluster run)", "expected_output_tokens", "must be 0..1,000,000", "give e.g. 240");
-        if (w.Mode == FeedMode.Poisson && !(w.RatePerSec > 0 && w.RatePerSec * (o.WarmupS + o.DurationS) <= ClusterWorkload.MaxPoissonRequests))
-            throw new StamenInputException("(cluster run)", "rate_per_s", $"must be positive with at most {ClusterWorkload.MaxPoissonRequests:N0} requests over the run", "lower the rate or the duration");
+        if (w.Mode == FeedMode.Poisson) ClusterWorkload.RequireRate(w.RatePerSec, o.WarmupS + o.DurationS, "(cluster run)", "rate_per_s");
     }
 }
 
@@ -294,7 +292,9 @@ internal sealed class ClusterTwinRun : IClusterView
             else waiting[kept++] = query;
         }
         waiting.RemoveRange(kept, waiting.Count - kept);
-        var ms = _options.LayerByLayer ? LayerMs(s, profile, prompts > 0 ? promptTokens : 0, decodes) : BatchMs(s, profile);
+        // Input handling once per batch, on its first layer (Helix's node adds it there).
+        var inputMs = !_options.LayerByLayer || s.BatchLayer == 0 ? InputCopyMs(promptTokens + decodes) : 0;
+        var ms = (_options.LayerByLayer ? OneLayerMs(profile, promptTokens, decodes) : SpanMs(s, profile)) + inputMs;
         s.Busy = true;
         s.Batches++;
         s.BatchTokens += promptTokens + decodes;
@@ -359,18 +359,20 @@ internal sealed class ClusterTwinRun : IClusterView
         if (s.LayerItems > 0) StartBatch(server, now);
     }
 
-    /// <summary>One layer of a batch (Helix's node runs layer by layer): the tables at its prompt and decode tokens, input handling on the first layer.</summary>
-    private double LayerMs(Server s, Performance.ServerBatchProfile profile, int promptTokens, int decodes)
+    /// <summary>One layer of a batch: the prompt table at its prompt tokens plus the decode table at its decode tokens.</summary>
+    private double OneLayerMs(Performance.ServerBatchProfile profile, int promptTokens, int decodes)
     {
         var decodeMs = profile.DecodeMs.MsPerLayer(decodes);
         if (decodes == 1 && _options.DoubleSingleDecode) decodeMs *= 2;
-        var ms = profile.PromptMs.MsPerLayer(promptTokens) + decodeMs;
-        if (_options.InputCopyOverhead && s.BatchLayer == 0)
-        {
-            var bytes = (promptTokens + decodes) * _cluster.ActivationBytesPerToken;
-            ms += (bytes / 4e9 + bytes / 5e9) * 1000;
-        }
-        return ms;
+        return profile.PromptMs.MsPerLayer(promptTokens) + decodeMs;
+    }
+
+    /// <summary>Helix's input handling of a batch: bytes / 4e9 + bytes / 5e9 seconds for its activations (when on).</summary>
+    private double InputCopyMs(int tokens)
+    {
+        if (!_options.InputCopyOverhead) return 0;
+        var bytes = tokens * _cluster.ActivationBytesPerToken;
+        return (bytes / 4e9 + bytes / 5e9) * 1000;
     }
 
     private void SinkArrive(int query, double now)
@@ -456,20 +458,19 @@ internal sealed class ClusterTwinRun : IClusterView
     /// that run that layer plus the decode table at the decode tokens that do (a request entering mid-span runs only
     /// the span's last layers). With every request entering at the start, k x (prompt + decode).
     /// </summary>
-    private double BatchMs(Server s, Performance.ServerBatchProfile profile)
+    private double SpanMs(Server s, Performance.ServerBatchProfile profile)
     {
         var k = s.Layers;
         var promptByRun = _promptByRun.Length > k ? _promptByRun : _promptByRun = new int[k + 1];
         var decodeByRun = _decodeByRun.Length > k ? _decodeByRun : _decodeByRun = new int[k + 1];
         Array.Clear(promptByRun, 0, k + 1);
         Array.Clear(decodeByRun, 0, k + 1);
-        int promptTokens = 0, decodes = 0;
         foreach (var query in s.Batch)
         {
             var q = _queries[query];
             var run = q.RunLayers[q.Hop];
-            if (q.Iteration == 0) { promptByRun[run] += q.Prompt; promptTokens += q.Prompt; }
-            else { decodeByRun[run]++; decodes++; }
+            if (q.Iteration == 0) promptByRun[run] += q.Prompt;
+            else decodeByRun[run]++;
         }
         double ms = 0, layerMs = 0;
         int activePrompt = 0, activeDecode = 0;
@@ -480,16 +481,9 @@ internal sealed class ClusterTwinRun : IClusterView
             {
                 activePrompt += promptByRun[depth];
                 activeDecode += decodeByRun[depth];
-                var decodeMs = profile.DecodeMs.MsPerLayer(activeDecode);
-                if (activeDecode == 1 && _options.DoubleSingleDecode) decodeMs *= 2;
-                layerMs = profile.PromptMs.MsPerLayer(activePrompt) + decodeMs;
+                layerMs = OneLayerMs(profile, activePrompt, activeDecode);
             }
             ms += layerMs;
-        }
-        if (_options.InputCopyOverhead)
-        {
-            var bytes = (promptTokens + decodes) * _cluster.ActivationBytesPerToken;
-            ms += (bytes / 4e9 + bytes / 5e9) * 1000;
         }
         return ms;
     }

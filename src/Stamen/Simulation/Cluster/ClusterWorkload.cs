@@ -1,3 +1,4 @@
+using System.Globalization;
 using Stamen.Workload;
 
 namespace Stamen.Simulation.Cluster;
@@ -45,6 +46,21 @@ public sealed record ClusterWorkload(FeedMode Mode, IReadOnlyList<RequestShape> 
 
     /// <summary>Most requests a Poisson run may generate (rate x seconds).</summary>
     public const double MaxPoissonRequests = 1_000_000;
+
+    /// <summary>An input error naming <paramref name="field"/> unless <paramref name="users"/> is in 1..<see cref="MaxUsers"/>.</summary>
+    public static void RequireUsers(int users, string file, string field)
+    {
+        if (users is < 1 or > MaxUsers)
+            throw new StamenInputException(file, field, string.Create(CultureInfo.InvariantCulture, $"{users} is not in 1..{MaxUsers:N0}"), "give e.g. 20");
+    }
+
+    /// <summary>An input error naming <paramref name="field"/> unless the rate is positive and at most <see cref="MaxPoissonRequests"/> arrive in <paramref name="seconds"/>.</summary>
+    public static void RequireRate(double ratePerSec, double seconds, string file, string field)
+    {
+        if (!(ratePerSec > 0 && ratePerSec * seconds <= MaxPoissonRequests))
+            throw new StamenInputException(file, field, string.Create(CultureInfo.InvariantCulture,
+                $"{ratePerSec} must be positive, with at most {MaxPoissonRequests:N0} requests over the run"), "lower the rate or the duration");
+    }
 }
 
 /// <summary>What a cluster run measures, and for how long.</summary>
@@ -74,4 +90,12 @@ public sealed record ClusterRunOptions(double WarmupS = 60, double DurationS = 6
 
     /// <summary>Longest run simulated (a day): a bound on any input's work.</summary>
     public const double MaxSimulatedS = 86_400;
+
+    /// <summary>An input error naming <paramref name="field"/> unless warm-up >= 0, duration > 0 and together at most <see cref="MaxSimulatedS"/>.</summary>
+    public static void RequireWindow(double warmupS, double durationS, string file, string field)
+    {
+        if (!(warmupS >= 0) || !(durationS > 0) || warmupS + durationS > MaxSimulatedS)
+            throw new StamenInputException(file, field, string.Create(CultureInfo.InvariantCulture,
+                $"{warmupS} s of warm-up and {durationS} s measured: need warm-up >= 0, duration > 0, together at most {MaxSimulatedS:N0} s"), "give e.g. 60 and 600");
+    }
 }
