@@ -17,7 +17,7 @@ public static class ClusterSchedulerCatalog
         new("maxflow-iwrr", "Helix: max flow once per plan, then interleaved weighted round robin over the links carrying flow, skipping next servers without KV room",
             [OptionSpec.Number("kv_high_water_mark", 0.85, 0.01, 1, "Expected KV use a next server may reach with the request (Helix offline: 0.85, online: 0.9)")],
             v => (c, _, f) => new MaxFlowIwrrScheduler(c, f, v.Number("kv_high_water_mark"))),
-        new("swarm", "Helix's Swarm baseline: per-hop priority queues advanced by each next server's moving-average hop time; no KV check",
+        new("swarm", "Helix's Swarm baseline: per-link priorities at every server, advanced by each link's moving-average hop time (as Helix's update_weights); no KV check",
             [MidSpan], v => (c, s, _) => new SwarmEmaScheduler(c, s, v.Bool("enter_mid_span"))),
         new("random", "Helix's naive baseline: a uniformly random next server whose layers start where the request is; no KV check",
             [MidSpan], v => (c, s, _) => new RandomHopScheduler(c, s, v.Bool("enter_mid_span"))),

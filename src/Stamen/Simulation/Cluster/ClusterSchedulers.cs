@@ -101,14 +101,17 @@ public sealed class MaxFlowIwrrScheduler : IClusterScheduler
 }
 
 /// <summary>
-/// Helix's Swarm scheduler: each server (and the coordinator) keeps a priority per next server, sends the
-/// prompt to the least, and adds that server's running estimate of its hop time (exponential moving average,
-/// weight <see cref="Gamma"/> on the old value, starting at 50 ms) to its priority; no KV check.
+/// Helix's Swarm scheduler: each server (and the coordinator) keeps a priority per outgoing link, sends the
+/// prompt over the least, and adds that link's running estimate of its hop time to its priority; the estimate
+/// (per link, starting at 50 ms) moves by <see cref="Gamma"/> of the way to each time observed: ema = gamma x
+/// sample + (1 - gamma) x ema, as Helix's <c>SwarmNode.update_weights</c> does; no KV check.
 /// </summary>
 public sealed class SwarmEmaScheduler(ClusterSpec cluster, IReadOnlyList<BlockSpan> spans, bool enterMidSpan = false) : IClusterScheduler
 {
     private readonly Dictionary<(int, int), double> _priority = [];
-    private readonly double[] _emaMs = Enumerable.Repeat(50.0, cluster.Servers.Count).ToArray();
+    private readonly Dictionary<(int, int), double> _emaMs = [];
+
+    private const double InitialEmaMs = 50;
 
     public const double Gamma = 0.8;
 
@@ -129,7 +132,7 @@ public sealed class SwarmEmaScheduler(ClusterSpec cluster, IReadOnlyList<BlockSp
                 if (p < bestPriority) (best, bestPriority) = (to, p);
             }
             if (best < 0) return null;
-            _priority[(at, best)] = bestPriority + _emaMs[best];
+            _priority[(at, best)] = bestPriority + _emaMs.GetValueOrDefault((at, best), InitialEmaMs);
             path.Add(best);
             at = best;
             layer = spans[best].End;
@@ -137,7 +140,8 @@ public sealed class SwarmEmaScheduler(ClusterSpec cluster, IReadOnlyList<BlockSp
         return cluster.LinkIndex(at, ClusterSpec.Coordinator) >= 0 ? [.. path] : null;
     }
 
-    public void OnHopTime(int server, double ms) => _emaMs[server] = Gamma * _emaMs[server] + (1 - Gamma) * ms;
+    public void OnHopTime(int sender, int server, double ms) =>
+        _emaMs[(sender, server)] = Gamma * ms + (1 - Gamma) * _emaMs.GetValueOrDefault((sender, server), InitialEmaMs);
 
     /// <summary>A request at <paramref name="layer"/> may enter a server whose span starts there, or (mid-span) holds it.</summary>
     internal static bool Enters(BlockSpan span, int layer, bool enterMidSpan) =>

@@ -324,7 +324,7 @@ internal sealed class ClusterTwinRun : IClusterView
     private void Leave(int server, int query, double now)
     {
         var q = _queries[query];
-        _scheduler.OnHopTime(server, now - q.HopSentMs);
+        _scheduler.OnHopTime(q.Hop == 0 ? ClusterSpec.Coordinator : q.Path[q.Hop - 1], server, now - q.HopSentMs);
         q.Hop++;
         Send(server, q.Hop < q.Path.Length ? q.Path[q.Hop] : ClusterSpec.Coordinator, query, now);
     }

@@ -37,6 +37,6 @@ public interface IClusterScheduler
     /// <summary>A request on <paramref name="path"/> finished.</summary>
     void OnFinished(int[] path, ClusterQuery query) { }
 
-    /// <summary>An item sent to <paramref name="server"/> left it <paramref name="ms"/> after it was sent (Swarm's estimate).</summary>
-    void OnHopTime(int server, double ms) { }
+    /// <summary>An item <paramref name="sender"/> (a server, or the coordinator) sent to <paramref name="server"/> left it <paramref name="ms"/> after it was sent (Swarm's estimate).</summary>
+    void OnHopTime(int sender, int server, double ms) { }
 }
