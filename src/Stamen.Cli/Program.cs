@@ -1,4 +1,4 @@
 using Stamen.Cli;
 using Stamen.Cli.Commands;
 
-return StamenCli.Run(CliConsole.ForProcess(), args);
+return await StamenCli.RunProcessAsync(CliConsole.ForProcess(), args).ConfigureAwait(false);

@@ -10,6 +10,10 @@ namespace Stamen.Runtime.Serving;
 /// client can act on by waiting or choosing another server.
 /// </summary>
 /// <remarks>
+/// Sessions expire (<see cref="SessionTimeouts"/>): one opened but never stepped, one left idle between steps, and one
+/// older than the session limit are closed and their reservation returned, so clients that vanish (or a stranger who
+/// opens sessions and walks away) cannot hold a server's memory. Expiry is checked whenever the host is used, and by
+/// <see cref="Expire"/>.
 /// Thread-safe: admission and release take one lock; steps of different sessions run concurrently
 /// (the stack is read-only); steps of one session are serialised by that session's lock, so a
 /// client retrying a step cannot interleave with the original.
@@ -19,17 +23,29 @@ public sealed class BlockSessionHost
     private readonly BlockStack _stack;
     private readonly Dictionary<string, Session> _sessions = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
+    private readonly TimeProvider _clock;
     private long _bytesInUse;
+    private long _expired;
 
     /// <param name="stack">The blocks served.</param>
     /// <param name="memoryBudgetBytes">Most KV-cache bytes all sessions may reserve together.</param>
-    public BlockSessionHost(BlockStack stack, long memoryBudgetBytes)
+    /// <param name="timeouts">When sessions expire; PETALS' defaults when null.</param>
+    /// <param name="clock">The clock expiry reads (tests pass a manual one).</param>
+    public BlockSessionHost(BlockStack stack, long memoryBudgetBytes, SessionTimeouts? timeouts = null, TimeProvider? clock = null)
     {
         ArgumentNullException.ThrowIfNull(stack);
         ArgumentOutOfRangeException.ThrowIfNegative(memoryBudgetBytes);
         _stack = stack;
         MemoryBudgetBytes = memoryBudgetBytes;
+        Timeouts = timeouts ?? SessionTimeouts.Petals;
+        _clock = clock ?? TimeProvider.System;
     }
+
+    /// <summary>When sessions expire.</summary>
+    public SessionTimeouts Timeouts { get; }
+
+    /// <summary>Sessions closed by expiry since the host started.</summary>
+    public long ExpiredSessions => Interlocked.Read(ref _expired);
 
     /// <summary>The blocks served.</summary>
     public BlockRange Range => _stack.Range;
@@ -51,15 +67,17 @@ public sealed class BlockSessionHost
         if (range.Count < 1 || range.Start < Range.Start || range.End > Range.End)
             return OpenResult.No(SessionRefusal.BadRequest, $"blocks {range} are not within this server's {Range}");
         var bytes = _stack.Config.KvBytesPerTokenPerBlock * range.Count * maxTokens;
+        var now = _clock.GetUtcNow();
         lock (_gate)
         {
+            ExpireLocked(now);
             if (_sessions.ContainsKey(sessionId))
                 return OpenResult.No(SessionRefusal.DuplicateId, $"session '{sessionId}' is already open");
             if (_bytesInUse + bytes > MemoryBudgetBytes)
                 return OpenResult.No(SessionRefusal.Full,
                     $"the session needs {bytes} bytes of KV cache; {MemoryBudgetBytes - _bytesInUse} of {MemoryBudgetBytes} are free");
             _bytesInUse += bytes;
-            _sessions.Add(sessionId, new Session(bytes, maxTokens, range));
+            _sessions.Add(sessionId, new Session(bytes, maxTokens, range, now));
         }
         return OpenResult.Ok(bytes);
     }
@@ -81,13 +99,40 @@ public sealed class BlockSessionHost
         }
     }
 
-    /// <summary>Sessions and bytes in use now.</summary>
+    /// <summary>Sessions and bytes in use now (expired sessions closed first).</summary>
     public HostStats Stats
     {
         get
         {
-            lock (_gate) return new HostStats(_sessions.Count, _bytesInUse, MemoryBudgetBytes, _stack.KvBytesPerToken);
+            var now = _clock.GetUtcNow();
+            lock (_gate)
+            {
+                ExpireLocked(now);
+                return new HostStats(_sessions.Count, _bytesInUse, MemoryBudgetBytes, _stack.KvBytesPerToken);
+            }
         }
+    }
+
+    /// <summary>Closes every session past a timeout; returns how many.</summary>
+    public int Expire()
+    {
+        var now = _clock.GetUtcNow();
+        lock (_gate) return ExpireLocked(now);
+    }
+
+    private int ExpireLocked(DateTimeOffset now)
+    {
+        List<string>? expired = null;
+        foreach (var (id, session) in _sessions)
+            if (Timeouts.IsExpired(session.OpenedAt, session.LastStepAt, now)) (expired ??= []).Add(id);
+        if (expired is null) return 0;
+        foreach (var id in expired)
+        {
+            _sessions.Remove(id, out var session);
+            _bytesInUse -= session!.Bytes;
+        }
+        Interlocked.Add(ref _expired, expired.Count);
+        return expired.Count;
     }
 
     private StepResult Step(string sessionId, float[] hidden, int? startPosition, bool decode)
@@ -102,6 +147,7 @@ public sealed class BlockSessionHost
             return StepResult.No(SessionRefusal.BadRequest, $"a decode step carries one token, not {tokens}");
         lock (session)
         {
+            session.LastStepAt = _clock.GetUtcNow();
             // Allocated at the first step, under the session's lock, not while holding the host's.
             var cache = session.Cache ??= _stack.CreateCache(session.MaxTokens, session.Blocks);
             var start = startPosition ?? cache.Length;
@@ -113,14 +159,24 @@ public sealed class BlockSessionHost
 
     private Session? Find(string sessionId)
     {
-        lock (_gate) return _sessions.GetValueOrDefault(sessionId);
+        var now = _clock.GetUtcNow();
+        lock (_gate)
+        {
+            ExpireLocked(now);
+            return _sessions.GetValueOrDefault(sessionId);
+        }
     }
 
-    private sealed class Session(long bytes, int maxTokens, BlockRange blocks)
+    private sealed class Session(long bytes, int maxTokens, BlockRange blocks, DateTimeOffset openedAt)
     {
         public long Bytes { get; } = bytes;
         public int MaxTokens { get; } = maxTokens;
         public BlockRange Blocks { get; } = blocks;
+        public DateTimeOffset OpenedAt { get; } = openedAt;
+
+        /// <summary>When the last step began; null before the first.</summary>
+        public DateTimeOffset? LastStepAt { get; set; }
+
         public KvCacheSet? Cache { get; set; }
     }
 }

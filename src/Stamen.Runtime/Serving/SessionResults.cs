@@ -56,3 +56,33 @@ public sealed record HostStats(int Sessions, long BytesInUse, long BudgetBytes, 
     /// <summary>Bytes still free for new sessions.</summary>
     public long FreeBytes => BudgetBytes - BytesInUse;
 }
+
+/// <summary>
+/// When a block server closes a session on its own. PETALS' server defaults are the reference: a whole inference
+/// session may last 30 minutes (its <c>session_timeout</c>), the next step's inputs may take 5 minutes (<c>step_timeout</c>),
+/// and 60 seconds are allowed for memory allocation (<c>alloc_timeout</c>). Our sessions are HTTP requests, not a stream, so
+/// the allocation timeout is our reading: the time from opening a session (its memory reserved) to its first step.
+/// </summary>
+/// <param name="SessionSec">Longest life of a session from its opening.</param>
+/// <param name="StepSec">Longest wait for the next step once a session has run one.</param>
+/// <param name="AllocationSec">Longest wait for the first step after opening.</param>
+public sealed record SessionTimeouts(double SessionSec, double StepSec, double AllocationSec)
+{
+    /// <summary>PETALS' server defaults: 30 min, 5 min, 60 s.</summary>
+    public static SessionTimeouts Petals { get; } = new(30 * 60, 5 * 60, 60);
+
+    /// <summary>Most seconds any timeout may be set to (a week): longer is a session that never expires.</summary>
+    public const double MaxSec = 7 * 24 * 3600;
+
+    /// <summary>Whether a session opened at <paramref name="openedAt"/> whose last step began at <paramref name="lastStepAt"/> has expired at <paramref name="now"/>.</summary>
+    public bool IsExpired(DateTimeOffset openedAt, DateTimeOffset? lastStepAt, DateTimeOffset now)
+    {
+        if ((now - openedAt).TotalSeconds > SessionSec) return true;
+        return lastStepAt is { } last ? (now - last).TotalSeconds > StepSec : (now - openedAt).TotalSeconds > AllocationSec;
+    }
+
+    /// <summary>What is wrong with the timeouts, or null: each must be in (0, <see cref="MaxSec"/>].</summary>
+    public string? Problem() =>
+        new[] { ("session", SessionSec), ("step", StepSec), ("allocation", AllocationSec) }
+            .Where(t => !(t.Item2 > 0 && t.Item2 <= MaxSec)).Select(t => $"the {t.Item1} timeout must be in (0, {MaxSec}] seconds, not {t.Item2}").FirstOrDefault();
+}

@@ -4,6 +4,7 @@ using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Stamen.Runtime.Model;
+using Stamen.Runtime.Security;
 using Stamen.Runtime.Serving;
 
 namespace Stamen.Runtime.Swarm;
@@ -46,6 +47,12 @@ public sealed record BlockServerOptions(
 {
     /// <summary>Address to listen on: loopback by default; <see cref="System.Net.IPAddress.Any"/> exposes the server to the network.</summary>
     public System.Net.IPAddress Host { get; init; } = System.Net.IPAddress.Loopback;
+
+    /// <summary>When sessions expire (PETALS' defaults: 30 min a session, 5 min between steps, 60 s to the first step).</summary>
+    public SessionTimeouts Timeouts { get; init; } = SessionTimeouts.Petals;
+
+    /// <summary>The swarm's keys: when set, the server serves only signed requests, a session belongs to the key that opened it, and announcements are signed.</summary>
+    public SwarmKey? Key { get; init; }
 }
 
 /// <summary>
@@ -91,9 +98,10 @@ public sealed class BlockServer : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(stack);
         ArgumentNullException.ThrowIfNull(options);
-        var host = new BlockSessionHost(stack, stack.KvBytesPerToken * options.MaxTokensPerSession * options.MaxSessions);
+        var host = new BlockSessionHost(stack, stack.KvBytesPerToken * options.MaxTokensPerSession * options.MaxSessions, options.Timeouts);
         // The largest legal body: a prefill of a whole session's tokens.
-        var app = KestrelApp.Create(options.Host, options.Port, (long)options.MaxTokensPerSession * stack.Config.HiddenSize * sizeof(float) + 4096);
+        var app = KestrelApp.Create(options.Host, options.Port, (long)options.MaxTokensPerSession * stack.Config.HiddenSize * sizeof(float) + 4096,
+            options.Key is null ? null : new RequestVerifier(options.Key));
         var server = new BlockServer(app, host, stack.Config, options);
         server.Map();
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -111,10 +119,11 @@ public sealed class BlockServer : IAsyncDisposable
         {
             var s = _host.Stats;
             return Results.Json(new { sessions = s.Sessions, bytes_in_use = s.BytesInUse, budget_bytes = s.BudgetBytes, free_sessions = FreeSessions,
-                steps = Interlocked.Read(ref _steps), tokens = Interlocked.Read(ref _tokens) });
+                steps = Interlocked.Read(ref _steps), tokens = Interlocked.Read(ref _tokens), expired_sessions = _host.ExpiredSessions });
         });
-        _app.MapPost("/sessions", async (HttpRequest request) =>
+        _app.MapPost("/sessions", async (HttpContext context) =>
         {
+            var request = context.Request;
             OpenSessionRequest? body;
             try
             {
@@ -124,20 +133,23 @@ public sealed class BlockServer : IAsyncDisposable
             {
                 return Refuse(StatusCodes.Status400BadRequest, SessionRefusal.BadRequest, "the body is not {\"session_id\": ..., \"max_tokens\": ...}");
             }
-            if (body is null || string.IsNullOrEmpty(body.SessionId))
-                return Refuse(StatusCodes.Status400BadRequest, SessionRefusal.BadRequest, "session_id is missing");
+            if (body is null || string.IsNullOrEmpty(body.SessionId) || body.SessionId.Length > 128)
+                return Refuse(StatusCodes.Status400BadRequest, SessionRefusal.BadRequest, "session_id is missing or longer than 128 characters");
             if (body.MaxTokens > _options.MaxTokensPerSession)
                 return Refuse(StatusCodes.Status413PayloadTooLarge, SessionRefusal.TooLong, $"this server takes sessions of at most {_options.MaxTokensPerSession} tokens");
             BlockRange? blocks = body.StartBlock is null && body.EndBlock is null
                 ? null
                 : new BlockRange(body.StartBlock ?? _host.Range.Start, body.EndBlock ?? _host.Range.End);
-            var result = _host.Open(body.SessionId, body.MaxTokens, blocks);
+            var result = _host.Open(Scoped(context, body.SessionId), body.MaxTokens, blocks);
             return result.Admitted ? Results.Json(new { admitted = true }) : Refuse(StatusOf(result.Refusal!.Value), result.Refusal.Value, result.Message);
         });
-        _app.MapPost("/sessions/{id}/prefill", (string id, HttpRequest request) => Step(id, request, prefill: true));
-        _app.MapPost("/sessions/{id}/decode", (string id, HttpRequest request) => Step(id, request, prefill: false));
-        _app.MapDelete("/sessions/{id}", (string id) => _host.Close(id) ? Results.NoContent() : Results.NotFound());
+        _app.MapPost("/sessions/{id}/prefill", (string id, HttpContext context) => Step(Scoped(context, id), context.Request, prefill: true));
+        _app.MapPost("/sessions/{id}/decode", (string id, HttpContext context) => Step(Scoped(context, id), context.Request, prefill: false));
+        _app.MapDelete("/sessions/{id}", (string id, HttpContext context) => _host.Close(Scoped(context, id)) ? Results.NoContent() : Results.NotFound());
     }
+
+    /// <summary>The host's name for a client's session: within the signing key's own space, so no other key can step or close it.</summary>
+    private static string Scoped(HttpContext context, string id) => context.Items[KestrelApp.SignerItem] is string signer ? $"{signer}/{id}" : id;
 
     private async Task<IResult> Step(string id, HttpRequest request, bool prefill)
     {
@@ -179,7 +191,9 @@ public sealed class BlockServer : IAsyncDisposable
 
     private async Task AnnounceLoop(string registryUrl)
     {
-        using var http = new HttpClient { BaseAddress = new Uri(registryUrl), Timeout = TimeSpan.FromSeconds(2) };
+        using var http = (_options.Key is { } key ? new HttpClient(new SigningHandler(key)) : new HttpClient());
+        http.BaseAddress = new Uri(registryUrl);
+        http.Timeout = TimeSpan.FromSeconds(2);
         while (!_stop.IsCancellationRequested)
         {
             try

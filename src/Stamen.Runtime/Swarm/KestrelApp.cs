@@ -5,6 +5,8 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.AspNetCore.Http;
+using Stamen.Runtime.Security;
 
 namespace Stamen.Runtime.Swarm;
 
@@ -14,7 +16,11 @@ namespace Stamen.Runtime.Swarm;
 /// </summary>
 internal static class KestrelApp
 {
-    public static WebApplication Create(System.Net.IPAddress host, int port, long maxRequestBodyBytes)
+    /// <summary>Item of a request's context holding the id of the key that signed it (absent in open mode).</summary>
+    public const string SignerItem = "stamen.signer";
+
+    /// <param name="verifier">When set, every request but GET /health must be signed by a trusted swarm key (401 otherwise).</param>
+    public static WebApplication Create(System.Net.IPAddress host, int port, long maxRequestBodyBytes, RequestVerifier? verifier = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -26,7 +32,49 @@ internal static class KestrelApp
             k.Listen(host, port);
             k.Limits.MaxRequestBodySize = maxRequestBodyBytes;
         });
-        return builder.Build();
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));
+        var app = builder.Build();
+        if (verifier is not null) app.Use((context, next) => Authenticate(context, next, verifier));
+        return app;
+    }
+
+    /// <summary>The request target as the client sent it (what it signed), before any unescaping.</summary>
+    private static string RawTarget(HttpContext context) =>
+        context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()?.RawTarget is { Length: > 0 } raw
+            ? raw
+            : context.Request.Path.ToUriComponent() + context.Request.QueryString.ToUriComponent();
+
+    private static async Task Authenticate(HttpContext context, RequestDelegate next, RequestVerifier verifier)
+    {
+        if (context.Request.Path == "/health")
+        {
+            await next(context).ConfigureAwait(false);
+            return;
+        }
+        byte[] body;
+        try
+        {
+            using var buffer = new MemoryStream();
+            await context.Request.Body.CopyToAsync(buffer, context.RequestAborted).ConfigureAwait(false);
+            body = buffer.ToArray();
+        }
+        catch (BadHttpRequestException e)
+        {
+            await Results.Json(new RefusalBody("bad_request", e.Message), statusCode: e.StatusCode).ExecuteAsync(context).ConfigureAwait(false);
+            return;
+        }
+        var headers = context.Request.Headers;
+        var (signer, problem) = verifier.Verify(context.Request.Method, RawTarget(context), headers[SignedRequests.KeyHeader],
+            headers[SignedRequests.TimeHeader], headers[SignedRequests.NonceHeader], headers[SignedRequests.SignatureHeader], body);
+        if (signer is null)
+        {
+            await Results.Json(new RefusalBody("unauthorized", problem!), statusCode: StatusCodes.Status401Unauthorized).ExecuteAsync(context).ConfigureAwait(false);
+            return;
+        }
+        context.Items[SignerItem] = signer;
+        // The handlers read the body again.
+        context.Request.Body = new MemoryStream(body, writable: false);
+        await next(context).ConfigureAwait(false);
     }
 
     private sealed class CommandOwnedLifetime : IHostLifetime

@@ -1,8 +1,10 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net.Http.Json;
+using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Stamen.Runtime.Security;
 
 namespace Stamen.Runtime.Swarm;
 
@@ -11,17 +13,42 @@ namespace Stamen.Runtime.Swarm;
 /// seconds; clients list the servers heard from within the time-to-live. Forgetting silent servers is how a dead
 /// server leaves the swarm.
 /// </summary>
+/// <remarks>
+/// With a swarm key every request but /health must be signed by a trusted key, and an entry belongs to the key that first
+/// announced it: only that key may update or delete it (403 otherwise). Announcements are rate-limited per sending address
+/// (a token bucket of <see cref="AnnounceBurst"/>, refilled at <see cref="AnnouncesPerSec"/> per second), one address holds at most
+/// <see cref="MaxEntriesPerAddress"/> entries, the whole registry <see cref="MaxEntries"/>, and entries not heard from within the
+/// time-to-live are pruned.
+/// </remarks>
 public sealed class RegistryServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
-    private readonly ConcurrentDictionary<string, (BlockServerInfo Info, long SeenTicks)> _servers = new();
+    private readonly ConcurrentDictionary<string, Entry> _servers = new();
+    private readonly Lock _gate = new();
     private readonly double _ttlSec;
+    private readonly PartitionedRateLimiter<string> _announceLimiter = PartitionedRateLimiter.Create<string, string>(address =>
+        RateLimitPartition.GetTokenBucketLimiter(address, _ => new TokenBucketRateLimiterOptions
+        {
+            TokenLimit = AnnounceBurst,
+            TokensPerPeriod = AnnouncesPerSec,
+            ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+            QueueLimit = 0,
+            AutoReplenishment = true,
+        }));
+
+    private sealed record Entry(BlockServerInfo Info, long SeenTicks, string? Owner, string Address);
 
     private RegistryServer(WebApplication app, double ttlSec)
     {
         _app = app;
         _ttlSec = ttlSec;
     }
+
+    /// <summary>Announcements one address may send at once, and per second after that.</summary>
+    public const int AnnounceBurst = 200, AnnouncesPerSec = 50;
+
+    /// <summary>Most entries announced from one address.</summary>
+    public const int MaxEntriesPerAddress = 1_000;
 
     public Uri Address { get; private set; } = null!;
 
@@ -41,16 +68,24 @@ public sealed class RegistryServer : IAsyncDisposable
 
     /// <summary>A registry on loopback.</summary>
     public static Task<RegistryServer> StartAsync(int port = 0, double ttlSec = 6, CancellationToken cancellationToken = default) =>
-        StartAsync(System.Net.IPAddress.Loopback, port, ttlSec, cancellationToken);
+        StartAsync(System.Net.IPAddress.Loopback, port, ttlSec, cancellationToken: cancellationToken);
 
     /// <summary>A registry on <paramref name="host"/> (<see cref="System.Net.IPAddress.Any"/> exposes it to the network).</summary>
-    public static async Task<RegistryServer> StartAsync(System.Net.IPAddress host, int port, double ttlSec = 6, CancellationToken cancellationToken = default)
+    /// <param name="key">The swarm's keys: when given, only signed requests are served and entries belong to their keys.</param>
+    public static async Task<RegistryServer> StartAsync(System.Net.IPAddress host, int port, double ttlSec = 6, SwarmKey? key = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(host);
-        var app = KestrelApp.Create(host, port, 64 * 1024);
+        var app = KestrelApp.Create(host, port, 64 * 1024, key is null ? null : new RequestVerifier(key));
         var registry = new RegistryServer(app, ttlSec);
-        app.MapPost("/announce", async (HttpRequest request) =>
+        app.MapPost("/announce", async (HttpContext context) =>
         {
+            var request = context.Request;
+            var address = context.Connection.RemoteIpAddress?.ToString() ?? "?";
+            using (var lease = registry._announceLimiter.AttemptAcquire(address))
+                if (!lease.IsAcquired)
+                    return Results.Json(new RefusalBody("rate_limited", $"at most {AnnouncesPerSec} announcements per second from one address"),
+                        statusCode: StatusCodes.Status429TooManyRequests);
             BlockServerInfo? info;
             try
             {
@@ -63,10 +98,25 @@ public sealed class RegistryServer : IAsyncDisposable
             if (info is null || string.IsNullOrEmpty(info.ServerId) || info.StartBlock < 0 || info.EndBlock <= info.StartBlock)
                 return Results.BadRequest(new RefusalBody("bad_request", "server_id and a block range start_block < end_block are required"));
             if (Problem(info) is { } problem) return Results.BadRequest(new RefusalBody("bad_request", problem));
+            var signer = context.Items[KestrelApp.SignerItem] as string;
             registry.Prune();
-            if (!registry._servers.ContainsKey(info.ServerId) && registry._servers.Count >= MaxEntries)
-                return Results.Json(new RefusalBody("registry_full", $"the registry holds {MaxEntries} servers"), statusCode: StatusCodes.Status503ServiceUnavailable);
-            registry._servers[info.ServerId] = (info, Stopwatch.GetTimestamp());
+            lock (registry._gate)
+            {
+                if (registry._servers.TryGetValue(info.ServerId, out var known))
+                {
+                    if (known.Owner != signer)
+                        return Results.Json(new RefusalBody("forbidden", $"server '{info.ServerId}' was registered by another key"), statusCode: StatusCodes.Status403Forbidden);
+                }
+                else
+                {
+                    if (registry._servers.Count >= MaxEntries)
+                        return Results.Json(new RefusalBody("registry_full", $"the registry holds {MaxEntries} servers"), statusCode: StatusCodes.Status503ServiceUnavailable);
+                    if (registry._servers.Values.Count(e => e.Address == address) >= MaxEntriesPerAddress)
+                        return Results.Json(new RefusalBody("registry_full", $"one address may register at most {MaxEntriesPerAddress} servers"),
+                            statusCode: StatusCodes.Status503ServiceUnavailable);
+                }
+                registry._servers[info.ServerId] = new Entry(info, Stopwatch.GetTimestamp(), signer, address);
+            }
             return Results.Ok();
         });
         app.MapGet("/servers", () =>
@@ -74,7 +124,17 @@ public sealed class RegistryServer : IAsyncDisposable
             registry.Prune();
             return Results.Json(registry.Live);
         });
-        app.MapDelete("/servers/{id}", (string id) => registry._servers.TryRemove(id, out _) ? Results.NoContent() : Results.NotFound());
+        app.MapDelete("/servers/{id}", (string id, HttpContext context) =>
+        {
+            lock (registry._gate)
+            {
+                if (!registry._servers.TryGetValue(id, out var known)) return Results.NotFound();
+                if (known.Owner != context.Items[KestrelApp.SignerItem] as string)
+                    return Results.Json(new RefusalBody("forbidden", $"server '{id}' was registered by another key"), statusCode: StatusCodes.Status403Forbidden);
+                registry._servers.TryRemove(id, out _);
+                return Results.NoContent();
+            }
+        });
         app.MapGet("/health", () => Results.Text("ok"));
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         registry.Address = KestrelApp.AddressOf(app);
@@ -105,12 +165,14 @@ public sealed class RegistryServer : IAsyncDisposable
     private void Prune()
     {
         var now = Stopwatch.GetTimestamp();
-        foreach (var (id, entry) in _servers)
-            if (Stopwatch.GetElapsedTime(entry.SeenTicks, now).TotalSeconds > _ttlSec) _servers.TryRemove(id, out _);
+        lock (_gate)
+            foreach (var (id, entry) in _servers)
+                if (Stopwatch.GetElapsedTime(entry.SeenTicks, now).TotalSeconds > _ttlSec) _servers.TryRemove(id, out _);
     }
 
     public async ValueTask DisposeAsync()
     {
+        _announceLimiter.Dispose();
         await _app.StopAsync().ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
     }
