@@ -193,7 +193,7 @@ internal static class CalibrationCommands
         if (!File.Exists(path)) throw new StamenInputException(path, "(file)", "profile not found", "write one with `stamen profile --json PATH`");
         try
         {
-            return JsonSerializer.Deserialize<RuntimeProfile>(File.ReadAllText(path)) ?? throw new JsonException("empty");
+            return JsonSerializer.Deserialize<RuntimeProfile>(Stamen.IO.BoundedFile.ReadAllText(path, Stamen.IO.BoundedFile.MaxTextBytes, "profile")) ?? throw new JsonException("empty");
         }
         catch (JsonException e)
         {

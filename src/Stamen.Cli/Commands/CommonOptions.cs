@@ -28,11 +28,24 @@ internal static class CommonOptions
         HelpName = "PATH.html",
     };
 
-    public static Option<int?> Runs() => new("--runs")
+    /// <summary>Most Monte Carlo runs (as a scenario's `runs`).</summary>
+    public const int MaxRuns = 10_000;
+
+    public static Option<int?> Runs()
     {
-        Description = "Monte Carlo runs (overrides the scenario's `runs`)",
-        HelpName = "N",
-    };
+        var runs = new Option<int?>("--runs")
+        {
+            Description = $"Monte Carlo runs, 1..{MaxRuns} (overrides the scenario's `runs`)",
+            HelpName = "N",
+        };
+        runs.Validators.Add(result =>
+        {
+            // Read the token, not the value: a token that is not a number already has its own parse error.
+            if (result.Tokens.Count > 0 && int.TryParse(result.Tokens[^1].Value, System.Globalization.CultureInfo.InvariantCulture, out var n) && n is < 1 or > MaxRuns)
+                result.AddError($"--runs {n}: give 1..{MaxRuns} Monte Carlo runs");
+        });
+        return runs;
+    }
 
     public static Option<int?> Seed() => new("--seed")
     {

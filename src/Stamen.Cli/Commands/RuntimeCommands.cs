@@ -324,7 +324,7 @@ internal static class RuntimeCommands
         PlanReport? plan;
         try
         {
-            plan = System.Text.Json.JsonSerializer.Deserialize<PlanReport>(File.ReadAllText(path), JsonOutput.Options);
+            plan = System.Text.Json.JsonSerializer.Deserialize<PlanReport>(Stamen.IO.BoundedFile.ReadAllText(path, Stamen.IO.BoundedFile.MaxTextBytes, "plan"), JsonOutput.Options);
         }
         catch (System.Text.Json.JsonException e)
         {

@@ -31,10 +31,18 @@ internal static class SplitCommand
         var quiet = CommonOptions.Quiet();
         var command = new Command(name, description) { scenario, json, report, quiet };
         if (simulate) command.Options.Add(rateScale);
-        command.SetAction(p => CliRunner.Run(console, () => Run(console, new Settings(p.GetValue(scenario), simulate ? p.GetValue(rateScale) : double.NaN, p.GetValue(json),
-            p.GetValue(report), p.GetValue(quiet), CommandText.Of(p)))));
+        command.SetAction(p => CliRunner.Run(console, () =>
+        {
+            var scale = simulate ? p.GetValue(rateScale) : double.NaN;
+            if (simulate && !(scale > 0 && scale <= MaxRateScale))
+                throw new StamenInputException("--rate-scale", scale.ToString(System.Globalization.CultureInfo.InvariantCulture), $"must be above 0 and at most {MaxRateScale}", "give e.g. 1.5");
+            return Run(console, new Settings(p.GetValue(scenario), scale, p.GetValue(json), p.GetValue(report), p.GetValue(quiet), CommandText.Of(p)));
+        }));
         return command;
     }
+
+    private const double MaxRateScale = 1e6;
+    private const double MaxSimulatedRequests = 2_000_000;
 
     private static int Run(CliConsole console, Settings s)
     {
@@ -42,6 +50,13 @@ internal static class SplitCommand
         if (simulate && !(s.RateScale > 0))
             throw new StamenInputException("--rate-scale", s.RateScale.ToString(System.Globalization.CultureInfo.InvariantCulture), "must be positive", "give e.g. 1.5");
         var scenario = SplitScenarioParser.Load(s.Scenario);
+        if (simulate)
+        {
+            var requests = scenario.RequestTypes.Sum(t => t.RatePerSec) * s.RateScale * scenario.DurationSec;
+            if (requests > MaxSimulatedRequests)
+                throw new StamenInputException("--rate-scale", s.RateScale.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    $"the scaled rates give about {requests:0} requests in {scenario.DurationSec} s; a run replays at most {MaxSimulatedRequests}", "give a smaller scale, or shorten the scenario's duration_s");
+        }
         SplitView.WriteSummary(console.Out, scenario);
         var plans = SplitStudy.Plan(scenario);
         console.Out.Write(SplitView.Plans(plans));

@@ -25,7 +25,7 @@ internal static class ReportInput
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(File.ReadAllBytes(path), new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
+            document = JsonDocument.Parse(Stamen.IO.BoundedFile.ReadAllBytes(path, Stamen.IO.BoundedFile.MaxTextBytes, "results"), new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
         }
         catch (JsonException e)
         {

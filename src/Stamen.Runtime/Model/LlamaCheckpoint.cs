@@ -136,7 +136,7 @@ public static class LlamaCheckpoint
         JsonDocument doc;
         try
         {
-            doc = JsonDocument.Parse(File.ReadAllText(path));
+            doc = JsonDocument.Parse(Stamen.IO.BoundedFile.ReadAllText(path, 1 << 20, "model config"));
         }
         catch (JsonException e)
         {

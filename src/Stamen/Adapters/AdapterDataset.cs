@@ -87,7 +87,7 @@ public static class AdapterDataset
     {
         if (!File.Exists(path))
             throw new StamenInputException(path, "(file)", "file not found", "write one with `stamen adapters dataset -o PATH`");
-        using var reader = new StreamReader(path);
+        using var reader = new StreamReader(Stamen.IO.BoundedFile.OpenRead(path, Stamen.IO.BoundedFile.MaxDataBytes, "dataset"));
         var header = reader.ReadLine()?.Split(',') ?? throw new StamenInputException(path, "header", "the file is empty", "write one with `stamen adapters dataset`");
         int Column(string name)
         {

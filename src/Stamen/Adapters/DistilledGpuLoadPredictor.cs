@@ -80,7 +80,7 @@ public static class AdapterPredictorFile
         JsonNode? root;
         try
         {
-            root = JsonNode.Parse(File.ReadAllText(path));
+            root = JsonNode.Parse(Stamen.IO.BoundedFile.ReadAllText(path, Stamen.IO.BoundedFile.MaxTextBytes, "predictor"));
         }
         catch (JsonException e)
         {

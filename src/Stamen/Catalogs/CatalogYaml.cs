@@ -27,20 +27,15 @@ internal static class CatalogYaml
         return reader.ReadToEnd();
     }
 
+    /// <summary>Largest user catalog read (the built-in ones are a few KiB).</summary>
+    private const long MaxUserFileBytes = 16 << 20;
+
     /// <summary>Text of a user's file, or an input error naming it when it cannot be read.</summary>
     public static string ReadUserFile(string path, string what)
     {
-        if (!File.Exists(path))
-            throw new StamenInputException(path, "(file)", $"{what} file not found (looked at {Path.GetFullPath(path)})",
-                "check the path");
-        try
-        {
-            return File.ReadAllText(path);
-        }
-        catch (IOException e)
-        {
-            throw new StamenInputException(path, "(file)", $"cannot read {what} file: {e.Message}", "check the file");
-        }
+        var text = Stamen.IO.BoundedFile.ReadAllText(path, MaxUserFileBytes, what);
+        Stamen.IO.YamlDepth.Check(text, path);
+        return text;
     }
 
     /// <summary>Parses <paramref name="yaml"/> into <typeparamref name="T"/>; errors name <paramref name="source"/> and the line.</summary>

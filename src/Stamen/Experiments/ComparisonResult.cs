@@ -37,4 +37,24 @@ public sealed record AlgorithmResult(
 /// <param name="Seed">Base seed; run r uses a seed derived from it.</param>
 /// <param name="FixedDelays">Whether the fixed per-request delays were included.</param>
 /// <param name="Results">One entry per algorithm, in scenario order.</param>
-public sealed record ComparisonResult(string Scenario, int Runs, int Seed, bool FixedDelays, IReadOnlyList<AlgorithmResult> Results);
+public sealed record ComparisonResult(string Scenario, int Runs, int Seed, bool FixedDelays, IReadOnlyList<AlgorithmResult> Results)
+{
+    /// <summary>
+    /// Algorithms whose every metric (mean and confidence half-width) equals an earlier algorithm's: their rows repeat and their
+    /// lines in the charts lie exactly on the earlier one's, which a reader must be told (e.g. the exact MILP proving another
+    /// algorithm's plan optimal returns that plan). Each pair names the later algorithm and the first one it equals.
+    /// </summary>
+    public IReadOnlyList<(string Algorithm, string SameAs)> Identical()
+    {
+        var pairs = new List<(string, string)>();
+        for (var i = 1; i < Results.Count; i++)
+        {
+            var earlier = Results.Take(i).FirstOrDefault(e => SameMetrics(e, Results[i]));
+            if (earlier is not null) pairs.Add((Results[i].Algorithm, earlier.Algorithm));
+        }
+        return pairs;
+    }
+
+    private static bool SameMetrics(AlgorithmResult a, AlgorithmResult b) =>
+        a.Metrics.Count == b.Metrics.Count && a.Metrics.Zip(b.Metrics).All(p => p.First.Key == p.Second.Key && p.First.Value == p.Second.Value);
+}

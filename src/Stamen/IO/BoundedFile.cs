@@ -10,6 +10,12 @@ namespace Stamen.IO;
 /// </summary>
 public static class BoundedFile
 {
+    /// <summary>Largest scenario, catalog, profile or results file read (the examples are a few KiB).</summary>
+    public const long MaxTextBytes = 64L << 20;
+
+    /// <summary>Largest data file read (traces, RTT matrices, datasets): the repository's are a few MiB.</summary>
+    public const long MaxDataBytes = 1L << 30;
+
     /// <summary>The file's text; an input error naming it when it is missing, too large or unreadable.</summary>
     /// <param name="what">What the file should be, for messages ("Helix cluster", "LP").</param>
     public static string ReadAllText(string path, long maxBytes, string what)

@@ -41,7 +41,7 @@ public static class ModelFile
         string json;
         try
         {
-            json = File.ReadAllText(path);
+            json = Stamen.IO.BoundedFile.ReadAllText(path, Stamen.IO.BoundedFile.MaxTextBytes, "model");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -50,7 +50,7 @@ public static class RipeAtlasRttFitter
     {
         if (!File.Exists(path))
             throw new StamenInputException(path, "(file)", $"RTT measurement file not found (looked at {Path.GetFullPath(path)})", "check the path");
-        using var reader = new StreamReader(path);
+        using var reader = new StreamReader(Stamen.IO.BoundedFile.OpenRead(path, Stamen.IO.BoundedFile.MaxDataBytes, "RTT measurement"));
         using var csv = new CsvReader(reader, CultureInfo.InvariantCulture);
         if (!csv.Read() || !csv.ReadHeader())
             throw new StamenInputException(path, "line 1", "empty file", "use the RIPE Atlas CSV with its header");

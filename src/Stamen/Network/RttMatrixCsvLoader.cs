@@ -16,7 +16,7 @@ public sealed class RttMatrixCsvLoader : ITopologyLoader
     {
         if (!File.Exists(path))
             throw new StamenInputException(path, "(file)", $"RTT matrix file not found (looked at {Path.GetFullPath(path)})", "check the path");
-        using var reader = new StreamReader(path);
+        using var reader = new StreamReader(Stamen.IO.BoundedFile.OpenRead(path, Stamen.IO.BoundedFile.MaxDataBytes, "RTT matrix"));
         return Parse(reader, path, Path.GetFileNameWithoutExtension(path));
     }
 
@@ -109,7 +109,6 @@ public static class RttMatrixCsvWriter
 
     public static void Write(Topology topology, string path)
     {
-        using var writer = new StreamWriter(path);
-        Write(topology, writer);
+        Stamen.IO.AtomicFile.Write(path, writer => Write(topology, writer));
     }
 }

@@ -20,7 +20,7 @@ public static class ScenarioParser
         if (!File.Exists(path))
             throw new StamenInputException(path, "(file)", "file not found", "check the path, or run `stamen compare` with no argument for the built-in default");
         var full = Path.GetFullPath(path);
-        return ParseText(File.ReadAllText(full), full, Path.GetDirectoryName(full)!);
+        return ParseText(Stamen.IO.BoundedFile.ReadAllText(full, Stamen.IO.BoundedFile.MaxTextBytes, "scenario"), full, Path.GetDirectoryName(full)!);
     }
 
     /// <param name="text">YAML.</param>
@@ -250,8 +250,10 @@ public static class ScenarioParser
         var m = p.OptMap(key)!;
         m.AllowOnly("uniform", "choice");
         var (kind, list) = m.OptList("uniform") is { } u ? ("uniform", u) : ("choice", m.OptList("choice") ?? throw m.Error("uniform", "is missing", "write a number, {uniform: [min, max]} or {choice: [a, b]}"));
-        var values = list.Select((n, i) => n is YamlScalarNode s && int.TryParse(s.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) && v >= 1
-            ? v : throw m.Error(n, $"{m.FieldPath(kind)}[{i}]", "expected a positive whole number", "write token counts such as 64")).ToList();
+        var most = FieldBounds.MaxInt(key);
+        var values = list.Select((n, i) => n is YamlScalarNode s && int.TryParse(s.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) && v >= 1 && v <= most
+            ? v : throw m.Error(n, $"{m.FieldPath(kind)}[{i}]", $"expected a whole number in 1..{most}", "write token counts such as 64")).ToList();
+        if (values.Count > 100_000) throw m.Error(kind, $"lists {values.Count} token counts", "list at most 100,000");
         if (kind == "uniform")
         {
             if (values.Count != 2 || values[0] > values[1]) throw m.Error("uniform", "expected [min, max] with min <= max", "write uniform: [16, 128]");

@@ -28,6 +28,7 @@ internal sealed class YamlFields
     /// </summary>
     public static YamlFields LoadRoot(string text, string file, string startFrom)
     {
+        Stamen.IO.YamlDepth.Check(text, file);
         var stream = new YamlStream();
         var parser = new Parser(new StringReader(text));
         try
@@ -90,7 +91,8 @@ internal sealed class YamlFields
     public string RequireString(string key, string fix) =>
         OptString(key) is { Length: > 0 } s ? s : throw Error(key, "is missing", fix);
 
-    public double? OptDouble(string key, double min = double.NegativeInfinity, bool exclusiveMin = false)
+    /// <param name="max">Largest value allowed; by default the field's bound in <see cref="FieldBounds"/>.</param>
+    public double? OptDouble(string key, double min = double.NegativeInfinity, bool exclusiveMin = false, double? max = null)
     {
         var s = OptString(key);
         if (s is null) return null;
@@ -98,10 +100,17 @@ internal sealed class YamlFields
             throw Error(key, $"'{s}' is not a number", "write a number such as 0.5");
         if (v < min || (exclusiveMin && v <= min))
             throw Error(key, $"{v.ToString(CultureInfo.InvariantCulture)} is out of range", $"use a value {(exclusiveMin ? "above" : "of at least")} {min.ToString(CultureInfo.InvariantCulture)}");
+        var lower = FieldBounds.MinDouble(key);
+        if (v < lower || (v != 0 && Math.Abs(v) < 1e-300))
+            throw Error(key, $"{v.ToString(CultureInfo.InvariantCulture)} is too small", $"use a value of at least {Math.Max(lower, 1e-300).ToString(CultureInfo.InvariantCulture)}");
+        var upper = max ?? FieldBounds.MaxDouble(key);
+        if (v > upper)
+            throw Error(key, $"{v.ToString(CultureInfo.InvariantCulture)} is too large", $"use a value of at most {upper.ToString(CultureInfo.InvariantCulture)}");
         return v;
     }
 
-    public int? OptInt(string key, int min = int.MinValue)
+    /// <param name="max">Largest value allowed; by default the field's bound in <see cref="FieldBounds"/>.</param>
+    public int? OptInt(string key, int min = int.MinValue, int? max = null)
     {
         var s = OptString(key);
         if (s is null) return null;
@@ -109,6 +118,9 @@ internal sealed class YamlFields
             throw Error(key, $"'{s}' is not a whole number", "write an integer such as 20");
         if (v < min)
             throw Error(key, $"{v} is out of range", $"use a value of at least {min}");
+        var upper = max ?? FieldBounds.MaxInt(key);
+        if (v > upper)
+            throw Error(key, $"{v} is too large", $"use a value of at most {upper.ToString(CultureInfo.InvariantCulture)}");
         return v;
     }
 

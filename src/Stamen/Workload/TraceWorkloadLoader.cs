@@ -38,11 +38,14 @@ public static class TraceWorkloadLoader
     }
 
     /// <summary>The trace's rows in file order, checked (positive token counts, sorted arrivals); errors name the file, line and column.</summary>
+    /// <summary>Most requests read from a trace (a run replays at most two million).</summary>
+    public const int MaxRows = 2_000_000;
+
     public static IReadOnlyList<TraceRow> LoadRows(string path, int? limit = null, double timeScale = 1.0)
     {
         if (!File.Exists(path))
             throw new StamenInputException(path, "trace", "file not found", "give the path of a CSV with header arrived_at,num_prefill_tokens,num_decode_tokens");
-        using var reader = new StreamReader(path);
+        using var reader = new StreamReader(Stamen.IO.BoundedFile.OpenRead(path, Stamen.IO.BoundedFile.MaxDataBytes, "trace"));
         var header = reader.ReadLine()?.Split(',').Select(h => h.Trim()).ToArray()
             ?? throw new StamenInputException(path, "header", "the file is empty", "add the header arrived_at,num_prefill_tokens,num_decode_tokens");
         int Column(string name, bool required)
@@ -64,6 +67,10 @@ public static class TraceWorkloadLoader
         {
             lineNo++;
             if (line.Length == 0) continue;
+            if (rows.Count == MaxRows)
+                throw new StamenInputException(path, $"line {lineNo}", $"the trace has more than {MaxRows} requests", "give the scenario's trace a `limit:` of at most that many, or cut the file");
+            if (line.Length > 4096)
+                throw new StamenInputException(path, $"line {lineNo}", "the line is longer than 4,096 characters", "a trace row is a timestamp, two token counts and optional names");
             var f = line.Split(',');
             if (f.Length < header.Length)
                 throw new StamenInputException(path, $"line {lineNo}", $"expected {header.Length} columns, found {f.Length}", "fix or remove the line");
@@ -92,7 +99,7 @@ public static class TraceWorkloadLoader
             : throw new StamenInputException(path, $"line {line}: {field}", $"'{s}' is not a non-negative number", "fix the value");
 
     private static int ParseTokens(string s, string path, int line, string field) =>
-        int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) && v >= 1
+        int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) && v >= 1 && v <= 1 << 20
             ? v
-            : throw new StamenInputException(path, $"line {line}: {field}", $"'{s}' is not a positive integer", "fix the value");
+            : throw new StamenInputException(path, $"line {line}: {field}", $"'{s}' is not a whole number of tokens in 1..{1 << 20}", "fix the value");
 }

@@ -288,7 +288,7 @@ public sealed class SwarmSecurityTests
             for (var i = 0; i < 600 && registry.Live.Count == 0 && !serve.HasExited; i++) await Task.Delay(50);
             Assert.Equal("term", Assert.Single(registry.Live).ServerId);
 
-            using (var kill = System.Diagnostics.Process.Start("kill", ["-TERM", serve.Id.ToString(CultureInfo.InvariantCulture)])) await kill.WaitForExitAsync();
+            Assert.Equal(0, Kill(serve.Id, 15)); // SIGTERM
             using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(20));
             await serve.WaitForExitAsync(limit.Token);
 
@@ -301,6 +301,10 @@ public sealed class SwarmSecurityTests
             if (!serve.HasExited) serve.Kill();
         }
     }
+
+    /// <summary>libc's kill(2): a signal without needing procps' kill binary on a minimal machine.</summary>
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int pid, int signal);
 
     private sealed class ListDirectory(IReadOnlyList<BlockServerInfo> servers) : IServerDirectory
     {

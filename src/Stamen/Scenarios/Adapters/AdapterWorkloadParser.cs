@@ -18,6 +18,9 @@ public static class AdapterWorkloadParser
     /// <summary>Name that means the built-in workload.</summary>
     public const string DefaultName = "default";
 
+    /// <summary>Most adapters one workload places (the published grid's largest is 1,000).</summary>
+    public const int MaxPlacedAdapters = 2_000;
+
     private const string BuiltinFile = "(built-in adapters workload)";
 
     private static readonly string[] TopFields =
@@ -41,7 +44,7 @@ public static class AdapterWorkloadParser
         if (!File.Exists(pathOrName))
             throw new StamenInputException(pathOrName, "(file)", "file not found", "check the path, or omit it for the built-in default workload");
         var full = Path.GetFullPath(pathOrName);
-        return ParseText(File.ReadAllText(full), full);
+        return ParseText(Stamen.IO.BoundedFile.ReadAllText(full, Stamen.IO.BoundedFile.MaxTextBytes, "adapter workload"), full);
     }
 
     public static AdapterWorkload ParseText(string text, string file)
@@ -81,6 +84,10 @@ public static class AdapterWorkloadParser
         var twin = new GpuServingTwin(model, gpu, stepTime, ScenarioParser.ParseTokens(y, "prompt_tokens", 528), ScenarioParser.ParseTokens(y, "output_tokens", 264),
             y.OptDouble("duration_s", 0, exclusiveMin: true) ?? 300, policy, seed);
         var demands = adapters.Select((a, k) => new AdapterDemand(a.Name, a.Rank, rates[k])).ToArray();
+        if (demands.Length > MaxPlacedAdapters)
+            throw y.Error(y.Has("adapters") ? "adapters" : "generate", $"{demands.Length} adapters to place; placement here handles at most {MaxPlacedAdapters} (1,000 take about 20 s)",
+                "split the workload, or place fewer adapters");
+        FieldBounds.CheckRequests(y, "duration_s", rates.Sum() * twin.DurationSec, $"{rates.Sum():0.###} requests/s for {twin.DurationSec} s");
         foreach (var a in demands)
             if (twin.MaxSlots(a.Rank) == 0)
                 throw y.Error(y.Has("adapters") ? "adapters" : "generate", $"adapter '{a.Name}' of rank {a.Rank} cannot be served on {gpu.Name}: not even one slot fits",

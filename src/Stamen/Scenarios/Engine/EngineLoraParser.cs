@@ -17,6 +17,9 @@ internal sealed record ParsedLora(LoraEngineSettings Settings, IReadOnlyList<dou
 /// </summary>
 internal static class EngineLoraParser
 {
+    /// <summary>Most adapters a scenario may serve: ten times the largest published grid (1,000), and what placement finishes in minutes.</summary>
+    public const int MaxAdapters = 10_000;
+
     public static ParsedLora Parse(YamlFields l, EngineConfig config, bool capacityGiven)
     {
         l.AllowOnly("max_loras", "max_lora_rank", "max_cpu_loras", "disk_load_ms", "overhead", "load_cost", "kv_capacity", "scheduler_overhead", "adapters", "generate");
@@ -149,6 +152,7 @@ internal static class EngineLoraParser
         var adapters = new List<LoraAdapter>();
         var rates = new List<double>();
         var names = new HashSet<string>(StringComparer.Ordinal);
+        if (list.Count > MaxAdapters) throw l.Error("adapters", $"lists {list.Count} adapters", $"list at most {MaxAdapters}");
         for (var i = 0; i < list.Count; i++)
         {
             var path = l.FieldPath($"adapters[{i}]");
@@ -169,7 +173,7 @@ internal static class EngineLoraParser
     private static (IReadOnlyList<LoraAdapter>, IReadOnlyList<double>) Generate(YamlFields g)
     {
         g.AllowOnly("count", "ranks", "rate_per_s", "zipf");
-        var count = g.OptInt("count", 1) ?? throw g.Error("count", "is missing", "give the number of adapters, e.g. 100");
+        var count = g.OptInt("count", 1, max: MaxAdapters) ?? throw g.Error("count", "is missing", "give the number of adapters, e.g. 100");
         var rankNodes = g.OptList("ranks") ?? throw g.Error("ranks", "is missing", "list ranks to cycle through, e.g. [8, 16, 32]");
         var ranks = new List<int>();
         foreach (var node in rankNodes)

@@ -48,7 +48,7 @@ public static class EngineScenarioParser
         if (!File.Exists(path))
             throw new StamenInputException(path, "(file)", "file not found", "check the path, or run `stamen engine compare` with no argument for the built-in default");
         var full = Path.GetFullPath(path);
-        return ParseText(File.ReadAllText(full), full, Path.GetDirectoryName(full)!);
+        return ParseText(Stamen.IO.BoundedFile.ReadAllText(full, Stamen.IO.BoundedFile.MaxTextBytes, "engine scenario"), full, Path.GetDirectoryName(full)!);
     }
 
     /// <param name="text">YAML.</param>
@@ -164,6 +164,7 @@ public static class EngineScenarioParser
             if (lora?.RatesPerSec is not { } rates)
                 throw w.Error("per_adapter", "needs adapters with rates", "list lora.adapters with rate_per_s, or lora.generate with rate_per_s or zipf");
             var duration = a.OptDouble("duration_s", 0, exclusiveMin: true) ?? throw a.Error("duration_s", "is missing", "give the simulated seconds of arrivals, e.g. 600");
+            FieldBounds.CheckRequests(a, "duration_s", rates.Sum() * duration, $"{rates.Sum():0.###} requests/s for {duration} s");
             return new EngineAdapterPoissonWorkload(new AdapterPoissonWorkload(rates, duration,
                 ScenarioParser.ParseTokens(a, "prompt_tokens", 512), ScenarioParser.ParseTokens(a, "output_tokens", 128)));
         }

@@ -35,7 +35,7 @@ public static class SplitScenarioParser
         if (!File.Exists(pathOrName))
             throw new StamenInputException(pathOrName, "(file)", "file not found", "check the path, or omit it for the built-in split scenario");
         var full = Path.GetFullPath(pathOrName);
-        return ParseText(File.ReadAllText(full), full);
+        return ParseText(Stamen.IO.BoundedFile.ReadAllText(full, Stamen.IO.BoundedFile.MaxTextBytes, "split scenario"), full);
     }
 
     public static SplitScenario ParseText(string text, string file)
@@ -75,8 +75,10 @@ public static class SplitScenarioParser
             var rate = t.OptDouble("rate_per_s", 0) ?? 1;
             types.Add(new SplitRequestType(name, device, link, tokens, sla, rate, SplitCostModel.Build(model, gpu, device, link, tokens, sla, bits)));
         }
+        var seconds = y.OptDouble("duration_s", 0, exclusiveMin: true) ?? 600;
+        FieldBounds.CheckRequests(y, "duration_s", types.Sum(t => t.RatePerSec) * seconds, $"{types.Sum(t => t.RatePerSec):0.###} requests/s for {seconds} s");
         return new SplitScenario(file, y.OptString("name") ?? Path.GetFileNameWithoutExtension(file), y.OptInt("seed") ?? 1, model.Name, gpu.Name,
-            y.OptInt("server_gpus", 1) ?? 1, ParseMethods(y), y.OptDouble("duration_s", 0, exclusiveMin: true) ?? 600, types);
+            y.OptInt("server_gpus", 1) ?? 1, ParseMethods(y), seconds, types);
     }
 
     /// <summary>
