@@ -58,13 +58,17 @@ internal static class CatalogYaml
     public static T Required<T>(T? value, string source, string field) where T : struct =>
         value ?? throw new StamenInputException(source, field, "missing", $"add {field}");
 
-    /// <summary>A strictly positive number, or an input error naming the field.</summary>
-    public static double Positive(double? value, string source, string field)
+    /// <summary>A strictly positive number of at most <paramref name="max"/>, or an input error naming the field.</summary>
+    /// <param name="max">Largest sensible value (default 1e18: above any FLOP rate or byte count a catalog holds).</param>
+    public static double Positive(double? value, string source, string field, double max = 1e18)
     {
         var v = Required(value, source, field);
         if (!(v > 0) || double.IsInfinity(v))
             throw new StamenInputException(source, field,
                 string.Create(CultureInfo.InvariantCulture, $"must be a positive number, got {v}"), "use a value above 0");
+        if (v > max)
+            throw new StamenInputException(source, field, string.Create(CultureInfo.InvariantCulture, $"{v} is too large"),
+                string.Create(CultureInfo.InvariantCulture, $"use a value of at most {max}"));
         return v;
     }
 

@@ -86,7 +86,7 @@ public sealed class GpuCatalog
         }
         return new GpuSpec(
             name,
-            CatalogYaml.Positive(e.MemoryGb, source, at + "memory_gb") * BytesPerGb,
+            CatalogYaml.Positive(e.MemoryGb, source, at + "memory_gb", max: 1e5) * BytesPerGb,
             CatalogYaml.Positive(e.PeakTflops, source, at + "peak_tflops"),
             CatalogYaml.Positive(e.BandwidthGbPerSec, source, at + "bandwidth_gb_per_sec") * BytesPerGb,
             e.MaxBlocks is null ? null : CatalogYaml.Positive(e.MaxBlocks, source, at + "max_blocks"),

@@ -42,7 +42,7 @@ public sealed class ScenarioFuzzTests(ITestOutputHelper output)
             new("engine", [Builtin("engine-default.yaml"), Example("engine-azure-code.yaml"), Example("engine-lora.yaml"), Example("engine-long-context.yaml"), Example("engine-cluster-azure-conv.yaml")],
                 ["engine", "simulate", "{0}", "-p", "vllm", "-q"]),
             new("adapters", [Builtin("adapters-default.yaml"), Example("adapters-100-zipf.yaml"), Example("adapters-100-uniform.yaml")],
-                ["adapters", "plan", "{0}", "-q"]),
+                ["adapters", "plan", "{0}", "-m", "greedy", "-q"]),
             new("split", [Builtin("split-default.yaml")], ["split", "plan", "{0}"]),
             new("helix", [Path.Combine(clusters, "cluster10.ini"), Path.Combine(clusters, "single24.ini")],
                 ["helix", "simulate", "{0}", "--planner", "swarm", "-q"],

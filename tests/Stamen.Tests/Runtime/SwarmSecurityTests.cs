@@ -241,6 +241,23 @@ public sealed class SwarmSecurityTests
     }
 
     [Fact]
+    public async Task Server_LockedByAbandonedSessions_ServesAgainOnceTheyExpire()
+    {
+        // The audit's attack: a stranger opens every session a server holds and walks away.
+        await using var server = await BlockServer.StartAsync(new BlockStack(SeededWeights.Create(Config, Seed, BlockRange.All(Config.Blocks), clientParts: false)),
+            new BlockServerOptions("s", Model, MaxTokensPerSession: 64, MaxSessions: 4) { Timeouts = new SessionTimeouts(1800, 300, AllocationSec: 0.5) });
+        for (var i = 0; i < 4; i++)
+            Assert.Equal(HttpStatusCode.OK, (await Open.PostAsJsonAsync(new Uri(server.Address, "sessions"), new OpenSessionRequest($"junk-{i}", 64))).StatusCode);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await Open.PostAsJsonAsync(new Uri(server.Address, "sessions"), new OpenSessionRequest("late", 64))).StatusCode);
+
+        await Task.Delay(700);
+        var report = await Client(Open, new ListDirectory([server.Info])).GenerateAsync(Prompt(6), 5);
+
+        Assert.Equal(Local.Generate(Prompt(6), 5), report.Tokens);
+        Assert.Equal(4, server.Host.ExpiredSessions);
+    }
+
+    [Fact]
     public void SwarmKey_BadFilesAreClearErrors()
     {
         var dir = Directory.CreateTempSubdirectory("stamen-key-");
