@@ -16,7 +16,7 @@ namespace Stamen.Cli.Commands;
 /// <summary>`stamen adapters dataset|train|plan|verify`: placing LoRA adapters on the fewest GPUs (issue 5).</summary>
 internal static class AdaptersCommand
 {
-    private sealed record PlanSettings(string? Workload, string Methods, string Predictor, string Show, int? VerifySeed, string? Json, string? Report, bool Quiet,
+    private sealed record PlanSettings(string? Workload, string Methods, string Predictor, string? Show, int? VerifySeed, string? Json, string? Report, bool Quiet,
         string CommandLine);
 
     private sealed record DatasetSettings(string Output, int Cells, double DurationS, int Seed, string Model, string Gpu, bool Quiet);
@@ -49,7 +49,7 @@ internal static class AdaptersCommand
             DefaultValueFactory = _ => "twin",
             HelpName = "twin|PATH",
         };
-        var show = new Option<string>("--show") { Description = "Method whose GPUs are listed in detail", DefaultValueFactory = _ => "greedy", HelpName = "NAME" };
+        var show = new Option<string?>("--show") { Description = "Method whose GPUs are listed in detail (default: greedy when it runs, else the first method)", HelpName = "NAME" };
         var verifySeed = new Option<int?>("--verify-seed")
         {
             Description = "Seed of the verifying twin's arrivals (default: the workload's seed + 1, draws the plan was not made from)",
@@ -61,7 +61,7 @@ internal static class AdaptersCommand
         var command = new Command(name, description) { workload, methods, predictor, show, json, report, quiet };
         if (verify) command.Options.Add(verifySeed);
         command.SetAction(p => CliRunner.Run(console, () => Plan(console, new PlanSettings(p.GetValue(workload), p.GetValue(methods)!, p.GetValue(predictor)!,
-            p.GetValue(show)!, verify ? p.GetValue(verifySeed) ?? int.MinValue : null, p.GetValue(json), p.GetValue(report), p.GetValue(quiet), CommandText.Of(p)))));
+            p.GetValue(show), verify ? p.GetValue(verifySeed) ?? int.MinValue : null, p.GetValue(json), p.GetValue(report), p.GetValue(quiet), CommandText.Of(p)))));
         return command;
     }
 
@@ -71,6 +71,10 @@ internal static class AdaptersCommand
         var methods = s.Methods.Trim().Equals("all", StringComparison.OrdinalIgnoreCase)
             ? AdapterPlacerCatalog.All
             : [.. s.Methods.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(AdapterPlacerCatalog.Find)];
+        // Checked before the (long) placement, not found missing after it.
+        var showName = s.Show ?? (methods.Any(m => m.Name == "greedy") ? "greedy" : methods[0].Name);
+        if (!methods.Any(m => string.Equals(m.Name, showName, StringComparison.OrdinalIgnoreCase)))
+            throw new StamenInputException("--show", showName, "is not one of the methods run", $"use one of {string.Join(", ", methods.Select(m => m.Name))}");
         var predictor = AdapterPredictorFile.Resolve(s.Predictor, workload.Twin);
         int? verifySeed = s.VerifySeed is null ? null : s.VerifySeed == int.MinValue ? workload.Seed + 1 : s.VerifySeed;
         console.Out.Heading($"{workload.Name}: {workload.Describe()}");
@@ -81,7 +85,7 @@ internal static class AdaptersCommand
         var lb = report.LowerBound;
         console.Out.Note(FormattableString.Invariant(
             $"Lower bound {lb.Gpus} GPUs ({lb.How}): one GPU serves at most {lb.CapacityTokensPerSec:N0} tokens/s in the twin, and a GPU that does not starve serves 0.9 of what it is offered."));
-        if (report.Methods.FirstOrDefault(m => string.Equals(m.Placement.Method, s.Show, StringComparison.OrdinalIgnoreCase)) is { } shown)
+        if (report.Methods.FirstOrDefault(m => string.Equals(m.Placement.Method, showName, StringComparison.OrdinalIgnoreCase)) is { } shown)
             console.Out.Write(AdapterPlanView.Gpus(shown));
         if (verifySeed is not null) console.Out.Note($"Verified in the twin with arrival seed {verifySeed}; starved: served below 0.9 of the offered token rate.");
         if (s.Json is null && s.Report is null) return 0;
