@@ -35,7 +35,7 @@ internal static class ComparisonView
             }
         }
         foreach (var (algorithm, sameAs) in result.Identical())
-            console.Note($"{algorithm} gives exactly {sameAs}'s results in every metric (the same plan and routes): its lines in the report's charts lie on {sameAs}'s.");
+            console.Note($"{algorithm} gives exactly {sameAs}'s results in every metric: its lines in the report's charts lie on {sameAs}'s.");
         console.Note("Times include waits for cache space; ± is the 95% confidence half-width over runs.");
     }
 

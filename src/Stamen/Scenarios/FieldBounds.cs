@@ -22,7 +22,7 @@ internal static class FieldBounds
         ["requests"] = MaxRequests,
         ["limit"] = MaxRequests,
         ["count"] = 100_000,
-        ["nodes"] = 100_000,
+        ["nodes"] = 5_000, // a network is a node x node matrix: 5,000 nodes are 200 MB of round trips
         ["instances"] = 10_000,
         ["server_gpus"] = 1_024,
         ["prompt_tokens"] = Tokens,

@@ -110,6 +110,9 @@ public static class ScenarioParser
                 c.AllowOnly("name", "nodes");
                 clusters.Add(new ClusterDefinition(c.RequireString("name", "name the cluster"), c.OptInt("nodes", 1) ?? 1));
             }
+            // The network is a node x node matrix: its size, not each cluster's, is what must stay bounded.
+            if (clusters.Sum(c => (long)c.Nodes) > FieldBounds.MaxInt("nodes"))
+                throw cl.Error("clusters", $"the clusters hold {clusters.Sum(c => (long)c.Nodes)} nodes in all", $"use at most {FieldBounds.MaxInt("nodes")}");
             intra = cl.OptDouble("intra_rtt_ms", 0) ?? intra;
             inter = cl.OptDouble("inter_rtt_ms", 0) ?? inter;
             intraBw = (cl.OptDouble("intra_bandwidth_mbps", 0, exclusiveMin: true) ?? 1000) * 1e6;

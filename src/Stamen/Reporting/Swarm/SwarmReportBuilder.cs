@@ -57,7 +57,7 @@ public static class SwarmReportBuilder
 
     /// <summary>Says which algorithms repeat another's results exactly, since their chart lines are hidden under the other's.</summary>
     private static string IdenticalNote(ComparisonResult result) =>
-        string.Concat(result.Identical().Select(p => $" {p.Algorithm} gives exactly {p.SameAs}'s results in every metric (the same plan and routes): its lines in the charts below lie on {p.SameAs}'s."));
+        string.Concat(result.Identical().Select(p => $" {p.Algorithm} gives exactly {p.SameAs}'s results in every metric: its lines in the charts below lie on {p.SameAs}'s."));
 
     private static IEnumerable<RequestOutcome> Served(IReadOnlyList<IReadOnlyList<SimulatedRun>> runs, int algorithm) =>
         runs.SelectMany(r => r[algorithm].Twin.Requests).Where(o => o.Succeeded);
