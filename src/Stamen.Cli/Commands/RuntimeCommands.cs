@@ -138,8 +138,7 @@ internal static class RuntimeCommands
 
     /// <summary>An absolute http(s) URL from the command line, or the usual one-line error.</summary>
     private static Uri HttpUrl(string option, string text) =>
-        Uri.TryCreate(text.Trim(), UriKind.Absolute, out var url) && url.Scheme is "http" or "https" && !string.IsNullOrEmpty(url.Host) ? url
-            : throw new StamenInputException(option, text, "is not an http or https URL", "give e.g. http://127.0.0.1:7000");
+        RegistryServer.HttpUrl(text) ?? throw new StamenInputException(option, text, "is not an http or https URL", "give e.g. http://127.0.0.1:7000");
 
     private static Option<string?> KeyFileOption() => new("--swarm-key-file")
     {

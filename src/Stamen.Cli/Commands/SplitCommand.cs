@@ -42,20 +42,17 @@ internal static class SplitCommand
     }
 
     private const double MaxRateScale = 1e6;
-    private const double MaxSimulatedRequests = 2_000_000;
 
     private static int Run(CliConsole console, Settings s)
     {
         var simulate = !double.IsNaN(s.RateScale);
-        if (simulate && !(s.RateScale > 0))
-            throw new StamenInputException("--rate-scale", s.RateScale.ToString(System.Globalization.CultureInfo.InvariantCulture), "must be positive", "give e.g. 1.5");
         var scenario = SplitScenarioParser.Load(s.Scenario);
         if (simulate)
         {
-            var requests = scenario.RequestTypes.Sum(t => t.RatePerSec) * s.RateScale * scenario.DurationSec;
-            if (requests > MaxSimulatedRequests)
-                throw new StamenInputException("--rate-scale", s.RateScale.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                    $"the scaled rates give about {requests:0} requests in {scenario.DurationSec} s; a run replays at most {MaxSimulatedRequests}", "give a smaller scale, or shorten the scenario's duration_s");
+            var rate = scenario.RequestTypes.Sum(t => t.RatePerSec) * s.RateScale;
+            if (Stamen.Workload.RequestBudget.Problem(rate * scenario.DurationSec, $"the scaled rates ({rate:0.###} requests/s for {scenario.DurationSec} s)") is { } problem)
+                throw new StamenInputException("--rate-scale", s.RateScale.ToString(System.Globalization.CultureInfo.InvariantCulture), problem,
+                    "give a smaller scale, or shorten the scenario's duration_s");
         }
         SplitView.WriteSummary(console.Out, scenario);
         var plans = SplitStudy.Plan(scenario);

@@ -34,8 +34,7 @@ internal static class ComparisonView
                 console.Note($"{r.Algorithm}: mean time per token {F(Math.Abs(change), "0.0")}% {(change >= 0 ? "lower" : "higher")} than {baseline.Algorithm}");
             }
         }
-        foreach (var (algorithm, sameAs) in result.Identical())
-            console.Note($"{algorithm} gives exactly {sameAs}'s results in every metric: its lines in the report's charts lie on {sameAs}'s.");
+        foreach (var note in result.IdenticalNotes("the report's charts")) console.Note(note);
         console.Note("Times include waits for cache space; ± is the 95% confidence half-width over runs.");
     }
 

@@ -80,9 +80,4 @@ public sealed record SessionTimeouts(double SessionSec, double StepSec, double A
         if ((now - openedAt).TotalSeconds > SessionSec) return true;
         return lastStepAt is { } last ? (now - last).TotalSeconds > StepSec : (now - openedAt).TotalSeconds > AllocationSec;
     }
-
-    /// <summary>What is wrong with the timeouts, or null: each must be in (0, <see cref="MaxSec"/>].</summary>
-    public string? Problem() =>
-        new[] { ("session", SessionSec), ("step", StepSec), ("allocation", AllocationSec) }
-            .Where(t => !(t.Item2 > 0 && t.Item2 <= MaxSec)).Select(t => $"the {t.Item1} timeout must be in (0, {MaxSec}] seconds, not {t.Item2}").FirstOrDefault();
 }

@@ -148,13 +148,18 @@ public sealed class RegistryServer : IAsyncDisposable
     /// <summary>Entries stored, live or not yet pruned (for tests).</summary>
     internal int StoredCount => _servers.Count;
 
+    /// <summary>
+    /// <paramref name="text"/> as an absolute http(s) URL with a host, or null: the one URL rule for announcements, the command
+    /// line and clients (a <c>file:</c> URL or a relative one is never followed).
+    /// </summary>
+    public static Uri? HttpUrl(string text) =>
+        Uri.TryCreate(text.Trim(), UriKind.Absolute, out var url) && url.Scheme is "http" or "https" && !string.IsNullOrEmpty(url.Host) ? url : null;
+
     /// <summary>What is wrong with an announcement's fields, or null: every field a client will read is bounded, and the URL must be http(s).</summary>
     internal static string? Problem(BlockServerInfo info)
     {
         if (info.ServerId.Length > 256 || info.Model is null || info.Model.Length is 0 or > 256) return "server_id and model must be 1..256 characters";
-        if (info.Url is null || info.Url.Length > 2048 || !Uri.TryCreate(info.Url, UriKind.Absolute, out var url)
-            || url.Scheme is not ("http" or "https") || string.IsNullOrEmpty(url.Host))
-            return "url must be an absolute http or https URL";
+        if (info.Url is null || info.Url.Length > 2048 || HttpUrl(info.Url) is null) return "url must be an absolute http or https URL";
         if (info.EndBlock > 1_000_000 || info.HiddenSize is < 1 or > 1_000_000 || info.MaxTokensPerSession is < 1 or > 100_000_000
             || info.FreeSessions is < 0 or > 1_000_000 || !(info.ThroughputTokensPerSec >= 0 && info.ThroughputTokensPerSec <= 1e12))
             return "block range, hidden_size, max_tokens_per_session, free_sessions and throughput_tokens_per_s must be within bounds";

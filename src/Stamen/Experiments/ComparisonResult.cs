@@ -55,6 +55,14 @@ public sealed record ComparisonResult(string Scenario, int Runs, int Seed, bool 
         return pairs;
     }
 
+    /// <summary>
+    /// The sentences telling a reader which algorithms repeat another's results, one per pair (empty when none do); the console
+    /// and the report say the same.
+    /// </summary>
+    /// <param name="charts">Where the hidden lines are, e.g. "the report's charts".</param>
+    public IEnumerable<string> IdenticalNotes(string charts) =>
+        Identical().Select(p => $"{p.Algorithm} gives exactly {p.SameAs}'s results in every metric: its lines in {charts} lie on {p.SameAs}'s.");
+
     private static bool SameMetrics(AlgorithmResult a, AlgorithmResult b) =>
         a.Metrics.Count == b.Metrics.Count && a.Metrics.Zip(b.Metrics).All(p => p.First.Key == p.Second.Key && p.First.Value == p.Second.Value);
 }

@@ -36,10 +36,13 @@ public static class AtomicFile
     }
 
     /// <summary>Why <paramref name="path"/> cannot be written (empty, a folder, in a missing folder), or null: commands check their outputs before any work.</summary>
-    public static string? Problem(string path)
+    public static string? Problem(string path) => Problem(path, out _);
+
+    /// <param name="full">The file a write lands in (<see cref="Target"/>), when there is no problem.</param>
+    private static string? Problem(string path, out string full)
     {
+        full = "";
         if (string.IsNullOrWhiteSpace(path)) return "the output path is empty";
-        string full;
         try
         {
             full = Target(path);
@@ -57,8 +60,7 @@ public static class AtomicFile
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(contents);
-        if (Problem(path) is { } problem) throw new StamenInputException(path, "(output path)", problem, "give a file path in an existing folder");
-        var full = Target(path);
+        if (Problem(path, out var full) is { } problem) throw new StamenInputException(path, "(output path)", problem, "give a file path in an existing folder");
         var dir = Path.GetDirectoryName(full)!;
         try
         {

@@ -19,8 +19,8 @@ internal static class FieldBounds
     {
         ["seed"] = int.MaxValue,
         ["runs"] = 10_000,
-        ["requests"] = MaxRequests,
-        ["limit"] = MaxRequests,
+        ["requests"] = Stamen.Workload.RequestBudget.MaxRequests,
+        ["limit"] = Stamen.Workload.RequestBudget.MaxRequests,
         ["count"] = 100_000,
         ["nodes"] = 5_000, // a network is a node x node matrix: 5,000 nodes are 200 MB of round trips
         ["instances"] = 10_000,
@@ -88,24 +88,13 @@ internal static class FieldBounds
     /// <summary>The smallest value of <paramref name="field"/> beyond the caller's own minimum (none for fields not listed).</summary>
     public static double MinDouble(string field) => MinDoubles.GetValueOrDefault(field, double.NegativeInfinity);
 
-    /// <summary>Most requests one simulated run may replay: a few GiB of outcomes and events at most.</summary>
-    public const int MaxRequests = 2_000_000;
-
-    /// <summary>Bytes of memory the twins need per request replayed, with room (outcome, events, queues): the basis of the memory check.</summary>
-    private const double BytesPerRequest = 2048;
-
     /// <summary>
-    /// Refuses a run whose arrivals (<paramref name="expected"/> requests, e.g. rates x duration) exceed <see cref="MaxRequests"/>
-    /// or need more memory than this machine has, before it starts: the error names the field that sets the length.
+    /// Refuses a run whose arrivals (<paramref name="expected"/> requests, e.g. rates x duration) exceed the
+    /// <see cref="Stamen.Workload.RequestBudget"/> before it starts: the error names the field that sets the length.
     /// </summary>
     public static void CheckRequests(YamlFields y, string key, double expected, string what)
     {
-        if (expected > MaxRequests)
-            throw y.Error(key, $"{what} give about {expected:0} requests; a run replays at most {MaxRequests}", $"shorten {key} or lower the rates");
-        var available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
-        if (expected * BytesPerRequest > available)
-            throw y.Error(key, $"{what} give about {expected:0} requests, which need about {expected * BytesPerRequest / (1 << 30):0.0} GiB; this machine has {available / (double)(1 << 30):0.0} GiB",
-                $"shorten {key} or lower the rates");
+        if (Stamen.Workload.RequestBudget.Problem(expected, what) is { } problem) throw y.Error(key, problem, $"shorten {key} or lower the rates");
     }
 
     public static int MaxInt(string field) => Ints.GetValueOrDefault(field, DefaultMaxInt);

@@ -38,9 +38,6 @@ public static class TraceWorkloadLoader
     }
 
     /// <summary>The trace's rows in file order, checked (positive token counts, sorted arrivals); errors name the file, line and column.</summary>
-    /// <summary>Most requests read from a trace (a run replays at most two million).</summary>
-    public const int MaxRows = 2_000_000;
-
     public static IReadOnlyList<TraceRow> LoadRows(string path, int? limit = null, double timeScale = 1.0)
     {
         if (!File.Exists(path))
@@ -67,8 +64,9 @@ public static class TraceWorkloadLoader
         {
             lineNo++;
             if (line.Length == 0) continue;
-            if (rows.Count == MaxRows)
-                throw new StamenInputException(path, $"line {lineNo}", $"the trace has more than {MaxRows} requests", "give the scenario's trace a `limit:` of at most that many, or cut the file");
+            // Read no more requests than one run may replay.
+            if (rows.Count == RequestBudget.MaxRequests)
+                throw new StamenInputException(path, $"line {lineNo}", $"the trace has more than {RequestBudget.MaxRequests} requests", "give the scenario's trace a `limit:` of at most that many, or cut the file");
             if (line.Length > 4096)
                 throw new StamenInputException(path, $"line {lineNo}", "the line is longer than 4,096 characters", "a trace row is a timestamp, two token counts and optional names");
             var f = line.Split(',');

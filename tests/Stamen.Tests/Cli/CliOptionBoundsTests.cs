@@ -80,9 +80,7 @@ public sealed class CliOptionBoundsTests(ITestOutputHelper output)
         Assert.True(failures.Count == 0, string.Join("\n", failures));
     }
 
-    private static bool Crashed(CliResult r) =>
-        r.Error.Contains("   at ", StringComparison.Ordinal) || r.Error.Contains("Unhandled exception", StringComparison.Ordinal)
-        || r.Out.Contains("   at Stamen", StringComparison.Ordinal);
+    private static bool Crashed(CliResult r) => Support.CrashSigns.In(r.Error, r.Out);
 
     private static string Head(string s) => s.Length <= 400 ? s : s[..400] + "...";
 

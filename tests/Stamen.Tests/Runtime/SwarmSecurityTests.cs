@@ -290,13 +290,7 @@ public sealed class SwarmSecurityTests
     {
         if (OperatingSystem.IsWindows()) return; // SIGTERM is a POSIX signal
         await using var registry = await RegistryServer.StartAsync();
-        var start = new System.Diagnostics.ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "stamen.dll"), "serve", "--blocks", "0:2", "--registry", registry.Address.ToString(), "--id", "term" })
-            start.ArgumentList.Add(arg);
+        var start = Support.StamenProcess.StartInfo(["serve", "--blocks", "0:2", "--registry", registry.Address.ToString(), "--id", "term"]);
         using var serve = System.Diagnostics.Process.Start(start)!;
         var output = serve.StandardOutput.ReadToEndAsync();
         var errors = serve.StandardError.ReadToEndAsync();

@@ -9,9 +9,16 @@ internal sealed record ProcessOutcome(int? ExitCode, string Out, string Error, l
     public bool TimedOut => ExitCode is null;
 
     /// <summary>A crash: a stack trace, an unhandled exception, or death by a signal (stack overflow aborts with 134).</summary>
-    public bool Crashed => ExitCode is >= 128 || Error.Contains("Unhandled exception", StringComparison.Ordinal)
-        || Error.Contains("   at ", StringComparison.Ordinal) || Out.Contains("   at Stamen", StringComparison.Ordinal)
-        || Error.Contains("Stack overflow", StringComparison.Ordinal) || Error.Contains("OutOfMemory", StringComparison.Ordinal);
+    public bool Crashed => ExitCode is >= 128 || CrashSigns.In(Error, Out);
+}
+
+/// <summary>What a crash leaves in a command's output, in process or not: a stack trace, an unhandled exception, a stack overflow, memory exhausted.</summary>
+internal static class CrashSigns
+{
+    public static bool In(string error, string output) =>
+        error.Contains("Unhandled exception", StringComparison.Ordinal) || error.Contains("   at ", StringComparison.Ordinal)
+        || output.Contains("   at Stamen", StringComparison.Ordinal) || error.Contains("Stack overflow", StringComparison.Ordinal)
+        || error.Contains("OutOfMemory", StringComparison.Ordinal);
 }
 
 /// <summary>

@@ -35,7 +35,7 @@ public static class SwarmReportBuilder
 
         var sections = new List<ReportSection>
         {
-            new("Comparison", Invariant($"Means over {result.Runs} run(s) from seed {result.Seed}; ± is the 95% confidence half-width over runs. Times include waits for cache space{(result.FixedDelays ? " and the fixed per-request delays" : "")}. Wall-clock figures (planning time, in the JSON's timings) are left out so the same input gives the same report.{IdenticalNote(result)}"),
+            new("Comparison", Invariant($"Means over {result.Runs} run(s) from seed {result.Seed}; ± is the 95% confidence half-width over runs. Times include waits for cache space{(result.FixedDelays ? " and the fixed per-request delays" : "")}. Wall-clock figures (planning time, in the JSON's timings) are left out so the same input gives the same report.{string.Concat(result.IdenticalNotes("the charts below").Select(n => " " + n))}"),
                 [ComparisonTable(result)], []),
             new("Latency distributions", requestsNote,
             [],
@@ -54,10 +54,6 @@ public static class SwarmReportBuilder
                 "Cache held by sessions summed over servers, and requests waiting to start, each time a session starts or ends.", [], Timelines(names, first)));
         return new Report("swarm", title, command, Summary(resolver, first[0].Planned.Run, result.Runs, result.Seed), sections);
     }
-
-    /// <summary>Says which algorithms repeat another's results exactly, since their chart lines are hidden under the other's.</summary>
-    private static string IdenticalNote(ComparisonResult result) =>
-        string.Concat(result.Identical().Select(p => $" {p.Algorithm} gives exactly {p.SameAs}'s results in every metric: its lines in the charts below lie on {p.SameAs}'s."));
 
     private static IEnumerable<RequestOutcome> Served(IReadOnlyList<IReadOnlyList<SimulatedRun>> runs, int algorithm) =>
         runs.SelectMany(r => r[algorithm].Twin.Requests).Where(o => o.Succeeded);
