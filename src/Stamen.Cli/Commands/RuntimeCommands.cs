@@ -158,7 +158,8 @@ internal static class RuntimeCommands
     public static Command SwarmKeyCommand(CliConsole console)
     {
         var path = new Argument<string>("PATH") { Description = "File to write (must not exist)" };
-        var command = new Command("swarm-key", "Write a new random swarm key (32 bytes, hex) for --swarm-key-file; give every member of a private swarm the same file") { path };
+        var json = CommonOptions.Json();
+        var command = new Command("swarm-key", "Write a new random swarm key (32 bytes, hex) for --swarm-key-file; give every member of a private swarm the same file") { path, json };
         command.SetAction(p => CliRunner.Run(console, () =>
         {
             var file = p.GetValue(path)!;
@@ -170,7 +171,10 @@ internal static class RuntimeCommands
             if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
             using (var writer = new StreamWriter(file, System.Text.Encoding.ASCII, options))
                 writer.WriteLine(SwarmKey.NewKeyHex());
-            console.Out.Note($"Wrote a swarm key to {file} (id {SwarmKey.Load(file).OwnId}); copy it to every server, the registry and clients, and pass --swarm-key-file {file}");
+            var keyId = SwarmKey.Load(file).OwnId;
+            console.Out.Note($"Wrote a swarm key to {file} (id {keyId}); copy it to every server, the registry and clients, and pass --swarm-key-file {file}");
+            // The id only: the key itself stays in its file.
+            if (p.GetValue(json) is { } jsonPath) JsonOutput.Write(jsonPath, new { path = Path.GetFullPath(file), key_id = keyId });
             return 0;
         }));
         return command;

@@ -258,6 +258,33 @@ public sealed class SwarmSecurityTests
     }
 
     [Fact]
+    public void SwarmKeyCommand_WritesAKeyOnce_AndItsJsonNamesTheIdNotTheKey()
+    {
+        var dir = Directory.CreateTempSubdirectory("stamen-keygen-");
+        try
+        {
+            var key = Path.Combine(dir.FullName, "swarm.key");
+            var json = Path.Combine(dir.FullName, "key.json");
+
+            var first = Stamen.Tests.Cli.CliHarness.Run("swarm-key", key, "--json", json);
+            var again = Stamen.Tests.Cli.CliHarness.Run("swarm-key", key);
+
+            Assert.Equal(0, first.ExitCode);
+            var written = SwarmKey.Load(key);
+            var text = File.ReadAllText(json);
+            Assert.Contains(written.OwnId, text, StringComparison.Ordinal);
+            Assert.DoesNotContain(File.ReadAllText(key).Trim(), text, StringComparison.Ordinal);
+            Assert.Equal(2, again.ExitCode);
+            Assert.Contains("already exists", again.Error, StringComparison.Ordinal);
+            if (!OperatingSystem.IsWindows()) Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(key));
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public void SwarmKey_BadFilesAreClearErrors()
     {
         var dir = Directory.CreateTempSubdirectory("stamen-key-");
