@@ -18,14 +18,14 @@ internal static class ReproduceCommand
 {
     public static readonly IReadOnlyList<string> GeoScenarioFiles = ["scattered-abovenet.yaml", "scattered-bellcanada.yaml", "scattered-gtsce.yaml"];
 
-    private sealed record Settings(string Examples, int? Runs, bool AllAlgorithms, string? Json, string? Markdown, string? Report, bool Quiet, string Command);
+    private sealed record Settings(string Examples, int? Runs, bool AllAlgorithms, string? Json, string? Markdown, string? Report, bool Quiet, string Command, string? Store);
 
     public static Command Create(CliConsole console)
     {
         var command = new Command("reproduce", "Reproduce published studies");
         var examples = new Option<string>("--examples")
         {
-            Description = "Folder holding the scattered-*.yaml scenarios",
+            Description = "Folder holding sweeps/geo.yaml and the scattered-*.yaml scenarios it reads",
             DefaultValueFactory = _ => "examples",
             HelpName = "DIR",
         };
@@ -38,16 +38,21 @@ internal static class ReproduceCommand
         {
             Description = "Compare every catalog algorithm that scales to these swarms (not only each scenario's PETALS vs CG-BP + WS-RR); the table lists time per token and first-token time per algorithm",
         };
+        var store = new Option<string?>("--store")
+        {
+            Description = "Keep the runs in this sweep store (examples/sweeps/geo.yaml's results; a rerun resumes) instead of a temporary one",
+            HelpName = "DIR",
+        };
         var geo = new Command("geo",
             "Scattered setups on AboveNet, BellCanada and GTS-CE (lambda 0.1/0.5, l_max 64/128, with and without the published fixed delays): " +
             "every algorithm of each scenario, with the reduction against its PETALS: the published simulator's rules against petals-published " +
             "(the paper's comparison), Stamen's realistic rules against petals")
         {
-            examples, runs, all, json, markdown, report, quiet,
+            examples, runs, all, json, markdown, report, quiet, store,
         };
-        geo.SetAction(p => CliRunner.Run(console, () => Execute(console, new Settings(
+        geo.SetAction((p, token) => Task.FromResult(CliRunner.Run(console, () => Execute(console, new Settings(
             p.GetValue(examples)!, p.GetValue(runs), p.GetValue(all), p.GetValue(json), p.GetValue(markdown), p.GetValue(report), p.GetValue(quiet),
-            CommandText.Of(p)))));
+            CommandText.Of(p), p.GetValue(store)), token))));
         command.Subcommands.Add(geo);
         command.Subcommands.Add(MilpGap(console));
         command.Subcommands.Add(EngineLora(console));
@@ -304,14 +309,32 @@ internal static class ReproduceCommand
         return 0;
     }
 
-    private static int Execute(CliConsole console, Settings s)
+    private static int Execute(CliConsole console, Settings s, CancellationToken cancellation)
     {
         if (!Directory.Exists(s.Examples))
             throw new StamenInputException(s.Examples, "--examples", "folder not found", "run from the repository root or pass --examples path/to/examples");
-        var scenarios = GeoScenarioFiles.Select(f => ScenarioParser.ParseFile(Path.Combine(s.Examples, f))).ToList();
-        var cells = ProgressView.Run(console.Out, "Reproducing the scattered-setup grid", s.Quiet,
-            progress => GeoStudy.Run(scenarios, GeoStudy.PublishedRates, GeoStudy.PublishedOutputTokens, s.Runs,
-                s.AllAlgorithms ? GeoStudy.AllScalableAlgorithms : null, progress));
+        var sweepFile = Path.Combine(s.Examples, Stamen.Sweeps.Studies.GeoSweep.File);
+        var definition = Stamen.Sweeps.SweepParser.ParseFile(sweepFile);
+        if (s.AllAlgorithms)
+            definition = definition with { Algorithms = [.. GeoStudy.AllScalableAlgorithms.Select(a => new YamlDotNet.RepresentationModel.YamlScalarNode(a.Name))] };
+        if (s.Runs is { } runs) definition = definition with { Runs = runs };
+        var plan = Stamen.Sweeps.SweepPlanner.Plan(definition);
+        // The study runs as the sweep examples/sweeps/geo.yaml: through a store of its own (kept with --store, so a rerun resumes).
+        var temporary = s.Store is null ? Path.Combine(Path.GetTempPath(), $"stamen-geo-{Environment.ProcessId}-{Guid.NewGuid():N}") : null;
+        var store = new Stamen.Sweeps.Store.SweepStore(s.Store ?? temporary!);
+        IReadOnlyList<GeoStudyCell> cells;
+        try
+        {
+            var run = ProgressView.Run(console.Out, "Reproducing the scattered-setup grid", s.Quiet,
+                progress => Stamen.Sweeps.SweepRunner.Run(plan, store, Stamen.Sweeps.SweepShard.All, progress: progress, cancellation: cancellation));
+            if (run.Cancelled) throw new OperationCanceledException();
+            var rows = store.Read(plan).Rows;
+            cells = Stamen.Sweeps.Studies.GeoSweep.Cells(plan, Stamen.Sweeps.SweepResults.Summarize(plan, rows));
+        }
+        finally
+        {
+            if (temporary is not null && Directory.Exists(temporary)) Directory.Delete(temporary, recursive: true);
+        }
         console.Out.Write(s.AllAlgorithms ? GeoStudyView.LongTable(cells) : GeoStudyView.Table(cells));
         console.Out.Note("Mean time per token in seconds (95% CI half-width); reduction in % of each algorithm against its baseline: " +
             "*-published (the published simulator's rules, the paper's comparison) against petals-published, the others (Stamen's realistic rules) against petals.");

@@ -19,6 +19,7 @@ internal static class StamenCli
         root.Subcommands.Add(ScenarioCommand.Create(console));
         root.Subcommands.Add(CatalogCommand.Create(console));
         root.Subcommands.Add(ReproduceCommand.Create(console));
+        root.Subcommands.Add(SweepCommand.Create(console));
         root.Subcommands.Add(EngineCommand.Create(console));
         root.Subcommands.Add(AdaptersCommand.Create(console));
         root.Subcommands.Add(SplitCommand.Create(console));

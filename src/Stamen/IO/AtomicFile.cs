@@ -58,6 +58,13 @@ public static class AtomicFile
 
     public static void WriteAllText(string path, string contents)
     {
+        ArgumentNullException.ThrowIfNull(contents);
+        WriteAllBytes(path, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetBytes(contents));
+    }
+
+    /// <summary>As <see cref="WriteAllText"/>, for bytes.</summary>
+    public static void WriteAllBytes(string path, byte[] contents)
+    {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(contents);
         if (Problem(path, out var full) is { } problem) throw new StamenInputException(path, "(output path)", problem, "give a file path in an existing folder");
@@ -69,14 +76,14 @@ public static class AtomicFile
                 // A device, a FIFO or an empty file: write in place; renaming over it would replace a device with a regular file.
                 using var stream = new FileStream(full, FileMode.Open, FileAccess.Write, FileShare.ReadWrite);
                 if (stream.CanSeek) stream.SetLength(0);
-                stream.Write(new UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetBytes(contents));
+                stream.Write(contents);
                 return;
             }
             var temp = Path.Combine(dir, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
             InFlight[temp] = 0;
             try
             {
-                File.WriteAllText(temp, contents);
+                File.WriteAllBytes(temp, contents);
                 File.Move(temp, full, overwrite: true);
             }
             finally

@@ -111,6 +111,12 @@ public sealed record ExplicitWorkloadDefinition(IReadOnlyList<ExplicitArrival> A
 /// <param name="UsePublished">Take each algorithm's published allocation delay unless given below.</param>
 public sealed record DelaysDefinition(double SessionStartMs, bool UsePublished, IReadOnlyDictionary<string, double> AllocationMs)
 {
+    /// <summary>
+    /// <c>preset: off</c>: no fixed delay for any algorithm, the published reproductions' own included (the geo study's
+    /// rows without the delays); <c>none</c> leaves the reproductions theirs.
+    /// </summary>
+    public bool Off { get; init; }
+
     public static DelaysDefinition None { get; } = new(0, false, new Dictionary<string, double>());
 }
 

@@ -271,8 +271,14 @@ public static class ScenarioParser
         if (d is null) return DelaysDefinition.None;
         d.AllowOnly("preset", "session_start_ms", "allocation_ms");
         var preset = d.OptString("preset") ?? "none";
-        if (preset is not ("none" or "published"))
-            throw d.Error("preset", $"unknown preset '{preset}'", "use `published` (reference section 1: 70 ms start, 250 s PETALS / 60 s CG-BP allocation) or `none`");
+        if (preset is not ("none" or "published" or "off"))
+            throw d.Error("preset", $"unknown preset '{preset}'",
+                "use `published` (reference section 1: 70 ms start, 250 s PETALS / 60 s CG-BP allocation), `none` or `off` (none for any algorithm, the *-published ones included)");
+        if (preset == "off")
+        {
+            d.AllowOnly("preset");
+            return DelaysDefinition.None with { Off = true };
+        }
         var published = preset == "published";
         return new DelaysDefinition(
             d.OptDouble("session_start_ms", 0) ?? (published ? 70 : 0),

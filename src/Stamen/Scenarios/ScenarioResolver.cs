@@ -54,6 +54,7 @@ public sealed class ScenarioResolver
     public static ScenarioResolver Create(ScenarioDefinition definition, bool withoutFixedDelays = false)
     {
         ArgumentNullException.ThrowIfNull(definition);
+        withoutFixedDelays |= definition.Delays.Off;
         var file = definition.SourceFile;
         var models = definition.ModelsFile is null ? ModelCatalog.BuiltIn : ModelCatalog.BuiltIn.WithFile(definition.ModelsFile);
         var gpus = definition.GpusFile is null ? GpuCatalog.BuiltIn : GpuCatalog.BuiltIn.WithFile(definition.GpusFile);

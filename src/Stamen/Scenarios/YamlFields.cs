@@ -26,7 +26,10 @@ internal sealed class YamlFields
     /// Parses a scenario file's text to its top-level mapping; malformed YAML becomes one error
     /// naming the file and line. <paramref name="startFrom"/> is the fix offered for an empty file.
     /// </summary>
-    public static YamlFields LoadRoot(string text, string file, string startFrom)
+    public static YamlFields LoadRoot(string text, string file, string startFrom) => new(file, "", LoadDocument(text, file, startFrom));
+
+    /// <summary>As <see cref="LoadRoot"/>, the top-level mapping itself (sweeps edit it before a parser reads it).</summary>
+    public static YamlMappingNode LoadDocument(string text, string file, string startFrom)
     {
         Stamen.IO.YamlDepth.Check(text, file);
         var stream = new YamlStream();
@@ -48,7 +51,7 @@ internal sealed class YamlFields
         }
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
             throw new StamenInputException(file, "(top level)", "the scenario is empty or not a mapping", startFrom);
-        return new YamlFields(file, "", root);
+        return root;
     }
 
     public IEnumerable<string> Keys => _node.Children.Keys.OfType<YamlScalarNode>().Select(k => k.Value ?? "");
