@@ -45,6 +45,8 @@ internal static class CatalogCommand
             WithOptions(Stamen.Helix.ClusterPlacementCatalog.Planners)));
         command.Subcommands.Add(Listing(console, "cluster-schedulers", "Schedulers of the batching cluster twin (stamen helix simulate --scheduler NAME; docs/helix.md)", () =>
             WithOptions(Stamen.Simulation.Cluster.ClusterSchedulerCatalog.Schedulers)));
+        command.Subcommands.Add(Listing(console, "sweep-families", "Scenario families a sweep file can vary (sweep file: family: NAME; docs/sweeps.md)", () =>
+            WithOptions(Stamen.Sweeps.Families.SweepFamilyCatalog.Families)));
         command.Subcommands.Add(Listing(console, "lora-profiles", "Models with published LoRA serving costs (adapter load time, step overhead, KV by slots)", () =>
             Names(Stamen.Adapters.LoraProfileCatalog.BuiltIn.Names.Select(n => new NamedEntry(n, "vLLM 0.8.5 on an H100 (reference section 4)")))));
         return command;

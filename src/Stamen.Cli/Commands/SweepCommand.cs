@@ -123,11 +123,11 @@ internal static class SweepCommand
         executor.AcceptOnlyFromAmong("slurm", "k8s");
         var shards = new Option<int>("--shards") { Description = "Array tasks, each running one shard (1..100,000; Slurm's default MaxArraySize allows 1,001)", DefaultValueFactory = _ => 8, HelpName = "N" };
         var cpus = new Option<int>("--cpus-per-task") { Description = "Cores per task (its --parallel)", DefaultValueFactory = _ => 1, HelpName = "N" };
-        var time = new Option<string?>("--time") { Description = "Slurm time limit per task, e.g. 01:00:00", HelpName = "TIME" };
+        var time = new Option<string?>("--time") { Description = "Slurm only: time limit per task, e.g. 01:00:00", HelpName = "TIME" };
         var mem = new Option<string?>("--mem") { Description = "Memory per task, e.g. 4G", HelpName = "SIZE" };
-        var partition = new Option<string?>("--partition") { Description = "Slurm partition", HelpName = "NAME" };
+        var partition = new Option<string?>("--partition") { Description = "Slurm only: partition", HelpName = "NAME" };
         var maxRunning = new Option<int?>("--max-running") { Description = "Most tasks at once (Slurm: --array=0-N%M; k8s: parallelism)", HelpName = "M" };
-        var stamen = new Option<string?>("--stamen") { Description = "Command that runs stamen on the nodes (default: this one, e.g. `dotnet /path/stamen.dll`)", HelpName = "CMD" };
+        var stamen = new Option<string?>("--stamen") { Description = "Command that runs stamen on the nodes, words split at spaces (default: this one, e.g. `dotnet /path/stamen.dll`; k8s: stamen)", HelpName = "CMD" };
         var dryRun = new Option<bool>("--dry-run") { Description = "Write the script or manifest and print how to submit it, without submitting" };
         var image = new Option<string?>("--image") { Description = "k8s: container image with the stamen command", HelpName = "IMAGE" };
         var pvc = new Option<string>("--pvc") { Description = "k8s: PersistentVolumeClaim holding the sweep, its scenarios and the store", DefaultValueFactory = _ => "stamen-work", HelpName = "NAME" };
@@ -151,8 +151,14 @@ internal static class SweepCommand
                     throw new StamenInputException("--executor", "k8s", "Stamen writes the manifest but does not talk to Kubernetes", "add --dry-run and submit the file with kubectl apply -f");
                 var img = p.GetValue(image) ?? throw new StamenInputException("--image", "(missing)", "the pods need an image with the stamen command", "give --image REGISTRY/stamen:TAG (docs/sweeps.md builds one)");
                 var mountPath = p.GetValue(mount)!;
+                var storeInPod = Path.GetRelativePath(Directory.GetCurrentDirectory(), results.Directory);
+                if (Path.IsPathRooted(p.GetValue(file)!) || p.GetValue(file)!.StartsWith("..", StringComparison.Ordinal))
+                    throw new StamenInputException("(sweep file)", p.GetValue(file)!, "pods see the current folder at --mount, so the sweep file must lie below it",
+                        "run from the folder the volume holds and give the sweep file's relative path");
+                if (Path.IsPathRooted(storeInPod) || storeInPod.StartsWith("..", StringComparison.Ordinal))
+                    throw new StamenInputException("--store", results.Directory, "pods see the current folder at --mount, so the store must lie below it", "give a relative --store");
                 // Inside the pods, paths are the ones given here, taken from the mount.
-                var inPod = settings with { SweepFile = p.GetValue(file)!, Store = Path.GetRelativePath(Directory.GetCurrentDirectory(), results.Directory), WorkingDirectory = mountPath, Stamen = p.GetValue(stamen) is { } s ? s.Split(' ', StringSplitOptions.RemoveEmptyEntries) : ["stamen"] };
+                var inPod = settings with { SweepFile = p.GetValue(file)!, Store = storeInPod, WorkingDirectory = mountPath, Stamen = p.GetValue(stamen) is { } s ? s.Split(' ', StringSplitOptions.RemoveEmptyEntries) : ["stamen"] };
                 var manifest = KubernetesExecutor.Manifest(plan.Definition.Name, inPod, new KubernetesSettings(img, p.GetValue(pvc)!, mountPath));
                 var path = p.GetValue(output) ?? Path.Combine(results.Directory, "k8s-job.yaml");
                 Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);

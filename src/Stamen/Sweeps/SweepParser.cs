@@ -58,12 +58,18 @@ public static class SweepParser
         {
             var known = family.MetricNames;
             foreach (var (m, i) in metrics.Select((m, i) => (m, i)))
-                if (!known.Contains(m) && !(family is SwarmSweepFamily && m.StartsWith(SwarmSweepFamily.PlanFigurePrefix, StringComparison.Ordinal)))
+                if (!family.IsMetric(m))
                     throw y.Error(y.OptList("metrics")![i], $"metrics[{i}]", $"unknown metric '{m}' for the {family.Name} family", $"use one of: {string.Join(", ", known)}");
         }
         foreach (var axis in axes)
             if (family.MetricNames.Contains(axis.Name))
                 throw y.Error("axes", $"axis '{axis.Name}' has a metric's name", "rename the axis; results hold both as columns");
+        var paths = axes.SelectMany(a => a.Paths.Select(p => (Axis: a.Name, Path: p))).ToList();
+        foreach (var (x, i) in paths.Select((x, i) => (x, i)))
+            foreach (var earlier in paths.Take(i))
+                if (earlier.Axis != x.Axis && (earlier.Path == x.Path || x.Path.StartsWith(earlier.Path + ".", StringComparison.Ordinal) || earlier.Path.StartsWith(x.Path + ".", StringComparison.Ordinal)))
+                    throw y.Error("axes", $"axes '{earlier.Axis}' and '{x.Axis}' both set '{(earlier.Path.Length <= x.Path.Length ? earlier.Path : x.Path)}'",
+                        "let one axis set a field (zip: moves several fields together)");
         var cells = axes.Aggregate((long)bases.Count, (n, a) => n * a.Values.Count);
         if (cells > MaxCells)
             throw y.Error("axes", FormattableString.Invariant($"the axes give {cells:N0} cells"), FormattableString.Invariant($"keep to {MaxCells:N0}; split the sweep into several files"));
@@ -108,7 +114,7 @@ public static class SweepParser
         foreach (var name in map.Keys)
         {
             if (name.Length is 0 or > 64 || !(char.IsAsciiLetterLower(name[0]) || name[0] == '_') || !name.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '_'))
-                throw map.Error(name, $"axis name '{name}' is not a column name", "use lower-case letters, digits and '_', starting with a letter (at most 64)");
+                throw map.Error(name, $"axis name '{name}' is not a column name", "use lower-case letters, digits and '_', starting with a letter or '_' (at most 64)");
             if (ReservedColumns.Contains(name) || name.StartsWith("timing_", StringComparison.Ordinal))
                 throw map.Error(name, $"axis name '{name}' is a results column of its own", $"choose another name (taken: {string.Join(", ", ReservedColumns)}, timing_*)");
             var a = map.OptMap(name) ?? throw map.Error(name, "expected {path, values}, {path, range} or {zip}", "write e.g. rate: {path: workload.poisson.rate_per_s, values: [0.1, 0.5]}");
@@ -157,7 +163,7 @@ public static class SweepParser
                 var label = labels is not null
                     ? (labels[v] as YamlScalarNode)?.Value ?? throw a.Error("labels", "expected plain labels", "write labels: [low, high]")
                     : string.Join(" / ", columns.Select(c => c[v].Label));
-                // A zipped axis' number is its first path's (its column shows the first value).
+                // A zipped or labelled axis is a text column (its label); a plain one of numbers a numeric column.
                 var number = labels is null && columns.Count == 1 ? columns[0][v].Number : null;
                 values.Add(new SweepAxisValue(label, [.. columns.Select(c => c[v].Node)], number));
             }

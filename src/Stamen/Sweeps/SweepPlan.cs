@@ -106,6 +106,7 @@ public static class SweepPlanner
         var cells = new List<SweepCell>(total);
         var choice = new int[definition.Axes.Count];
         long runs = 0;
+        var ids = new HashSet<string>(StringComparer.Ordinal);
         progress?.Report(new ExperimentProgress(0, total));
         foreach (var b in definition.Bases)
         {
@@ -117,6 +118,9 @@ public static class SweepPlanner
                 if (runs > SweepPlan.MaxRuns)
                     throw new StamenInputException(definition.File, "axes", FormattableString.Invariant($"the sweep holds more than {SweepPlan.MaxRuns:N0} runs (cells x runs x algorithms)"),
                         "split it into several sweep files");
+                if (!ids.Add(cell.Id))
+                    throw new StamenInputException(definition.File, $"cell {cells.Count} ({cell.Describe(definition)})",
+                        $"gives the same scenario as cell {cells.First(c => c.Id == cell.Id).Index}", "give every axis values that change the scenario");
                 cells.Add(cell);
                 progress?.Report(new ExperimentProgress(cells.Count, total));
                 // Odometer: the last axis moves fastest.
@@ -160,7 +164,7 @@ public static class SweepPlanner
         {
             // A typo in an axis path reads as an unknown field of the scenario: name the axis.
             foreach (var (axis, path) in absent)
-                if (e.Problem.Contains($"unknown field '{path.Split('.')[^1]}'", StringComparison.Ordinal))
+                if (path.Split('.').Any(segment => e.Problem.Contains($"unknown field '{segment}'", StringComparison.Ordinal)))
                     throw new StamenInputException(d.File, $"axes.{axis.Name}.path", $"'{path}' is not a field of the {family.Name} scenario ({e.Field}: {e.Problem})", e.Fix);
             throw new StamenInputException(d.File, $"cell {index} ({where})", $"the scenario this cell gives is not valid: {e.Field}: {e.Problem}", e.Fix);
         }

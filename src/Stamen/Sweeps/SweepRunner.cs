@@ -45,8 +45,9 @@ public static class SweepRunner
         {
             var index = SweepStore.RunIndex(plan);
             var axes = plan.Definition.Axes.Select(a => a.Name).ToHashSet(StringComparer.Ordinal);
-            rows.AddRange(SweepStore.ReadFile(ownFile, axes).Where(r => index.ContainsKey(r.RunId)).Select(r => r with { Cell = index[r.RunId].Cell }));
+            rows.AddRange(SweepStore.ReadFile(ownFile, axes).Where(r => index.ContainsKey(r.RunId)).Select(r => r with { Cell = index[r.RunId].Cell, Metrics = [.. r.Metrics.Where(m => plan.Family.IsMetric(m.Key))] }));
         }
+        var kept = rows.Select(r => r.RunId).ToHashSet(StringComparer.Ordinal);
         var pending = items.Where(i => !Done(plan, i, present)).ToList();
         var skipped = items.Count - pending.Count;
         var done = skipped;
@@ -67,10 +68,12 @@ public static class SweepRunner
                 if (!force && (lastWrite.Elapsed < WriteInterval || lastWrite.Elapsed < writeCost * 10)) return;
                 var added = false;
                 while (fresh.TryDequeue(out var r))
-                {
-                    rows.Add(r);
-                    added = true;
-                }
+                    if (kept.Add(r.RunId))
+                    {
+                        // A partly stored item is run again whole: its runs already here are kept once.
+                        rows.Add(r);
+                        added = true;
+                    }
                 if (!added) return;
                 rows.Sort((x, y) => order[x.RunId].Order.CompareTo(order[y.RunId].Order));
                 var cost = Stopwatch.StartNew();

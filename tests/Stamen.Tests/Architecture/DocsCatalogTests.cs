@@ -34,6 +34,7 @@ public sealed partial class DocsCatalogTests
         ["milp-solvers"] = ("docs/milp.md", [.. MilpSolverCatalog.Names]),
         ["cluster-placements"] = ("docs/helix.md", [.. Stamen.Helix.ClusterPlacementCatalog.Planners.Names]),
         ["cluster-schedulers"] = ("docs/helix.md", [.. Stamen.Simulation.Cluster.ClusterSchedulerCatalog.Schedulers.Names]),
+        ["sweep-families"] = ("docs/sweeps.md", [.. Stamen.Sweeps.Families.SweepFamilyCatalog.Families.Names]),
     };
 
     public static TheoryData<string> FamilyNames() => [.. Families.Keys];
@@ -71,7 +72,7 @@ public sealed partial class DocsCatalogTests
             }
         }
         // Guard: the tables this test exists for were found.
-        Assert.Equal(["adapter-placers", "algorithms", "cluster-placements", "cluster-schedulers", "engine-policies", "engine-routers", "milp-solvers", "split-methods", "step-times"], checkedTables.Order());
+        Assert.Equal(["adapter-placers", "algorithms", "cluster-placements", "cluster-schedulers", "engine-policies", "engine-routers", "milp-solvers", "split-methods", "step-times", "sweep-families"], checkedTables.Order());
     }
 
     [GeneratedRegex(@"^<!-- catalog: ([a-z-]+) -->$")]

@@ -124,6 +124,9 @@ public sealed class SweepPlanTests
     [InlineData("r: {path: servers.count, range: {from: 1, to: 1e9, step: 1}}", "keep to 100,000")]
     [InlineData("r: {path: workload.poisson.rate_per_s, values: [-1]}", "is out of range")]
     [InlineData("r: {path: seed, values: [1, '1']}", "two values have the same label")]
+    [InlineData("a: {path: seed, values: [1]}\n  b: {path: seed, values: [2]}", "axes 'a' and 'b' both set 'seed'")]
+    [InlineData("a: {path: workload, values: [null]}\n  b: {path: workload.poisson.rate_per_s, values: [2]}", "both set 'workload'")]
+    [InlineData("r: {path: workload.poison.rate_per_s, values: [0.1]}", "axes.r.path: 'workload.poison.rate_per_s' is not a field of the swarm scenario")]
     public void A_bad_axis_names_the_sweep_file_and_the_axis(string axis, string problem)
     {
         var message = SweepFiles.ErrorOf($"family: swarm\nbase: default\naxes:\n  {axis}\nalgorithms: [petals]\n");

@@ -57,5 +57,8 @@ public static class KubernetesExecutor
     }
 
     /// <summary>A JSON string, which is also a YAML flow scalar.</summary>
-    private static string Json(string value) => System.Text.Json.JsonSerializer.Serialize(value);
+    private static string Json(string value) => System.Text.Json.JsonSerializer.Serialize(value, Relaxed);
+
+    // Shell quotes and '+' stay readable; the default encoder would write them as \u0027 and \u002B.
+    private static readonly System.Text.Json.JsonSerializerOptions Relaxed = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 }

@@ -17,6 +17,9 @@ public interface ISweepFamily
     /// <summary>Every metric a run can report, in column order (the sweep's <c>metrics:</c> chooses among them).</summary>
     IReadOnlyList<string> MetricNames { get; }
 
+    /// <summary>Whether a results column is one of this family's metrics (a store may hold other double columns: an old axis).</summary>
+    bool IsMetric(string column) => MetricNames.Contains(column);
+
     /// <summary>The metrics `stamen sweep report` shows when the sweep does not choose its own.</summary>
     IReadOnlyList<string> ReportMetrics { get; }
 

@@ -30,6 +30,8 @@ public sealed class SwarmSweepFamily : ISweepFamily
     public IReadOnlyList<string> ReportMetrics { get; } =
         [SwarmMetricNames.MeanTimePerToken, SwarmMetricNames.MeanFirstToken, SwarmMetricNames.Throughput, SwarmMetricNames.Failed];
 
+    public bool IsMetric(string column) => MetricNames.Contains(column) || column.StartsWith(PlanFigurePrefix, StringComparison.Ordinal);
+
     public string? BuiltinText(string name) => name == BuiltinScenarios.DefaultName ? BuiltinScenarios.DefaultYaml : null;
 
     public ISweepScenario Load(string text, string file, string baseDirectory) =>

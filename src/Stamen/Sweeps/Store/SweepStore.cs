@@ -62,7 +62,7 @@ public sealed class SweepStore
                     foreign++;
                     continue;
                 }
-                var record = row with { Cell = at.Cell };
+                var record = row with { Cell = at.Cell, Metrics = [.. row.Metrics.Where(m => plan.Family.IsMetric(m.Key))] };
                 if (found.TryGetValue(row.RunId, out var first))
                 {
                     duplicates++;
