@@ -321,7 +321,7 @@ internal static class ReproduceCommand
         var plan = Stamen.Sweeps.SweepPlanner.Plan(definition);
         // The study runs as the sweep examples/sweeps/geo.yaml: through a store of its own (kept with --store, so a rerun resumes).
         var temporary = s.Store is null ? Path.Combine(Path.GetTempPath(), $"stamen-geo-{Environment.ProcessId}-{Guid.NewGuid():N}") : null;
-        var store = new Stamen.Sweeps.Store.SweepStore(s.Store ?? temporary!);
+        var store = new Stamen.Sweeps.SweepStore(s.Store ?? temporary!);
         IReadOnlyList<GeoStudyCell> cells;
         try
         {

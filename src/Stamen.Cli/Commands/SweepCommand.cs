@@ -6,7 +6,6 @@ using Stamen.IO;
 using Stamen.Reporting.Studies;
 using Stamen.Sweeps;
 using Stamen.Sweeps.Executors;
-using Stamen.Sweeps.Store;
 
 namespace Stamen.Cli.Commands;
 

@@ -4,7 +4,6 @@ using Spectre.Console;
 using Stamen.Reporting;
 using Stamen.Sweeps;
 using Stamen.Sweeps.Executors;
-using Stamen.Sweeps.Store;
 
 namespace Stamen.Cli.Rendering;
 

@@ -1,5 +1,4 @@
 using Stamen.Simulation.Metrics;
-using Stamen.Sweeps.Store;
 
 namespace Stamen.Sweeps;
 

@@ -3,7 +3,6 @@ using System.Diagnostics;
 using System.Text.Json;
 using Stamen.IO;
 using Stamen.Sweeps.Families;
-using Stamen.Sweeps.Store;
 
 namespace Stamen.Sweeps;
 

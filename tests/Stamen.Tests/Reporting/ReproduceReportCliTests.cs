@@ -33,7 +33,7 @@ public sealed class ReproduceReportCliTests
         Assert.Empty(Directory.GetFiles(folder.Path, "*.tmp"));
     }
 
-    /// <summary>The scattered examples alone, copied with their topology paths pointing at the repository's data/.</summary>
+    /// <summary>The scattered examples and the geo sweep alone, copied with their topology paths pointing at the repository's data/.</summary>
     private static string GeoExamples(TempFolder folder)
     {
         var examples = Directory.CreateDirectory(folder.FilePath("examples")).FullName;
@@ -41,6 +41,9 @@ public sealed class ReproduceReportCliTests
         foreach (var name in ScenarioFiles.ExampleNames.Where(n => n.StartsWith("scattered-", StringComparison.Ordinal)))
             File.WriteAllText(Path.Combine(examples, name),
                 File.ReadAllText(ScenarioFiles.ExamplePath(name)).Replace("../data", data, StringComparison.Ordinal));
+        // `reproduce geo` runs the sweep file beside them.
+        var sweeps = Directory.CreateDirectory(Path.Combine(examples, "sweeps")).FullName;
+        File.Copy(Path.Combine(ScenarioFiles.RepositoryRoot, "examples", "sweeps", "geo.yaml"), Path.Combine(sweeps, "geo.yaml"));
         return examples;
     }
 }

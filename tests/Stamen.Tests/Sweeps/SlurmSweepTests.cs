@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Stamen.Sweeps;
-using Stamen.Sweeps.Store;
 using Stamen.Tests.Support;
 
 namespace Stamen.Tests.Sweeps;

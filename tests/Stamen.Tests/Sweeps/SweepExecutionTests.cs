@@ -3,7 +3,7 @@ using Stamen.Scenarios;
 using Stamen.Scenarios.Engine;
 using Stamen.Sweeps;
 using Stamen.Sweeps.Families;
-using Stamen.Sweeps.Store;
+using Stamen.Sweeps.Studies;
 
 namespace Stamen.Tests.Sweeps;
 

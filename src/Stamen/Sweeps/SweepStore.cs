@@ -2,7 +2,7 @@ using Parquet;
 using Parquet.Schema;
 using Stamen.IO;
 
-namespace Stamen.Sweeps.Store;
+namespace Stamen.Sweeps;
 
 /// <summary>What a store holds for one plan: its rows (one per run id, in plan order) and what else was found.</summary>
 /// <param name="Rows">Rows of the plan's runs, deduplicated, in plan order.</param>

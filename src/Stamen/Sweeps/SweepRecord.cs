@@ -1,6 +1,6 @@
 using System.Reflection;
 
-namespace Stamen.Sweeps.Store;
+namespace Stamen.Sweeps;
 
 /// <summary>One finished run of one algorithm in one cell: a row of the results store.</summary>
 /// <param name="Metrics">Simulated figures, deterministic given the inputs.</param>
