@@ -63,11 +63,7 @@ internal static class SweepCommand
         {
             var plan = Plan(console, p.GetValue(file)!, quiet: true);
             SweepView.WritePlan(console.Out, plan, p.GetValue(all) ? int.MaxValue : 40);
-            if (p.GetValue(json) is { } path)
-            {
-                JsonOutput.Write(path, SweepView.PlanJson(plan));
-                console.Out.Note($"Wrote {path}");
-            }
+            WriteJson(console, p.GetValue(json), SweepView.PlanJson(plan));
             return 0;
         }));
         return command;
@@ -99,11 +95,7 @@ internal static class SweepCommand
             var summary = ProgressView.Run(console.Out, $"Running {plan.Definition.Name} (shard {s})", p.GetValue(quiet),
                 progress => SweepRunner.Run(plan, results, s, p.GetValue(parallel), progress, token));
             SweepView.WriteRun(console.Out, plan, summary);
-            if (p.GetValue(json) is { } path)
-            {
-                JsonOutput.Write(path, SweepView.RunJson(plan, summary));
-                console.Out.Note($"Wrote {path}");
-            }
+            WriteJson(console, p.GetValue(json), SweepView.RunJson(plan, summary));
             if (summary.Cancelled)
             {
                 console.Error.WriteLine($"stopped: {summary.Skipped + summary.Ran} of {summary.Items} items are in the store; run the same command again to finish");
@@ -191,6 +183,23 @@ internal static class SweepCommand
         return command;
     }
 
+    private static void WriteJson(CliConsole console, string? path, object value, Stamen.Reporting.Report? report = null)
+    {
+        if (path is null) return;
+        if (report is null) JsonOutput.Write(path, value);
+        else JsonOutput.Write(path, value, report);
+        console.Out.Note($"Wrote {path}");
+    }
+
+    /// <summary>The store's rows of the plan; none is an error (the sweep has not run into this store).</summary>
+    private static SweepStoreContents ReadSome(SweepStore results, SweepPlan plan, string file)
+    {
+        var contents = results.Read(plan);
+        if (contents.Rows.Count == 0)
+            throw new StamenInputException(results.Directory, "--store", "holds no results of this sweep", $"run it first: stamen sweep run {file} --store {results.Directory}");
+        return contents;
+    }
+
     private static void WriteSubmitJson(string? path, SweepPlan plan, JobSettings settings, string script, string? job)
     {
         if (path is null) return;
@@ -225,11 +234,7 @@ internal static class SweepCommand
             string? job = File.Exists(jobs) ? BoundedFile.ReadAllText(jobs, 1 << 20, "job list").Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault()?.Split(' ')[0] : null;
             var tasks = job is null ? null : SlurmExecutor.Query(job);
             SweepView.WriteStatus(console.Out, plan, results, contents, job, tasks);
-            if (p.GetValue(json) is { } path)
-            {
-                JsonOutput.Write(path, SweepView.StatusJson(plan, contents, job, tasks));
-                console.Out.Note($"Wrote {path}");
-            }
+            WriteJson(console, p.GetValue(json), SweepView.StatusJson(plan, contents, job, tasks));
             return 0;
         }));
         return command;
@@ -248,21 +253,15 @@ internal static class SweepCommand
         {
             var plan = Plan(console, p.GetValue(file)!, quiet: true);
             var results = Store(plan, p.GetValue(store));
-            var contents = results.Read(plan);
-            if (contents.Rows.Count == 0)
-                throw new StamenInputException(results.Directory, "--store", "holds no results of this sweep", $"run it first: stamen sweep run {p.GetValue(file)} --store {results.Directory}");
+            var contents = ReadSome(results, plan, p.GetValue(file)!);
             results.WriteMerged(plan, contents.Rows);
             var missing = plan.RunCount - contents.Rows.Count;
             console.Out.Note(FormattableString.Invariant($"Merged {contents.Rows.Count:N0} runs from {contents.Files.Count} file(s) into {results.MergedPath}") +
                 (missing > 0 ? FormattableString.Invariant($"; {missing:N0} runs are missing: submit or run again (what is there is skipped)") : "; the sweep is complete"));
             if (contents.Duplicates > 0)
                 console.Out.Note(FormattableString.Invariant($"{contents.Duplicates:N0} runs were in more than one file (kept once); {contents.Conflicts:N0} of them differed"));
-            if (p.GetValue(json) is { } path)
-            {
-                JsonOutput.Write(path, new { sweep = plan.Definition.Name, merged = results.MergedPath, runs = contents.Rows.Count, expected = plan.RunCount, missing,
+            WriteJson(console, p.GetValue(json), new { sweep = plan.Definition.Name, merged = results.MergedPath, runs = contents.Rows.Count, expected = plan.RunCount, missing,
                     duplicates = contents.Duplicates, conflicts = contents.Conflicts, foreign = contents.Foreign });
-                console.Out.Note($"Wrote {path}");
-            }
             return 0;
         }));
         return command;
@@ -284,9 +283,7 @@ internal static class SweepCommand
         {
             var plan = Plan(console, p.GetValue(file)!, quiet: true);
             var results = Store(plan, p.GetValue(store));
-            var contents = results.Read(plan);
-            if (contents.Rows.Count == 0)
-                throw new StamenInputException(results.Directory, "--store", "holds no results of this sweep", $"run it first: stamen sweep run {p.GetValue(file)} --store {results.Directory}");
+            var contents = ReadSome(results, plan, p.GetValue(file)!);
             var shown = p.GetValue(metrics) is { } list
                 ? [.. list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)]
                 : (plan.Definition.Metrics ?? plan.Family.ReportMetrics).Take(6).ToList();
@@ -306,32 +303,28 @@ internal static class SweepCommand
                 console.Out.Note($"Wrote {md}");
             }
             if (p.GetValue(report) is { } html) ReportOutput.Write(console.Out, html, built);
-            if (p.GetValue(json) is { } path)
+            WriteJson(console, p.GetValue(json), new
             {
-                JsonOutput.Write(path, new
+                sweep = plan.Definition.Name,
+                family = plan.Definition.Family,
+                runs = contents.Rows.Count,
+                expected = plan.RunCount,
+                cells = summaries.Select(c => new
                 {
-                    sweep = plan.Definition.Name,
-                    family = plan.Definition.Family,
-                    runs = contents.Rows.Count,
-                    expected = plan.RunCount,
-                    cells = summaries.Select(c => new
+                    cell = c.Cell.Index,
+                    id = c.Cell.Id,
+                    @base = c.Cell.Base.Label,
+                    axes = plan.Definition.Axes.Select((a, i) => new { name = a.Name, value = c.Cell.Labels[i] }).ToList(),
+                    scenario = c.Cell.ScenarioName,
+                    algorithms = c.Algorithms.Select(a => new
                     {
-                        cell = c.Cell.Index,
-                        id = c.Cell.Id,
-                        @base = c.Cell.Base.Label,
-                        axes = plan.Definition.Axes.Select((a, i) => new { name = a.Name, value = c.Cell.Labels[i] }).ToList(),
-                        scenario = c.Cell.ScenarioName,
-                        algorithms = c.Algorithms.Select(a => new
-                        {
-                            algorithm = a.Algorithm,
-                            runs = a.Runs,
-                            expected_runs = a.ExpectedRuns,
-                            metrics = a.Metrics.ToDictionary(m => m.Key, m => new { mean = m.Value.Mean, ci95_half_width = m.Value.HalfWidth95 }),
-                        }).ToList(),
+                        algorithm = a.Algorithm,
+                        runs = a.Runs,
+                        expected_runs = a.ExpectedRuns,
+                        metrics = a.Metrics.ToDictionary(m => m.Key, m => new { mean = m.Value.Mean, ci95_half_width = m.Value.HalfWidth95 }),
                     }).ToList(),
-                }, built);
-                console.Out.Note($"Wrote {path}");
-            }
+                }).ToList(),
+            }, built);
             return 0;
         }));
         return command;

@@ -41,6 +41,8 @@ public sealed class CliOptionBoundsTests(ITestOutputHelper output)
             "generate" => ["--servers", "http://127.0.0.1:1", "--prompt-tokens", "1,2"],
             "report" => [Path.Combine(root, "data", "README.md")],
             "scenario validate" => [small],
+            // `sweep run` and `submit` would run or submit the sweep on a value that passes; their options are tested in SweepCliTests.
+            "sweep plan" or "sweep status" or "sweep collect" or "sweep report" => [Path.Combine(root, "examples", "sweeps", "geo-published.yaml")],
             _ => [],
         };
     }
