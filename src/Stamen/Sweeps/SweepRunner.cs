@@ -108,6 +108,11 @@ public static class SweepRunner
         {
             cancelled = true;
         }
+        catch (AggregateException e) when (e.InnerExceptions.FirstOrDefault(x => x is StamenInputException) is { } input)
+        {
+            // A cell that fails to load while running is a user's input problem: one clear line, not a stack trace.
+            throw input;
+        }
         finally
         {
             Flush(force: true);
