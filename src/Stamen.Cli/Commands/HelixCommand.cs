@@ -224,7 +224,7 @@ internal static class HelixCommand
         var lengths = HelixClusterSetup.TraceLengths(s.Trace ?? Path.Combine(dataDir, "..", "..", "traces", "azure_conv_2023.csv"));
         var workload = new ClusterWorkload(mode, lengths) { Users = s.Users, RatePerSec = s.RatePerSec };
         var options = new ClusterRunOptions(s.WarmupS, s.DurationS, s.Seed) { LayerByLayer = s.LayerByLayer };
-        var scheduler = ClusterSchedulerCatalog.Schedulers.Create(SchedulerChoice(schedulerEntry.Name, s.EnterMidSpan))(spec, spans, flows);
+        var scheduler = ClusterSchedulerCatalog.Schedulers.Create(ClusterSchedulerCatalog.Choice(schedulerEntry.Name, s.EnterMidSpan))(spec, spans, flows);
         var result = ProgressView.Run(console.Out, "Simulating", s.Quiet, progress =>
         {
             progress?.Report(new ExperimentProgress(0, 1));
@@ -275,16 +275,6 @@ internal static class HelixCommand
             console.Out.Note($"Wrote {s.Json}");
         }
         return 0;
-    }
-
-    /// <summary>The scheduler with <c>enter_mid_span</c> set where it has that option (maxflow-iwrr follows its flows, computed mid-span too).</summary>
-    private static Stamen.Options.ComponentChoice SchedulerChoice(string name, bool enterMidSpan)
-    {
-        var entry = ClusterSchedulerCatalog.Schedulers.Find(name);
-        if (!enterMidSpan || entry.Options.All(o => o.Name != "enter_mid_span")) return new(entry.Name, entry.Defaults);
-        var problems = new List<Stamen.Options.InputProblem>();
-        return ClusterSchedulerCatalog.Schedulers.Choose(entry.Name, "--scheduler", [new Stamen.Options.RawOption("enter_mid_span", "true", null, "--enter-mid-span")], problems)
-            ?? throw new InvalidOperationException(string.Join("; ", problems.Select(p => p.Problem)));
     }
 
     private static Command Flow(CliConsole console)
@@ -369,17 +359,10 @@ internal static class HelixCommand
         HelpName = "DIR",
     };
 
-    private static HelixProfiles LoadProfiles(string cluster, string? profiles, HelixModel model) =>
-        HelixProfiles.Load(profiles ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(cluster))!, "..", "profiles"), model.ProfileName);
+    private static HelixProfiles LoadProfiles(string cluster, string? profiles, HelixModel model) => HelixClusterSetup.Profiles(cluster, profiles, model);
 
-    /// <summary>T_i(k) and link capacities: read from <paramref name="throughputs"/>, or computed by Helix's rule from the profiles and machine_profiles.ini beside the cluster file.</summary>
-    private static HelixThroughputs Tables(HelixCluster cluster, string clusterPath, HelixModel model, HelixProfiles? profiles, string? throughputs)
-    {
-        if (throughputs is not null)
-            return HelixThroughputs.Load(Path.Combine(throughputs, "node_throughput.csv"), Path.Combine(throughputs, "edge_capacity.csv"));
-        var machines = HelixMachines.Load(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(clusterPath))!, "machine_profiles.ini"));
-        return HelixTypicalThroughput.Compute(cluster, profiles!, model, machines, clusterPath);
-    }
+    private static HelixThroughputs Tables(HelixCluster cluster, string clusterPath, HelixModel model, HelixProfiles? profiles, string? throughputs) =>
+        HelixClusterSetup.Tables(cluster, clusterPath, model, profiles, throughputs);
 
     private static Table SpansTable(HelixCluster cluster, IReadOnlyList<Stamen.Plans.BlockSpan> spans, HelixThroughputs tables)
     {

@@ -38,6 +38,22 @@ public sealed record HelixModel(string ProfileName, string CatalogName, int Laye
 /// <summary>Turns Helix's files into the batching twin's cluster, and a placement's max flow into the scheduler's link flows.</summary>
 public static class HelixClusterSetup
 {
+    /// <summary>Helix's profiles for <paramref name="model"/>: from <paramref name="profiles"/>, or ../profiles beside the cluster file.</summary>
+    public static HelixProfiles Profiles(string clusterPath, string? profiles, HelixModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return HelixProfiles.Load(profiles ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(clusterPath))!, "..", "profiles"), model.ProfileName);
+    }
+
+    /// <summary>T_i(k) and link capacities: read from <paramref name="throughputs"/>, or computed by Helix's rule from the profiles and machine_profiles.ini beside the cluster file.</summary>
+    public static HelixThroughputs Tables(HelixCluster cluster, string clusterPath, HelixModel model, HelixProfiles? profiles, string? throughputs)
+    {
+        if (throughputs is not null)
+            return HelixThroughputs.Load(Path.Combine(throughputs, "node_throughput.csv"), Path.Combine(throughputs, "edge_capacity.csv"));
+        var machines = HelixMachines.Load(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(clusterPath))!, "machine_profiles.ini"));
+        return HelixTypicalThroughput.Compute(cluster, profiles!, model, machines, clusterPath);
+    }
+
     /// <summary>The cluster with every machine's batch profile for <paramref name="model"/>; links keep Helix's bandwidth (bytes/s) and latency, links between machines both ways.</summary>
     public static ClusterSpec ToCluster(HelixCluster cluster, HelixProfiles profiles, HelixModel model, string file = "(cluster)")
     {

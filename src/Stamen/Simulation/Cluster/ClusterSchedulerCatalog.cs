@@ -22,4 +22,14 @@ public static class ClusterSchedulerCatalog
         new("random", "Helix's naive baseline: a uniformly random next server whose layers start where the request is; no KV check",
             [MidSpan], v => (c, s, _) => new RandomHopScheduler(c, s, v.Bool("enter_mid_span"))),
     ]);
+
+    /// <summary>The scheduler with <c>enter_mid_span</c> set where it has that option (maxflow-iwrr follows its flows, computed mid-span too).</summary>
+    public static Stamen.Options.ComponentChoice Choice(string name, bool enterMidSpan)
+    {
+        var entry = Schedulers.Find(name);
+        if (!enterMidSpan || entry.Options.All(o => o.Name != "enter_mid_span")) return new(entry.Name, entry.Defaults);
+        var problems = new List<Stamen.Options.InputProblem>();
+        return Schedulers.Choose(entry.Name, "scheduler", [new Stamen.Options.RawOption("enter_mid_span", "true", null, "enter_mid_span")], problems)
+            ?? throw new InvalidOperationException(string.Join("; ", problems.Select(p => p.Problem)));
+    }
 }

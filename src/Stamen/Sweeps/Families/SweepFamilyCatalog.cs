@@ -9,5 +9,8 @@ public static class SweepFamilyCatalog
     [
         new("swarm", "Swarm scenarios (`stamen compare`): algorithms x Monte Carlo runs; algorithms: and runs: as in the scenario", [], _ => new SwarmSweepFamily()),
         new("engine", "Engine scenarios (`stamen engine compare`): policies on one arrival stream per run, run r from seed + r; algorithms: sets policies:", [], _ => new EngineSweepFamily()),
+        new("adapters", "Adapter workloads (`stamen adapters verify`): each method's placement, verified in the twin on run r's arrivals (seed + 1 + r); algorithms: sets methods:", [], _ => new AdaptersSweepFamily()),
+        new("split", "Split scenarios (`stamen split simulate`): each method's placements, served by the server twin on run r's arrivals (seed + r); algorithms: sets methods:", [], _ => new SplitSweepFamily()),
+        new("helix", "Helix clusters (`stamen helix simulate`) as a YAML file: each placement made once, simulated by the batching twin with seed + r; algorithms: sets placements:", [], _ => new HelixSweepFamily()),
     ]);
 }
