@@ -23,12 +23,7 @@ internal static class ReproduceCommand
     public static Command Create(CliConsole console)
     {
         var command = new Command("reproduce", "Reproduce published studies");
-        var examples = new Option<string>("--examples")
-        {
-            Description = "Folder holding sweeps/geo.yaml and the scattered-*.yaml scenarios it reads",
-            DefaultValueFactory = _ => "examples",
-            HelpName = "DIR",
-        };
+        var examples = ExamplesOption("sweeps/geo.yaml and the scattered-*.yaml scenarios it reads");
         var runs = CommonOptions.Runs();
         var json = CommonOptions.Json();
         var report = CommonOptions.Report();
@@ -38,11 +33,7 @@ internal static class ReproduceCommand
         {
             Description = "Compare every catalog algorithm that scales to these swarms (not only each scenario's PETALS vs CG-BP + WS-RR); the table lists time per token and first-token time per algorithm",
         };
-        var store = new Option<string?>("--store")
-        {
-            Description = "Keep the runs in this sweep store (examples/sweeps/geo.yaml's results; a rerun resumes) instead of a temporary one",
-            HelpName = "DIR",
-        };
+        var store = StoreOption("examples/sweeps/geo.yaml");
         var geo = new Command("geo",
             "Scattered setups on AboveNet, BellCanada and GTS-CE (lambda 0.1/0.5, l_max 64/128, with and without the published fixed delays): " +
             "every algorithm of each scenario, with the reduction against its PETALS: the published simulator's rules against petals-published " +
@@ -60,6 +51,19 @@ internal static class ReproduceCommand
         command.Subcommands.Add(Helix(console));
         return command;
     }
+
+    private static Option<string> ExamplesOption(string holds) => new("--examples")
+    {
+        Description = $"Folder holding {holds}",
+        DefaultValueFactory = _ => "examples",
+        HelpName = "DIR",
+    };
+
+    private static Option<string?> StoreOption(string sweep) => new("--store")
+    {
+        Description = $"Keep the runs in this sweep store ({sweep}'s results; a rerun resumes) instead of a temporary one",
+        HelpName = "DIR",
+    };
 
     private static Command Helix(CliConsole console)
     {
@@ -133,7 +137,7 @@ internal static class ReproduceCommand
     }
 
     private sealed record LoraGridSettings(string Model, string Adapters, string Slots, string Ranks, double RatePerAdapter, double DurationS,
-        string Policy, int Seed, string? Json, string? Markdown, string? Report, bool Quiet, string Command);
+        string Policy, int Seed, string? Json, string? Markdown, string? Report, bool Quiet, string Command, string Examples, string? Store);
 
     private static Command EngineLora(CliConsole console)
     {
@@ -149,19 +153,21 @@ internal static class ReproduceCommand
         var markdown = new Option<string?>("--markdown") { Description = "Also write the tables as Markdown (for docs/)", HelpName = "PATH" };
         var report = CommonOptions.Report();
         var quiet = CommonOptions.Quiet();
+        var examples = ExamplesOption("sweeps/engine-lora.yaml and the lora-grid.yaml it reads");
+        var store = StoreOption("examples/sweeps/engine-lora.yaml");
         var command = new Command("engine-lora",
             "The multi-LoRA twin's grid on one H100: throughput and starvation by served adapters and max_loras slots, with the published " +
             "load costs, step overhead and KV capacities; prompts 32-1024 and outputs 16-512 tokens, uniform")
         {
-            model, adapters, slots, ranks, rate, duration, policy, seed, json, markdown, report, quiet,
+            model, adapters, slots, ranks, rate, duration, policy, seed, json, markdown, report, quiet, examples, store,
         };
-        command.SetAction(p => CliRunner.Run(console, () => ExecuteLoraGrid(console, new LoraGridSettings(p.GetValue(model)!, p.GetValue(adapters)!, p.GetValue(slots)!,
+        command.SetAction((p, token) => Task.FromResult(CliRunner.Run(console, () => ExecuteLoraGrid(console, new LoraGridSettings(p.GetValue(model)!, p.GetValue(adapters)!, p.GetValue(slots)!,
             p.GetValue(ranks)!, p.GetValue(rate), p.GetValue(duration), p.GetValue(policy)!, p.GetValue(seed), p.GetValue(json), p.GetValue(markdown), p.GetValue(report), p.GetValue(quiet),
-            CommandText.Of(p)))));
+            CommandText.Of(p), p.GetValue(examples)!, p.GetValue(store)), token))));
         return command;
     }
 
-    private static int ExecuteLoraGrid(CliConsole console, LoraGridSettings s)
+    private static int ExecuteLoraGrid(CliConsole console, LoraGridSettings s, CancellationToken cancellation)
     {
         if (!(s.RatePerAdapter > 0)) throw new StamenInputException("--rate-per-adapter", s.RatePerAdapter.ToString(System.Globalization.CultureInfo.InvariantCulture), "must be positive", "give e.g. 0.05");
         if (!(s.DurationS > 0)) throw new StamenInputException("--duration-s", s.DurationS.ToString(System.Globalization.CultureInfo.InvariantCulture), "must be positive", "give e.g. 600");
@@ -169,7 +175,24 @@ internal static class ReproduceCommand
             new Stamen.Workload.UniformTokenCount(32, 1024), new Stamen.Workload.UniformTokenCount(16, 512), s.Policy, s.Seed);
         var adapters = Counts("--adapters", s.Adapters);
         var slots = Counts("--slots", s.Slots);
-        var cells = ProgressView.Run(console.Out, "Running the adapters x slots grid", s.Quiet, progress => LoraGridStudy.Run(setup, adapters, slots, progress));
+        // The grid runs as the sweep examples/sweeps/engine-lora.yaml, its fields and axes set from the options.
+        static YamlDotNet.RepresentationModel.YamlNode Scalar(IFormattable v) => new YamlDotNet.RepresentationModel.YamlScalarNode(v.ToString(null, System.Globalization.CultureInfo.InvariantCulture));
+        static YamlDotNet.RepresentationModel.YamlNode List(IEnumerable<YamlDotNet.RepresentationModel.YamlNode> items) => new YamlDotNet.RepresentationModel.YamlSequenceNode(items);
+        var definition = StudySweep(s.Examples, Stamen.Sweeps.Studies.LoraGridSweep.File) with
+        {
+            Axes = [Stamen.Sweeps.SweepAxis.Numbers("adapters", "adapters", adapters), Stamen.Sweeps.SweepAxis.Numbers("slots", "slots", slots)],
+            Set =
+            [
+                new("model", new YamlDotNet.RepresentationModel.YamlScalarNode(s.Model)),
+                new("ranks", List(Counts("--ranks", s.Ranks).Select(r => Scalar(r)))),
+                new("rate_per_adapter_per_s", Scalar(s.RatePerAdapter)),
+                new("duration_s", Scalar(s.DurationS)),
+                new("policies", List([new YamlDotNet.RepresentationModel.YamlScalarNode(s.Policy)])),
+                new("seed", Scalar(s.Seed)),
+            ],
+        };
+        var (_, summaries) = RunSweep(console, definition, s.Store, s.Quiet, "Running the adapters x slots grid", cancellation);
+        var cells = Stamen.Sweeps.Studies.LoraGridSweep.Cells(summaries);
         console.Out.Write(LoraGridView.Table(cells));
         console.Out.Note(FormattableString.Invariant($"{s.Model} on h100-sxm, {s.Policy}, {s.RatePerAdapter} req/s per adapter for {s.DurationS} s; starved: served below 0.9 of the offered token rate."));
         if (s.Markdown is not null)
@@ -309,32 +332,45 @@ internal static class ReproduceCommand
         return 0;
     }
 
-    private static int Execute(CliConsole console, Settings s, CancellationToken cancellation)
+    /// <summary>
+    /// Runs a study's sweep into its own store (kept with <paramref name="store"/>, so a rerun resumes; else a temporary
+    /// one) and summarises it: the studies run through the same executor and store as `stamen sweep run`.
+    /// </summary>
+    private static (Stamen.Sweeps.SweepPlan Plan, IReadOnlyList<Stamen.Sweeps.SweepCellSummary> Summaries) RunSweep(CliConsole console,
+        Stamen.Sweeps.SweepDefinition definition, string? store, bool quiet, string description, CancellationToken cancellation)
     {
-        if (!Directory.Exists(s.Examples))
-            throw new StamenInputException(s.Examples, "--examples", "folder not found", "run from the repository root or pass --examples path/to/examples");
-        var sweepFile = Path.Combine(s.Examples, Stamen.Sweeps.Studies.GeoSweep.File);
-        var definition = Stamen.Sweeps.SweepParser.ParseFile(sweepFile);
-        if (s.AllAlgorithms)
-            definition = definition with { Algorithms = [.. GeoStudy.AllScalableAlgorithms.Select(a => new YamlDotNet.RepresentationModel.YamlScalarNode(a.Name))] };
-        if (s.Runs is { } runs) definition = definition with { Runs = runs };
         var plan = Stamen.Sweeps.SweepPlanner.Plan(definition);
-        // The study runs as the sweep examples/sweeps/geo.yaml: through a store of its own (kept with --store, so a rerun resumes).
-        var temporary = s.Store is null ? Path.Combine(Path.GetTempPath(), $"stamen-geo-{Environment.ProcessId}-{Guid.NewGuid():N}") : null;
-        var store = new Stamen.Sweeps.SweepStore(s.Store ?? temporary!);
-        IReadOnlyList<GeoStudyCell> cells;
+        var temporary = store is null ? Path.Combine(Path.GetTempPath(), $"stamen-{definition.Name}-{Environment.ProcessId}-{Guid.NewGuid():N}") : null;
+        var results = new Stamen.Sweeps.SweepStore(store ?? temporary!);
         try
         {
-            var run = ProgressView.Run(console.Out, "Reproducing the scattered-setup grid", s.Quiet,
-                progress => Stamen.Sweeps.SweepRunner.Run(plan, store, Stamen.Sweeps.SweepShard.All, progress: progress, cancellation: cancellation));
+            var run = ProgressView.Run(console.Out, description, quiet,
+                progress => Stamen.Sweeps.SweepRunner.Run(plan, results, Stamen.Sweeps.SweepShard.All, progress: progress, cancellation: cancellation));
             if (run.Cancelled) throw new OperationCanceledException();
-            var rows = store.Read(plan).Rows;
-            cells = Stamen.Sweeps.Studies.GeoSweep.Cells(plan, Stamen.Sweeps.SweepResults.Summarize(plan, rows));
+            return (plan, Stamen.Sweeps.SweepResults.Summarize(plan, results.Read(plan).Rows));
         }
         finally
         {
             if (temporary is not null && Directory.Exists(temporary)) Directory.Delete(temporary, recursive: true);
         }
+    }
+
+    /// <summary>A study's sweep file under --examples, with a clear error where it is missing.</summary>
+    private static Stamen.Sweeps.SweepDefinition StudySweep(string examples, string file)
+    {
+        if (!Directory.Exists(examples))
+            throw new StamenInputException(examples, "--examples", "folder not found", "run from the repository root or pass --examples path/to/examples");
+        return Stamen.Sweeps.SweepParser.ParseFile(Path.Combine(examples, file));
+    }
+
+    private static int Execute(CliConsole console, Settings s, CancellationToken cancellation)
+    {
+        var definition = StudySweep(s.Examples, Stamen.Sweeps.Studies.GeoSweep.File);
+        if (s.AllAlgorithms)
+            definition = definition with { Algorithms = [.. GeoStudy.AllScalableAlgorithms.Select(a => new YamlDotNet.RepresentationModel.YamlScalarNode(a.Name))] };
+        if (s.Runs is { } runs) definition = definition with { Runs = runs };
+        var (plan, summaries) = RunSweep(console, definition, s.Store, s.Quiet, "Reproducing the scattered-setup grid", cancellation);
+        var cells = Stamen.Sweeps.Studies.GeoSweep.Cells(plan, summaries);
         console.Out.Write(s.AllAlgorithms ? GeoStudyView.LongTable(cells) : GeoStudyView.Table(cells));
         console.Out.Note("Mean time per token in seconds (95% CI half-width); reduction in % of each algorithm against its baseline: " +
             "*-published (the published simulator's rules, the paper's comparison) against petals-published, the others (Stamen's realistic rules) against petals.");

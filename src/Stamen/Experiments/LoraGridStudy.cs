@@ -71,6 +71,34 @@ public static class LoraGridStudy
         return results;
     }
 
+    /// <summary>One cell on its own (what a sweep's item runs): the setup's model, profile and policy resolved here.</summary>
+    public static LoraGridCell Cell(LoraGridSetup setup, int adapters, int slots)
+    {
+        ArgumentNullException.ThrowIfNull(setup);
+        var model = ModelCatalog.BuiltIn.Find(setup.Model);
+        if (!LoraProfileCatalog.BuiltIn.TryFind(setup.Model, out var profile))
+            throw new StamenInputException("lora grid", "model", $"no LoRA profile is published for {setup.Model}", $"use one of {string.Join(", ", LoraProfileCatalog.BuiltIn.Names)}");
+        var baseConfig = EngineConfig.ForGpu(model, GpuCatalog.BuiltIn.Find("h100-sxm"));
+        return RunCell(setup, profile, baseConfig, StepTimeCatalog.DefaultFor(baseConfig).Model, EnginePolicyCatalog.Find(setup.Policy), adapters, slots);
+    }
+
+    /// <summary>Where a cell's KV capacity comes from (published, interpolated, memory), or null when the engine would not start.</summary>
+    public static LoraKvCapacity? Capacity(LoraGridSetup setup, int adapters, int slots)
+    {
+        ArgumentNullException.ThrowIfNull(setup);
+        var model = ModelCatalog.BuiltIn.Find(setup.Model);
+        if (!LoraProfileCatalog.BuiltIn.TryFind(setup.Model, out var profile)) return null;
+        var maxRank = Enumerable.Range(0, adapters).Max(k => setup.Ranks[k % setup.Ranks.Count]);
+        try
+        {
+            return LoraKvCapacity.Resolve(profile, EngineConfig.ForGpu(model, GpuCatalog.BuiltIn.Find("h100-sxm")), slots, maxRank);
+        }
+        catch (StamenInputException)
+        {
+            return null;
+        }
+    }
+
     private static LoraGridCell RunCell(LoraGridSetup setup, LoraProfile profile, EngineConfig baseConfig, IStepTimeModel stepTime,
         EnginePolicy policy, int n, int slots)
     {

@@ -16,7 +16,11 @@ namespace Stamen.Sweeps;
 /// <param name="Runs">Monte Carlo runs per cell; null: the base's (or 1 where the family has none).</param>
 /// <param name="Metrics">Metric columns to keep; null keeps all.</param>
 public sealed record SweepDefinition(string Name, string File, string Family, IReadOnlyList<SweepBase> Bases, IReadOnlyList<SweepAxis> Axes,
-    IReadOnlyList<YamlNode>? Algorithms, int? Seed, int? Runs, IReadOnlyList<string>? Metrics);
+    IReadOnlyList<YamlNode>? Algorithms, int? Seed, int? Runs, IReadOnlyList<string>? Metrics)
+{
+    /// <summary>Fields every cell sets to one value (<c>set:</c>), applied before the axes; a null value removes the field.</summary>
+    public IReadOnlyList<KeyValuePair<string, YamlNode?>> Set { get; init; } = [];
+}
 
 /// <summary>A base scenario: its text and where its relative paths start.</summary>
 /// <param name="Label">As the sweep file wrote it (a path relative to the sweep file, or a built-in name); part of cell ids.</param>
@@ -26,6 +30,17 @@ public sealed record SweepBase(string Label, string Text, string File, string Ba
 /// <summary>One axis: a name (its results column), the field paths it sets (several for a zipped axis) and its values.</summary>
 public sealed record SweepAxis(string Name, IReadOnlyList<string> Paths, IReadOnlyList<SweepAxisValue> Values)
 {
+    /// <summary>An axis of whole numbers over one path (what a command's list option becomes).</summary>
+    public static SweepAxis Numbers(string name, string path, IEnumerable<int> values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        return new SweepAxis(name, [path], [.. values.Select(v =>
+        {
+            var text = v.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return new SweepAxisValue(text, [new YamlScalarNode(text)], v);
+        })]);
+    }
+
     /// <summary>Whether every value is a number (a numeric results column).</summary>
     public bool Numeric => Values.All(v => v.Number is not null);
 }

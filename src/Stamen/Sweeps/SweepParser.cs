@@ -36,7 +36,7 @@ public static class SweepParser
     public static SweepDefinition ParseText(string text, string file, string directory)
     {
         var y = YamlFields.LoadRoot(text, file, StartFrom);
-        y.AllowOnly("name", "family", "base", "axes", "algorithms", "seed", "runs", "metrics");
+        y.AllowOnly("name", "family", "base", "set", "axes", "algorithms", "seed", "runs", "metrics");
         var familyName = y.RequireString("family", $"name the scenario family: {string.Join(", ", SweepFamilyCatalog.Families.Names)}");
         var entry = SweepFamilyCatalog.Families.TryFind(familyName)
             ?? throw y.Error("family", $"unknown family '{familyName}'", $"use one of: {string.Join(", ", SweepFamilyCatalog.Families.Names)} (`stamen catalog sweep-families`)");
@@ -64,16 +64,38 @@ public static class SweepParser
         foreach (var axis in axes)
             if (family.MetricNames.Contains(axis.Name))
                 throw y.Error("axes", $"axis '{axis.Name}' has a metric's name", "rename the axis; results hold both as columns");
-        var paths = axes.SelectMany(a => a.Paths.Select(p => (Axis: a.Name, Path: p))).ToList();
+        var set = ParseSet(y, family);
+        var paths = set.Select(kv => (Axis: "set", Path: kv.Key)).Concat(axes.SelectMany(a => a.Paths.Select(p => (Axis: a.Name, Path: p)))).ToList();
         foreach (var (x, i) in paths.Select((x, i) => (x, i)))
             foreach (var earlier in paths.Take(i))
                 if (earlier.Axis != x.Axis && (earlier.Path == x.Path || x.Path.StartsWith(earlier.Path + ".", StringComparison.Ordinal) || earlier.Path.StartsWith(x.Path + ".", StringComparison.Ordinal)))
-                    throw y.Error("axes", $"axes '{earlier.Axis}' and '{x.Axis}' both set '{(earlier.Path.Length <= x.Path.Length ? earlier.Path : x.Path)}'",
+                    throw y.Error(earlier.Axis == "set" ? "set" : "axes", $"{(earlier.Axis == "set" ? "set: and axis" : "axes")} '{earlier.Axis}' and '{x.Axis}' both set '{(earlier.Path.Length <= x.Path.Length ? earlier.Path : x.Path)}'",
                         "let one axis set a field (zip: moves several fields together)");
         var cells = axes.Aggregate((long)bases.Count, (n, a) => n * a.Values.Count);
         if (cells > MaxCells)
             throw y.Error("axes", FormattableString.Invariant($"the axes give {cells:N0} cells"), FormattableString.Invariant($"keep to {MaxCells:N0}; split the sweep into several files"));
-        return new SweepDefinition(name, file, family.Name, bases, axes, algorithms, seed, runs, metrics);
+        return new SweepDefinition(name, file, family.Name, bases, axes, algorithms, seed, runs, metrics) { Set = set };
+    }
+
+    /// <summary><c>set:</c> field paths and the one value every cell gives them (null removes the field).</summary>
+    private static List<KeyValuePair<string, YamlNode?>> ParseSet(YamlFields y, ISweepFamily family)
+    {
+        var map = y.OptMap("set");
+        if (map is null) return [];
+        var set = new List<KeyValuePair<string, YamlNode?>>();
+        foreach (var path in map.Keys)
+        {
+            if (!SweepPaths.IsWellFormed(path))
+                throw map.Error(path, $"'{path}' is not a field path", "write dot-separated field names such as workload.poisson.requests");
+            var top = path.Split('.')[0];
+            if (top == family.AlgorithmsField || top == family.RunsField)
+                throw map.Error(path, $"'{path}' is the sweep's own", $"give {(top == family.RunsField ? "runs" : "algorithms")}: at the sweep's top level");
+            if (set.Any(kv => kv.Key == path || kv.Key.StartsWith(path + ".", StringComparison.Ordinal) || path.StartsWith(kv.Key + ".", StringComparison.Ordinal)))
+                throw map.Error(path, $"'{path}' overlaps another field of set:", "set each field once");
+            var node = map.Find(path)!;
+            set.Add(new(path, node is YamlScalarNode { Style: YamlDotNet.Core.ScalarStyle.Plain, Value: null or "" or "null" or "~" } ? null : node));
+        }
+        return set;
     }
 
     private static List<SweepBase> ParseBases(YamlFields y, ISweepFamily family, string directory)

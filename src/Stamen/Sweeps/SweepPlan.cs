@@ -138,6 +138,12 @@ public static class SweepPlanner
     {
         var root = YamlFields.LoadDocument(b.Text, b.File, "give a scenario file");
         var absent = new List<(SweepAxis Axis, string Path)>();
+        foreach (var (path, value) in d.Set)
+        {
+            if (!SweepPaths.Exists(root, path)) absent.Add((new SweepAxis("set", [path], []), path));
+            if (SweepPaths.Set(root, path, value) is { } problem)
+                throw new StamenInputException(d.File, $"set.{path}", $"path {problem} in base {b.Label}", "give a path to a field of the scenario (docs/scenarios.md)");
+        }
         for (var a = 0; a < d.Axes.Count; a++)
         {
             var axis = d.Axes[a];
@@ -165,7 +171,7 @@ public static class SweepPlanner
             // A typo in an axis path reads as an unknown field of the scenario: name the axis.
             foreach (var (axis, path) in absent)
                 if (path.Split('.').Any(segment => e.Problem.Contains($"unknown field '{segment}'", StringComparison.Ordinal)))
-                    throw new StamenInputException(d.File, $"axes.{axis.Name}.path", $"'{path}' is not a field of the {family.Name} scenario ({e.Field}: {e.Problem})", e.Fix);
+                    throw new StamenInputException(d.File, axis.Name == "set" ? $"set.{path}" : $"axes.{axis.Name}.path", $"'{path}' is not a field of the {family.Name} scenario ({e.Field}: {e.Problem})", e.Fix);
             throw new StamenInputException(d.File, $"cell {index} ({where})", $"the scenario this cell gives is not valid: {e.Field}: {e.Problem}", e.Fix);
         }
         var hashed = YamlFields.LoadDocument(text, file, "give a scenario file");

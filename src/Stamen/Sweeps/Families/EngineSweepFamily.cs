@@ -21,7 +21,7 @@ public sealed class EngineSweepFamily : ISweepFamily
         "itl_mean_ms", "itl_p50_ms", "itl_p90_ms", "itl_p99_ms",
         "e2e_mean_ms", "e2e_p50_ms", "e2e_p90_ms", "e2e_p99_ms",
         "preemptions", "kv_utilisation", "kv_waste_fraction", "offered_tokens_per_s", "served_tokens_per_s", "starved",
-        "swap_outs", "adapter_loads", "remote_attention_ms",
+        "swap_outs", "adapter_loads", "remote_attention_ms", "ttft_samples", "itl_samples", "e2e_samples",
     ];
 
     public IReadOnlyList<string> ReportMetrics { get; } = ["ttft_p50_ms", "itl_p50_ms", "e2e_p99_ms", "output_tokens_per_s"];
@@ -45,7 +45,19 @@ public sealed class EngineSweepFamily : ISweepFamily
             new("preemptions", m.Preemptions), new("kv_utilisation", m.KvUtilisation), new("kv_waste_fraction", m.KvWasteFraction),
             new("offered_tokens_per_s", m.Starvation.OfferedTokensPerSec), new("served_tokens_per_s", m.Starvation.ServedTokensPerSec), new("starved", m.Starvation.Starved ? 1 : 0),
             new("swap_outs", m.SwapOuts), new("adapter_loads", m.AdapterLoads), new("remote_attention_ms", m.RemoteAttentionMs),
+            new("ttft_samples", m.TimeToFirstToken.Samples), new("itl_samples", m.InterTokenLatency.Samples), new("e2e_samples", m.EndToEndLatency.Samples),
         ];
+    }
+
+    /// <summary>The metrics <see cref="Named"/> wrote, as the record again (what studies read back from a sweep's store).</summary>
+    public static EngineMetrics FromNamed(IReadOnlyList<KeyValuePair<string, double>> named)
+    {
+        ArgumentNullException.ThrowIfNull(named);
+        var v = named.ToDictionary(m => m.Key, m => m.Value, StringComparer.Ordinal);
+        LatencySummary Latency(string p) => new(v[p + "_mean_ms"], v[p + "_p50_ms"], v[p + "_p90_ms"], v[p + "_p99_ms"], (int)v[p + "_samples"]);
+        return new EngineMetrics(v["makespan_ms"], (int)v["completed"], (int)v["rejected"], (long)v["iterations"], v["output_tokens_per_s"], v["input_tokens_per_s"],
+            v["total_tokens_per_s"], Latency("ttft"), Latency("itl"), Latency("e2e"), (int)v["preemptions"], v["kv_utilisation"], v["kv_waste_fraction"],
+            new StarvationSummary(v["offered_tokens_per_s"], v["served_tokens_per_s"], v["starved"] != 0), (int)v["swap_outs"], (long)v["adapter_loads"], v["remote_attention_ms"]);
     }
 
     private sealed class Scenario(EngineScenario scenario) : ISweepScenario

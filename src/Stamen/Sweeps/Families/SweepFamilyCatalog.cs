@@ -12,5 +12,6 @@ public static class SweepFamilyCatalog
         new("adapters", "Adapter workloads (`stamen adapters verify`): each method's placement, verified in the twin on run r's arrivals (seed + 1 + r); algorithms: sets methods:", [], _ => new AdaptersSweepFamily()),
         new("split", "Split scenarios (`stamen split simulate`): each method's placements, served by the server twin on run r's arrivals (seed + r); algorithms: sets methods:", [], _ => new SplitSweepFamily()),
         new("helix", "Helix clusters (`stamen helix simulate`) as a YAML file: each placement made once, simulated by the batching twin with seed + r; algorithms: sets placements:", [], _ => new HelixSweepFamily()),
+        new("lora-grid", "One cell of the multi-LoRA grid (`stamen reproduce engine-lora`): adapters and slots on one H100, policies on the same arrivals (seed + r)", [], _ => new LoraGridSweepFamily()),
     ]);
 }
