@@ -108,15 +108,21 @@ internal static class ReproduceCommand
         var json = CommonOptions.Json();
         var markdown = new Option<string?>("--markdown") { Description = "Also write the tables as Markdown (for docs/)", HelpName = "PATH" };
         var reportPath = CommonOptions.Report();
+        var examples = ExamplesOption("sweeps/split.yaml and the split-grid.yaml it reads");
+        var store = StoreOption("examples/sweeps/split.yaml");
+        var quiet = CommonOptions.Quiet();
         var command = new Command("split",
             "Split placements over a grid of request types (3 models x 3 devices x 3 links x 3 sequence lengths x 3 SLAs): server work saved against " +
             "server only, gain over greedy, server capacity gain")
         {
-            json, markdown, reportPath,
+            json, markdown, reportPath, examples, store, quiet,
         };
-        command.SetAction(p => CliRunner.Run(console, () =>
+        command.SetAction((p, token) => Task.FromResult(CliRunner.Run(console, () =>
         {
-            var cells = SplitGridStudy.Run();
+            // The grid runs as the sweep examples/sweeps/split.yaml.
+            var (plan, summaries) = RunSweep(console, StudySweep(p.GetValue(examples)!, Stamen.Sweeps.Studies.SplitGridSweep.File), p.GetValue(store), p.GetValue(quiet),
+                "Solving the split grid", token);
+            var cells = Stamen.Sweeps.Studies.SplitGridSweep.Cells(plan, summaries);
             console.Out.Write(SplitGridView.Table(cells));
             console.Out.Note("Means over links, sequence lengths and SLAs (2, 4 and 8 x the server-only latency); capacity gain = server-only work / program's work.");
             if (p.GetValue(markdown) is { } md)
@@ -132,7 +138,7 @@ internal static class ReproduceCommand
                 console.Out.Note($"Wrote {path}");
             }
             return 0;
-        }));
+        })));
         return command;
     }
 

@@ -38,9 +38,28 @@ public static class SplitGridStudy
 
     public static IReadOnlyList<double> SlaFactors { get; } = [2, 4, 8];
 
-    public static IReadOnlyList<SplitGridCell> Run(double? stepMs = null, string serverGpu = "a100-80gb")
+    /// <summary>The link named <paramref name="name"/> (lte, wifi, fibre), or null.</summary>
+    public static LinkSpec? Link(string name) => Links.FirstOrDefault(l => l.Name == name).Link;
+
+    /// <summary>One request type of the grid solved by every method (what a sweep's item computes).</summary>
+    public static SplitGridCell Cell(string model, string device, (string Name, LinkSpec Link) link, int sequenceTokens, double slaFactor, double? stepMs = null,
+        string serverGpu = "a100-80gb")
     {
         var gpu = GpuCatalog.BuiltIn.Find(serverGpu);
+        if (!DeviceCatalog.BuiltIn.TryFind(device, out var spec))
+            throw new StamenInputException("split grid", "device", $"unknown device '{device}'", $"use one of {string.Join(", ", DeviceCatalog.BuiltIn.Names)}");
+        var baseProblem = SplitCostModel.Build(ModelCatalog.BuiltIn.Find(model), gpu, spec, link.Link, sequenceTokens, double.PositiveInfinity);
+        var serverOnlyLatency = new ServerOnlySplit().Plan(baseProblem).LatencyMs;
+        var problem = baseProblem with { SlaMs = serverOnlyLatency * slaFactor };
+        var dp = new SplitDynamicProgram(stepMs).Plan(problem)!;
+        var greedy = new GreedySplit().Plan(problem);
+        var cut = new SingleCutSplit().Plan(problem);
+        return new SplitGridCell(model, device, link.Name, sequenceTokens, slaFactor, problem.SlaMs, new ServerOnlySplit().Plan(problem).ServerWorkMs, dp.ServerWorkMs,
+            greedy.MeetsSla ? greedy.ServerWorkMs : double.NaN, cut.MeetsSla ? cut.ServerWorkMs : double.NaN, dp.Switches);
+    }
+
+    public static IReadOnlyList<SplitGridCell> Run(double? stepMs = null, string serverGpu = "a100-80gb")
+    {
         var cells = new List<(string Model, string Device, (string Name, LinkSpec Link) Link, int Tokens, double Factor)>();
         foreach (var m in Models)
             foreach (var d in DeviceCatalog.BuiltIn.Names)
@@ -52,16 +71,7 @@ public static class SplitGridStudy
         Parallel.For(0, cells.Count, i =>
         {
             var (m, d, l, s, f) = cells[i];
-            DeviceCatalog.BuiltIn.TryFind(d, out var device);
-            var model = ModelCatalog.BuiltIn.Find(m);
-            var baseProblem = SplitCostModel.Build(model, gpu, device!, l.Link, s, double.PositiveInfinity);
-            var serverOnlyLatency = new ServerOnlySplit().Plan(baseProblem).LatencyMs;
-            var problem = baseProblem with { SlaMs = serverOnlyLatency * f };
-            var dp = new SplitDynamicProgram(stepMs).Plan(problem)!;
-            var greedy = new GreedySplit().Plan(problem);
-            var cut = new SingleCutSplit().Plan(problem);
-            results[i] = new SplitGridCell(m, d, l.Name, s, f, problem.SlaMs, new ServerOnlySplit().Plan(problem).ServerWorkMs, dp.ServerWorkMs,
-                greedy.MeetsSla ? greedy.ServerWorkMs : double.NaN, cut.MeetsSla ? cut.ServerWorkMs : double.NaN, dp.Switches);
+            results[i] = Cell(m, d, l, s, f, stepMs, serverGpu);
         });
         return results;
     }
