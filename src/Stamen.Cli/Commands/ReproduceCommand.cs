@@ -108,19 +108,18 @@ internal static class ReproduceCommand
         var json = CommonOptions.Json();
         var markdown = new Option<string?>("--markdown") { Description = "Also write the tables as Markdown (for docs/)", HelpName = "PATH" };
         var reportPath = CommonOptions.Report();
-        var examples = ExamplesOption("sweeps/split.yaml and the split-grid.yaml it reads");
-        var store = StoreOption("examples/sweeps/split.yaml");
+        var store = StoreOption("the built-in sweep split");
         var quiet = CommonOptions.Quiet();
         var command = new Command("split",
             "Split placements over a grid of request types (3 models x 3 devices x 3 links x 3 sequence lengths x 3 SLAs): server work saved against " +
             "server only, gain over greedy, server capacity gain")
         {
-            json, markdown, reportPath, examples, store, quiet,
+            json, markdown, reportPath, store, quiet,
         };
         command.SetAction((p, token) => Task.FromResult(CliRunner.Run(console, () =>
         {
-            // The grid runs as the sweep examples/sweeps/split.yaml.
-            var (plan, summaries) = RunSweep(console, StudySweep(p.GetValue(examples)!, Stamen.Sweeps.Studies.SplitGridSweep.File), p.GetValue(store), p.GetValue(quiet),
+            // The grid runs as the built-in sweep split (`stamen sweep show split`).
+            var (plan, summaries) = RunSweep(console, Stamen.Sweeps.BuiltinSweeps.Load(Stamen.Sweeps.Studies.SplitGridSweep.Name), p.GetValue(store), p.GetValue(quiet),
                 "Solving the split grid", token);
             var cells = Stamen.Sweeps.Studies.SplitGridSweep.Cells(plan, summaries);
             console.Out.Write(SplitGridView.Table(cells));
@@ -143,7 +142,7 @@ internal static class ReproduceCommand
     }
 
     private sealed record LoraGridSettings(string Model, string Adapters, string Slots, string Ranks, double RatePerAdapter, double DurationS,
-        string Policy, int Seed, string? Json, string? Markdown, string? Report, bool Quiet, string Command, string Examples, string? Store);
+        string Policy, int Seed, string? Json, string? Markdown, string? Report, bool Quiet, string Command, string? Store);
 
     private static Command EngineLora(CliConsole console)
     {
@@ -159,17 +158,16 @@ internal static class ReproduceCommand
         var markdown = new Option<string?>("--markdown") { Description = "Also write the tables as Markdown (for docs/)", HelpName = "PATH" };
         var report = CommonOptions.Report();
         var quiet = CommonOptions.Quiet();
-        var examples = ExamplesOption("sweeps/engine-lora.yaml and the lora-grid.yaml it reads");
-        var store = StoreOption("examples/sweeps/engine-lora.yaml");
+        var store = StoreOption("the built-in sweep engine-lora");
         var command = new Command("engine-lora",
             "The multi-LoRA twin's grid on one H100: throughput and starvation by served adapters and max_loras slots, with the published " +
             "load costs, step overhead and KV capacities; prompts 32-1024 and outputs 16-512 tokens, uniform")
         {
-            model, adapters, slots, ranks, rate, duration, policy, seed, json, markdown, report, quiet, examples, store,
+            model, adapters, slots, ranks, rate, duration, policy, seed, json, markdown, report, quiet, store,
         };
         command.SetAction((p, token) => Task.FromResult(CliRunner.Run(console, () => ExecuteLoraGrid(console, new LoraGridSettings(p.GetValue(model)!, p.GetValue(adapters)!, p.GetValue(slots)!,
             p.GetValue(ranks)!, p.GetValue(rate), p.GetValue(duration), p.GetValue(policy)!, p.GetValue(seed), p.GetValue(json), p.GetValue(markdown), p.GetValue(report), p.GetValue(quiet),
-            CommandText.Of(p), p.GetValue(examples)!, p.GetValue(store)), token))));
+            CommandText.Of(p), p.GetValue(store)), token))));
         return command;
     }
 
@@ -181,10 +179,10 @@ internal static class ReproduceCommand
             new Stamen.Workload.UniformTokenCount(32, 1024), new Stamen.Workload.UniformTokenCount(16, 512), s.Policy, s.Seed);
         var adapters = Counts("--adapters", s.Adapters);
         var slots = Counts("--slots", s.Slots);
-        // The grid runs as the sweep examples/sweeps/engine-lora.yaml, its fields and axes set from the options.
+        // The grid runs as the built-in sweep engine-lora (`stamen sweep show engine-lora`), its fields and axes set from the options.
         static YamlDotNet.RepresentationModel.YamlNode Scalar(IFormattable v) => new YamlDotNet.RepresentationModel.YamlScalarNode(v.ToString(null, System.Globalization.CultureInfo.InvariantCulture));
         static YamlDotNet.RepresentationModel.YamlNode List(IEnumerable<YamlDotNet.RepresentationModel.YamlNode> items) => new YamlDotNet.RepresentationModel.YamlSequenceNode(items);
-        var definition = StudySweep(s.Examples, Stamen.Sweeps.Studies.LoraGridSweep.File) with
+        var definition = Stamen.Sweeps.BuiltinSweeps.Load(Stamen.Sweeps.Studies.LoraGridSweep.Name) with
         {
             Axes = [Stamen.Sweeps.SweepAxis.Numbers("adapters", "adapters", adapters), Stamen.Sweeps.SweepAxis.Numbers("slots", "slots", slots)],
             Set =

@@ -19,6 +19,7 @@ internal static class SweepCommand
     public static Command Create(CliConsole console)
     {
         var command = new Command("sweep", "Declarative studies: axes over a scenario's fields x algorithms x seeds, run here, by shard, on Slurm or Kubernetes, into a Parquet store");
+        command.Subcommands.Add(ShowCommand(console));
         command.Subcommands.Add(PlanCommand(console));
         command.Subcommands.Add(RunCommand(console));
         command.Subcommands.Add(SubmitCommand(console));
@@ -28,7 +29,10 @@ internal static class SweepCommand
         return command;
     }
 
-    private static Argument<string> FileArgument() => new("file") { Description = "Sweep file (YAML; examples/sweeps/ holds examples)" };
+    private static Argument<string> FileArgument() => new("file")
+    {
+        Description = $"Sweep file (YAML; examples/sweeps/ holds examples), or a built-in sweep: {string.Join(", ", BuiltinSweeps.Names)}",
+    };
 
     private static Option<string?> StoreOption() => new("--store")
     {
@@ -43,7 +47,7 @@ internal static class SweepCommand
     };
 
     private static SweepPlan Plan(CliConsole console, string file, bool quiet) =>
-        ProgressView.Run(console.Out, "Reading the sweep's cells", quiet, progress => SweepPlanner.Plan(SweepParser.ParseFile(file), progress));
+        ProgressView.Run(console.Out, "Reading the sweep's cells", quiet, progress => SweepPlanner.Plan(BuiltinSweeps.Load(file), progress));
 
     private static SweepStore Store(SweepPlan plan, string? store) => new(store ?? Path.Combine("sweep-results", Slug(plan.Definition.Name)));
 
@@ -51,6 +55,20 @@ internal static class SweepCommand
     {
         var slug = new string([.. name.ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '-')]).Trim('.');
         return slug.Length == 0 ? "sweep" : slug;
+    }
+
+    private static Command ShowCommand(CliConsole console)
+    {
+        var name = new Argument<string>("name") { Description = $"A built-in sweep ({string.Join(", ", BuiltinSweeps.Names)}) or a study family's default cell (lora-grid, split-grid)" };
+        var command = new Command("show", "Print a built-in sweep or cell file, to save and edit") { name };
+        command.SetAction(p => CliRunner.Run(console, () =>
+        {
+            var text = BuiltinSweeps.Text(p.GetValue(name)!)
+                ?? throw new StamenInputException("(built-in sweeps)", p.GetValue(name)!, "no such built-in", $"use one of: {string.Join(", ", BuiltinSweeps.Names)}, lora-grid, split-grid");
+            console.Plain.Write(text);
+            return 0;
+        }));
+        return command;
     }
 
     private static Command PlanCommand(CliConsole console)
@@ -134,7 +152,9 @@ internal static class SweepCommand
             var plan = Plan(console, p.GetValue(file)!, quiet: true);
             var results = Store(plan, p.GetValue(store));
             var k8s = p.GetValue(executor) == "k8s";
-            var settings = new JobSettings(StamenWords(p.GetValue(stamen)), Path.GetFullPath(p.GetValue(file)!), results.Directory, Directory.GetCurrentDirectory(),
+            // A built-in sweep is named, not a path: every node's stamen has it.
+            var sweepFile = File.Exists(p.GetValue(file)!) ? Path.GetFullPath(p.GetValue(file)!) : p.GetValue(file)!;
+            var settings = new JobSettings(StamenWords(p.GetValue(stamen)), sweepFile, results.Directory, Directory.GetCurrentDirectory(),
                 p.GetValue(shards), p.GetValue(cpus), p.GetValue(time), p.GetValue(mem), p.GetValue(partition), p.GetValue(maxRunning)).Validated();
             if (k8s)
             {
@@ -143,7 +163,7 @@ internal static class SweepCommand
                 var img = p.GetValue(image) ?? throw new StamenInputException("--image", "(missing)", "the pods need an image with the stamen command", "give --image REGISTRY/stamen:TAG (docs/sweeps.md builds one)");
                 var mountPath = p.GetValue(mount)!;
                 var storeInPod = Path.GetRelativePath(Directory.GetCurrentDirectory(), results.Directory);
-                if (Path.IsPathRooted(p.GetValue(file)!) || p.GetValue(file)!.StartsWith("..", StringComparison.Ordinal))
+                if (File.Exists(p.GetValue(file)!) && (Path.IsPathRooted(p.GetValue(file)!) || p.GetValue(file)!.StartsWith("..", StringComparison.Ordinal)))
                     throw new StamenInputException("(sweep file)", p.GetValue(file)!, "pods see the current folder at --mount, so the sweep file must lie below it",
                         "run from the folder the volume holds and give the sweep file's relative path");
                 if (Path.IsPathRooted(storeInPod) || storeInPod.StartsWith("..", StringComparison.Ordinal))

@@ -27,7 +27,7 @@ public static class SweepParser
     public static SweepDefinition ParseFile(string path)
     {
         if (!File.Exists(path))
-            throw new StamenInputException(path, "(file)", "sweep file not found", "check the path; examples/sweeps/ holds examples");
+            throw new StamenInputException(path, "(file)", "sweep file not found", $"check the path (examples/sweeps/ holds examples), or name a built-in sweep: {string.Join(", ", BuiltinSweeps.Names)}");
         var full = Path.GetFullPath(path);
         return ParseText(BoundedFile.ReadAllText(full, BoundedFile.MaxTextBytes, "sweep file"), full, Path.GetDirectoryName(full)!);
     }

@@ -30,7 +30,8 @@ public sealed class LoraGridSweepFamily : ISweepFamily
 
     public IReadOnlyList<string> ReportMetrics { get; } = ["total_tokens_per_s", "starved_adapters", "ttft_mean_ms", "adapter_loads"];
 
-    public string? BuiltinText(string name) => null;
+    /// <summary><c>default</c>: the grid's built-in cell (Sweeps/Builtin/lora-grid.yaml).</summary>
+    public string? BuiltinText(string name) => name == "default" ? BuiltinSweeps.Text("lora-grid") : null;
 
     public ISweepScenario Load(string text, string file, string baseDirectory)
     {
@@ -41,7 +42,7 @@ public sealed class LoraGridSweepFamily : ISweepFamily
     /// <summary>A cell file's fields, checked.</summary>
     public static LoraGridCellFile Read(string text, string file)
     {
-        var y = YamlFields.LoadRoot(text, file, "start from examples/lora-grid.yaml");
+        var y = YamlFields.LoadRoot(text, file, "start from the built-in cell: `stamen sweep show lora-grid`");
         y.AllowOnly(Fields);
         var adapters = y.OptInt("adapters", 1, MaxAdapters) ?? throw y.Error("adapters", "is missing", "give the adapters served, e.g. 32");
         var slots = y.OptInt("slots", 1, MaxAdapters) ?? throw y.Error("slots", "is missing", "give the GPU adapter slots (max_loras), e.g. 16");

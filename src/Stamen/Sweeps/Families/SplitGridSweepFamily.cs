@@ -24,11 +24,12 @@ public sealed class SplitGridSweepFamily : ISweepFamily
 
     public IReadOnlyList<string> ReportMetrics { get; } = ["server_work_ms", "server_work_saved_fraction", "meets_sla"];
 
-    public string? BuiltinText(string name) => null;
+    /// <summary><c>default</c>: the grid's built-in cell (Sweeps/Builtin/split-grid.yaml).</summary>
+    public string? BuiltinText(string name) => name == "default" ? BuiltinSweeps.Text("split-grid") : null;
 
     public ISweepScenario Load(string text, string file, string baseDirectory)
     {
-        var y = YamlFields.LoadRoot(text, file, "start from examples/split-grid.yaml");
+        var y = YamlFields.LoadRoot(text, file, "start from the built-in cell: `stamen sweep show split-grid`");
         y.AllowOnly(Fields);
         var model = y.OptString("model") ?? "llama-3.1-8b";
         if (!Model.ModelCatalog.BuiltIn.TryFind(model, out _)) throw y.Error("model", $"unknown model '{model}'", $"use one of {string.Join(", ", Model.ModelCatalog.BuiltIn.Names)}");

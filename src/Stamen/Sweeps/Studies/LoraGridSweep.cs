@@ -4,12 +4,12 @@ using Stamen.Sweeps.Families;
 namespace Stamen.Sweeps.Studies;
 
 /// <summary>
-/// `stamen reproduce engine-lora` as a sweep (examples/sweeps/engine-lora.yaml, family lora-grid): its cells read back as
+/// `stamen reproduce engine-lora` as a sweep (the built-in sweep engine-lora, family lora-grid): its cells read back as
 /// the grid's cells, one policy and one run each, so the command's tables come from the sweep's store.
 /// </summary>
 public static class LoraGridSweep
 {
-    public const string File = "sweeps/engine-lora.yaml";
+    public const string Name = "engine-lora";
 
     /// <summary>The grid's cells, in the sweep's order, leaving out those with more slots than adapters (no runs).</summary>
     public static IReadOnlyList<LoraGridCell> Cells(IReadOnlyList<SweepCellSummary> summaries)

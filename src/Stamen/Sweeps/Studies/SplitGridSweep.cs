@@ -2,10 +2,10 @@ using Stamen.Experiments;
 
 namespace Stamen.Sweeps.Studies;
 
-/// <summary>`stamen reproduce split` as a sweep (examples/sweeps/split.yaml, family split-grid): its cells read back as the grid's.</summary>
+/// <summary>`stamen reproduce split` as a sweep (the built-in sweep split, family split-grid): its cells read back as the grid's.</summary>
 public static class SplitGridSweep
 {
-    public const string File = "sweeps/split.yaml";
+    public const string Name = "split";
 
     /// <summary>The grid's cells from a split-grid sweep with the axes model, device, link, sequence_tokens and sla_factor, and all three methods.</summary>
     public static IReadOnlyList<SplitGridCell> Cells(SweepPlan plan, IReadOnlyList<SweepCellSummary> summaries)
@@ -15,7 +15,7 @@ public static class SplitGridSweep
         var axes = plan.Definition.Axes.Select(a => a.Name).ToList();
         foreach (var needed in new[] { "model", "device", "link", "sequence_tokens", "sla_factor" })
             if (!axes.Contains(needed))
-                throw new StamenInputException(plan.Definition.File, "axes", $"the split study needs the axis {needed}", "start from examples/sweeps/split.yaml");
+                throw new StamenInputException(plan.Definition.File, "axes", $"the split study needs the axis {needed}", "start from `stamen sweep show split`");
         return [.. summaries.Select(s =>
         {
             string Label(string axis) => s.Cell.Labels[axes.IndexOf(axis)];

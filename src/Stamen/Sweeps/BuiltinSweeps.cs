@@ -1,0 +1,32 @@
+using System.Reflection;
+
+namespace Stamen.Sweeps;
+
+/// <summary>
+/// Sweeps shipped inside the library (Sweeps/Builtin/): the studies `stamen reproduce` runs that need no data beside them,
+/// usable by name anywhere (`stamen sweep run split`) and printed with `stamen sweep show NAME`, and the study families'
+/// default cells (`base: default`).
+/// </summary>
+public static class BuiltinSweeps
+{
+    /// <summary>Built-in sweeps by name.</summary>
+    public static IReadOnlyList<string> Names { get; } = ["engine-lora", "split"];
+
+    /// <summary>The text of a built-in sweep or cell file (<c>Sweeps/Builtin/NAME.yaml</c>), or null.</summary>
+    public static string? Text(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream($"Stamen.Sweeps.{name}.yaml");
+        if (stream is null) return null;
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+
+    /// <summary>A sweep file, or a built-in sweep by name when no such file exists.</summary>
+    public static SweepDefinition Load(string pathOrName)
+    {
+        ArgumentNullException.ThrowIfNull(pathOrName);
+        if (File.Exists(pathOrName) || !Names.Contains(pathOrName)) return SweepParser.ParseFile(pathOrName);
+        return SweepParser.ParseText(Text(pathOrName)!, $"(built-in sweep {pathOrName})", Directory.GetCurrentDirectory());
+    }
+}
