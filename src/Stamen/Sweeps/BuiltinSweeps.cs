@@ -1,5 +1,3 @@
-using System.Reflection;
-
 namespace Stamen.Sweeps;
 
 /// <summary>
@@ -13,14 +11,7 @@ public static class BuiltinSweeps
     public static IReadOnlyList<string> Names { get; } = ["engine-lora", "split"];
 
     /// <summary>The text of a built-in sweep or cell file (<c>Sweeps/Builtin/NAME.yaml</c>), or null.</summary>
-    public static string? Text(string name)
-    {
-        ArgumentNullException.ThrowIfNull(name);
-        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream($"Stamen.Sweeps.{name}.yaml");
-        if (stream is null) return null;
-        using var reader = new StreamReader(stream);
-        return reader.ReadToEnd();
-    }
+    public static string? Text(string name) => Families.BuiltinCells.Text(name);
 
     /// <summary>A sweep file, or a built-in sweep by name when no such file exists.</summary>
     public static SweepDefinition Load(string pathOrName)

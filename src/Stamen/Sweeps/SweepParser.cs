@@ -85,7 +85,7 @@ public static class SweepParser
         var set = new List<KeyValuePair<string, YamlNode?>>();
         foreach (var path in map.Keys)
         {
-            if (!SweepPaths.IsWellFormed(path))
+            if (!ScenarioPaths.IsWellFormed(path))
                 throw map.Error(path, $"'{path}' is not a field path", "write dot-separated field names such as workload.poisson.requests");
             var top = path.Split('.')[0];
             if (top == family.AlgorithmsField || top == family.RunsField)
@@ -166,7 +166,7 @@ public static class SweepParser
             foreach (var (path, i) in paths.Select((p, i) => (p, i)))
             {
                 var at = paths.Count == 1 ? "path" : "zip";
-                if (!SweepPaths.IsWellFormed(path))
+                if (!ScenarioPaths.IsWellFormed(path))
                     throw a.Error(at, $"'{path}' is not a field path", "write dot-separated field names such as workload.poisson.rate_per_s (list items by number: clients.0.node)");
                 var top = path.Split('.')[0];
                 if (top == family.AlgorithmsField) throw a.Error(at, $"'{path}' sets the algorithms", "list them in the sweep's algorithms: (every cell runs each)");
@@ -210,7 +210,7 @@ public static class SweepParser
                 double? number = double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && double.IsFinite(d) ? d : null;
                 return (node, number, text);
             }
-            return (node, null, SweepPaths.Canonical(node));
+            return (node, null, ScenarioPaths.Canonical(node));
         })];
     }
 

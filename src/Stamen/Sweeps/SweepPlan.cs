@@ -140,8 +140,8 @@ public static class SweepPlanner
         var absent = new List<(SweepAxis Axis, string Path)>();
         foreach (var (path, value) in d.Set)
         {
-            if (!SweepPaths.Exists(root, path)) absent.Add((new SweepAxis("set", [path], []), path));
-            if (SweepPaths.Set(root, path, value) is { } problem)
+            if (!ScenarioPaths.Exists(root, path)) absent.Add((new SweepAxis("set", [path], []), path));
+            if (ScenarioPaths.Set(root, path, value) is { } problem)
                 throw new StamenInputException(d.File, $"set.{path}", $"path {problem} in base {b.Label}", "give a path to a field of the scenario (docs/scenarios.md)");
         }
         for (var a = 0; a < d.Axes.Count; a++)
@@ -150,17 +150,17 @@ public static class SweepPlanner
             var value = axis.Values[choice[a]];
             for (var p = 0; p < axis.Paths.Count; p++)
             {
-                if (!SweepPaths.Exists(root, axis.Paths[p])) absent.Add((axis, axis.Paths[p]));
-                if (SweepPaths.Set(root, axis.Paths[p], value.Nodes[p]) is { } problem)
+                if (!ScenarioPaths.Exists(root, axis.Paths[p])) absent.Add((axis, axis.Paths[p]));
+                if (ScenarioPaths.Set(root, axis.Paths[p], value.Nodes[p]) is { } problem)
                     throw new StamenInputException(d.File, $"axes.{axis.Name}", $"path {problem} in base {b.Label}", "give a path to a field of the scenario (docs/scenarios.md)");
             }
         }
-        if (d.Seed is { } seed) SweepPaths.Set(root, "seed", new YamlScalarNode(seed.ToString(CultureInfo.InvariantCulture)));
-        if (d.Algorithms is { } algorithms) SweepPaths.Set(root, family.AlgorithmsField, new YamlSequenceNode(algorithms));
+        if (d.Seed is { } seed) ScenarioPaths.Set(root, "seed", new YamlScalarNode(seed.ToString(CultureInfo.InvariantCulture)));
+        if (d.Algorithms is { } algorithms) ScenarioPaths.Set(root, family.AlgorithmsField, new YamlSequenceNode(algorithms));
         var labels = d.Axes.Select((a, i) => a.Values[choice[i]].Label).ToList();
         var where = string.Join(", ", d.Axes.Select((a, i) => $"{a.Name}={labels[i]}").Prepend($"base {b.Label}"));
         var file = $"{b.File} [sweep cell {index}: {where}]";
-        var text = SweepPaths.Emit(root);
+        var text = ScenarioPaths.Emit(root);
         ISweepScenario scenario;
         try
         {
@@ -175,12 +175,12 @@ public static class SweepPlanner
             throw new StamenInputException(d.File, $"cell {index} ({where})", $"the scenario this cell gives is not valid: {e.Field}: {e.Problem}", e.Fix);
         }
         var hashed = YamlFields.LoadDocument(text, file, "give a scenario file");
-        SweepPaths.Set(hashed, family.AlgorithmsField, null);
-        if (family.RunsField is { } runsField) SweepPaths.Set(hashed, runsField, null);
-        var id = Hash($"stamen-sweep-cell/1\n{family.Name}\n{b.Label}\n{SweepPaths.Canonical(hashed)}");
-        var entries = SweepPaths.Child(root, family.AlgorithmsField) as YamlSequenceNode;
+        ScenarioPaths.Set(hashed, family.AlgorithmsField, null);
+        if (family.RunsField is { } runsField) ScenarioPaths.Set(hashed, runsField, null);
+        var id = Hash($"stamen-sweep-cell/1\n{family.Name}\n{b.Label}\n{ScenarioPaths.Canonical(hashed)}");
+        var entries = ScenarioPaths.Child(root, family.AlgorithmsField) as YamlSequenceNode;
         var keys = entries is not null && entries.Children.Count == scenario.Algorithms.Count
-            ? entries.Children.Select(SweepPaths.Canonical).ToList()
+            ? entries.Children.Select(ScenarioPaths.Canonical).ToList()
             : [.. scenario.Algorithms];
         if (keys.Distinct(StringComparer.Ordinal).Count() != keys.Count)
             throw new StamenInputException(d.File, "algorithms", "an algorithm is listed twice", "list each once");

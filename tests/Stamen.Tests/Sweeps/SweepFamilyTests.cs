@@ -1,3 +1,4 @@
+using Stamen.Scenarios;
 using System.Text.Json;
 using Stamen.Adapters;
 using Stamen.Adapters.Placement;
@@ -47,8 +48,8 @@ public sealed class SweepFamilyTests
         {
             // The cell's workload without the sweep's methods: field, as `adapters verify` reads a workload file.
             var root = Stamen.Scenarios.YamlFields.LoadDocument(cell.ScenarioText, "direct", "");
-            SweepPaths.Set(root, "methods", null);
-            var workload = AdapterWorkloadParser.ParseText(SweepPaths.Emit(root), "direct");
+            ScenarioPaths.Set(root, "methods", null);
+            var workload = AdapterWorkloadParser.ParseText(ScenarioPaths.Emit(root), "direct");
             var study = AdapterPlacementStudy.Run(workload, AdapterPredictorFile.Resolve("twin", workload.Twin),
                 [AdapterPlacerCatalog.Find("greedy"), AdapterPlacerCatalog.Find("balanced")], verifySeed: workload.Seed + 1);
             foreach (var method in study.Methods)

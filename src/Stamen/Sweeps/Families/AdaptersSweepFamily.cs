@@ -36,9 +36,9 @@ public sealed class AdaptersSweepFamily : ISweepFamily
         var methods = top.OptList("methods")?.Select((n, i) => n is YamlScalarNode { Value: { Length: > 0 } v } ? v
             : throw top.Error(n, $"methods[{i}]", "expected a method name", $"use names from: {string.Join(", ", AdapterPlacerCatalog.Names)}")).ToList();
         var predictor = top.OptString("predictor") ?? "twin";
-        SweepPaths.Set(root, "methods", null);
-        SweepPaths.Set(root, "predictor", null);
-        var workload = AdapterWorkloadParser.ParseText(SweepPaths.Emit(root), file);
+        ScenarioPaths.Set(root, "methods", null);
+        ScenarioPaths.Set(root, "predictor", null);
+        var workload = AdapterWorkloadParser.ParseText(ScenarioPaths.Emit(root), file);
         IReadOnlyList<IAdapterPlacer> placers;
         try
         {

@@ -31,7 +31,7 @@ public sealed class LoraGridSweepFamily : ISweepFamily
     public IReadOnlyList<string> ReportMetrics { get; } = ["total_tokens_per_s", "starved_adapters", "ttft_mean_ms", "adapter_loads"];
 
     /// <summary><c>default</c>: the grid's built-in cell (Sweeps/Builtin/lora-grid.yaml).</summary>
-    public string? BuiltinText(string name) => name == "default" ? BuiltinSweeps.Text("lora-grid") : null;
+    public string? BuiltinText(string name) => name == "default" ? BuiltinCells.Text("lora-grid") : null;
 
     public ISweepScenario Load(string text, string file, string baseDirectory)
     {

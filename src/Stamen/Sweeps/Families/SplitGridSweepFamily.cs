@@ -25,7 +25,7 @@ public sealed class SplitGridSweepFamily : ISweepFamily
     public IReadOnlyList<string> ReportMetrics { get; } = ["server_work_ms", "server_work_saved_fraction", "meets_sla"];
 
     /// <summary><c>default</c>: the grid's built-in cell (Sweeps/Builtin/split-grid.yaml).</summary>
-    public string? BuiltinText(string name) => name == "default" ? BuiltinSweeps.Text("split-grid") : null;
+    public string? BuiltinText(string name) => name == "default" ? BuiltinCells.Text("split-grid") : null;
 
     public ISweepScenario Load(string text, string file, string baseDirectory)
     {

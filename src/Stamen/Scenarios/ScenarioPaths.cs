@@ -2,10 +2,10 @@ using System.Globalization;
 using System.Text;
 using YamlDotNet.RepresentationModel;
 
-namespace Stamen.Sweeps;
+namespace Stamen.Scenarios;
 
 /// <summary>Dotted field paths into a scenario's YAML tree (<c>workload.poisson.rate_per_s</c>, <c>clients.0.node</c>), and the canonical text cell ids hash.</summary>
-public static class SweepPaths
+public static class ScenarioPaths
 {
     /// <summary>Whether <paramref name="path"/> is well formed: dot-separated keys of letters, digits, '_' and '-'.</summary>
     public static bool IsWellFormed(string path) =>
