@@ -26,6 +26,12 @@ public sealed class SwarmSecurityTests
 
     private static HttpClient Signed(byte[] own) => new(new SigningHandler(Ring(own))) { Timeout = TimeSpan.FromSeconds(20) };
 
+    /// <summary>
+    /// Time-to-live of the registries these tests announce to by hand, once: long, so a slow CI machine (10 s between two
+    /// requests has happened) cannot let an entry expire and be re-registered by another key mid-test.
+    /// </summary>
+    private const double NoExpirySec = 3600;
+
     private static BlockServerInfo Info(string id, string url = "http://127.0.0.1:9", int start = 0, int end = 2) => new(id, url, Model, start, end, 128, 64, 4, 100);
 
     private static Task<BlockServer> Serve(string id, int start, int end, int weightSeed = Seed, SwarmKey? key = null) =>
@@ -40,7 +46,7 @@ public sealed class SwarmSecurityTests
     [Fact]
     public async Task KeyedRegistry_RefusesUnsignedAndStrangersAnnouncements_AndServesMembers()
     {
-        await using var registry = await RegistryServer.StartAsync(IPAddress.Loopback, 0, key: Ring(KeyA));
+        await using var registry = await RegistryServer.StartAsync(IPAddress.Loopback, 0, NoExpirySec, key: Ring(KeyA));
         var announce = new Uri(registry.Address, "announce");
         using var stranger = new HttpClient(new SigningHandler(SwarmKey.FromKeys([Stranger])));
         using var member = Signed(KeyB);
@@ -57,7 +63,7 @@ public sealed class SwarmSecurityTests
     [Fact]
     public async Task SignedRequest_ReplayedOrStaleOrAltered_IsRefused()
     {
-        await using var registry = await RegistryServer.StartAsync(IPAddress.Loopback, 0, key: Ring(KeyA));
+        await using var registry = await RegistryServer.StartAsync(IPAddress.Loopback, 0, NoExpirySec, key: Ring(KeyA));
         var ring = Ring(KeyA);
         var body = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(Info("s"));
         HttpRequestMessage Request(long timeMs, string nonce, byte[] sent)
@@ -87,7 +93,7 @@ public sealed class SwarmSecurityTests
     [Fact]
     public async Task RegistryEntry_OnlyTheKeyThatRegisteredItMayUpdateOrDeleteIt()
     {
-        await using var registry = await RegistryServer.StartAsync(IPAddress.Loopback, 0, key: Ring(KeyA));
+        await using var registry = await RegistryServer.StartAsync(IPAddress.Loopback, 0, NoExpirySec, key: Ring(KeyA));
         using var a = Signed(KeyA);
         using var b = Signed(KeyB);
         var announce = new Uri(registry.Address, "announce");
@@ -105,7 +111,7 @@ public sealed class SwarmSecurityTests
     public async Task KeyedSwarm_GeneratesLikeOneProcess_RefusesUnsignedSessions_AndKeepsSessionsToTheirKey()
     {
         var ring = Ring(KeyA);
-        await using var registry = await RegistryServer.StartAsync(IPAddress.Loopback, 0, key: ring);
+        await using var registry = await RegistryServer.StartAsync(IPAddress.Loopback, 0, NoExpirySec, key: ring);
         await using var server = await BlockServer.StartAsync(new BlockStack(SeededWeights.Create(Config, Seed, BlockRange.All(Config.Blocks), clientParts: false)),
             new BlockServerOptions("s", Model, MaxTokensPerSession: 64, RegistryUrl: registry.Address.ToString(), AnnounceEverySec: 0.2) { Key = ring });
         using var a = Signed(KeyA);
