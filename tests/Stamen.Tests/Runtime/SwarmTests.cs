@@ -267,11 +267,17 @@ public sealed class DelayInjectingHandlerTests
         var clock = System.Diagnostics.Stopwatch.StartNew();
         await delayed.GetStringAsync(new Uri(a.Address, "/health"));
         var withDelay = clock.Elapsed;
-        clock.Restart();
-        await plain.GetStringAsync(new Uri(a.Address, "/health"));
+        // The plain client's fastest of five: one request alone can meet a GC or JIT pause on a busy CI machine.
+        var plainFastest = TimeSpan.MaxValue;
+        for (var i = 0; i < 5; i++)
+        {
+            clock.Restart();
+            await plain.GetStringAsync(new Uri(a.Address, "/health"));
+            plainFastest = TimeSpan.FromTicks(Math.Min(plainFastest.Ticks, clock.Elapsed.Ticks));
+        }
 
         Assert.True(withDelay >= TimeSpan.FromMilliseconds(115), $"took {withDelay.TotalMilliseconds} ms");
-        Assert.True(clock.Elapsed < withDelay);
+        Assert.True(plainFastest < withDelay, $"plain {plainFastest.TotalMilliseconds} ms, delayed {withDelay.TotalMilliseconds} ms");
     }
 }
 

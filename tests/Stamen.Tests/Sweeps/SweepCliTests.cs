@@ -101,7 +101,7 @@ public sealed class SweepCliTests
         SweepFiles.Write(dir, SweepFiles.Small(runs: 1));
         // Paths in the manifest are relative to the folder the volume holds: run there (a child process; the tests share one working folder).
         var result = Support.StamenProcess.Run(["sweep", "submit", "sweep.yaml", "--executor", "k8s", "--dry-run", "--shards", "5", "--store", "results",
-            "--image", "example.org/stamen:1", "--mem", "3G", "--cpus-per-task", "2"], TimeSpan.FromMinutes(2), dir);
+            "--image", "stamen:1", "--mem", "3G", "--cpus-per-task", "2"], TimeSpan.FromMinutes(2), dir);
         Assert.True(result.ExitCode == 0, result.Error);
         var yaml = new YamlStream();
         yaml.Load(new StringReader(File.ReadAllText(Path.Combine(dir, "results", "k8s-job.yaml"))));
@@ -116,7 +116,7 @@ public sealed class SweepCliTests
         Assert.Equal("stamen-sweep-small", At("metadata", "name"));
         Assert.Equal("Indexed", At("spec", "completionMode"));
         Assert.Equal("5", At("spec", "completions"));
-        Assert.Equal("example.org/stamen:1", At("spec", "template", "spec", "containers", "0", "image"));
+        Assert.Equal("stamen:1", At("spec", "template", "spec", "containers", "0", "image"));
         Assert.Equal("3Gi", At("spec", "template", "spec", "containers", "0", "resources", "limits", "memory"));
         Assert.Equal("exec 'stamen' sweep run 'sweep.yaml' --store 'results' --shard \"${JOB_COMPLETION_INDEX}/5\" --parallel 2 --quiet",
             At("spec", "template", "spec", "containers", "0", "command", "2"));
