@@ -332,7 +332,7 @@ public sealed class SwarmSecurityTests
             for (var i = 0; i < 600 && registry.Live.Count == 0 && !serve.HasExited; i++) await Task.Delay(50);
             Assert.Equal("term", Assert.Single(registry.Live).ServerId);
 
-            Assert.Equal(0, Kill(serve.Id, 15)); // SIGTERM
+            Assert.Equal(0, Support.Signals.Kill(serve.Id, Support.Signals.Terminate));
             using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(20));
             await serve.WaitForExitAsync(limit.Token);
 
@@ -345,10 +345,6 @@ public sealed class SwarmSecurityTests
             if (!serve.HasExited) serve.Kill();
         }
     }
-
-    /// <summary>libc's kill(2): a signal without needing procps' kill binary on a minimal machine.</summary>
-    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static extern int Kill(int pid, int signal);
 
     private sealed class ListDirectory(IReadOnlyList<BlockServerInfo> servers) : IServerDirectory
     {
