@@ -6,8 +6,8 @@ namespace Stamen.Tests.Sweeps;
 
 /// <summary>
 /// Stopping `stamen sweep run` (Ctrl+C's SIGINT, or SIGTERM as a batch system sends): the process keeps what finished (a
-/// readable store), exits 130 ("stopped"), and a rerun does the rest once. The test sends SIGTERM: a child of the test
-/// host inherits SIGINT ignored (the runtime keeps an inherited SIG_IGN), and both signals take the same path.
+/// readable store), exits 130 ("stopped"), and a rerun does the rest once. The test sends SIGTERM; both signals take the
+/// same path (StamenCli.RunProcessAsync cancels the command's token).
 /// </summary>
 public sealed class SweepSignalTests
 {
