@@ -188,13 +188,7 @@ internal static class HelixCommand
     private static int RunSimulate(CliConsole console, SimulateSettings s)
     {
         var model = HelixModel.Find(s.Model, "--model", s.Model);
-        var mode = s.Feed switch
-        {
-            "watermark" => FeedMode.KvWatermark,
-            "closed" => FeedMode.ClosedLoop,
-            "poisson" => FeedMode.Poisson,
-            _ => throw new StamenInputException("--feed", s.Feed, "unknown feed", "use watermark, closed or poisson"),
-        };
+        var mode = ClusterWorkload.FeedNamed(s.Feed) ?? throw new StamenInputException("--feed", s.Feed, "unknown feed", "use watermark, closed or poisson");
         var schedulerEntry = ClusterSchedulerCatalog.Schedulers.Find(s.Scheduler, "--scheduler", s.Scheduler);
         ClusterWorkload.RequireUsers(s.Users, "(command line)", "--users");
         ClusterRunOptions.RequireWindow(s.WarmupS, s.DurationS, "(command line)", "--warmup-s/--duration-s");
@@ -212,14 +206,9 @@ internal static class HelixCommand
         var spans = plannerEntry is null
             ? HelixLayoutFile.Load(s.Layout!, helixCluster.Nodes.Count, model.Layers)
             : ProgressView.Run(console.Out, $"Planning with {plannerEntry.Name}", s.Quiet, _ => plannerEntry.Create().Plan(new ClusterPlanningInput(helixCluster, spec, tables!)));
-        var flows = (IReadOnlyList<ClusterEdgeFlow>)[];
-        double? maxFlow = null;
-        if (tables is not null && tables.Covers(spans))
-        {
-            var flow = PlacementMaxFlow.Compute(spans, model.Layers, tables, s.EnterMidSpan);
-            flows = HelixClusterSetup.Flows(flow);
-            maxFlow = flow.TokensPerSec;
-        }
+        var covered = HelixClusterSetup.CoveredFlow(spans, model.Layers, tables, s.EnterMidSpan);
+        var flows = covered is null ? [] : HelixClusterSetup.Flows(covered);
+        double? maxFlow = covered?.TokensPerSec;
         Export(console, s.Export, spans);
         var lengths = HelixClusterSetup.TraceLengths(s.Trace ?? Path.Combine(dataDir, "..", "..", "traces", "azure_conv_2023.csv"));
         var workload = new ClusterWorkload(mode, lengths) { Users = s.Users, RatePerSec = s.RatePerSec };

@@ -79,7 +79,7 @@ internal static class SweepCommand
         var command = new Command("plan", "Print a sweep's cells (each with its stable id), algorithms and run count, without running anything") { file, all, json };
         command.SetAction(p => CliRunner.Run(console, () =>
         {
-            var plan = Plan(console, p.GetValue(file)!, quiet: true);
+            var plan = Plan(console, p.GetValue(file)!, quiet: false);
             SweepView.WritePlan(console.Out, plan, p.GetValue(all) ? int.MaxValue : 40);
             WriteJson(console, p.GetValue(json), SweepView.PlanJson(plan));
             return 0;
@@ -149,7 +149,7 @@ internal static class SweepCommand
         };
         command.SetAction(p => CliRunner.Run(console, () =>
         {
-            var plan = Plan(console, p.GetValue(file)!, quiet: true);
+            var plan = Plan(console, p.GetValue(file)!, quiet: false);
             var results = Store(plan, p.GetValue(store));
             var k8s = p.GetValue(executor) == "k8s";
             // A built-in sweep is named, not a path: every node's stamen has it.
@@ -247,14 +247,16 @@ internal static class SweepCommand
         var command = new Command("status", "How much of a sweep is in its store (per shard file), and its Slurm tasks' states where Slurm is here") { file, store, json };
         command.SetAction(p => CliRunner.Run(console, () =>
         {
-            var plan = Plan(console, p.GetValue(file)!, quiet: true);
+            var plan = Plan(console, p.GetValue(file)!, quiet: false);
             var results = Store(plan, p.GetValue(store));
             var contents = results.Read(plan);
             var jobs = Path.Combine(results.Directory, "slurm", "jobs.txt");
             string? job = File.Exists(jobs) ? BoundedFile.ReadAllText(jobs, 1 << 20, "job list").Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault()?.Split(' ')[0] : null;
             var tasks = job is null ? null : SlurmExecutor.Query(job);
-            SweepView.WriteStatus(console.Out, plan, results, contents, job, tasks);
-            WriteJson(console, p.GetValue(json), SweepView.StatusJson(plan, contents, job, tasks));
+            var present = contents.Rows.Select(r => r.RunId).ToHashSet(StringComparer.Ordinal);
+            var complete = plan.Items.Count(i => SweepRunner.Done(plan, i, present));
+            SweepView.WriteStatus(console.Out, plan, results, contents, complete, job, tasks);
+            WriteJson(console, p.GetValue(json), SweepView.StatusJson(plan, contents, complete, job, tasks));
             return 0;
         }));
         return command;
@@ -271,7 +273,7 @@ internal static class SweepCommand
         };
         command.SetAction(p => CliRunner.Run(console, () =>
         {
-            var plan = Plan(console, p.GetValue(file)!, quiet: true);
+            var plan = Plan(console, p.GetValue(file)!, quiet: false);
             var results = Store(plan, p.GetValue(store));
             var contents = ReadSome(results, plan, p.GetValue(file)!);
             results.WriteMerged(plan, contents.Rows);
@@ -301,7 +303,7 @@ internal static class SweepCommand
         };
         command.SetAction(p => CliRunner.Run(console, () =>
         {
-            var plan = Plan(console, p.GetValue(file)!, quiet: true);
+            var plan = Plan(console, p.GetValue(file)!, quiet: false);
             var results = Store(plan, p.GetValue(store));
             var contents = ReadSome(results, plan, p.GetValue(file)!);
             var shown = p.GetValue(metrics) is { } list

@@ -83,12 +83,11 @@ internal static class SweepView
         timings = new { wall_s = s.WallSeconds },
     };
 
-    public static void WriteStatus(IAnsiConsole console, SweepPlan plan, SweepStore store, SweepStoreContents contents, string? job, IReadOnlyList<SlurmTaskState>? tasks)
+    public static void WriteStatus(IAnsiConsole console, SweepPlan plan, SweepStore store, SweepStoreContents contents, int itemsComplete, string? job,
+        IReadOnlyList<SlurmTaskState>? tasks)
     {
         console.WriteLine(FormattableString.Invariant($"{plan.Definition.Name}: {contents.Rows.Count:N0} of {plan.RunCount:N0} runs in {store.Directory} ({contents.Files.Count} file(s))"));
-        var present = contents.Rows.Select(r => r.RunId).ToHashSet(StringComparer.Ordinal);
-        var missingItems = plan.Items.Count(i => !SweepRunner.Done(plan, i, present));
-        console.Note(FormattableString.Invariant($"{plan.Items.Count - missingItems:N0} of {plan.Items.Count:N0} items complete"));
+        console.Note(FormattableString.Invariant($"{itemsComplete:N0} of {plan.Items.Count:N0} items complete"));
         if (contents.Duplicates > 0) console.Note(FormattableString.Invariant($"{contents.Duplicates:N0} runs appear in more than one file; {contents.Conflicts:N0} differ"));
         if (contents.Foreign > 0) console.Note(FormattableString.Invariant($"{contents.Foreign:N0} rows belong to no cell of this sweep (an older version of the file?)"));
         if (job is null) return;
@@ -97,15 +96,13 @@ internal static class SweepView
         else console.Note($"Slurm job {job}: " + string.Join(", ", tasks.GroupBy(t => t.State).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Count()} {g.Key.ToLowerInvariant()}")));
     }
 
-    public static object StatusJson(SweepPlan plan, SweepStoreContents contents, string? job, IReadOnlyList<SlurmTaskState>? tasks)
-    {
-        var present = contents.Rows.Select(r => r.RunId).ToHashSet(StringComparer.Ordinal);
-        return new
+    public static object StatusJson(SweepPlan plan, SweepStoreContents contents, int itemsComplete, string? job, IReadOnlyList<SlurmTaskState>? tasks) =>
+        new
         {
             sweep = plan.Definition.Name,
             runs = contents.Rows.Count,
             expected = plan.RunCount,
-            items_complete = plan.Items.Count(i => SweepRunner.Done(plan, i, present)),
+            items_complete = itemsComplete,
             items = plan.Items.Count,
             files = contents.Files.Select(Path.GetFileName).ToList(),
             duplicates = contents.Duplicates,
@@ -114,7 +111,6 @@ internal static class SweepView
             slurm_job = job,
             slurm_tasks = tasks?.Select(t => new { task = t.TaskId, state = t.State }).ToList(),
         };
-    }
 
     public static void WriteTable(IAnsiConsole console, ReportTable report)
     {

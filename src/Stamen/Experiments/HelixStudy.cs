@@ -66,7 +66,7 @@ public static class HelixStudy
 
             void Add(string method, string placement, IReadOnlyList<BlockSpan> spans, string scheduler, ClusterWorkload workload, double? published, bool midSpan = false)
             {
-                var flow = tables.Covers(spans) ? PlacementMaxFlow.Compute(spans, model.Layers, tables, midSpan) : null;
+                var flow = HelixClusterSetup.CoveredFlow(spans, model.Layers, tables, midSpan);
                 var flows = flow is null ? [] : HelixClusterSetup.Flows(flow);
                 var built = midSpan ? new SwarmEmaScheduler(spec, spans, enterMidSpan: true) : ClusterSchedulerCatalog.Schedulers.Find(scheduler).Create()(spec, spans, flows);
                 var r = ClusterTwin.Run(spec, spans, built, workload, options);

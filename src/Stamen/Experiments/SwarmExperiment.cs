@@ -114,6 +114,6 @@ public sealed class SwarmExperiment(ScenarioResolver resolver)
                 runs.Select(r => of(r).TryGetValue(name, out var v) ? v : double.NaN).ToList())))];
 
     /// <summary>Highest memory use on any server as a fraction of its memory (1 = full).</summary>
-    private static double PeakMemoryFraction(SimulatedRun run) =>
+    public static double PeakMemoryFraction(SimulatedRun run) =>
         run.Twin.Servers.Max(s => s.PeakMemoryBytes / s.MemoryLimitBytes);
 }

@@ -38,6 +38,10 @@ public sealed record HelixModel(string ProfileName, string CatalogName, int Laye
 /// <summary>Turns Helix's files into the batching twin's cluster, and a placement's max flow into the scheduler's link flows.</summary>
 public static class HelixClusterSetup
 {
+    /// <summary>A placement's static max flow, or null where the tables do not give T_i(k) for every span it uses.</summary>
+    public static PlacementFlow? CoveredFlow(IReadOnlyList<BlockSpan> spans, int layers, HelixThroughputs? tables, bool enterMidSpan = false) =>
+        tables is not null && tables.Covers(spans) ? PlacementMaxFlow.Compute(spans, layers, tables, enterMidSpan) : null;
+
     /// <summary>Helix's profiles for <paramref name="model"/>: from <paramref name="profiles"/>, or ../profiles beside the cluster file.</summary>
     public static HelixProfiles Profiles(string clusterPath, string? profiles, HelixModel model)
     {

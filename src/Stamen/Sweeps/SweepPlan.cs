@@ -26,6 +26,9 @@ public sealed record SweepCell(int Index, string Id, SweepBase Base, IReadOnlyLi
     }
 }
 
+/// <summary>Where a run id sits in its plan: cell, algorithm, run and place in plan order.</summary>
+public readonly record struct SweepRunAt(int Cell, int Algorithm, int Run, long Order);
+
 /// <summary>One unit of work: run <see cref="Run"/> of every algorithm of a cell.</summary>
 public readonly record struct SweepItem(int Index, int Cell, int Run);
 
@@ -71,7 +74,24 @@ public sealed class SweepPlan
             for (var r = 0; r < cell.Runs; r++)
                 items.Add(new SweepItem(items.Count, cell.Index, r));
         Items = items;
+        _runIndex = new Lazy<IReadOnlyDictionary<string, SweepRunAt>>(() =>
+        {
+            var index = new Dictionary<string, SweepRunAt>(StringComparer.Ordinal);
+            long order = 0;
+            foreach (var item in Items)
+            {
+                var cell = Cells[item.Cell];
+                for (var a = 0; a < cell.Algorithms.Count; a++)
+                    index[RunId(cell, a, item.Run)] = new SweepRunAt(item.Cell, a, item.Run, order++);
+            }
+            return index;
+        });
     }
+
+    private readonly Lazy<IReadOnlyDictionary<string, SweepRunAt>> _runIndex;
+
+    /// <summary>Every run id of the plan with its cell, algorithm and place in plan order (hashed once, on first use).</summary>
+    public IReadOnlyDictionary<string, SweepRunAt> RunIndex => _runIndex.Value;
 
     public SweepDefinition Definition { get; }
     public ISweepFamily Family { get; }
@@ -174,9 +194,8 @@ public static class SweepPlanner
                     throw new StamenInputException(d.File, axis.Name == "set" ? $"set.{path}" : $"axes.{axis.Name}.path", $"'{path}' is not a field of the {family.Name} scenario ({e.Field}: {e.Problem})", e.Fix);
             throw new StamenInputException(d.File, $"cell {index} ({where})", $"the scenario this cell gives is not valid: {e.Field}: {e.Problem}", e.Fix);
         }
-        var hashed = YamlFields.LoadDocument(text, file, "give a scenario file");
-        ScenarioPaths.Set(hashed, family.AlgorithmsField, null);
-        if (family.RunsField is { } runsField) ScenarioPaths.Set(hashed, runsField, null);
+        // The cell's tree without the algorithms and the runs (a view over the same nodes, not a second parse).
+        var hashed = new YamlMappingNode(root.Children.Where(kv => (kv.Key as YamlScalarNode)?.Value is not { } key || (key != family.AlgorithmsField && key != family.RunsField)));
         var id = Hash($"stamen-sweep-cell/1\n{family.Name}\n{b.Label}\n{ScenarioPaths.Canonical(hashed)}");
         var entries = ScenarioPaths.Child(root, family.AlgorithmsField) as YamlSequenceNode;
         var keys = entries is not null && entries.Children.Count == scenario.Algorithms.Count

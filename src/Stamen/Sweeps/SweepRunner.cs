@@ -39,20 +39,14 @@ public static class SweepRunner
         var present = contents.Rows.Select(r => r.RunId).ToHashSet(StringComparer.Ordinal);
         // The shard's file is rewritten whole: keep what it holds of this plan.
         var ownFile = store.ShardFile(shard);
-        var rows = new List<SweepRecord>();
-        if (File.Exists(ownFile))
-        {
-            var index = SweepStore.RunIndex(plan);
-            var axes = plan.Definition.Axes.Select(a => a.Name).ToHashSet(StringComparer.Ordinal);
-            rows.AddRange(SweepStore.ReadFile(ownFile, axes).Where(r => index.ContainsKey(r.RunId)).Select(r => r with { Cell = index[r.RunId].Cell, Metrics = [.. r.Metrics.Where(m => plan.Family.IsMetric(m.Key))] }));
-        }
+        var rows = File.Exists(ownFile) ? [.. SweepStore.RowsOf(ownFile, plan)] : new List<SweepRecord>();
         var kept = rows.Select(r => r.RunId).ToHashSet(StringComparer.Ordinal);
         var pending = items.Where(i => !Done(plan, i, present)).ToList();
         var skipped = items.Count - pending.Count;
         var done = skipped;
         progress?.Report(new ExperimentProgress(done, items.Count));
 
-        var order = SweepStore.RunIndex(plan);
+        var order = plan.RunIndex;
         var remaining = pending.GroupBy(i => i.Cell).ToDictionary(g => g.Key, g => g.Count());
         var scenarios = new ConcurrentDictionary<int, Lazy<ISweepScenario>>();
         var fresh = new ConcurrentQueue<SweepRecord>();

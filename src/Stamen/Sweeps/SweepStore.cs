@@ -49,30 +49,41 @@ public sealed class SweepStore
     public SweepStoreContents Read(SweepPlan plan)
     {
         ArgumentNullException.ThrowIfNull(plan);
-        var index = RunIndex(plan);
-        var axes = plan.Definition.Axes.Select(a => a.Name).ToHashSet(StringComparer.Ordinal);
         var found = new Dictionary<string, SweepRecord>(StringComparer.Ordinal);
         int foreign = 0, duplicates = 0, conflicts = 0;
         var files = Files();
         foreach (var file in files)
-            foreach (var row in ReadFile(file, axes))
+            foreach (var (record, ours) in ReadRows(file, plan))
             {
-                if (!index.TryGetValue(row.RunId, out var at))
+                if (!ours)
                 {
                     foreign++;
                     continue;
                 }
-                var record = row with { Cell = at.Cell, Metrics = [.. row.Metrics.Where(m => plan.Family.IsMetric(m.Key))] };
-                if (found.TryGetValue(row.RunId, out var first))
+                if (found.TryGetValue(record.RunId, out var first))
                 {
                     duplicates++;
                     if (!first.SameResults(record)) conflicts++;
                     continue;
                 }
-                found[row.RunId] = record;
+                found[record.RunId] = record;
             }
-        var ordered = found.Values.OrderBy(r => index[r.RunId].Order).ToList();
+        var ordered = found.Values.OrderBy(r => plan.RunIndex[r.RunId].Order).ToList();
         return new SweepStoreContents(ordered, foreign, duplicates, conflicts, files);
+    }
+
+    /// <summary>The rows of <paramref name="plan"/> in one file: cell filled in, only the family's metric columns kept.</summary>
+    public static IReadOnlyList<SweepRecord> RowsOf(string file, SweepPlan plan) =>
+        [.. ReadRows(file, plan).Where(r => r.Ours).Select(r => r.Record)];
+
+    /// <summary>Each row of a file, and whether its run id is one of the plan's (a foreign row is left as read).</summary>
+    private static IEnumerable<(SweepRecord Record, bool Ours)> ReadRows(string file, SweepPlan plan)
+    {
+        var axes = plan.Definition.Axes.Select(a => a.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var row in ReadFile(file, axes))
+            yield return plan.RunIndex.TryGetValue(row.RunId, out var at)
+                ? (row with { Cell = at.Cell, Metrics = [.. row.Metrics.Where(m => plan.Family.IsMetric(m.Key))] }, true)
+                : (row, false);
     }
 
     /// <summary>Writes a shard's rows (all of them: the file is replaced whole).</summary>
@@ -80,21 +91,6 @@ public sealed class SweepStore
 
     /// <summary>Writes the merge of every shard.</summary>
     public void WriteMerged(SweepPlan plan, IReadOnlyList<SweepRecord> rows) => Write(MergedPath, plan, rows);
-
-    /// <summary>Run id to its cell, algorithm and place in plan order.</summary>
-    public static Dictionary<string, (int Cell, int Algorithm, int Run, long Order)> RunIndex(SweepPlan plan)
-    {
-        ArgumentNullException.ThrowIfNull(plan);
-        var index = new Dictionary<string, (int, int, int, long)>(StringComparer.Ordinal);
-        long order = 0;
-        foreach (var item in plan.Items)
-        {
-            var cell = plan.Cells[item.Cell];
-            for (var a = 0; a < cell.Algorithms.Count; a++)
-                index[SweepPlan.RunId(cell, a, item.Run)] = (item.Cell, a, item.Run, order++);
-        }
-        return index;
-    }
 
     private void Write(string path, SweepPlan plan, IReadOnlyList<SweepRecord> rows)
     {

@@ -48,6 +48,15 @@ public sealed record ClusterWorkload(FeedMode Mode, IReadOnlyList<RequestShape> 
     public const double MaxPoissonRequests = 1_000_000;
 
     /// <summary>An input error naming <paramref name="field"/> unless <paramref name="users"/> is in 1..<see cref="MaxUsers"/>.</summary>
+    /// <summary>The feed a file or option names: watermark, closed or poisson; null for any other name.</summary>
+    public static FeedMode? FeedNamed(string name) => name switch
+    {
+        "watermark" => FeedMode.KvWatermark,
+        "closed" => FeedMode.ClosedLoop,
+        "poisson" => FeedMode.Poisson,
+        _ => null,
+    };
+
     public static void RequireUsers(int users, string file, string field)
     {
         if (users is < 1 or > MaxUsers)

@@ -43,13 +43,8 @@ public sealed class HelixSweepFamily : ISweepFamily
         var clusterPath = Path_("cluster") ?? throw y.Error("cluster", "is missing", "give the Helix cluster file, e.g. ../data/helix/clusters/single24.ini");
         if (!File.Exists(clusterPath)) throw y.Error("cluster", $"file not found: {clusterPath}", "give the path relative to this file");
         var model = HelixModel.Find(y.OptString("model") ?? "llama2_70b", file, "model");
-        var mode = (y.OptString("feed") ?? "watermark") switch
-        {
-            "watermark" => FeedMode.KvWatermark,
-            "closed" => FeedMode.ClosedLoop,
-            "poisson" => FeedMode.Poisson,
-            var other => throw y.Error("feed", $"unknown feed '{other}'", "use watermark, closed or poisson"),
-        };
+        var feed = y.OptString("feed") ?? "watermark";
+        var mode = ClusterWorkload.FeedNamed(feed) ?? throw y.Error("feed", $"unknown feed '{feed}'", "use watermark, closed or poisson");
         var scheduler = ClusterSchedulerCatalog.Schedulers.Find(y.OptString("scheduler") ?? "maxflow-iwrr", file, "scheduler");
         var users = y.OptInt("users", 1) ?? 20;
         var rate = y.OptDouble("rate_per_s", 0, exclusiveMin: true) ?? 1;
@@ -73,12 +68,12 @@ public sealed class HelixSweepFamily : ISweepFamily
     }
 
     /// <summary>Each placement by name, with how to make its spans (once per cell).</summary>
-    private static List<(string Name, Lazy<IReadOnlyList<BlockSpan>> Spans)> Placements(YamlFields y, HelixCluster cluster, HelixModel model,
+    private static List<(string Name, Func<IReadOnlyList<BlockSpan>> Spans)> Placements(YamlFields y, HelixCluster cluster, HelixModel model,
         ClusterSpec spec, HelixThroughputs tables, string baseDirectory)
     {
         var items = y.OptList("placements") ?? throw y.Error("placements", "is missing", "list cluster planners (`stamen catalog cluster-placements`) or {layout: PATH} entries");
         if (items.Count == 0) throw y.Error("placements", "is empty", "list at least one placement");
-        var result = new List<(string, Lazy<IReadOnlyList<BlockSpan>>)>();
+        var result = new List<(string, Func<IReadOnlyList<BlockSpan>>)>();
         for (var i = 0; i < items.Count; i++)
         {
             var at = $"placements[{i}]";
@@ -86,7 +81,7 @@ public sealed class HelixSweepFamily : ISweepFamily
             {
                 var entry = ClusterPlacementCatalog.Planners.TryFind(name)
                     ?? throw y.Error(items[i], at, $"unknown placement '{name}'", $"use one of: {string.Join(", ", ClusterPlacementCatalog.Planners.Names)}, or {{layout: PATH}}");
-                result.Add((entry.Name, new Lazy<IReadOnlyList<BlockSpan>>(() => entry.Create().Plan(new ClusterPlanningInput(cluster, spec, tables)))));
+                result.Add((entry.Name, () => entry.Create().Plan(new ClusterPlanningInput(cluster, spec, tables))));
             }
             else if (items[i] is YamlMappingNode map)
             {
@@ -95,7 +90,7 @@ public sealed class HelixSweepFamily : ISweepFamily
                 var layout = Path.GetFullPath(Path.Combine(baseDirectory, f.RequireString("layout", "give a Helix solution file, e.g. ilp_sol.ini")));
                 if (!File.Exists(layout)) throw f.Error("layout", $"file not found: {layout}", "give the path relative to this file");
                 var spans = HelixLayoutFile.Load(layout, cluster.Nodes.Count, model.Layers);
-                result.Add((f.OptString("name") ?? Path.GetFileNameWithoutExtension(layout), new Lazy<IReadOnlyList<BlockSpan>>(() => spans)));
+                result.Add((f.OptString("name") ?? Path.GetFileNameWithoutExtension(layout), () => spans));
             }
             else throw y.Error(items[i], at, "expected a placement name or {layout: PATH}", "write e.g. flow-search or {layout: ilp_sol.ini, name: helix}");
         }
@@ -104,9 +99,22 @@ public sealed class HelixSweepFamily : ISweepFamily
         return result;
     }
 
-    private sealed class Scenario(string name, int seed, List<(string Name, Lazy<IReadOnlyList<BlockSpan>> Spans)> placements, ClusterSpec spec,
+    /// <summary>A placement made: its spans, the edge flows the max-flow scheduler follows, its static max flow and how long planning took.</summary>
+    private sealed record Placed(IReadOnlyList<BlockSpan> Spans, IReadOnlyList<ClusterEdgeFlow> Flows, double MaxFlowTokensPerSec, double PlanMs);
+
+    private sealed class Scenario(string name, int seed, List<(string Name, Func<IReadOnlyList<BlockSpan>> Spans)> placements, ClusterSpec spec,
         HelixThroughputs tables, HelixModel model, string scheduler, bool midSpan, ClusterWorkload workload, double warmupS, double durationS, bool layerByLayer) : ISweepScenario
     {
+        // A placement and its max flow are the same for every run: made once, by the first item that needs them.
+        private readonly Lazy<Placed>[] _placed = [.. placements.Select(p => new Lazy<Placed>(() =>
+        {
+            var clock = Stopwatch.StartNew();
+            var spans = p.Spans();
+            var planMs = clock.Elapsed.TotalMilliseconds;
+            var flow = HelixClusterSetup.CoveredFlow(spans, model.Layers, tables, midSpan);
+            return new Placed(spans, flow is null ? [] : HelixClusterSetup.Flows(flow), flow?.TokensPerSec ?? double.NaN, planMs);
+        }))];
+
         public string Name => name;
         public int Runs => 1;
         public IReadOnlyList<string> Algorithms { get; } = [.. placements.Select(p => p.Name)];
@@ -116,29 +124,19 @@ public sealed class HelixSweepFamily : ISweepFamily
         public IReadOnlyList<SweepRunMetrics> Run(int run, CancellationToken cancellation)
         {
             var results = new List<SweepRunMetrics>(placements.Count);
-            foreach (var (placement, lazy) in placements)
+            for (var i = 0; i < placements.Count; i++)
             {
                 cancellation.ThrowIfCancellationRequested();
-                var planClock = Stopwatch.StartNew();
-                var spans = lazy.Value;
-                var planMs = planClock.Elapsed.TotalMilliseconds;
+                var placed = _placed[i].Value;
                 var clock = Stopwatch.StartNew();
-                IReadOnlyList<ClusterEdgeFlow> flows = [];
-                var maxFlow = double.NaN;
-                if (tables.Covers(spans))
-                {
-                    var flow = PlacementMaxFlow.Compute(spans, model.Layers, tables, midSpan);
-                    flows = HelixClusterSetup.Flows(flow);
-                    maxFlow = flow.TokensPerSec;
-                }
-                var built = ClusterSchedulerCatalog.Schedulers.Create(ClusterSchedulerCatalog.Choice(scheduler, midSpan))(spec, spans, flows);
-                var r = ClusterTwin.Run(spec, spans, built, workload, new ClusterRunOptions(warmupS, durationS, RunSeed(run)) { LayerByLayer = layerByLayer });
-                results.Add(new SweepRunMetrics(placement,
+                var built = ClusterSchedulerCatalog.Schedulers.Create(ClusterSchedulerCatalog.Choice(scheduler, midSpan))(spec, placed.Spans, placed.Flows);
+                var r = ClusterTwin.Run(spec, placed.Spans, built, workload, new ClusterRunOptions(warmupS, durationS, RunSeed(run)) { LayerByLayer = layerByLayer });
+                results.Add(new SweepRunMetrics(placements[i].Name,
                 [
-                    new("static_max_flow_tokens_per_s", maxFlow), new("decode_tokens_per_s", r.DecodeTokensPerSec), new("prompt_tokens_per_s", r.PromptTokensPerSec),
+                    new("static_max_flow_tokens_per_s", placed.MaxFlowTokensPerSec), new("decode_tokens_per_s", r.DecodeTokensPerSec), new("prompt_tokens_per_s", r.PromptTokensPerSec),
                     new("requests_launched", r.RequestsLaunched), new("requests_finished", r.RequestsFinished), new("rejections", r.Rejections),
                     new("kv_overflows", r.KvOverflows), new("mean_prompt_latency_ms", r.MeanPromptLatencyMs), new("mean_decode_latency_ms", r.MeanDecodeLatencyMs),
-                ], [new("plan_ms", planMs), new("run_ms", clock.Elapsed.TotalMilliseconds)]));
+                ], [new("plan_ms", placed.PlanMs), new("run_ms", clock.Elapsed.TotalMilliseconds)]));
             }
             return results;
         }

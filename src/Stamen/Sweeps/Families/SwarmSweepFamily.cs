@@ -56,7 +56,7 @@ public sealed class SwarmSweepFamily : ISweepFamily
                 var simulated = SwarmExperiment.Simulate(SwarmExperiment.Plan(resolved, algorithm));
                 clock.Stop();
                 var metrics = simulated.Metrics.Named().ToList();
-                metrics.Add(new(Stamen.Experiments.MetricNames.PeakMemoryFraction, simulated.Twin.Servers.Max(s => s.PeakMemoryBytes / s.MemoryLimitBytes)));
+                metrics.Add(new(Stamen.Experiments.MetricNames.PeakMemoryFraction, SwarmExperiment.PeakMemoryFraction(simulated)));
                 metrics.AddRange(simulated.Planned.Plan.Figures.OrderBy(f => f.Key, StringComparer.Ordinal)
                     .Select(f => new KeyValuePair<string, double>(PlanFigurePrefix + f.Key, f.Value)));
                 var timings = new List<KeyValuePair<string, double>> { new(Stamen.Experiments.MetricNames.PlanningMs, simulated.Planned.PlanningMs) };
