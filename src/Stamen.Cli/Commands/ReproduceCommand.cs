@@ -119,9 +119,9 @@ internal static class ReproduceCommand
         command.SetAction((p, token) => Task.FromResult(CliRunner.Run(console, () =>
         {
             // The grid runs as the built-in sweep split (`stamen sweep show split`).
-            var (plan, summaries) = RunSweep(console, Stamen.Sweeps.BuiltinSweeps.Load(Stamen.Sweeps.Studies.SplitGridSweep.Name), p.GetValue(store), p.GetValue(quiet),
+            var (plan, rows) = RunSweep(console, Stamen.Sweeps.BuiltinSweeps.Load(Stamen.Sweeps.Studies.SplitGridSweep.Name), p.GetValue(store), p.GetValue(quiet),
                 "Solving the split grid", token);
-            var cells = Stamen.Sweeps.Studies.SplitGridSweep.Cells(plan, summaries);
+            var cells = Stamen.Sweeps.Studies.SplitGridSweep.Cells(plan, Stamen.Sweeps.SweepResults.Summarize(plan, rows));
             console.Out.Write(SplitGridView.Table(cells));
             console.Out.Note("Means over links, sequence lengths and SLAs (2, 4 and 8 x the server-only latency); capacity gain = server-only work / program's work.");
             if (p.GetValue(markdown) is { } md)
@@ -195,8 +195,8 @@ internal static class ReproduceCommand
                 new("seed", Scalar(s.Seed)),
             ],
         };
-        var (_, summaries) = RunSweep(console, definition, s.Store, s.Quiet, "Running the adapters x slots grid", cancellation);
-        var cells = Stamen.Sweeps.Studies.LoraGridSweep.Cells(summaries);
+        var (plan, rows) = RunSweep(console, definition, s.Store, s.Quiet, "Running the adapters x slots grid", cancellation);
+        var cells = Stamen.Sweeps.Studies.LoraGridSweep.Cells(Stamen.Sweeps.SweepResults.Summarize(plan, rows));
         console.Out.Write(LoraGridView.Table(cells));
         console.Out.Note(FormattableString.Invariant($"{s.Model} on h100-sxm, {s.Policy}, {s.RatePerAdapter} req/s per adapter for {s.DurationS} s; starved: served below 0.9 of the offered token rate."));
         if (s.Markdown is not null)
@@ -234,7 +234,7 @@ internal static class ReproduceCommand
         ListArguments.Ints(option, text, 1, int.MaxValue, "a positive whole number", "give a comma-separated list such as 8,16,32");
 
     private sealed record MilpGapSettings(int Instances, int Seed, string? Json, string? Markdown, string? Report, bool Quiet, string Command,
-        string? Servers, string Clients, int Blocks, string Solver, string Formulation, double TimeLimitSeconds);
+        string? Servers, string Clients, int Blocks, string Solver, string Formulation, double TimeLimitSeconds, string? Store);
 
     private static Command MilpGap(CliConsole console)
     {
@@ -255,19 +255,20 @@ internal static class ReproduceCommand
         var markdown = new Option<string?>("--markdown") { Description = "Also write the table as Markdown (for docs/)", HelpName = "PATH" };
         var report = CommonOptions.Report();
         var quiet = CommonOptions.Quiet();
+        var store = StoreOption("the built-in sweep milp-gap");
         var command = new Command("milp-gap",
             "Each scaling heuristic's per-token objective against the exact MILP optimum on small seeded instances, " +
             "with the instances where its plan cannot carry CG-BP's R sessions")
         {
-            instances, seed, servers, clients, blocks, solver, formulation, limit, json, markdown, report, quiet,
+            instances, seed, servers, clients, blocks, solver, formulation, limit, json, markdown, report, store, quiet,
         };
-        command.SetAction(p => CliRunner.Run(console, () => ExecuteMilpGap(console, new MilpGapSettings(
+        command.SetAction((p, token) => Task.FromResult(CliRunner.Run(console, () => ExecuteMilpGap(console, new MilpGapSettings(
             p.GetValue(instances), p.GetValue(seed), p.GetValue(json), p.GetValue(markdown), p.GetValue(report), p.GetValue(quiet), CommandText.Of(p),
-            p.GetValue(servers), p.GetValue(clients)!, p.GetValue(blocks), p.GetValue(solver)!, p.GetValue(formulation)!, p.GetValue(limit)))));
+            p.GetValue(servers), p.GetValue(clients)!, p.GetValue(blocks), p.GetValue(solver)!, p.GetValue(formulation)!, p.GetValue(limit), p.GetValue(store)), token))));
         return command;
     }
 
-    private static int ExecuteMilpGap(CliConsole console, MilpGapSettings s)
+    private static int ExecuteMilpGap(CliConsole console, MilpGapSettings s, CancellationToken cancellation)
     {
         if (s.Formulation is not ("block" or "link"))
             throw new StamenInputException("--formulation", s.Formulation, "unknown formulation", "use block or link");
@@ -277,9 +278,27 @@ internal static class ReproduceCommand
         var sizes = s.Servers is null ? null
             : new MilpGapSizes(ListArguments.Ints("--servers", s.Servers, 1, 64, "a server count in 1..64", "give e.g. 8,12,16,20"),
                 ListArguments.Ints("--clients", s.Clients, 1, 8, "a client count in 1..8", "give e.g. 1,2"), s.Blocks);
-        var solver = MilpSolverCatalog.Create(s.Solver);
-        var study = ProgressView.Run(console.Out, "Solving instances exactly", s.Quiet,
-            progress => MilpGapStudy.Run(s.Instances, s.Seed, s.TimeLimitSeconds, solver, progress, sizes: sizes, formulation: s.Formulation));
+        MilpSolverCatalog.Create(s.Solver);
+        MilpGapStudy.Draws(s.Instances, sizes);
+        // The study runs as the built-in sweep milp-gap (`stamen sweep show milp-gap`): run r is instance r, so the exact
+        // solves share the machine's cores and a kept store resumes.
+        static YamlDotNet.RepresentationModel.YamlNode Scalar(IFormattable v) => new YamlDotNet.RepresentationModel.YamlScalarNode(v.ToString(null, System.Globalization.CultureInfo.InvariantCulture));
+        static YamlDotNet.RepresentationModel.YamlNode List(IEnumerable<int> items) => new YamlDotNet.RepresentationModel.YamlSequenceNode(items.Select(i => Scalar(i)));
+        List<KeyValuePair<string, YamlDotNet.RepresentationModel.YamlNode?>> set =
+        [
+            new("seed", Scalar(s.Seed)),
+            new("time_limit_s", Scalar(s.TimeLimitSeconds)),
+            new("solver", new YamlDotNet.RepresentationModel.YamlScalarNode(s.Solver)),
+            new("formulation", new YamlDotNet.RepresentationModel.YamlScalarNode(s.Formulation)),
+        ];
+        if (sizes is not null)
+            set.Add(new("sizes", new YamlDotNet.RepresentationModel.YamlMappingNode(
+                new YamlDotNet.RepresentationModel.YamlScalarNode("servers"), List(sizes.Servers),
+                new YamlDotNet.RepresentationModel.YamlScalarNode("clients"), List(sizes.Clients),
+                new YamlDotNet.RepresentationModel.YamlScalarNode("blocks"), Scalar(sizes.Blocks))));
+        var definition = Stamen.Sweeps.BuiltinSweeps.Load(Stamen.Sweeps.Studies.MilpGapSweep.Name) with { Set = set, Runs = s.Instances };
+        var (plan, rows) = RunSweep(console, definition, s.Store, s.Quiet, "Solving instances exactly", cancellation);
+        var study = Stamen.Sweeps.Studies.MilpGapSweep.Report(plan, rows, s.Seed, s.TimeLimitSeconds);
         console.Out.Write(MilpGapView.Table(study));
         console.Out.Note(MilpGapView.MilpLine(study));
         console.Out.Note("Gap: (heuristic - MILP) / MILP of the sum over sessions of per-token time, where the heuristic's shortest-path routes fit memory.");
@@ -338,9 +357,9 @@ internal static class ReproduceCommand
 
     /// <summary>
     /// Runs a study's sweep into its own store (kept with <paramref name="store"/>, so a rerun resumes; else a temporary
-    /// one) and summarises it: the studies run through the same executor and store as `stamen sweep run`.
+    /// one) and reads its rows back: the studies run through the same executor and store as `stamen sweep run`.
     /// </summary>
-    private static (Stamen.Sweeps.SweepPlan Plan, IReadOnlyList<Stamen.Sweeps.SweepCellSummary> Summaries) RunSweep(CliConsole console,
+    private static (Stamen.Sweeps.SweepPlan Plan, IReadOnlyList<Stamen.Sweeps.SweepRecord> Rows) RunSweep(CliConsole console,
         Stamen.Sweeps.SweepDefinition definition, string? store, bool quiet, string description, CancellationToken cancellation)
     {
         var plan = Stamen.Sweeps.SweepPlanner.Plan(definition);
@@ -351,7 +370,7 @@ internal static class ReproduceCommand
             var run = ProgressView.Run(console.Out, description, quiet,
                 progress => Stamen.Sweeps.SweepRunner.Run(plan, results, Stamen.Sweeps.SweepShard.All, progress: progress, cancellation: cancellation));
             if (run.Cancelled) throw new OperationCanceledException();
-            return (plan, Stamen.Sweeps.SweepResults.Summarize(plan, results.Read(plan).Rows));
+            return (plan, results.Read(plan).Rows);
         }
         finally
         {
@@ -373,8 +392,8 @@ internal static class ReproduceCommand
         if (s.AllAlgorithms)
             definition = definition with { Algorithms = [.. GeoStudy.AllScalableAlgorithms.Select(a => new YamlDotNet.RepresentationModel.YamlScalarNode(a.Name))] };
         if (s.Runs is { } runs) definition = definition with { Runs = runs };
-        var (plan, summaries) = RunSweep(console, definition, s.Store, s.Quiet, "Reproducing the scattered-setup grid", cancellation);
-        var cells = Stamen.Sweeps.Studies.GeoSweep.Cells(plan, summaries);
+        var (plan, rows) = RunSweep(console, definition, s.Store, s.Quiet, "Reproducing the scattered-setup grid", cancellation);
+        var cells = Stamen.Sweeps.Studies.GeoSweep.Cells(plan, Stamen.Sweeps.SweepResults.Summarize(plan, rows));
         console.Out.Write(s.AllAlgorithms ? GeoStudyView.LongTable(cells) : GeoStudyView.Table(cells));
         console.Out.Note("Mean time per token in seconds (95% CI half-width); reduction in % of each algorithm against its baseline: " +
             "*-published (the published simulator's rules, the paper's comparison) against petals-published, the others (Stamen's realistic rules) against petals.");

@@ -59,6 +59,23 @@ public sealed record MilpGapSummary(string Algorithm, int Compared, double MeanG
 /// <summary>Fixed instance sizes for the study at scale: every server count with every client count, on a model of <paramref name="Blocks"/> blocks.</summary>
 public sealed record MilpGapSizes(IReadOnlyList<int> Servers, IReadOnlyList<int> Clients, int Blocks);
 
+/// <summary>How every instance of a study is solved: the study's seed and time limit, the solver and the formulation (block or link).</summary>
+public sealed record MilpGapSetup
+{
+    public MilpGapSetup(int seed, double timeLimitSeconds, IMilpSolver solver, string formulation)
+    {
+        ArgumentNullException.ThrowIfNull(solver);
+        if (formulation is not ("block" or "link"))
+            throw new StamenInputException("(command line)", "--formulation", $"unknown formulation '{formulation}'", "use block or link");
+        Formulation = formulation == "link" ? new LinkSwarmFormulation(solver) : new BlockSwarmFormulation(solver);
+        MilpOptions = new MilpOptions { TimeLimitSeconds = timeLimitSeconds, RelativeGap = 0, Seed = seed };
+    }
+
+    public ISwarmMilpFormulation Formulation { get; }
+
+    public MilpOptions MilpOptions { get; }
+}
+
 /// <summary>What the study measured.</summary>
 public sealed record MilpGapReport(int Seed, RequestShape Typical, double TimeLimitSeconds, IReadOnlyList<MilpGapInstance> Instances,
     IReadOnlyList<MilpGapSummary> Summaries)
@@ -86,31 +103,50 @@ public static class MilpGapStudy
     /// <summary>The scaling planners the study prices (every catalog entry not limited to small instances).</summary>
     public static IReadOnlyList<CatalogEntry<IPlacementPlanner>> Heuristics => PlacementCatalog.All.Where(e => !e.SmallInstancesOnly && !e.Reproduction).ToList();
 
+    /// <summary>Largest instance count (per size with <see cref="MilpGapSizes"/>): each is an exact solve.</summary>
+    public const int MaxInstances = 10_000;
+
     public static MilpGapReport Run(int instances, int seed, double timeLimitSeconds = 20, IMilpSolver? solver = null,
         IProgress<ExperimentProgress>? progress = null, MilpGapSizes? sizes = null, string formulation = "block", CancellationToken cancellation = default)
     {
-        if (instances < 1)
-            throw new StamenInputException("(command line)", "--instances", "the study needs at least one instance", "pass --instances 1 or more");
-        var chosen = solver ?? MilpSolverCatalog.Create("cp-sat");
-        ISwarmMilpFormulation model = formulation == "link" ? new LinkSwarmFormulation(chosen) : new BlockSwarmFormulation(chosen);
-        var milpOptions = new MilpOptions { TimeLimitSeconds = timeLimitSeconds, RelativeGap = 0, Seed = seed };
-        var rng = new Random(seed);
-        var draws = sizes is null ? Enumerable.Repeat<(int, int)?>(null, instances).ToList()
-            : [.. sizes.Servers.SelectMany(n => sizes.Clients.Select(c => ((int, int)?)(n, c))).SelectMany(size => Enumerable.Repeat(size, instances))];
+        var setup = new MilpGapSetup(seed, timeLimitSeconds, solver ?? MilpSolverCatalog.Create("cp-sat"), formulation);
+        var draws = Draws(instances, sizes);
+        var seeds = InstanceSeeds(seed, draws.Count);
         var results = new List<MilpGapInstance>();
         progress?.Report(new ExperimentProgress(0, draws.Count));
         for (var i = 0; i < draws.Count; i++)
         {
             cancellation.ThrowIfCancellationRequested();
-            var instanceSeed = rng.Next();
-            results.Add(RunInstance(i, instanceSeed, model, milpOptions, draws[i] is { } size ? (size.Item1, size.Item2, sizes!.Blocks) : null));
+            results.Add(RunInstance(i, seeds[i], setup, draws[i]));
             progress?.Report(new ExperimentProgress(i + 1, draws.Count));
         }
         return new MilpGapReport(seed, Typical, timeLimitSeconds, results, Summarize(results));
     }
 
-    private static MilpGapInstance RunInstance(int index, int seed, ISwarmMilpFormulation formulation, MilpOptions milpOptions, (int Servers, int Clients, int Blocks)? size)
+    /// <summary>The size of each instance in study order: <paramref name="instances"/> random small ones, or that many of every size.</summary>
+    public static IReadOnlyList<(int Servers, int Clients, int Blocks)?> Draws(int instances, MilpGapSizes? sizes)
     {
+        if (instances is < 1 or > MaxInstances)
+            throw new StamenInputException("(command line)", "--instances", $"must be in 1..{MaxInstances:N0}", "pass --instances 1 or more");
+        return sizes is null ? Enumerable.Repeat<(int, int, int)?>(null, instances).ToList()
+            : [.. sizes.Servers.SelectMany(n => sizes.Clients.Select(c => ((int, int, int)?)(n, c, sizes.Blocks))).SelectMany(size => Enumerable.Repeat(size, instances))];
+    }
+
+    /// <summary>Instance i's seed: the i-th draw of one generator seeded with the study's seed, so any instance can be solved alone.</summary>
+    public static int[] InstanceSeeds(int seed, int count)
+    {
+        var rng = new Random(seed);
+        var seeds = new int[count];
+        for (var i = 0; i < count; i++) seeds[i] = rng.Next();
+        return seeds;
+    }
+
+    /// <summary>Draws instance <paramref name="index"/> from its seed, plans every heuristic, prices it and solves the MILP.</summary>
+    public static MilpGapInstance RunInstance(int index, int seed, MilpGapSetup setup, (int Servers, int Clients, int Blocks)? size)
+    {
+        ArgumentNullException.ThrowIfNull(setup);
+        var formulation = setup.Formulation;
+        var milpOptions = setup.MilpOptions;
         var rng = new Random(seed);
         var swarm = DrawSwarm(rng, size);
         var context = SizedContext(swarm, rng, seed);
@@ -296,17 +332,18 @@ public static class MilpGapStudy
         };
     }
 
-    private static List<MilpGapSummary> Summarize(IReadOnlyList<MilpGapInstance> instances) =>
-        Heuristics.Select(h =>
+    /// <summary>Each heuristic's summary over <paramref name="instances"/>, in the order of the first instance's entries.</summary>
+    public static List<MilpGapSummary> Summarize(IReadOnlyList<MilpGapInstance> instances) =>
+        (instances.Count == 0 ? [.. Heuristics.Select(h => h.Name)] : instances[0].Heuristics.Select(e => e.Algorithm)).Select(name =>
         {
             var gaps = instances
                 .Where(i => i.Milp.Status is MilpStatus.Optimal or MilpStatus.Feasible)
-                .Select(i => (Instance: i, Entry: i.Heuristics.First(e => e.Algorithm == h.Name)))
+                .Select(i => (Instance: i, Entry: i.Heuristics.First(e => e.Algorithm == name)))
                 .Where(x => x.Entry.RoutesFitMemory)
                 .Select(x => x.Entry.GapPercent(x.Instance.Milp.ObjectiveMs))
                 .ToList();
-            var entries = instances.Select(i => i.Heuristics.First(e => e.Algorithm == h.Name)).ToList();
-            return new MilpGapSummary(h.Name, gaps.Count,
+            var entries = instances.Select(i => i.Heuristics.First(e => e.Algorithm == name)).ToList();
+            return new MilpGapSummary(name, gaps.Count,
                 gaps.Count == 0 ? double.NaN : gaps.Average(),
                 gaps.Count == 0 ? double.NaN : gaps.Max(),
                 entries.Count(e => !e.RoutesFitMemory),

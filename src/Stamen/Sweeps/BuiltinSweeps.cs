@@ -8,7 +8,7 @@ namespace Stamen.Sweeps;
 public static class BuiltinSweeps
 {
     /// <summary>Built-in sweeps by name.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["engine-lora", "split"];
+    public static IReadOnlyList<string> Names { get; } = ["engine-lora", "split", "milp-gap"];
 
     /// <summary>The text of a built-in sweep or cell file (<c>Sweeps/Builtin/NAME.yaml</c>), or null.</summary>
     public static string? Text(string name) => Families.BuiltinCells.Text(name);

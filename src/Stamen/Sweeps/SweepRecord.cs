@@ -8,6 +8,9 @@ namespace Stamen.Sweeps;
 public sealed record SweepRecord(string RunId, int Cell, string Algorithm, int Run, int Seed,
     IReadOnlyList<KeyValuePair<string, double>> Metrics, IReadOnlyList<KeyValuePair<string, double>> TimingsMs, string StamenVersion)
 {
+    /// <summary>The run's non-numeric findings as JSON (<see cref="Families.SweepRunMetrics.Detail"/>), or null.</summary>
+    public string? Detail { get; init; }
+
     /// <summary>This build's version (with its commit), written beside every record.</summary>
     public static string CurrentVersion { get; } =
         typeof(SweepRecord).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
@@ -16,7 +19,7 @@ public sealed record SweepRecord(string RunId, int Cell, string Algorithm, int R
     public bool SameResults(SweepRecord other)
     {
         ArgumentNullException.ThrowIfNull(other);
-        if (RunId != other.RunId || Algorithm != other.Algorithm || Run != other.Run || Seed != other.Seed) return false;
+        if (RunId != other.RunId || Algorithm != other.Algorithm || Run != other.Run || Seed != other.Seed || Detail != other.Detail) return false;
         var mine = Metrics.Where(m => !double.IsNaN(m.Value)).OrderBy(m => m.Key, StringComparer.Ordinal).ToList();
         var theirs = other.Metrics.Where(m => !double.IsNaN(m.Value)).OrderBy(m => m.Key, StringComparer.Ordinal).ToList();
         return mine.Count == theirs.Count && mine.Zip(theirs).All(p => p.First.Key == p.Second.Key && p.First.Value.Equals(p.Second.Value));

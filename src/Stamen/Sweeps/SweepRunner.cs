@@ -88,7 +88,7 @@ public static class SweepRunner
                 var seed = scenario.RunSeed(item.Run);
                 for (var a = 0; a < results.Count; a++)
                     fresh.Enqueue(new SweepRecord(SweepPlan.RunId(cell, a, item.Run), item.Cell, results[a].Algorithm, item.Run, seed,
-                        Keep(plan.Definition, results[a].Metrics), results[a].TimingsMs, SweepRecord.CurrentVersion));
+                        Keep(plan.Definition, results[a].Metrics), results[a].TimingsMs, SweepRecord.CurrentVersion) { Detail = results[a].Detail });
                 lock (remaining)
                 {
                     if (--remaining[item.Cell] == 0) scenarios.TryRemove(item.Cell, out _);

@@ -16,11 +16,15 @@ public sealed record SweepStoreContents(IReadOnlyList<SweepRecord> Rows, int For
 /// that data tools read directly (DuckDB: <c>SELECT * FROM 'store/*.parquet'</c>). A shard only ever writes its own
 /// file, whole, through a temporary file and a rename, so a killed task leaves the file it had (never a torn one) and
 /// two shards never write the same file. Columns: the ids, the cell's axes, the algorithm, the run and its seed, one
-/// double column per metric, <c>timing_*</c> wall-clock columns and the Stamen version.
+/// double column per metric, <c>timing_*</c> wall-clock columns, the Stamen version and, for families that have one, a
+/// JSON <c>detail</c> column.
 /// </summary>
 public sealed class SweepStore
 {
     public const string MergedFile = "results.parquet";
+
+    /// <summary>The JSON column of a family's non-numeric findings, written only where some row has them.</summary>
+    public const string DetailColumn = "detail";
 
     /// <summary>Largest store file read (a store of 10 million runs with 40 columns is well below).</summary>
     public const long MaxFileBytes = BoundedFile.MaxDataBytes;
@@ -155,6 +159,7 @@ public sealed class SweepStore
         AddInts("seed", [.. rows.Select(r => r.Seed)]);
         foreach (var name in metricNames) AddDoubles(name, [.. rows.Select(r => Value(r.Metrics, name))]);
         foreach (var name in timingNames) AddDoubles("timing_" + name, [.. rows.Select(r => Value(r.TimingsMs, name))]);
+        if (rows.Any(r => r.Detail is not null)) AddStrings(new DataField<string>(DetailColumn), [.. rows.Select(r => r.Detail!)]);
         AddStrings(new DataField<string>("stamen_version"), [.. rows.Select(r => r.StamenVersion)]);
 
         using var stream = new MemoryStream();
@@ -215,6 +220,7 @@ public sealed class SweepStore
             var versions = await Strings("stamen_version").ConfigureAwait(false);
             var runs = await Ints("run").ConfigureAwait(false);
             var seeds = await Ints("seed").ConfigureAwait(false);
+            var details = fields.Any(f => f.Name == DetailColumn) ? await Strings(DetailColumn).ConfigureAwait(false) : new string?[n];
             var metrics = new List<(string Name, double[] Values)>();
             var timings = new List<(string Name, double[] Values)>();
             foreach (var field in fields)
@@ -232,7 +238,7 @@ public sealed class SweepStore
                     throw new InvalidDataException($"row {i} has no run id or algorithm");
                 rows.Add(new SweepRecord(ids[i]!, -1, algorithms[i]!, runs[i], seeds[i],
                     [.. metrics.Select(m => new KeyValuePair<string, double>(m.Name, m.Values[i]))],
-                    [.. timings.Select(t => new KeyValuePair<string, double>(t.Name, t.Values[i]))], versions[i] ?? ""));
+                    [.. timings.Select(t => new KeyValuePair<string, double>(t.Name, t.Values[i]))], versions[i] ?? "") { Detail = details[i] });
             }
         }
         return rows;

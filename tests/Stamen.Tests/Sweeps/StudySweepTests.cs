@@ -1,5 +1,6 @@
 using Stamen.Experiments;
 using Stamen.Sweeps;
+using Stamen.Sweeps.Families;
 using Stamen.Sweeps.Studies;
 using Stamen.Tests.Cli;
 
@@ -78,6 +79,75 @@ public sealed class StudySweepTests
     }
 
     [Fact]
+    public void The_milp_gap_sweep_in_shards_equals_the_study_instance_for_instance()
+    {
+        var definition = SweepFiles.Plan("""
+            family: milp-gap
+            base: default
+            set:
+              seed: 5
+              time_limit_s: 30
+            runs: 6
+            """).Definition;
+        var plan = SweepPlanner.Plan(definition);
+        Assert.Equal(6L * MilpGapSweepFamily.Rows.Count, plan.RunCount);
+        var store = new SweepStore(Directory.CreateTempSubdirectory("stamen-store-").FullName);
+        // Two shards, the second first: an instance solved alone is the study's instance.
+        SweepRunner.Run(plan, store, SweepShard.Parse("1/2", "--shard"));
+        SweepRunner.Run(plan, store, SweepShard.Parse("0/2", "--shard"));
+        var report = MilpGapSweep.Report(plan, store.Read(plan).Rows, 5, 30);
+        var direct = MilpGapStudy.Run(6, 5, 30);
+        Assert.Equal(direct.Instances.Count, report.Instances.Count);
+        for (var i = 0; i < direct.Instances.Count; i++)
+        {
+            var (d, r) = (direct.Instances[i], report.Instances[i]);
+            Assert.Equal((d.Index, d.Servers, d.Clients, d.Blocks, d.Sessions, d.ArrivalRatePerSec), (r.Index, r.Servers, r.Clients, r.Blocks, r.Sessions, r.ArrivalRatePerSec));
+            Assert.Equal(d.Heuristics, r.Heuristics);
+            Assert.Equal((d.Milp.Status, d.Milp.ObjectiveMs, d.Milp.BestBoundMs, d.Milp.Gap, d.Milp.Start, d.Milp.Variables, d.Milp.Constraints),
+                (r.Milp.Status, r.Milp.ObjectiveMs, r.Milp.BestBoundMs, r.Milp.Gap, r.Milp.Start, r.Milp.Variables, r.Milp.Constraints));
+            Assert.Equal(d.Milp.Spans, r.Milp.Spans);
+            Assert.Equal(d.Milp.Notes, r.Milp.Notes);
+        }
+        Assert.Equal(direct.Summaries, report.Summaries);
+        // Guards: the MILP started from a heuristic somewhere, and some heuristic is above the optimum.
+        Assert.Contains(report.Instances, i => i.Milp.Start is not null);
+        Assert.Contains(report.Summaries, s => s.MaxGapPercent > 0);
+    }
+
+    [Fact]
+    public void Milp_detail_survives_the_store_and_bad_milp_gap_cells_name_their_field()
+    {
+        var solution = new Stamen.Optimization.SwarmMilp.SwarmMilpSolution(Stamen.Optimization.Milp.MilpStatus.Feasible, [new(0, 3), new(2, 4)], [], 12.5, 11.25, 0.1, 7, 40, 50)
+        {
+            Start = ("cg-bp", 13.75),
+            Notes = ["rounded \"x\" to 1e-6", "ünïcode"],
+        };
+        var back = MilpGapSweepFamily.ReadMilp(
+            [new("objective_ms", 12.5), new("bound_ms", 11.25), new("relative_gap", 0.1), new("milp_variables", 40), new("milp_constraints", 50)],
+            MilpGapSweepFamily.MilpDetail(solution), 7);
+        Assert.Equal((solution.Status, solution.ObjectiveMs, solution.BestBoundMs, solution.Gap, solution.Start, solution.SolveTimeMs),
+            (back.Status, back.ObjectiveMs, back.BestBoundMs, back.Gap, back.Start, back.SolveTimeMs));
+        Assert.Equal(solution.Spans, back.Spans);
+        Assert.Equal(solution.Notes, back.Notes);
+        Assert.Null(MilpGapSweepFamily.ReadMilp([], MilpGapSweepFamily.MilpDetail(solution with { Start = null }), 1).Start);
+
+        string Bad(string tail) => SweepFiles.ErrorOf($"family: milp-gap\nbase: default\n{tail}");
+        foreach (var (set, field, problem) in new[]
+        {
+            ("set:\n  solver: gurobi", "solver (line", "unknown MILP solver 'gurobi'"),
+            ("set:\n  formulation: tight", "formulation (line", "unknown formulation 'tight'"),
+            ("algorithms: [milp, nope]", "algorithms[1] (line", "expected one of the study's rows"),
+            ("set:\n  sizes: {servers: [100]}", "sizes.servers[0] (line", "expected a whole number in 1..64"),
+        })
+        {
+            var error = Bad(set);
+            Assert.Contains(field, error, StringComparison.Ordinal);
+            Assert.Contains(problem, error, StringComparison.Ordinal);
+        }
+        Assert.Contains("runs (line 3): 0 is out of range", SweepFiles.ErrorOf("family: milp-gap\nbase: default\nruns: 0"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Set_gives_every_cell_one_value_and_may_not_meet_an_axis()
     {
         var plan = SweepFiles.Plan(SweepFiles.Small(runs: 1, extra: "set:\n  workload.poisson.prompt_tokens: 33\n  delays: null"));
@@ -100,6 +170,6 @@ public sealed class StudySweepTests
             Assert.NotEmpty(SweepPlanner.Plan(BuiltinSweeps.Load(name)).Cells);
         }
         Assert.Equal(2, CliHarness.Run("sweep", "show", "nope").ExitCode);
-        Assert.Contains("or name a built-in sweep: engine-lora, split", CliHarness.Run("sweep", "plan", "nope.yaml").Error, StringComparison.Ordinal);
+        Assert.Contains("or name a built-in sweep: engine-lora, split, milp-gap", CliHarness.Run("sweep", "plan", "nope.yaml").Error, StringComparison.Ordinal);
     }
 }

@@ -102,7 +102,10 @@ public sealed class SweepExecutionTests
         var plan = SweepFiles.Plan(SweepFiles.Small(runs: 1));
         var rows = new List<SweepRecord>
         {
-            new(SweepPlan.RunId(plan.Cells[0], 0, 0), 0, "petals", 0, 7, [new("mean_time_per_token_s", 0.1 + 0.2), new("plan_r", double.NaN)], [new("run_ms", 3.5)], "v1"),
+            new(SweepPlan.RunId(plan.Cells[0], 0, 0), 0, "petals", 0, 7, [new("mean_time_per_token_s", 0.1 + 0.2), new("plan_r", double.NaN)], [new("run_ms", 3.5)], "v1")
+            {
+                Detail = """{"status":"Optimal","notes":["é"]}""",
+            },
             new(SweepPlan.RunId(plan.Cells[1], 1, 0), 1, "cg-bp+ws-rr", 0, -3, [new("mean_time_per_token_s", double.Epsilon), new("plan_r", 1e300)], [], "v1"),
         };
         var folder = Directory.CreateTempSubdirectory("stamen-store-").FullName;
@@ -118,12 +121,20 @@ public sealed class SweepExecutionTests
         Assert.Equal(3.5, back[0].TimingsMs.Single().Value);
         Assert.True(double.IsNaN(back[1].TimingsMs.Single().Value));
         Assert.True(back[0].SameResults(rows[0] with { Cell = -1, TimingsMs = [] }));
+        Assert.Equal(rows[0].Detail, back[0].Detail);
+        Assert.Null(back[1].Detail);
+        Assert.False(back[0].SameResults(rows[0] with { Cell = -1, Detail = "{}" }));
 
         var schema = (await Parquet.ParquetReader.ReadSchemaAsync(path)).GetDataFields().ToDictionary(f => f.Name, f => f.ClrType);
         Assert.Equal(typeof(double), schema["rate"]);      // every value a number: a numeric column
         Assert.Equal(typeof(int), schema["run"]);
         Assert.Equal(typeof(double), schema["timing_run_ms"]);
         Assert.Contains("stamen_version", schema.Keys);
+        Assert.Equal(schema["algorithm"], schema[SweepStore.DetailColumn]); // a text column
+        // A family without detail writes no such column, and its rows read back with none.
+        File.WriteAllBytes(path, SweepStore.Encode(plan, [rows[1]]));
+        Assert.DoesNotContain(SweepStore.DetailColumn, (await Parquet.ParquetReader.ReadSchemaAsync(path)).GetDataFields().Select(f => f.Name));
+        Assert.Null(SweepStore.ReadFile(path, new HashSet<string>(["rate", "requests"])).Single().Detail);
     }
 
     [Fact]

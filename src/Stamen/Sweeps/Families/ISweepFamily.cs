@@ -52,4 +52,11 @@ public interface ISweepScenario
 /// <summary>One algorithm's figures in one run.</summary>
 /// <param name="Metrics">Simulated figures by name (deterministic given the seed).</param>
 /// <param name="TimingsMs">Wall-clock figures by name, in milliseconds (differ between machines; kept apart).</param>
-public sealed record SweepRunMetrics(string Algorithm, IReadOnlyList<KeyValuePair<string, double>> Metrics, IReadOnlyList<KeyValuePair<string, double>> TimingsMs);
+public sealed record SweepRunMetrics(string Algorithm, IReadOnlyList<KeyValuePair<string, double>> Metrics, IReadOnlyList<KeyValuePair<string, double>> TimingsMs)
+{
+    /// <summary>
+    /// What a run found that is not a number (a MILP's status and spans, a placement's description), as one JSON object
+    /// kept in the store's <c>detail</c> column; deterministic like the metrics. Null where the family has none.
+    /// </summary>
+    public string? Detail { get; init; }
+}
