@@ -75,17 +75,34 @@ internal static class ReproduceCommand
         var json = CommonOptions.Json();
         var markdown = new Option<string?>("--markdown") { Description = "Also write the table as Markdown (for docs/)", HelpName = "PATH" };
         var quiet = CommonOptions.Quiet();
+        var store = StoreOption("the built-in sweep helix");
         var command = new Command("helix",
             "Helix's 24-machine clusters (single24, 3cluster24) serving LLaMA-2-70B offline: Helix's MILP and Swarm placements, Stamen's baselines and " +
             "flow search, simulated by the batching twin, next to the decode throughput Helix's artifact reports")
         {
-            data, warmup, duration, seed, wholeSpan, json, markdown, quiet,
+            data, warmup, duration, seed, wholeSpan, json, markdown, store, quiet,
         };
-        command.SetAction(p => CliRunner.Run(console, () =>
+        command.SetAction((p, token) => Task.FromResult(CliRunner.Run(console, () =>
         {
             var settings = new HelixStudySettings(p.GetValue(data)!, p.GetValue(warmup), p.GetValue(duration), p.GetValue(seed)) { LayerByLayer = !p.GetValue(wholeSpan) };
             Stamen.Simulation.Cluster.ClusterRunOptions.RequireWindow(settings.WarmupS, settings.DurationS, "(command line)", "--warmup-s/--duration-s");
-            var rows = ProgressView.Run(console.Out, "Simulating Helix's clusters", p.GetValue(quiet), progress => HelixStudy.Run(settings, progress));
+            if (!Directory.Exists(Path.Combine(settings.DataDirectory, "helix")))
+                throw new StamenInputException(settings.DataDirectory, "--data", "no helix/ folder here", "run from the repository root or pass --data path/to/data");
+            // The study runs as the built-in sweep helix (`stamen sweep show helix`), one cell per cluster, its options as set: fields.
+            static YamlDotNet.RepresentationModel.YamlNode Scalar(IFormattable v) => new YamlDotNet.RepresentationModel.YamlScalarNode(v.ToString(null, System.Globalization.CultureInfo.InvariantCulture));
+            var definition = Stamen.Sweeps.BuiltinSweeps.Load(Stamen.Sweeps.Studies.HelixStudySweep.Name) with
+            {
+                Set =
+                [
+                    new("data", new YamlDotNet.RepresentationModel.YamlScalarNode(Path.GetFullPath(settings.DataDirectory))),
+                    new("seed", Scalar(settings.Seed)),
+                    new("warmup_s", Scalar(settings.WarmupS)),
+                    new("duration_s", Scalar(settings.DurationS)),
+                    new("layer_by_layer", new YamlDotNet.RepresentationModel.YamlScalarNode(settings.LayerByLayer ? "true" : "false")),
+                ],
+            };
+            var (_, results) = RunSweep(console, definition, p.GetValue(store), p.GetValue(quiet), "Simulating Helix's clusters", token);
+            var rows = Stamen.Sweeps.Studies.HelixStudySweep.Rows(results);
             console.Out.Write(HelixStudyView.Table(rows));
             console.Out.Note("Decode tokens/s reaching the coordinator in the measured window; static max flow counts prompt and decode tokens. docs/helix-study.md explains the differences.");
             if (p.GetValue(markdown) is { } md)
@@ -99,7 +116,7 @@ internal static class ReproduceCommand
                 console.Out.Note($"Wrote {path}");
             }
             return 0;
-        }));
+        })));
         return command;
     }
 

@@ -45,102 +45,105 @@ public static class HelixStudy
         ("3cluster24", 98.0, 51.9, 61.9),
     ];
 
+    /// <summary>The rows of each offline cluster, in the study's order (the names a helix-study sweep cell lists).</summary>
+    public static IReadOnlyList<string> OfflineRows { get; } =
+        ["helix", "swarm", "swarm-planner", "flow-search", "separate-pipelines", "helix-petals", "petals", "cg-bp", "gbp-cr"];
+
+    /// <summary>The online rows (cluster42 at the arrival rates Helix's artifact sets by hand).</summary>
+    public static IReadOnlyList<string> OnlineRows { get; } = ["helix-online", "swarm-online", "swarm-online-at-helix-rate"];
+
+    /// <summary>The cluster of the online rows.</summary>
+    public const string OnlineCluster = "cluster42";
+
     public static IReadOnlyList<HelixStudyRow> Run(HelixStudySettings settings, IProgress<ExperimentProgress>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        var model = HelixModel.Find("llama2_70b");
-        var helixDir = Path.Combine(settings.DataDirectory, "helix");
-        var profiles = HelixProfiles.Load(Path.Combine(helixDir, "profiles"), model.ProfileName);
-        var lengths = HelixClusterSetup.TraceLengths(Path.Combine(settings.DataDirectory, "traces", "azure_conv_2023.csv"));
-        var options = new ClusterRunOptions(settings.WarmupS, settings.DurationS, settings.Seed) { LayerByLayer = settings.LayerByLayer };
-        var watermark = new ClusterWorkload(FeedMode.KvWatermark, lengths) { Users = settings.StartRequests };
-        var closed = new ClusterWorkload(FeedMode.ClosedLoop, lengths) { Users = settings.SwarmUsers };
+        var jobs = Published.SelectMany(p => OfflineRows.Select(r => (p.Cluster, Row: r))).Concat(OnlineRows.Select(r => (Cluster: OnlineCluster, Row: r))).ToList();
         var rows = new List<HelixStudyRow>();
-        var done = 0;
-        var total = Published.Count * 9 + 3;
-        var machines = HelixMachines.Load(Path.Combine(helixDir, "clusters", "machine_profiles.ini"));
-        foreach (var (name, helix, swarm, separate) in Published)
+        var clusters = new Dictionary<string, HelixStudyCluster>(StringComparer.Ordinal);
+        foreach (var (cluster, row) in jobs)
         {
-            var (clusterFile, cluster, spec, tables, layouts) = LoadCluster(helixDir, name, profiles, model);
-            var input = new ClusterPlanningInput(cluster, spec, tables);
-
-            void Add(string method, string placement, IReadOnlyList<BlockSpan> spans, string scheduler, ClusterWorkload workload, double? published, bool midSpan = false)
-            {
-                var flow = HelixClusterSetup.CoveredFlow(spans, model.Layers, tables, midSpan);
-                var flows = flow is null ? [] : HelixClusterSetup.Flows(flow);
-                var built = midSpan ? new SwarmEmaScheduler(spec, spans, enterMidSpan: true) : ClusterSchedulerCatalog.Schedulers.Find(scheduler).Create()(spec, spans, flows);
-                var r = ClusterTwin.Run(spec, spans, built, workload, options);
-                rows.Add(new HelixStudyRow(name, method, placement, midSpan ? scheduler + " (mid-span)" : scheduler, Feed(workload), flow?.TokensPerSec ?? double.NaN,
-                    r.DecodeTokensPerSec, r.PromptTokensPerSec, r.MeanDecodeLatencyMs, r.KvOverflows, published));
-                progress?.Report(new ExperimentProgress(++done, total));
-            }
-
-            Add("helix", "Helix's MILP (ilp_sol.ini)", HelixLayoutFile.Load(Path.Combine(layouts, "ilp_sol.ini"), cluster.Nodes.Count, model.Layers), "maxflow-iwrr", watermark, helix);
-            Add("swarm", "Helix's Swarm (swarm_sol.ini)", HelixLayoutFile.Load(Path.Combine(layouts, "swarm_sol.ini"), cluster.Nodes.Count, model.Layers), "swarm", closed, swarm);
-            Add("swarm", "Stamen's swarm planner", new SwarmStagesPlanner(null).Plan(input), "swarm", closed, null);
-            Add("flow-search", "Stamen's flow-search", new FlowSearchPlanner(settings.FlowSearchMoves, settings.Seed).Plan(input), "maxflow-iwrr", watermark, null);
-            rows.Add(SeparatePipelines(name, input, spec, watermark, options, separate));
-            progress?.Report(new ExperimentProgress(++done, total));
-            // PETALS-style placements overlap, so requests enter servers mid-span (static max flow likewise).
-            Add("petals", "Helix's PETALS (petals_sol.ini)", HelixLayoutFile.Load(Path.Combine(layouts, "petals_sol.ini"), cluster.Nodes.Count, model.Layers), "swarm", closed, null, midSpan: true);
-            var swarmSpec = HelixSwarmImport.ToSwarm(cluster, profiles, model, machines, clusterFile);
-            foreach (var planner in new[] { "petals", "cg-bp", "gbp-cr" })
-            {
-                var context = new Placement.PlanningContext(swarmSpec, new Workload.RequestShape(763, 232), ArrivalRatePerSec: 1, FixedDelayMs: 0, settings.Seed);
-                var planned = Placement.PlacementCatalog.Planners.Find(planner).Create().Plan(context).Placement.Spans;
-                Add(planner, $"Stamen's {planner} planner (cluster as a swarm)", planned, "swarm", closed, null, midSpan: true);
-            }
+            if (!clusters.TryGetValue(cluster, out var loaded)) clusters[cluster] = loaded = new HelixStudyCluster(settings.DataDirectory, cluster);
+            rows.Add(Row(settings, loaded, row));
+            progress?.Report(new ExperimentProgress(rows.Count, jobs.Count));
         }
-        rows.AddRange(Online(settings, model, helixDir, profiles, lengths, progress, ref done, total));
         return rows;
+    }
+
+    /// <summary>One row of the study on <paramref name="cluster"/>: a name of <see cref="OfflineRows"/> or <see cref="OnlineRows"/>.</summary>
+    public static HelixStudyRow Row(HelixStudySettings settings, HelixStudyCluster cluster, string row)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(cluster);
+        if (OnlineRows.Contains(row)) return Online(settings, cluster, row);
+        var name = cluster.Name;
+        var published = Published.FirstOrDefault(p => p.Cluster == name);
+        double? Published_(double value) => published.Cluster is null ? null : value;
+        var model = cluster.Model;
+        var options = new ClusterRunOptions(settings.WarmupS, settings.DurationS, settings.Seed) { LayerByLayer = settings.LayerByLayer };
+        var watermark = new ClusterWorkload(FeedMode.KvWatermark, cluster.Lengths) { Users = settings.StartRequests };
+        var closed = new ClusterWorkload(FeedMode.ClosedLoop, cluster.Lengths) { Users = settings.SwarmUsers };
+        var input = new ClusterPlanningInput(cluster.Cluster, cluster.Spec, cluster.Tables);
+
+        HelixStudyRow Simulate(string method, string placement, IReadOnlyList<BlockSpan> spans, string scheduler, ClusterWorkload workload, double? published, bool midSpan = false)
+        {
+            var flow = HelixClusterSetup.CoveredFlow(spans, model.Layers, cluster.Tables, midSpan);
+            var flows = flow is null ? [] : HelixClusterSetup.Flows(flow);
+            var built = midSpan ? new SwarmEmaScheduler(cluster.Spec, spans, enterMidSpan: true) : ClusterSchedulerCatalog.Schedulers.Find(scheduler).Create()(cluster.Spec, spans, flows);
+            var r = ClusterTwin.Run(cluster.Spec, spans, built, workload, options);
+            return new HelixStudyRow(name, method, placement, midSpan ? scheduler + " (mid-span)" : scheduler, Feed(workload), flow?.TokensPerSec ?? double.NaN,
+                r.DecodeTokensPerSec, r.PromptTokensPerSec, r.MeanDecodeLatencyMs, r.KvOverflows, published);
+        }
+
+        HelixStudyRow AsSwarm(string planner)
+        {
+            // PETALS-style placements overlap, so requests enter servers mid-span (static max flow likewise).
+            var context = new Placement.PlanningContext(cluster.AsSwarm, new Workload.RequestShape(763, 232), ArrivalRatePerSec: 1, FixedDelayMs: 0, settings.Seed);
+            var planned = Placement.PlacementCatalog.Planners.Find(planner).Create().Plan(context).Placement.Spans;
+            return Simulate(planner, $"Stamen's {planner} planner (cluster as a swarm)", planned, "swarm", closed, null, midSpan: true);
+        }
+
+        return row switch
+        {
+            "helix" => Simulate("helix", "Helix's MILP (ilp_sol.ini)", cluster.Layout("ilp_sol.ini"), "maxflow-iwrr", watermark, Published_(published.Helix)),
+            "swarm" => Simulate("swarm", "Helix's Swarm (swarm_sol.ini)", cluster.Layout("swarm_sol.ini"), "swarm", closed, Published_(published.Swarm)),
+            "swarm-planner" => Simulate("swarm", "Stamen's swarm planner", new SwarmStagesPlanner(null).Plan(input), "swarm", closed, null),
+            "flow-search" => Simulate("flow-search", "Stamen's flow-search", new FlowSearchPlanner(settings.FlowSearchMoves, settings.Seed).Plan(input), "maxflow-iwrr", watermark, null),
+            "separate-pipelines" => SeparatePipelines(name, input, cluster.Spec, watermark, options, Published_(published.Separate)),
+            "helix-petals" => Simulate("petals", "Helix's PETALS (petals_sol.ini)", cluster.Layout("petals_sol.ini"), "swarm", closed, null, midSpan: true),
+            "petals" or "cg-bp" or "gbp-cr" => AsSwarm(row),
+            _ => throw new ArgumentException($"'{row}' is not a row of the Helix study", nameof(row)),
+        };
     }
 
     /// <summary>
-    /// cluster42 online, at the arrival rates Helix's artifact sets by hand (input + output tokens/s: 2,150 for Helix,
-    /// 1,450 for Swarm), with Helix's online KV settings (high-water mark 0.9, 0.6 x 240 expected output tokens).
+    /// An online row at the arrival rate Helix's artifact sets by hand for cluster42 (input + output tokens/s: 2,150 for
+    /// Helix, 1,450 for Swarm), with Helix's online KV settings (high-water mark 0.9, 0.6 x 240 expected output tokens).
     /// Arrivals are Poisson at that mean (our choice; Helix resamples the Azure trace's 3-second counts).
     /// </summary>
-    private static List<HelixStudyRow> Online(HelixStudySettings settings, HelixModel model, string helixDir, HelixProfiles profiles,
-        IReadOnlyList<Workload.RequestShape> lengths, IProgress<ExperimentProgress>? progress, ref int done, int total)
+    private static HelixStudyRow Online(HelixStudySettings settings, HelixStudyCluster cluster, string row)
     {
-        const string name = "cluster42";
-        var (_, cluster, spec, tables, layouts) = LoadCluster(helixDir, name, profiles, model);
-        var meanTokens = lengths.Average(l => (double)l.PromptTokens + l.OutputTokens);
+        var (method, placement, file, iwrr, tokensPerSec, published) = row switch
+        {
+            "helix-online" => ("helix", "Helix's MILP (ilp_sol.ini)", "ilp_sol.ini", true, 2150.0, (double?)459.8),
+            "swarm-online" => ("swarm", "Helix's Swarm (swarm_sol.ini)", "swarm_sol.ini", false, 1450.0, 309.6),
+            _ => ("swarm", "Helix's Swarm (swarm_sol.ini), at Helix's rate", "swarm_sol.ini", false, 2150.0, null),
+        };
+        if (cluster.Name != OnlineCluster) published = null; // the artifact's figures are cluster42's
+        var spans = cluster.Layout(file);
+        var meanTokens = cluster.Lengths.Average(l => (double)l.PromptTokens + l.OutputTokens);
         var options = new ClusterRunOptions(0, settings.OnlineDurationS, settings.Seed) { LayerByLayer = settings.LayerByLayer };
-        var rows = new List<HelixStudyRow>();
-        foreach (var (method, placement, spans, iwrr, tokensPerSec, published) in new[]
-        {
-            ("helix", "Helix's MILP (ilp_sol.ini)", HelixLayoutFile.Load(Path.Combine(layouts, "ilp_sol.ini"), cluster.Nodes.Count, model.Layers), true, 2150.0, (double?)459.8),
-            ("swarm", "Helix's Swarm (swarm_sol.ini)", HelixLayoutFile.Load(Path.Combine(layouts, "swarm_sol.ini"), cluster.Nodes.Count, model.Layers), false, 1450.0, 309.6),
-            ("swarm", "Helix's Swarm (swarm_sol.ini), at Helix's rate", HelixLayoutFile.Load(Path.Combine(layouts, "swarm_sol.ini"), cluster.Nodes.Count, model.Layers), false, 2150.0, null),
-        })
-        {
-            var flow = PlacementMaxFlow.Compute(spans, model.Layers, tables);
-            var workload = new ClusterWorkload(FeedMode.Poisson, lengths) { RatePerSec = tokensPerSec / meanTokens, ExpectedOutputTokens = iwrr ? 144 : 240 };
-            IClusterScheduler scheduler = iwrr ? new MaxFlowIwrrScheduler(spec, HelixClusterSetup.Flows(flow), kvHighWaterMark: 0.9) : new SwarmEmaScheduler(spec, spans);
-            var r = ClusterTwin.Run(spec, spans, scheduler, workload, options);
-            rows.Add(new HelixStudyRow(name + " online", method, placement, iwrr ? "maxflow-iwrr (KV 0.9)" : "swarm", Feed(workload), flow.TokensPerSec,
-                r.DecodeTokensPerSec, r.PromptTokensPerSec, r.MeanDecodeLatencyMs, r.KvOverflows, published));
-            progress?.Report(new ExperimentProgress(++done, total));
-        }
-        return rows;
-    }
-
-    /// <summary>A shipped cluster with LLaMA-2-70B: its file, the twin's cluster, Helix's tables and its layouts folder.</summary>
-    private static (string File, HelixCluster Cluster, ClusterSpec Spec, HelixThroughputs Tables, string Layouts) LoadCluster(
-        string helixDir, string name, HelixProfiles profiles, HelixModel model)
-    {
-        var file = Path.Combine(helixDir, "clusters", name + ".ini");
-        var cluster = HelixClusterFile.Load(file);
-        var derived = Path.Combine(helixDir, "derived", $"{name}-llama2-70b");
-        return (file, cluster, HelixClusterSetup.ToCluster(cluster, profiles, model, file),
-            HelixThroughputs.Load(Path.Combine(derived, "node_throughput.csv"), Path.Combine(derived, "edge_capacity.csv")),
-            Path.Combine(helixDir, "layouts", $"{name}-llama2-70b"));
+        var flow = PlacementMaxFlow.Compute(spans, cluster.Model.Layers, cluster.Tables);
+        var workload = new ClusterWorkload(FeedMode.Poisson, cluster.Lengths) { RatePerSec = tokensPerSec / meanTokens, ExpectedOutputTokens = iwrr ? 144 : 240 };
+        IClusterScheduler scheduler = iwrr ? new MaxFlowIwrrScheduler(cluster.Spec, HelixClusterSetup.Flows(flow), kvHighWaterMark: 0.9) : new SwarmEmaScheduler(cluster.Spec, spans);
+        var r = ClusterTwin.Run(cluster.Spec, spans, scheduler, workload, options);
+        return new HelixStudyRow(cluster.Name + " online", method, placement, iwrr ? "maxflow-iwrr (KV 0.9)" : "swarm", Feed(workload), flow.TokensPerSec,
+            r.DecodeTokensPerSec, r.PromptTokensPerSec, r.MeanDecodeLatencyMs, r.KvOverflows, published);
     }
 
     /// <summary>Each pipeline alone on its machines (the others hold nothing), as Helix runs this baseline; throughputs summed.</summary>
     private static HelixStudyRow SeparatePipelines(string name, ClusterPlanningInput input, ClusterSpec spec,
-        ClusterWorkload workload, ClusterRunOptions options, double published)
+        ClusterWorkload workload, ClusterRunOptions options, double? published)
     {
         var pipelines = new SeparatePipelinesPlanner(1).Pipelines(input);
         double decode = 0, prompt = 0, latencySum = 0, flowSum = 0;
@@ -168,4 +171,53 @@ public static class HelixStudy
         FeedMode.ClosedLoop => $"closed loop, {w.Users} users",
         _ => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Poisson {w.RatePerSec:0.###}/s"),
     };
+}
+
+/// <summary>
+/// A shipped cluster with LLaMA-2-70B as the Helix study reads it: the twin's cluster, Helix's throughput tables, its
+/// layouts folder, the trace's lengths and the cluster imported as a swarm; each read once, when first needed.
+/// </summary>
+public sealed class HelixStudyCluster
+{
+    private readonly Lazy<(string File, HelixCluster Cluster, ClusterSpec Spec, HelixThroughputs Tables)> _loaded;
+    private readonly Lazy<HelixProfiles> _profiles;
+    private readonly Lazy<Workload.RequestShape[]> _lengths;
+    private readonly Lazy<Swarm.SwarmSpec> _asSwarm;
+    private readonly string _helixDirectory;
+
+    /// <param name="dataDirectory">Folder holding <c>helix/</c> and <c>traces/azure_conv_2023.csv</c>.</param>
+    /// <param name="name">A cluster with Helix's layouts for LLaMA-2-70B: single24, 3cluster24 or cluster42.</param>
+    public HelixStudyCluster(string dataDirectory, string name)
+    {
+        ArgumentNullException.ThrowIfNull(dataDirectory);
+        ArgumentNullException.ThrowIfNull(name);
+        Name = name;
+        _helixDirectory = Path.Combine(dataDirectory, "helix");
+        _profiles = new(() => HelixProfiles.Load(Path.Combine(_helixDirectory, "profiles"), Model.ProfileName));
+        _lengths = new(() => HelixClusterSetup.TraceLengths(Path.Combine(dataDirectory, "traces", "azure_conv_2023.csv")));
+        _loaded = new(() =>
+        {
+            var file = Path.Combine(_helixDirectory, "clusters", name + ".ini");
+            var cluster = HelixClusterFile.Load(file);
+            var derived = Path.Combine(_helixDirectory, "derived", $"{name}-llama2-70b");
+            return (file, cluster, HelixClusterSetup.ToCluster(cluster, _profiles.Value, Model, file),
+                HelixThroughputs.Load(Path.Combine(derived, "node_throughput.csv"), Path.Combine(derived, "edge_capacity.csv")));
+        });
+        _asSwarm = new(() => HelixSwarmImport.ToSwarm(Cluster, _profiles.Value, Model,
+            HelixMachines.Load(Path.Combine(_helixDirectory, "clusters", "machine_profiles.ini")), _loaded.Value.File));
+    }
+
+    public string Name { get; }
+    public HelixModel Model { get; } = HelixModel.Find("llama2_70b");
+    public HelixCluster Cluster => _loaded.Value.Cluster;
+    public ClusterSpec Spec => _loaded.Value.Spec;
+    public HelixThroughputs Tables => _loaded.Value.Tables;
+    public IReadOnlyList<Workload.RequestShape> Lengths => _lengths.Value;
+    public Swarm.SwarmSpec AsSwarm => _asSwarm.Value;
+
+    /// <summary>The folder of Helix's solution files for this cluster.</summary>
+    public string LayoutsDirectory => Path.Combine(_helixDirectory, "layouts", $"{Name}-llama2-70b");
+
+    /// <summary>One of Helix's solution files (ilp_sol.ini, swarm_sol.ini, petals_sol.ini) read as spans.</summary>
+    public IReadOnlyList<BlockSpan> Layout(string file) => HelixLayoutFile.Load(Path.Combine(LayoutsDirectory, file), Cluster.Nodes.Count, Model.Layers);
 }

@@ -89,4 +89,21 @@ public sealed class MilpGapCommandTests
         Assert.Equal(2 + names.Count, table.Length);
         Assert.All(names, n => Assert.Contains(table, line => line.StartsWith($"| {n} |", StringComparison.Ordinal)));
     }
+
+    [Fact]
+    public void ReproduceMilpGap_WithAStore_ResumesAndGivesTheSameTable()
+    {
+        using var folder = new TempFolder();
+        var store = folder.FilePath("store");
+        string[] args = ["reproduce", "milp-gap", "--instances", "3", "--seed", "4", "--store", store, "-q"];
+        var first = CliHarness.Run([.. args, "--markdown", folder.FilePath("a.md")]);
+        Assert.Equal(0, first.ExitCode);
+        var stored = Directory.GetFiles(store, "*.parquet").Select(File.GetLastWriteTimeUtc).ToList();
+        Assert.NotEmpty(stored);
+        var second = CliHarness.Run([.. args, "--markdown", folder.FilePath("b.md")]);
+        Assert.Equal(0, second.ExitCode);
+        Assert.Equal(File.ReadAllText(folder.FilePath("a.md")), File.ReadAllText(folder.FilePath("b.md")));
+        // Nothing was solved again: every instance was in the store, so its file was not rewritten.
+        Assert.Equal(stored, Directory.GetFiles(store, "*.parquet").Select(File.GetLastWriteTimeUtc).ToList());
+    }
 }
