@@ -12,13 +12,20 @@ internal sealed class PetalsBlockSelection(int numBlocks, int[] lengths, double[
     /// <summary>PETALS' eps: leaving a span removes (1 + eps) of its throughput so a tie keeps the server where it is.</summary>
     private const double Eps = 1e-3;
 
-    /// <summary>Current start of each server (meaningless where the length is 0).</summary>
-    public int[] Starts { get; } = new int[lengths.Length];
-
-    /// <summary>Servers placed so far (joined).</summary>
-    public bool[] Joined { get; } = new bool[lengths.Length];
-
+    private readonly int[] _starts = new int[lengths.Length];
+    private readonly bool[] _joined = new bool[lengths.Length];
     private readonly bool[] _ordered = new bool[lengths.Length];
+
+    // The block throughputs of the current starts, summed in join order; null when a start or a join changed since.
+    private double[]? _throughputs;
+    private double _lowest, _averageBlockThroughput; // of _throughputs, set with it
+
+
+    /// <summary>Current start of each server (meaningless where the length is 0).</summary>
+    public IReadOnlyList<int> Starts => _starts;
+
+    /// <summary>Whether each server is placed (joined and not left).</summary>
+    public IReadOnlyList<bool> Joined => _joined;
 
     /// <summary>Servers in the order they first joined; sums run in this order.</summary>
     public List<int> JoinOrder { get; } = [];
@@ -26,21 +33,41 @@ internal sealed class PetalsBlockSelection(int numBlocks, int[] lengths, double[
     /// <summary>Places server <paramref name="server"/> at <paramref name="start"/>; the first join fixes its place in the summation order.</summary>
     public void Join(int server, int start)
     {
-        Starts[server] = start;
+        _starts[server] = start;
         if (!_ordered[server])
         {
             _ordered[server] = true;
             JoinOrder.Add(server);
         }
-        Joined[server] = true;
+        _joined[server] = true;
+        _throughputs = null;
     }
 
+    /// <summary>Takes a joined server out of the sums (it keeps its place in the join order and its start).</summary>
+    public void Leave(int server)
+    {
+        _joined[server] = false;
+        _throughputs = null;
+    }
+
+    /// <summary>Block throughputs (a fresh array the caller may change): each block's sum over the placed servers holding it, in join order.</summary>
     public double[] BlockThroughputs()
     {
-        var t = new double[numBlocks];
-        foreach (var j in JoinOrder)
-            if (Joined[j]) Add(t, Starts[j], lengths[j], serverThroughputs[j]);
-        return t;
+        if (_throughputs is null)
+        {
+            var t = new double[numBlocks];
+            var total = 0.0;
+            foreach (var j in JoinOrder)
+                if (_joined[j])
+                {
+                    Add(t, _starts[j], lengths[j], serverThroughputs[j]);
+                    total += serverThroughputs[j] * lengths[j];
+                }
+            _throughputs = t;
+            _lowest = t.Min();
+            _averageBlockThroughput = total / numBlocks;
+        }
+        return (double[])_throughputs.Clone();
     }
 
     /// <summary>Best start with this selection's tolerance.</summary>
@@ -48,41 +75,104 @@ internal sealed class PetalsBlockSelection(int numBlocks, int[] lengths, double[
 
     /// <summary>Start whose window of throughputs, sorted ascending, is lexicographically smallest; ties: smallest start.</summary>
     /// <remarks>
-    /// A sorted window begins with its minimum, so a window whose minimum exceeds the smallest
-    /// window minimum can never win; only the windows that share that minimum are sorted and
-    /// compared (in start order, keeping the first best, as a full scan would). Rebalancing calls
-    /// this for every server in every simulated pass, so it dominates PETALS planning time.
-    /// Throughputs are finite (sums of finite server throughputs).
+    /// A sorted window begins with its minimum, so only windows whose minimum ties the smallest window minimum can win;
+    /// they are sorted and compared in start order, keeping the first best, as a full scan would. The smallest window
+    /// minimum is the smallest throughput of all (every block lies in some window), and a window's minimum ties it
+    /// exactly when the window holds a block whose throughput ties it (ties are an interval above the minimum), so the
+    /// candidates are found in one pass over the blocks. Rebalancing calls this for every server in every simulated
+    /// pass, so it dominates PETALS planning time; the buffers are reused per thread. Throughputs are finite.
     /// </remarks>
     public static int BestStart(double[] throughputs, int length, double tolerance = 0)
     {
-        var windows = throughputs.Length - length + 1;
+        var blocks = throughputs.Length;
+        var windows = blocks - length + 1;
         if (windows <= 1) return 0;
-        var minima = new double[windows];
         var lowest = double.PositiveInfinity;
-        for (var start = 0; start < windows; start++)
-        {
-            var min = throughputs[start];
-            for (var b = start + 1; b < start + length; b++) min = Math.Min(min, throughputs[b]);
-            minima[start] = min;
-            lowest = Math.Min(lowest, min);
-        }
+        for (var b = 0; b < blocks; b++) lowest = Math.Min(lowest, throughputs[b]);
 
+        // nextTie[b]: the first block at or after b whose throughput ties the lowest (blocks when none).
+        var scratch = _scratch ??= new Scratch();
+        var nextTie = scratch.Ints(blocks + 1);
+        nextTie[blocks] = blocks;
+        for (var b = blocks - 1; b >= 0; b--) nextTie[b] = Compare(throughputs[b], lowest, tolerance) == 0 ? b : nextTie[b + 1];
+
+        // Candidates in start order against the best so far, a full scan's order. Two overlapping windows A = [a, a + len)
+        // and B = [b, b + len), a < b, share the blocks [b, a + len): their sorted keys agree exactly up to the smaller of
+        // x = min over [a, b) and y = min over [a + len, b + len), where the one holding it meets the other's next larger
+        // value. Unless those two values tie (within the tolerance), that position decides; else both are sorted.
         var best = -1;
-        var key = new double[length];
-        var bestKey = new double[length];
+        double x = double.PositiveInfinity, y = double.PositiveInfinity;
         for (var start = 0; start < windows; start++)
         {
-            if (Compare(minima[start], lowest, tolerance) != 0) continue;
-            Array.Copy(throughputs, start, key, 0, length);
-            Array.Sort(key);
-            if (best < 0 || Compare(key, bestKey, tolerance) < 0)
+            if (best >= 0 && start < best + length)
+            {
+                x = Math.Min(x, throughputs[start - 1]);
+                y = Math.Min(y, throughputs[start + length - 1]);
+            }
+            if (nextTie[start] >= start + length) continue;
+            if (best < 0 || CompareWindows(throughputs, start, best, length, tolerance, x, y, scratch) < 0)
             {
                 best = start;
-                (key, bestKey) = (bestKey, key);
+                x = y = double.PositiveInfinity;
             }
         }
         return best;
+    }
+
+    /// <summary>
+    /// The sign of window <paramref name="b"/>'s sorted key against window <paramref name="a"/>'s (a &lt; b), compared
+    /// position by position within the tolerance; <paramref name="x"/> and <paramref name="y"/> are the minima of the
+    /// blocks only a holds and only b holds when the windows overlap.
+    /// </summary>
+    private static int CompareWindows(double[] t, int b, int a, int length, double tolerance, double x, double y, Scratch scratch)
+    {
+        if (b < a + length && x != y)
+        {
+            // The window holding the smaller of x and y has it where the other has its next value above it.
+            var (low, other) = x < y ? (x, b) : (y, a);
+            var next = double.PositiveInfinity;
+            for (var i = other; i < other + length; i++)
+                if (t[i] > low && t[i] < next) next = t[i];
+            if (Compare(low, next, tolerance) != 0) return x < y ? 1 : -1;
+        }
+        var (key, aKey) = scratch.Keys(length);
+        Array.Copy(t, b, key, 0, length);
+        Array.Sort(key, 0, length);
+        Array.Copy(t, a, aKey, 0, length);
+        Array.Sort(aKey, 0, length);
+        return Compare(key, aKey, length, tolerance);
+    }
+
+    [ThreadStatic]
+    private static Scratch? _scratch;
+
+    /// <summary>Buffers BestStart reuses (one set per thread), grown as needed.</summary>
+    private sealed class Scratch
+    {
+        private int[] _ints = [];
+        private double[] _a = [], _b = [];
+
+        public int[] Ints(int count) => _ints.Length >= count ? _ints : _ints = new int[count];
+
+        public (double[], double[]) Keys(int length)
+        {
+            if (_a.Length < length) (_a, _b) = (new double[length], new double[length]);
+            return (_a, _b);
+        }
+    }
+
+    /// <summary>
+    /// Whether no server can ever want to move from the current starts: <see cref="ShouldChooseOtherBlocks"/> is true only
+    /// when the simulated swarm's minimum block throughput exceeds the current minimum / (quality - eps), and no
+    /// arrangement of the spans lifts the minimum above the average block throughput (moving spans keeps the total). When
+    /// the current minimum is that close to the average, every server's answer is no and stays no, so the simulations
+    /// (each a pass over every server until none moves) need not run: the plan is the same. The margin covers the
+    /// rounding of the simulation's running sums many times over.
+    /// </summary>
+    public bool NobodyCanGain(double balanceQuality)
+    {
+        if (_throughputs is null) BlockThroughputs();
+        return _lowest / (balanceQuality - Eps) >= _averageBlockThroughput * (1 + 1e-6);
     }
 
     /// <summary>
@@ -95,17 +185,17 @@ internal sealed class PetalsBlockSelection(int numBlocks, int[] lengths, double[
     {
         var throughputs = BlockThroughputs();
         var initial = throughputs.Min();
-        var starts = (int[])Starts.Clone();
         var len = lengths[server];
         var tp = serverThroughputs[server];
-        Add(throughputs, starts[server], len, -tp * (1 + Eps));
+        Add(throughputs, _starts[server], len, -tp * (1 + Eps));
         var newStart = BestStart(throughputs, len, tolerance);
-        if (newStart == starts[server]) return false;
+        if (newStart == _starts[server]) return false;
+        var starts = (int[])_starts.Clone();
         Add(throughputs, starts[server], len, tp * Eps);
         starts[server] = newStart;
         Add(throughputs, newStart, len, tp);
 
-        var order = Enumerable.Range(0, lengths.Length).Where(j => Joined[j] && lengths[j] > 0).ToArray();
+        var order = Enumerable.Range(0, lengths.Length).Where(j => _joined[j] && lengths[j] > 0).ToArray();
         var moved = true;
         for (var pass = 0; moved && pass < maxPasses; pass++)
         {
@@ -145,9 +235,9 @@ internal sealed class PetalsBlockSelection(int numBlocks, int[] lengths, double[
         for (var b = start; b < start + length; b++) t[b] += amount;
     }
 
-    private static int Compare(double[] a, double[] b, double tolerance)
+    private static int Compare(double[] a, double[] b, int length, double tolerance)
     {
-        for (var i = 0; i < a.Length; i++)
+        for (var i = 0; i < length; i++)
             if (Compare(a[i], b[i], tolerance) is var c and not 0) return c;
         return 0;
     }

@@ -185,18 +185,21 @@ public sealed class PetalsPlacementPlanner(PetalsPlacementOptions? options = nul
             foreach (var j in order)
             {
                 if (moves >= maxMoves) break;
+                // Once no simulation can say yes, none will (nobody moves, so nothing changes): the rest would only spend time.
+                if (selection.NobodyCanGain(Options.BalanceQuality)) return moves;
                 if (!selection.ShouldChooseOtherBlocks(j, Options.BalanceQuality, random, Options.MaxMovesPerServer)) continue;
-                selection.Joined[j] = false;
+                var current = selection.Starts[j];
+                selection.Leave(j);
                 var without = selection.BlockThroughputs();
                 var start = selection.BestStart(without, lengths[j]);
                 var leavesGap = Enumerable.Range(0, without.Length).Any(b => without[b] <= 0 && (b < start || b >= start + lengths[j]));
-                if (start != selection.Starts[j] && !leavesGap)
+                var move = start != current && !leavesGap;
+                if (move)
                 {
-                    selection.Starts[j] = start;
                     moves++;
                     moved = true;
                 }
-                selection.Joined[j] = true;
+                selection.Join(j, move ? start : current);
             }
         }
         return moves;
