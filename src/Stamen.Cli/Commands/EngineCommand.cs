@@ -12,9 +12,9 @@ namespace Stamen.Cli.Commands;
 /// <summary>`stamen engine compare|simulate`: the single-instance serving-engine twin (issue 4).</summary>
 internal static class EngineCommand
 {
-    private sealed record CompareSettings(string? Scenario, int? Seed, string? Json, string? Report, bool Quiet, string CommandLine);
+    private sealed record CompareSettings(IReadOnlyList<string>? Scenarios, string? OutDir, int? Seed, string? Json, string? Report, bool Quiet, string CommandLine);
 
-    private sealed record SimulateSettings(string Scenario, string Policy, int? Seed, string? Requests, string? Json, string? Report, bool Quiet,
+    private sealed record SimulateSettings(IReadOnlyList<string> Scenarios, string? OutDir, string Policy, int? Seed, string? Requests, string? Json, string? Report, bool Quiet,
         string CommandLine);
 
     public static Command Create(CliConsole console) =>
@@ -108,27 +108,25 @@ internal static class EngineCommand
 
     private static Command CreateCompare(CliConsole console)
     {
-        var scenario = new Argument<string?>("scenario")
-        {
-            Description = "Engine scenario YAML file (omit for the built-in engine default)",
-            Arity = ArgumentArity.ZeroOrOne,
-        };
+        var scenario = ScenarioBatch.Arguments("Engine scenario YAML file (omit for the built-in engine default)", required: false);
+        var outDir = ScenarioBatch.OutDir();
         var seed = CommonOptions.Seed();
         var json = CommonOptions.Json();
         var report = CommonOptions.Report();
         var quiet = CommonOptions.Quiet();
         var command = new Command("compare", "Compare the scenario's engine policies on the same arrivals (no argument: the built-in engine default)")
         {
-            scenario, seed, json, report, quiet,
+            scenario, seed, json, report, outDir, quiet,
         };
-        command.SetAction(p => CliRunner.Run(console, () => Compare(console, new CompareSettings(p.GetValue(scenario), p.GetValue(seed), p.GetValue(json), p.GetValue(report),
-            p.GetValue(quiet), CommandText.Of(p)))));
+        command.SetAction(p => CliRunner.Run(console, () => Compare(console, new CompareSettings(p.GetValue(scenario), p.GetValue(outDir), p.GetValue(seed), p.GetValue(json),
+            p.GetValue(report), p.GetValue(quiet), CommandText.Of(p)))));
         return command;
     }
 
     private static Command CreateSimulate(CliConsole console)
     {
-        var scenario = new Argument<string>("scenario") { Description = "Engine scenario YAML file (`default` for the built-in one)" };
+        var scenario = ScenarioBatch.Arguments("Engine scenario YAML file (`default` for the built-in one)", required: true);
+        var outDir = ScenarioBatch.OutDir();
         var policy = new Option<string>("--policy", "-p")
         {
             Description = $"Policy name: {string.Join(", ", EnginePolicyCatalog.Names)} (or orca)",
@@ -146,17 +144,24 @@ internal static class EngineCommand
         var quiet = CommonOptions.Quiet();
         var command = new Command("simulate", "Run one engine policy of a scenario, with per-request output")
         {
-            scenario, policy, seed, requests, json, report, quiet,
+            scenario, policy, seed, requests, json, report, outDir, quiet,
         };
         command.SetAction(p => CliRunner.Run(console, () => Simulate(console, new SimulateSettings(
-            p.GetValue(scenario)!, p.GetValue(policy)!, p.GetValue(seed), p.GetValue(requests), p.GetValue(json), p.GetValue(report), p.GetValue(quiet),
+            p.GetValue(scenario)!, p.GetValue(outDir), p.GetValue(policy)!, p.GetValue(seed), p.GetValue(requests), p.GetValue(json), p.GetValue(report), p.GetValue(quiet),
             CommandText.Of(p)))));
         return command;
     }
 
     private static int Compare(CliConsole console, CompareSettings s)
     {
-        var scenario = EngineScenarioParser.Load(s.Scenario);
+        var items = ScenarioBatch.Expand(s.Scenarios, n => n == EngineScenarioParser.DefaultName, none: EngineScenarioParser.DefaultName);
+        ScenarioBatch.RequireBatchOptions(items, s.OutDir, ("--json", s.Json), ("--report", s.Report));
+        return ScenarioBatch.Run(console, items, s.OutDir, item => EngineScenarioParser.Load(item.Scenario),
+            (scenario, json) => Compare(console, json is null ? s : s with { Json = json }, scenario));
+    }
+
+    private static int Compare(CliConsole console, CompareSettings s, EngineScenario scenario)
+    {
         var seed = s.Seed ?? scenario.Seed;
         EngineComparisonView.WriteSummary(console.Out, scenario, seed);
         var results = ProgressView.Run(console.Out, $"Simulating {scenario.Policies.Count} policies", s.Quiet,
@@ -168,7 +173,14 @@ internal static class EngineCommand
 
     private static int Simulate(CliConsole console, SimulateSettings s)
     {
-        var scenario = EngineScenarioParser.Load(s.Scenario);
+        var items = ScenarioBatch.Expand(s.Scenarios, n => n == EngineScenarioParser.DefaultName, none: null);
+        ScenarioBatch.RequireBatchOptions(items, s.OutDir, ("--json", s.Json), ("--report", s.Report), ("--requests", s.Requests));
+        return ScenarioBatch.Run(console, items, s.OutDir, item => EngineScenarioParser.Load(item.Scenario),
+            (scenario, json) => Simulate(console, json is null ? s : s with { Json = json }, scenario));
+    }
+
+    private static int Simulate(CliConsole console, SimulateSettings s, EngineScenario scenario)
+    {
         var policy = EnginePolicyCatalog.Find(s.Policy);
         var seed = s.Seed ?? scenario.Seed;
         EngineComparisonView.WriteSummary(console.Out, scenario, seed);

@@ -10,12 +10,13 @@ namespace Stamen.Cli.Commands;
 /// <summary>`stamen simulate SCENARIO -a NAME`: one algorithm in the twin, with per-request output.</summary>
 internal static class SimulateCommand
 {
-    private sealed record Settings(string Scenario, string Algorithm, int? Runs, int? Seed, bool WithoutFixedDelays, string? Requests, string? Json, string? Report, bool Quiet,
+    private sealed record Settings(IReadOnlyList<string> Scenarios, string? OutDir, string Algorithm, int? Runs, int? Seed, bool WithoutFixedDelays, string? Requests, string? Json, string? Report, bool Quiet,
         string CommandLine);
 
     public static Command Create(CliConsole console)
     {
-        var scenario = CommonOptions.RequiredScenario();
+        var scenario = ScenarioBatch.Arguments("Scenario YAML file (`default` for the built-in one)", required: true);
+        var outDir = ScenarioBatch.OutDir();
         var algorithm = CommonOptions.Algorithm();
         var runs = CommonOptions.Runs();
         var seed = CommonOptions.Seed();
@@ -30,17 +31,24 @@ internal static class SimulateCommand
         var quiet = CommonOptions.Quiet();
         var command = new Command("simulate", "Run one algorithm of a scenario in the swarm twin over its Monte Carlo runs")
         {
-            scenario, algorithm, runs, seed, noDelays, requests, json, report, quiet,
+            scenario, algorithm, runs, seed, noDelays, requests, json, report, outDir, quiet,
         };
         command.SetAction(p => CliRunner.Run(console, () => Execute(console, new Settings(
-            p.GetValue(scenario)!, p.GetValue(algorithm)!, p.GetValue(runs), p.GetValue(seed), p.GetValue(noDelays),
+            p.GetValue(scenario)!, p.GetValue(outDir), p.GetValue(algorithm)!, p.GetValue(runs), p.GetValue(seed), p.GetValue(noDelays),
             p.GetValue(requests), p.GetValue(json), p.GetValue(report), p.GetValue(quiet), CommandText.Of(p)))));
         return command;
     }
 
     private static int Execute(CliConsole console, Settings s)
     {
-        var definition = BuiltinScenarios.Load(s.Scenario);
+        var items = ScenarioBatch.Expand(s.Scenarios, n => n == BuiltinScenarios.DefaultName, none: null);
+        ScenarioBatch.RequireBatchOptions(items, s.OutDir, ("--json", s.Json), ("--report", s.Report), ("--requests", s.Requests));
+        return ScenarioBatch.Run(console, items, s.OutDir, item => BuiltinScenarios.Load(item.Scenario),
+            (definition, json) => Execute(console, json is null ? s : s with { Json = json }, definition));
+    }
+
+    private static int Execute(CliConsole console, Settings s, ScenarioDefinition definition)
+    {
         var resolver = ScenarioResolver.Create(definition, s.WithoutFixedDelays);
         var algorithm = resolver.FindAlgorithm(s.Algorithm);
         var experiment = new SwarmExperiment(resolver);
