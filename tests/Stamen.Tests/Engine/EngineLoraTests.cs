@@ -122,6 +122,26 @@ public sealed class EngineLoraTests
     }
 
     [Fact]
+    public void Run_BatchFullOfAdapters_AdmitsEveryLaterRequestOfAResidentOneInTheSameStep()
+    {
+        // One slot held by adapter 0; behind three adapter-1 requests wait two adapter-0 ones. The scan skips the three and
+        // admits both in one step (it stops early only once no request of a batch adapter is left in the queue).
+        var config = EngineFixtures.LlamaOnH100();
+        var requests = new List<EngineRequest>
+        {
+            new(0, 0, 100, 200, 0), new(1, 1, 100, 5, 1), new(2, 2, 100, 5, 1), new(3, 3, 100, 5, 1), new(4, 4, 100, 5, 0), new(5, 5, 100, 5, 0),
+        };
+
+        var result = EngineTwin.Run(new EngineDeployment(config, StepTimeCatalog.FittedPreset("llama-3.1-8b-h100"), Lora: Lora(2, 1)), EnginePolicyCatalog.Find("vllm"),
+            requests, checkInvariants: true);
+
+        var r = result.Requests;
+        Assert.Equal(r[4].FirstTokenMs, r[5].FirstTokenMs);
+        Assert.True(r[5].FinishMs < r[0].FinishMs, "both later adapter-0 requests should run beside the first");
+        Assert.All(r.Skip(1).Take(3), x => Assert.True(x.FirstTokenMs > r[0].FinishMs));
+    }
+
+    [Fact]
     public void Run_ManyAdaptersFewSlots_NeverMoreDistinctAdaptersThanSlotsAndSlowerThanEnoughSlots()
     {
         var config = EngineFixtures.LlamaOnH100();

@@ -15,6 +15,8 @@ internal sealed class AdapterSlots
     private readonly bool[] _onCpu;
     private readonly int[] _inBatch;
     private readonly List<int> _batchAdapters = [];
+    private readonly int[] _waiting; // waiting requests per adapter
+    private int _waitingWithoutAdapter;
     private readonly List<int> _gpuResident = [];
     private readonly List<int> _cpuResident = [];
     private long _stamp;
@@ -28,6 +30,7 @@ internal sealed class AdapterSlots
         _onGpu = new bool[n];
         _onCpu = new bool[n];
         _inBatch = new int[n];
+        _waiting = new int[n];
         if (settings.MaxCpuLoras is null)
         {
             Array.Fill(_onCpu, true);
@@ -53,6 +56,22 @@ internal sealed class AdapterSlots
 
     /// <summary>vLLM's rule: a request may join unless its adapter is new to a batch that already holds max_loras adapters.</summary>
     public bool CanJoin(int adapter) => adapter < 0 || _inBatch[adapter] > 0 || _batchAdapters.Count < _settings.MaxLoras;
+
+    /// <summary>Counts a request into (+1) or out of (-1) the waiting queue.</summary>
+    public void Waiting(int adapter, int change)
+    {
+        if (adapter < 0) _waitingWithoutAdapter += change;
+        else _waiting[adapter] += change;
+    }
+
+    /// <summary>Waiting requests that can join the batch being built, or -1 while it has room for another adapter (all can).</summary>
+    public int JoinableWaiting()
+    {
+        if (_batchAdapters.Count < _settings.MaxLoras) return -1;
+        var count = _waitingWithoutAdapter;
+        foreach (var a in _batchAdapters) count += _waiting[a];
+        return count;
+    }
 
     public void Join(int adapter)
     {
@@ -102,16 +121,27 @@ internal sealed class AdapterSlots
             if (!_onGpu[a]) throw new InvalidOperationException($"engine invariant broken: adapter {a} in the batch but not on the GPU");
     }
 
+    /// <summary>
+    /// Evicts the least recently used resident adapter outside the batch (ties: the smallest id). The choice depends only
+    /// on use stamps and ids, not on the list's order, so the victim leaves by swapping with the last entry: no shifting.
+    /// </summary>
     private void Evict(List<int> resident, bool[] present, long[] lastUse, bool skipBatch)
     {
         var victim = -1;
-        foreach (var a in resident)
+        var at = -1;
+        for (var i = 0; i < resident.Count; i++)
         {
+            var a = resident[i];
             if (skipBatch && _inBatch[a] > 0) continue;
-            if (victim < 0 || lastUse[a] < lastUse[victim] || (lastUse[a] == lastUse[victim] && a < victim)) victim = a;
+            if (victim < 0 || lastUse[a] < lastUse[victim] || (lastUse[a] == lastUse[victim] && a < victim))
+            {
+                victim = a;
+                at = i;
+            }
         }
         if (victim < 0) throw new InvalidOperationException("no adapter slot to evict (a scheduler bug: more adapters in the batch than slots)");
         present[victim] = false;
-        resident.Remove(victim);
+        resident[at] = resident[^1];
+        resident.RemoveAt(resident.Count - 1);
     }
 }

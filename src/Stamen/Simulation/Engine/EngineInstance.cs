@@ -95,6 +95,7 @@ internal sealed class EngineInstance : IEngineInstanceView, IEngineStep
             return;
         }
         _waiting.AddLast(s);
+        _slots?.Waiting(r.Adapter, +1);
         if (!_stepping) NextEventMs = Math.Min(NextEventMs, nowMs);
     }
 
@@ -144,6 +145,7 @@ internal sealed class EngineInstance : IEngineInstanceView, IEngineStep
     long IEngineStep.MostUnitsEver => _pools.MostEver(Index);
     bool IEngineStep.CanSwapOut(long tokens) => _swap.Fits(tokens);
     bool IEngineStep.CanJoin(EngineRequestState s) => _slots?.CanJoin(s.Request.Adapter) ?? true;
+    int IEngineStep.JoinableWaiting() => _slots?.JoinableWaiting() ?? -1;
     void IEngineStep.Allocate(EngineRequestState s, long units) => Allocate(s, units);
 
     void IEngineStep.AddToBatch(EngineRequestState s, long tokens, bool prefill)
@@ -156,6 +158,7 @@ internal sealed class EngineInstance : IEngineInstanceView, IEngineStep
     {
         var next = node.Next;
         _waiting.Remove(node);
+        _slots?.Waiting(node.Value.Request.Adapter, -1);
         // vLLM V1 appends to its running list: a request admitted late (skipped for an adapter slot,
         // or preempted and re-admitted) runs behind every request admitted before it, so its prefill
         // chunk cannot take the token budget from their decodes.
@@ -184,6 +187,7 @@ internal sealed class EngineInstance : IEngineInstanceView, IEngineStep
         Preemptions++;
         _running.Remove(s);
         _waiting.AddFirst(s);
+        _slots?.Waiting(s.Request.Adapter, +1);
     }
 
     private void Apply(double nowMs)

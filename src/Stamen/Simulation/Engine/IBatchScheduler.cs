@@ -41,6 +41,12 @@ internal interface IEngineStep
     /// <summary>Whether the request's adapter can join this batch (always true without LoRA).</summary>
     bool CanJoin(EngineRequestState s);
 
+    /// <summary>
+    /// How many waiting requests could join this batch now, when its adapters are limited (max_loras distinct adapters
+    /// already in it: only requests of those adapters, or of none, can join); -1 when every request can join.
+    /// </summary>
+    int JoinableWaiting();
+
     void Allocate(EngineRequestState s, long units);
 
     /// <summary>Preempts a running request: its KV goes to swap space when <paramref name="swap"/>, else it will recompute; it goes to the queue's front.</summary>

@@ -42,14 +42,20 @@ internal abstract class IterationScheduler(bool chunkedPrefill) : IBatchSchedule
 
         // vLLM V1 admits nothing from the queue in a step that had to preempt: memory is short, and a newcomer would only be preempted next.
         var node = engine.Preemptions == preemptionsBefore ? engine.FirstWaiting : null;
+        // Once the batch holds max_loras adapters only their requests can join: with none of them left in the queue the
+        // scan would only skip the rest, so it stops (the same batch, without walking a long queue every iteration).
+        var joinable = -1;
         while (node is not null && engine.Running.Count < engine.Config.MaxBatchSize)
         {
+            if (joinable < 0) joinable = engine.JoinableWaiting();
+            if (joinable == 0) break;
             var s = node.Value;
             if (!engine.CanJoin(s))
             {
                 node = node.Next;
                 continue;
             }
+            if (joinable > 0) joinable--;
             if (s.SwappedTokens > 0)
             {
                 if (ChunkedPrefill && budget < 1) break;
