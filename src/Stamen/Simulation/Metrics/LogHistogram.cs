@@ -37,8 +37,20 @@ public sealed class LogHistogram
         if (value < Min) Min = value;
         if (value > Max) Max = value;
         if (value == 0) _zeros++;
-        else _counts[Math.Clamp(KeyOf(value), MinKey, MaxKey) - MinKey]++;
+        else
+        {
+            // Consecutive samples often repeat (every decode in one engine step has the step's gap): skip the logarithm.
+            if (value != _lastValue)
+            {
+                _lastValue = value;
+                _lastIndex = (int)(Math.Clamp(KeyOf(value), MinKey, MaxKey) - MinKey);
+            }
+            _counts[_lastIndex]++;
+        }
     }
+
+    private double _lastValue = double.NaN;
+    private int _lastIndex;
 
     /// <summary>The <paramref name="fraction"/> quantile (0..1), as the class describes; NaN when empty.</summary>
     public double Quantile(double fraction)
