@@ -62,7 +62,7 @@ internal static class ScenarioBatch
 
     /// <summary>
     /// Checks the options of a run of several scenarios: they need --out-dir, and take no single-file output (each has
-    /// its own JSON in the folder). The folder is created here.
+    /// its own JSON in the folder).
     /// </summary>
     public static void RequireBatchOptions(IReadOnlyList<Item> items, string? outDir, params (string Option, string? Value)[] singleFileOutputs)
     {
@@ -78,17 +78,11 @@ internal static class ScenarioBatch
                 throw new StamenInputException("(command line)", option, $"writes one file, and {items.Count} scenarios were given", "give --out-dir DIR for one JSON per scenario");
         if (outDir is null)
             throw new StamenInputException("(command line)", "--out-dir", $"is needed with {items.Count} scenarios", "give --out-dir DIR: each scenario writes DIR/NAME.json");
-        try
-        {
-            Directory.CreateDirectory(outDir);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new StamenInputException(outDir, "--out-dir", $"cannot create the folder: {e.Message}", "give a folder you can write");
-        }
+        if (File.Exists(outDir))
+            throw new StamenInputException(outDir, "--out-dir", "is a file, not a folder", "give a folder (it is created if missing)");
     }
 
-    /// <summary>Runs each item (reading every scenario first, so a bad one stops the batch before anything is written).</summary>
+    /// <summary>Runs each item, reading every scenario first, so a bad one stops the batch before the folder is even made.</summary>
     /// <param name="load">Reads one scenario (throws on bad input).</param>
     /// <param name="run">Runs one loaded scenario, given its JSON path (null for a single scenario: the command's own outputs).</param>
     public static int Run<T>(CliConsole console, IReadOnlyList<Item> items, string? outDir, Func<Item, T> load, Func<T, string?, int> run)
@@ -97,6 +91,14 @@ internal static class ScenarioBatch
         ArgumentNullException.ThrowIfNull(items);
         if (items.Count == 1) return run(load(items[0]), null);
         var loaded = items.Select(load).ToList();
+        try
+        {
+            Directory.CreateDirectory(outDir!);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new StamenInputException(outDir!, "--out-dir", $"cannot create the folder: {e.Message}", "give a folder you can write");
+        }
         var clock = System.Diagnostics.Stopwatch.StartNew();
         for (var i = 0; i < items.Count; i++)
         {
