@@ -89,16 +89,15 @@ internal static class ReproduceCommand
             if (!Directory.Exists(Path.Combine(settings.DataDirectory, "helix")))
                 throw new StamenInputException(settings.DataDirectory, "--data", "no helix/ folder here", "run from the repository root or pass --data path/to/data");
             // The study runs as the built-in sweep helix (`stamen sweep show helix`), one cell per cluster, its options as set: fields.
-            static YamlDotNet.RepresentationModel.YamlNode Scalar(IFormattable v) => new YamlDotNet.RepresentationModel.YamlScalarNode(v.ToString(null, System.Globalization.CultureInfo.InvariantCulture));
             var definition = Stamen.Sweeps.BuiltinSweeps.Load(Stamen.Sweeps.Studies.HelixStudySweep.Name) with
             {
                 Set =
                 [
-                    new("data", new YamlDotNet.RepresentationModel.YamlScalarNode(Path.GetFullPath(settings.DataDirectory))),
+                    new("data", Text(Path.GetFullPath(settings.DataDirectory))),
                     new("seed", Scalar(settings.Seed)),
                     new("warmup_s", Scalar(settings.WarmupS)),
                     new("duration_s", Scalar(settings.DurationS)),
-                    new("layer_by_layer", new YamlDotNet.RepresentationModel.YamlScalarNode(settings.LayerByLayer ? "true" : "false")),
+                    new("layer_by_layer", Text(settings.LayerByLayer ? "true" : "false")),
                 ],
             };
             var (_, results) = RunSweep(console, definition, p.GetValue(store), p.GetValue(quiet), "Simulating Helix's clusters", token);
@@ -197,18 +196,16 @@ internal static class ReproduceCommand
         var adapters = Counts("--adapters", s.Adapters);
         var slots = Counts("--slots", s.Slots);
         // The grid runs as the built-in sweep engine-lora (`stamen sweep show engine-lora`), its fields and axes set from the options.
-        static YamlDotNet.RepresentationModel.YamlNode Scalar(IFormattable v) => new YamlDotNet.RepresentationModel.YamlScalarNode(v.ToString(null, System.Globalization.CultureInfo.InvariantCulture));
-        static YamlDotNet.RepresentationModel.YamlNode List(IEnumerable<YamlDotNet.RepresentationModel.YamlNode> items) => new YamlDotNet.RepresentationModel.YamlSequenceNode(items);
         var definition = Stamen.Sweeps.BuiltinSweeps.Load(Stamen.Sweeps.Studies.LoraGridSweep.Name) with
         {
             Axes = [Stamen.Sweeps.SweepAxis.Numbers("adapters", "adapters", adapters), Stamen.Sweeps.SweepAxis.Numbers("slots", "slots", slots)],
             Set =
             [
-                new("model", new YamlDotNet.RepresentationModel.YamlScalarNode(s.Model)),
+                new("model", Text(s.Model)),
                 new("ranks", List(Counts("--ranks", s.Ranks).Select(r => Scalar(r)))),
                 new("rate_per_adapter_per_s", Scalar(s.RatePerAdapter)),
                 new("duration_s", Scalar(s.DurationS)),
-                new("policies", List([new YamlDotNet.RepresentationModel.YamlScalarNode(s.Policy)])),
+                new("policies", List([Text(s.Policy)])),
                 new("seed", Scalar(s.Seed)),
             ],
         };
@@ -299,20 +296,18 @@ internal static class ReproduceCommand
         MilpGapStudy.Draws(s.Instances, sizes);
         // The study runs as the built-in sweep milp-gap (`stamen sweep show milp-gap`): run r is instance r, so the exact
         // solves share the machine's cores and a kept store resumes.
-        static YamlDotNet.RepresentationModel.YamlNode Scalar(IFormattable v) => new YamlDotNet.RepresentationModel.YamlScalarNode(v.ToString(null, System.Globalization.CultureInfo.InvariantCulture));
-        static YamlDotNet.RepresentationModel.YamlNode List(IEnumerable<int> items) => new YamlDotNet.RepresentationModel.YamlSequenceNode(items.Select(i => Scalar(i)));
         List<KeyValuePair<string, YamlDotNet.RepresentationModel.YamlNode?>> set =
         [
             new("seed", Scalar(s.Seed)),
             new("time_limit_s", Scalar(s.TimeLimitSeconds)),
-            new("solver", new YamlDotNet.RepresentationModel.YamlScalarNode(s.Solver)),
-            new("formulation", new YamlDotNet.RepresentationModel.YamlScalarNode(s.Formulation)),
+            new("solver", Text(s.Solver)),
+            new("formulation", Text(s.Formulation)),
         ];
         if (sizes is not null)
             set.Add(new("sizes", new YamlDotNet.RepresentationModel.YamlMappingNode(
-                new YamlDotNet.RepresentationModel.YamlScalarNode("servers"), List(sizes.Servers),
-                new YamlDotNet.RepresentationModel.YamlScalarNode("clients"), List(sizes.Clients),
-                new YamlDotNet.RepresentationModel.YamlScalarNode("blocks"), Scalar(sizes.Blocks))));
+                Text("servers"), List(sizes.Servers.Select(n => Scalar(n))),
+                Text("clients"), List(sizes.Clients.Select(n => Scalar(n))),
+                Text("blocks"), Scalar(sizes.Blocks))));
         var definition = Stamen.Sweeps.BuiltinSweeps.Load(Stamen.Sweeps.Studies.MilpGapSweep.Name) with { Set = set, Runs = s.Instances };
         var (plan, rows) = RunSweep(console, definition, s.Store, s.Quiet, "Solving instances exactly", cancellation);
         var study = Stamen.Sweeps.Studies.MilpGapSweep.Report(plan, rows, s.Seed, s.TimeLimitSeconds);
@@ -395,6 +390,17 @@ internal static class ReproduceCommand
         }
     }
 
+    /// <summary>A number as the YAML a study's sweep sets (culture-invariant, as a file would hold it).</summary>
+    private static YamlDotNet.RepresentationModel.YamlScalarNode Scalar(IFormattable value) =>
+        new YamlDotNet.RepresentationModel.YamlScalarNode(value.ToString(null, System.Globalization.CultureInfo.InvariantCulture));
+
+    /// <summary>A text value as YAML.</summary>
+    private static YamlDotNet.RepresentationModel.YamlScalarNode Text(string value) => new YamlDotNet.RepresentationModel.YamlScalarNode(value);
+
+    /// <summary>A list of values as YAML.</summary>
+    private static YamlDotNet.RepresentationModel.YamlSequenceNode List(IEnumerable<YamlDotNet.RepresentationModel.YamlNode> items) =>
+        new YamlDotNet.RepresentationModel.YamlSequenceNode(items);
+
     /// <summary>A study's sweep file under --examples, with a clear error where it is missing.</summary>
     private static Stamen.Sweeps.SweepDefinition StudySweep(string examples, string file)
     {
@@ -407,7 +413,7 @@ internal static class ReproduceCommand
     {
         var definition = StudySweep(s.Examples, Stamen.Sweeps.Studies.GeoSweep.File);
         if (s.AllAlgorithms)
-            definition = definition with { Algorithms = [.. GeoStudy.AllScalableAlgorithms.Select(a => new YamlDotNet.RepresentationModel.YamlScalarNode(a.Name))] };
+            definition = definition with { Algorithms = [.. GeoStudy.AllScalableAlgorithms.Select(a => Text(a.Name))] };
         if (s.Runs is { } runs) definition = definition with { Runs = runs };
         var (plan, rows) = RunSweep(console, definition, s.Store, s.Quiet, "Reproducing the scattered-setup grid", cancellation);
         var cells = Stamen.Sweeps.Studies.GeoSweep.Cells(plan, Stamen.Sweeps.SweepResults.Summarize(plan, rows));

@@ -154,6 +154,14 @@ internal sealed class YamlFields
     };
 
     /// <summary>
+    /// A list of names, each one of <paramref name="allowed"/> (described as <paramref name="what"/> in the error), or null
+    /// when the field is absent.
+    /// </summary>
+    public List<string>? OptChoices(string key, IReadOnlyList<string> allowed, string what) =>
+        OptList(key)?.Select((n, i) => n is YamlScalarNode { Value: { Length: > 0 } v } && allowed.Contains(v) ? v
+            : throw Error(n, FieldPath($"{key}[{i}]"), $"expected one of {what}", $"use {string.Join(", ", allowed)}")).ToList();
+
+    /// <summary>
     /// Every field but <paramref name="reserved"/> as a catalog option as written (a plain value or a list of
     /// plain values), each with its path and line; the catalog validates them all at once later.
     /// </summary>

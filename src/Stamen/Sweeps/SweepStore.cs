@@ -1,6 +1,7 @@
 using Parquet;
 using Parquet.Schema;
 using Stamen.IO;
+using Stamen.Sweeps.Families;
 
 namespace Stamen.Sweeps;
 
@@ -157,8 +158,8 @@ public sealed class SweepStore
         AddStrings(new DataField<string>("algorithm"), [.. rows.Select(r => r.Algorithm)]);
         AddInts("run", [.. rows.Select(r => r.Run)]);
         AddInts("seed", [.. rows.Select(r => r.Seed)]);
-        foreach (var name in metricNames) AddDoubles(name, [.. rows.Select(r => Value(r.Metrics, name))]);
-        foreach (var name in timingNames) AddDoubles("timing_" + name, [.. rows.Select(r => Value(r.TimingsMs, name))]);
+        foreach (var name in metricNames) AddDoubles(name, [.. rows.Select(r => SweepRunMetrics.Value(r.Metrics, name))]);
+        foreach (var name in timingNames) AddDoubles("timing_" + name, [.. rows.Select(r => SweepRunMetrics.Value(r.TimingsMs, name))]);
         if (rows.Any(r => r.Detail is not null)) AddStrings(new DataField<string>(DetailColumn), [.. rows.Select(r => r.Detail!)]);
         AddStrings(new DataField<string>("stamen_version"), [.. rows.Select(r => r.StamenVersion)]);
 
@@ -252,12 +253,5 @@ public sealed class SweepStore
             foreach (var (name, _) in list)
                 if (seen.Add(name)) names.Add(name);
         return names;
-    }
-
-    private static double Value(IReadOnlyList<KeyValuePair<string, double>> list, string name)
-    {
-        foreach (var (k, v) in list)
-            if (k == name) return v;
-        return double.NaN;
     }
 }

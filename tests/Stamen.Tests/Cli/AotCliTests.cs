@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using System.Text.Json.Nodes;
 using Stamen.Tests.Scenarios;
+using Stamen.Tests.Support;
 
 namespace Stamen.Tests.Cli;
 
@@ -100,24 +100,6 @@ public sealed class AotCliTests
         // The JIT build, in process (the paths are absolute, so the folder each runs in does not matter).
         var jit = CliHarness.Run([.. args, "--json", jitJson]);
         if (jit.ExitCode != 0) return $"{name}: JIT exit {jit.ExitCode}: {jit.Error}";
-        return Comparable(jitJson) == Comparable(aotJson) ? null : $"{name}: the JSON differs";
-    }
-
-    /// <summary>The JSON without its wall-clock figures (<c>timings</c> blocks) and the command line.</summary>
-    private static string Comparable(string path)
-    {
-        var root = JsonNode.Parse(File.ReadAllText(path))!;
-        static void Strip(JsonNode? node)
-        {
-            if (node is JsonObject o)
-            {
-                foreach (var key in o.Select(p => p.Key).Where(k => k is "timings" or "command").ToList()) o.Remove(key);
-                foreach (var (_, child) in o.ToList()) Strip(child);
-            }
-            else if (node is JsonArray a)
-                foreach (var child in a) Strip(child);
-        }
-        Strip(root);
-        return root.ToJsonString();
+        return JsonResults.WithoutWallClock(jitJson) == JsonResults.WithoutWallClock(aotJson) ? null : $"{name}: the JSON differs";
     }
 }

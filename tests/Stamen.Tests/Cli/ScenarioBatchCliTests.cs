@@ -1,6 +1,6 @@
-using System.Text.Json.Nodes;
 using Stamen.Scenarios;
 using Stamen.Tests.Scenarios;
+using Stamen.Tests.Support;
 
 namespace Stamen.Tests.Cli;
 
@@ -14,25 +14,6 @@ public sealed class ScenarioBatchCliTests
     private static string Variant(int seed, int requests) =>
         BuiltinScenarios.DefaultYaml.Replace("seed: 1", $"seed: {seed}", StringComparison.Ordinal)
             .Replace("requests: 200", $"requests: {requests}", StringComparison.Ordinal);
-
-    /// <summary>The JSON without its wall-clock figures and the command that wrote it.</summary>
-    private static string Comparable(string path)
-    {
-        var root = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
-        static void Strip(JsonNode? node)
-        {
-            if (node is JsonObject o)
-            {
-                o.Remove("timings");
-                o.Remove("command");
-                foreach (var (_, child) in o.ToList()) Strip(child);
-            }
-            else if (node is JsonArray a)
-                foreach (var child in a) Strip(child);
-        }
-        Strip(root);
-        return root.ToJsonString();
-    }
 
     [Fact]
     public void Compare_several_files_writes_each_ones_own_json()
@@ -50,9 +31,9 @@ public sealed class ScenarioBatchCliTests
         {
             var single = Path.Combine(folder.Path, name + "-single.json");
             Assert.Equal(0, CliHarness.Run("compare", file, "--runs", "2", "--json", single, "-q").ExitCode);
-            Assert.Equal(Comparable(single), Comparable(Path.Combine(outDir, name + ".json")));
+            Assert.Equal(JsonResults.WithoutWallClock(single), JsonResults.WithoutWallClock(Path.Combine(outDir, name + ".json")));
         }
-        Assert.NotEqual(Comparable(Path.Combine(outDir, "a.json")), Comparable(Path.Combine(outDir, "b.json")));
+        Assert.NotEqual(JsonResults.WithoutWallClock(Path.Combine(outDir, "a.json")), JsonResults.WithoutWallClock(Path.Combine(outDir, "b.json")));
     }
 
     [Fact]

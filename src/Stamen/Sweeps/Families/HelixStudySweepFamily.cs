@@ -1,11 +1,9 @@
 using System.Diagnostics;
-using System.Text;
 using System.Text.Json;
 using Stamen.Experiments;
 using Stamen.Helix;
 using Stamen.Scenarios;
 using Stamen.Simulation.Cluster;
-using YamlDotNet.RepresentationModel;
 
 namespace Stamen.Sweeps.Families;
 
@@ -57,8 +55,7 @@ public sealed class HelixStudySweepFamily : ISweepFamily
         foreach (var needed in new[] { Path.Combine(data, "helix", "clusters", clusterName + ".ini"), cluster.LayoutsDirectory })
             if (!File.Exists(needed) && !Directory.Exists(needed))
                 throw y.Error("cluster", $"'{clusterName}' has no {needed}", "use a cluster with Helix's LLaMA-2-70B layouts: single24, 3cluster24 or cluster42");
-        var rows = y.OptList("rows")?.Select((n, i) => n is YamlScalarNode { Value: { Length: > 0 } v } && Rows.Contains(v) ? v
-            : throw y.Error(n, $"rows[{i}]", "expected one of the study's rows", $"use {string.Join(", ", Rows)}")).ToList() ?? [.. HelixStudy.OfflineRows];
+        var rows = y.OptChoices("rows", Rows, "the study's rows") ?? [.. HelixStudy.OfflineRows];
         if (rows.Count == 0) throw y.Error("rows", "is empty", "list one or more rows");
         if (rows.Distinct(StringComparer.Ordinal).Count() != rows.Count) throw y.Error("rows", "lists a row twice", "list each row once");
         var d = new HelixStudySettings(data);
@@ -84,17 +81,6 @@ public sealed class HelixStudySweepFamily : ISweepFamily
     public static SweepRunMetrics ToRun(string row, HelixStudyRow r, double runMs)
     {
         ArgumentNullException.ThrowIfNull(r);
-        using var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer))
-        {
-            w.WriteStartObject();
-            w.WriteString("cluster", r.Cluster);
-            w.WriteString("method", r.Method);
-            w.WriteString("placement", r.Placement);
-            w.WriteString("scheduler", r.Scheduler);
-            w.WriteString("feed", r.Feed);
-            w.WriteEndObject();
-        }
         return new SweepRunMetrics(row,
         [
             new("static_max_flow_tokens_per_s", r.StaticMaxFlowTokensPerSec), new("decode_tokens_per_s", r.DecodeTokensPerSec),
@@ -102,7 +88,14 @@ public sealed class HelixStudySweepFamily : ISweepFamily
             new("published_decode_tokens_per_s", r.PublishedDecodeTokensPerSec ?? double.NaN),
         ], [new("run_ms", runMs)])
         {
-            Detail = Encoding.UTF8.GetString(buffer.ToArray()),
+            Detail = SweepRunMetrics.DetailJson(w =>
+            {
+                w.WriteString("cluster", r.Cluster);
+                w.WriteString("method", r.Method);
+                w.WriteString("placement", r.Placement);
+                w.WriteString("scheduler", r.Scheduler);
+                w.WriteString("feed", r.Feed);
+            }),
         };
     }
 
@@ -110,7 +103,7 @@ public sealed class HelixStudySweepFamily : ISweepFamily
     public static HelixStudyRow FromRun(IReadOnlyList<KeyValuePair<string, double>> metrics, string? detail)
     {
         ArgumentNullException.ThrowIfNull(metrics);
-        double Of(string name) => metrics.FirstOrDefault(p => p.Key == name) is { Key: not null } p ? p.Value : double.NaN;
+        double Of(string name) => SweepRunMetrics.Value(metrics, name);
         using var doc = JsonDocument.Parse(detail ?? throw new InvalidDataException("a helix-study row has no detail"));
         string Word(string name) => doc.RootElement.GetProperty(name).GetString()!;
         var published = Of("published_decode_tokens_per_s");

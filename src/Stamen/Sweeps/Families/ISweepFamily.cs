@@ -59,4 +59,27 @@ public sealed record SweepRunMetrics(string Algorithm, IReadOnlyList<KeyValuePai
     /// kept in the store's <c>detail</c> column; deterministic like the metrics. Null where the family has none.
     /// </summary>
     public string? Detail { get; init; }
+
+    /// <summary>The figure named <paramref name="name"/> in <paramref name="figures"/> (metrics or timings), or NaN where it is missing.</summary>
+    public static double Value(IReadOnlyList<KeyValuePair<string, double>> figures, string name)
+    {
+        ArgumentNullException.ThrowIfNull(figures);
+        foreach (var (k, v) in figures)
+            if (k == name) return v;
+        return double.NaN;
+    }
+
+    /// <summary>A <see cref="Detail"/> object written by <paramref name="fields"/> (between its braces).</summary>
+    public static string DetailJson(Action<System.Text.Json.Utf8JsonWriter> fields)
+    {
+        ArgumentNullException.ThrowIfNull(fields);
+        using var buffer = new MemoryStream();
+        using (var w = new System.Text.Json.Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            fields(w);
+            w.WriteEndObject();
+        }
+        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+    }
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using Stamen.Experiments;
 using Stamen.Optimization.Milp;
@@ -62,8 +61,7 @@ public sealed class MilpGapSweepFamily : ISweepFamily
             sizes = new MilpGapSizes(Ints(z, "servers", 1, 64) ?? throw z.Error("servers", "is missing", "list server counts, e.g. [8, 12, 16, 20]"),
                 Ints(z, "clients", 1, 8) ?? [1, 2], z.OptInt("blocks", 1, 200) ?? 70);
         }
-        var algorithms = y.OptList("algorithms")?.Select((n, i) => n is YamlScalarNode { Value: { Length: > 0 } v } && Rows.Contains(v) ? v
-            : throw y.Error(n, $"algorithms[{i}]", "expected one of the study's rows", $"use {string.Join(", ", Rows)}")).ToList() ?? [.. Rows];
+        var algorithms = y.OptChoices("algorithms", Rows, "the study's rows") ?? [.. Rows];
         if (algorithms.Count == 0) throw y.Error("algorithms", "is empty", $"keep one or more of {string.Join(", ", Rows)}");
         if (algorithms.Distinct(StringComparer.Ordinal).Count() != algorithms.Count) throw y.Error("algorithms", "lists a row twice", "list each row once");
         var draws = MilpGapStudy.Draws(instances, sizes);
@@ -115,10 +113,8 @@ public sealed class MilpGapSweepFamily : ISweepFamily
     public static string MilpDetail(SwarmMilpSolution milp)
     {
         ArgumentNullException.ThrowIfNull(milp);
-        using var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer))
+        return SweepRunMetrics.DetailJson(w =>
         {
-            w.WriteStartObject();
             w.WriteString("status", milp.Status.ToString());
             if (milp.Start is { } start)
             {
@@ -140,9 +136,7 @@ public sealed class MilpGapSweepFamily : ISweepFamily
                 w.WriteEndArray();
             }
             w.WriteEndArray();
-            w.WriteEndObject();
-        }
-        return Encoding.UTF8.GetString(buffer.ToArray());
+        });
     }
 
     /// <summary>
@@ -152,7 +146,7 @@ public sealed class MilpGapSweepFamily : ISweepFamily
     public static SwarmMilpSolution ReadMilp(IReadOnlyList<KeyValuePair<string, double>> metrics, string? detail, double solveMs)
     {
         ArgumentNullException.ThrowIfNull(metrics);
-        double Of(string name) => metrics.FirstOrDefault(p => p.Key == name) is { Key: not null } p ? p.Value : double.NaN;
+        double Of(string name) => SweepRunMetrics.Value(metrics, name);
         using var doc = JsonDocument.Parse(detail ?? throw new InvalidDataException("a milp row has no detail"));
         var root = doc.RootElement;
         var status = Enum.Parse<MilpStatus>(root.GetProperty("status").GetString()!);

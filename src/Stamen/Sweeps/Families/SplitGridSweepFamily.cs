@@ -42,8 +42,7 @@ public sealed class SplitGridSweepFamily : ISweepFamily
         var gpu = y.OptString("server_gpu") ?? "a100-80gb";
         if (!Hardware.GpuCatalog.BuiltIn.TryFind(gpu, out _)) throw y.Error("server_gpu", $"unknown GPU '{gpu}'", $"use one of {string.Join(", ", Hardware.GpuCatalog.BuiltIn.Names)}");
         var stepMs = y.OptDouble("step_ms", 0, exclusiveMin: true);
-        var methods = y.OptList("methods")?.Select((n, i) => n is YamlDotNet.RepresentationModel.YamlScalarNode { Value: { Length: > 0 } v } && Methods.Contains(v) ? v
-            : throw y.Error(n, $"methods[{i}]", "expected one of the grid's methods", $"use {string.Join(", ", Methods)}")).ToList() ?? [.. Methods];
+        var methods = y.OptChoices("methods", Methods, "the grid's methods") ?? [.. Methods];
         var name = y.OptString("name") ?? $"{model} {device} {linkName} {tokens} x{factor}";
         return new Scenario(name, methods, new Lazy<SplitGridCell>(() => SplitGridStudy.Cell(model, device, (linkName, link), tokens, factor, stepMs, gpu)));
     }

@@ -24,7 +24,7 @@ public static class MilpGapSweep
             var milpRow = run.FirstOrDefault(r => r.Algorithm == MilpGapSweepFamily.Milp)
                 ?? throw new StamenInputException(plan.Definition.File, "algorithms", "the study needs the milp row", "keep milp among the algorithms");
             double Of(SweepRecord r, string metric) => r.Metrics.First(m => m.Key == metric).Value;
-            var solveMs = milpRow.TimingsMs.FirstOrDefault(t => t.Key == "solve_ms") is { Key: not null } t ? t.Value : double.NaN;
+            var solveMs = SweepRunMetrics.Value(milpRow.TimingsMs, "solve_ms");
             var milp = MilpGapSweepFamily.ReadMilp(milpRow.Metrics, milpRow.Detail, solveMs);
             var entries = run.Where(r => r.Algorithm != MilpGapSweepFamily.Milp).Select(r => Of(r, "planned") == 1
                 ? new MilpGapEntry(r.Algorithm, Of(r, "objective_ms"), Of(r, "routes_fit_memory") == 1, Of(r, "own_pool_holds") == 1, Of(r, "can_carry_sessions") == 1)
