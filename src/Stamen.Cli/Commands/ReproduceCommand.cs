@@ -299,6 +299,7 @@ internal static class ReproduceCommand
         List<KeyValuePair<string, YamlDotNet.RepresentationModel.YamlNode?>> set =
         [
             new("seed", Scalar(s.Seed)),
+            new("instances", Scalar(s.Instances)),
             new("time_limit_s", Scalar(s.TimeLimitSeconds)),
             new("solver", Text(s.Solver)),
             new("formulation", Text(s.Formulation)),
@@ -308,7 +309,7 @@ internal static class ReproduceCommand
                 Text("servers"), List(sizes.Servers.Select(n => Scalar(n))),
                 Text("clients"), List(sizes.Clients.Select(n => Scalar(n))),
                 Text("blocks"), Scalar(sizes.Blocks))));
-        var definition = Stamen.Sweeps.BuiltinSweeps.Load(Stamen.Sweeps.Studies.MilpGapSweep.Name) with { Set = set, Runs = s.Instances };
+        var definition = Stamen.Sweeps.BuiltinSweeps.Load(Stamen.Sweeps.Studies.MilpGapSweep.Name) with { Set = set };
         var (plan, rows) = RunSweep(console, definition, s.Store, s.Quiet, "Solving instances exactly", cancellation);
         var study = Stamen.Sweeps.Studies.MilpGapSweep.Report(plan, rows, s.Seed, s.TimeLimitSeconds);
         console.Out.Write(MilpGapView.Table(study));

@@ -106,4 +106,16 @@ public sealed class MilpGapCommandTests
         // Nothing was solved again: every instance was in the store, so its file was not rewritten.
         Assert.Equal(stored, Directory.GetFiles(store, "*.parquet").Select(File.GetLastWriteTimeUtc).ToList());
     }
+
+    [Fact]
+    public void ReproduceMilpGap_FixedSizes_SolvesTheInstancesOfEverySize()
+    {
+        using var folder = new TempFolder();
+        var json = folder.FilePath("sizes.json");
+        var result = CliHarness.Run("reproduce", "milp-gap", "--servers", "4,5", "--clients", "1", "--blocks", "6", "--instances", "2", "--json", json, "-q");
+        Assert.Equal(0, result.ExitCode);
+        using var doc = JsonDocument.Parse(File.ReadAllText(json));
+        // --instances counts per size: two sizes, two each, in the study's order (every instance of a size together).
+        Assert.Equal([4, 4, 5, 5], doc.RootElement.GetProperty("instances").EnumerateArray().Select(i => i.GetProperty("servers").GetInt32()));
+    }
 }

@@ -98,7 +98,7 @@ public sealed class StudySweepTests
             set:
               seed: 5
               time_limit_s: 30
-            runs: 6
+              instances: 6
             """).Definition;
         var plan = SweepPlanner.Plan(definition);
         Assert.Equal(6L * MilpGapSweepFamily.Rows.Count, plan.RunCount);
@@ -150,6 +150,14 @@ public sealed class StudySweepTests
             ("set:\n  sizes: {servers: [100]}", "sizes.servers[0] (line", "expected a whole number in 1..64"),
         ]);
         Assert.Contains("runs (line 3): 0 is out of range", SweepFiles.ErrorOf("family: milp-gap\nbase: default\nruns: 0"), StringComparison.Ordinal);
+
+        // With sizes, instance r's size depends on the count: it is part of the cell's id, and runs: cannot go past it.
+        var sized = "family: milp-gap\nbase: default\nset:\n  sizes: {servers: [4, 5], clients: [1]}\n  instances: ";
+        Assert.NotEqual(SweepFiles.Plan(sized + "1").Cells[0].Id, SweepFiles.Plan(sized + "2").Cells[0].Id);
+        Assert.Equal(4, SweepFiles.Plan(sized + "2").Cells[0].Runs);
+        var beyond = SweepFiles.Plan(sized + "1\nruns: 3");
+        var error = Assert.Throws<StamenInputException>(() => SweepRunner.Run(beyond, new SweepStore(Directory.CreateTempSubdirectory("stamen-store-").FullName), SweepShard.All));
+        Assert.Contains("it has 2 (instances: per size)", error.Problem, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -28,7 +28,8 @@ public sealed class MilpGapSweepFamily : ISweepFamily
 
     public string Name => "milp-gap";
     public string AlgorithmsField => "algorithms";
-    public string? RunsField => "instances";
+    // Not `instances`: with sizes, run r's size depends on the instance count, so that count must be part of the cell's id.
+    public string? RunsField => null;
 
     public IReadOnlyList<string> MetricNames { get; } =
     [
@@ -68,7 +69,7 @@ public sealed class MilpGapSweepFamily : ISweepFamily
         if (draws.Count > MilpGapStudy.MaxInstances)
             throw y.Error("instances", $"{instances} instances of {draws.Count / instances} sizes are {draws.Count:N0} solves", $"keep to {MilpGapStudy.MaxInstances:N0} in all");
         var name = y.OptString("name") ?? FormattableString.Invariant($"milp-gap seed {seed}");
-        return new Scenario(name, algorithms, draws, MilpGapStudy.InstanceSeeds(seed, draws.Count),
+        return new Scenario(name, file, algorithms, draws, MilpGapStudy.InstanceSeeds(seed, draws.Count),
             new Lazy<MilpGapSetup>(() => new MilpGapSetup(seed, limit, MilpSolverCatalog.Create(solverName), formulation)));
     }
 
@@ -161,20 +162,26 @@ public sealed class MilpGapSweepFamily : ISweepFamily
         };
     }
 
-    private sealed class Scenario(string name, IReadOnlyList<string> algorithms, IReadOnlyList<(int Servers, int Clients, int Blocks)?> draws, int[] seeds,
+    private sealed class Scenario(string name, string file, IReadOnlyList<string> algorithms, IReadOnlyList<(int Servers, int Clients, int Blocks)?> draws, int[] seeds,
         Lazy<MilpGapSetup> setup) : ISweepScenario
     {
         public string Name => name;
         public int Runs => draws.Count;
         public IReadOnlyList<string> Algorithms => algorithms;
 
-        public int RunSeed(int run) => seeds[run];
+        public int RunSeed(int run) => seeds[Instance(run)];
 
         public IReadOnlyList<SweepRunMetrics> Run(int run, CancellationToken cancellation)
         {
             cancellation.ThrowIfCancellationRequested();
+            Instance(run);
             var instance = MilpGapStudy.RunInstance(run, seeds[run], setup.Value, draws[run]);
             return RunRows(instance, algorithms, instance.Milp.SolveTimeMs);
         }
+
+        /// <summary>Run r is instance r; a sweep's runs: above the cell's instances names both fields.</summary>
+        private int Instance(int run) => run < draws.Count ? run
+            : throw new StamenInputException(file, "runs", FormattableString.Invariant($"run {run} asks for an instance this cell does not have: it has {draws.Count} (instances: per size)"),
+                "raise instances: (with set: or an axis) or lower runs:");
     }
 }
