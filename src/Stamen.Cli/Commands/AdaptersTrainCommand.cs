@@ -54,14 +54,7 @@ internal static class AdaptersTrainCommand
         console.Out.Note($"Wrote {s.Output} ({kind})");
         if (s.Json is not null)
         {
-            JsonOutput.Write(s.Json, new
-            {
-                data = s.Data,
-                train_rows = report.TrainRows,
-                test_rows = report.TestRows,
-                starved_share = report.StarvedShare,
-                predictors = report.Predictors.Select(p => p.Quality).ToList(),
-            });
+            JsonOutput.Write(s.Json, new PredictorTrainingJson(s.Data, report.TrainRows, report.TestRows, report.StarvedShare, [.. report.Predictors.Select(p => p.Quality)]));
             console.Out.Note($"Wrote {s.Json}");
         }
         return 0;
@@ -69,3 +62,6 @@ internal static class AdaptersTrainCommand
 
     private static string F(double v, string format) => ConsoleOut.F(v, format);
 }
+
+/// <summary>The JSON shape of `stamen adapters train --json`.</summary>
+internal sealed record PredictorTrainingJson(string Data, int TrainRows, int TestRows, double StarvedShare, IReadOnlyList<Stamen.Experiments.PredictorQuality> Predictors);

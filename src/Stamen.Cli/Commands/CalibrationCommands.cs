@@ -13,7 +13,6 @@ namespace Stamen.Cli.Commands;
 /// <summary>`stamen profile` and `stamen validate`: this machine's constants for the twin, and the twin against a real swarm (issue 7).</summary>
 internal static class CalibrationCommands
 {
-    private static readonly JsonSerializerOptions ProfileJson = new() { WriteIndented = true };
 
     private static Option<string> Preset() => new("--model")
     {
@@ -46,7 +45,7 @@ internal static class CalibrationCommands
             }
             if (p.GetValue(json) is { } path)
             {
-                AtomicFile.WriteAllText(path, JsonSerializer.Serialize(profile, ProfileJson));
+                AtomicFile.WriteAllText(path, JsonSerializer.Serialize(profile, ProfileJsonContext.Default.RuntimeProfile));
                 console.Out.Note($"Wrote {path}");
             }
             return 0;
@@ -136,7 +135,7 @@ internal static class CalibrationCommands
             console.Out.Write(ReportTableView.Console(ValidationReport.Table(results), rightAlignedFrom: 3, Markup.Escape($"{name}: measured vs twin ({shape})")));
             if (p.GetValue(json) is { } path)
             {
-                JsonOutput.Write(path, new { model = name, scenario = resolver?.Definition.SourceFile, profile, results, report });
+                JsonOutput.Write(path, new ValidationJson(name, resolver?.Definition.SourceFile, profile, results, report));
                 console.Out.Note($"Wrote {path}");
             }
             if (p.GetValue(reportPath) is { } html) ReportOutput.Write(console.Out, html, report);
@@ -193,7 +192,7 @@ internal static class CalibrationCommands
         if (!File.Exists(path)) throw new StamenInputException(path, "(file)", "profile not found", "write one with `stamen profile --json PATH`");
         try
         {
-            return JsonSerializer.Deserialize<RuntimeProfile>(Stamen.IO.BoundedFile.ReadAllText(path, Stamen.IO.BoundedFile.MaxTextBytes, "profile")) ?? throw new JsonException("empty");
+            return JsonSerializer.Deserialize(Stamen.IO.BoundedFile.ReadAllText(path, Stamen.IO.BoundedFile.MaxTextBytes, "profile"), ProfileJsonContext.Default.RuntimeProfile) ?? throw new JsonException("empty");
         }
         catch (JsonException e)
         {
@@ -205,3 +204,11 @@ internal static class CalibrationCommands
         $"profile {p.Model}: decode {p.DecodeMsPerBlock:0.###} ms/block, prefill {p.PrefillMsPerToken:0.####} ms/token + {p.PrefillFixedMs:0.###} ms per block, client head {p.ClientMsPerToken:0.###} ms/token, hop overhead {p.HopOverheadMs:0.###} ms"));
 
 }
+
+/// <summary>The JSON shape of `stamen validate --json`.</summary>
+internal sealed record ValidationJson(string Model, string? Scenario, RuntimeProfile Profile, IReadOnlyList<SwarmValidationResult> Results, Stamen.Reporting.Report Report);
+
+/// <summary>Profiles keep the runtime's own (PascalCase) field names; generated at build time like every other JSON here.</summary>
+[System.Text.Json.Serialization.JsonSourceGenerationOptions(WriteIndented = true)]
+[System.Text.Json.Serialization.JsonSerializable(typeof(RuntimeProfile))]
+internal sealed partial class ProfileJsonContext : System.Text.Json.Serialization.JsonSerializerContext;

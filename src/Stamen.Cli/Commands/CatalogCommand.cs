@@ -52,9 +52,9 @@ internal static class CatalogCommand
         return command;
     }
 
-    private sealed record NamedEntry(string Name, string Description);
+    internal sealed record NamedEntry(string Name, string Description);
 
-    private static Command Listing(CliConsole console, string name, string description, Func<(Table Table, object Json)> build)
+    private static Command Listing(CliConsole console, string name, string description, Func<(Table Table, CatalogListing Json)> build)
     {
         var json = CommonOptions.Json();
         var command = new Command(name, description) { json };
@@ -62,21 +62,21 @@ internal static class CatalogCommand
         {
             var (table, data) = build();
             console.Out.Write(table);
-            if (p.GetValue(json) is { } path) JsonOutput.Write(path, data);
+            if (p.GetValue(json) is { } path) data.Write(path);
             return 0;
         }));
         return command;
     }
 
-    private sealed record OptionRow(string Name, string Default, string? Unit, string Allowed, string Description);
+    internal sealed record OptionRow(string Name, string Default, string? Unit, string Allowed, string Description);
 
-    private sealed record EntryRow(string Name, string Description, string? PresetOf, IReadOnlyList<OptionRow> Options);
+    internal sealed record EntryRow(string Name, string Description, string? PresetOf, IReadOnlyList<OptionRow> Options);
 
     /// <summary>
     /// One row per entry: its description, then one line per option with default, unit and allowed
     /// values. A preset lists only the defaults it changes (its other options are its base's).
     /// </summary>
-    private static (Table, object) WithOptions<T>(Stamen.Options.Catalog<T> catalog)
+    private static (Table, CatalogListing) WithOptions<T>(Stamen.Options.Catalog<T> catalog)
     {
         var entries = catalog.All.Select(e => new EntryRow(e.Name, e.Description, e.PresetOf,
             e.Options.Select(o => new OptionRow(o.Name, o.Default ?? "auto", o.Unit, o.AllowedText, o.Description)).ToList())).ToList();
@@ -95,18 +95,18 @@ internal static class CatalogCommand
                     $"  [bold]{Markup.Escape(o.Name)}[/] = {Markup.Escape(o.Default)} [dim][[{Markup.Escape(o.Allowed)}]]{Markup.Escape(o.Unit is null ? "" : $" ({o.Unit})")}[/] {Markup.Escape(o.Description)}"));
             table.AddRow(new Markup(Markup.Escape(e.Name)), new Markup(string.Join("\n", lines)));
         }
-        return (table, entries);
+        return (table, new CatalogListing<List<EntryRow>>(entries));
     }
 
-    private static (Table, object) Names(IEnumerable<NamedEntry> entries)
+    private static (Table, CatalogListing) Names(IEnumerable<NamedEntry> entries)
     {
         var list = entries.ToList();
         var table = new Table().Border(TableBorder.Rounded).AddColumns("name", "description");
         foreach (var e in list) table.AddRow(Markup.Escape(e.Name), Markup.Escape(e.Description));
-        return (table, list);
+        return (table, new CatalogListing<List<NamedEntry>>(list));
     }
 
-    private static (Table, object) Models()
+    private static (Table, CatalogListing) Models()
     {
         var catalog = ModelCatalog.BuiltIn;
         var models = catalog.Names.Select(catalog.Find).ToList();
@@ -118,14 +118,11 @@ internal static class CatalogCommand
                 m.WeightBitsPerParam.ToString("0.##", CultureInfo.InvariantCulture),
                 (m.BlockBytes / 1e9).ToString("0.###", CultureInfo.InvariantCulture),
                 (m.KvBytesPerTokenPerBlock / 1e3).ToString("0.##", CultureInfo.InvariantCulture));
-        return (table, models.Select(m => new
-        {
-            m.Name, m.NumBlocks, m.HiddenSize, m.NumHeads, m.NumKvHeads, m.IntermediateSize, m.VocabSize, m.ParamsPerBlock,
-            m.WeightBitsPerParam, m.BlockBytes, m.KvBytesPerTokenPerBlock,
-        }).ToList());
+        return (table, new CatalogListing<List<CatalogModelJson>>([.. models.Select(m => new CatalogModelJson(m.Name, m.NumBlocks, m.HiddenSize, m.NumHeads,
+            m.NumKvHeads, m.IntermediateSize, m.VocabSize, m.ParamsPerBlock, m.WeightBitsPerParam, m.BlockBytes, m.KvBytesPerTokenPerBlock))]));
     }
 
-    private static (Table, object) Gpus()
+    private static (Table, CatalogListing) Gpus()
     {
         var catalog = GpuCatalog.BuiltIn;
         var gpus = catalog.Names.Select(catalog.Find).ToList();
@@ -138,12 +135,29 @@ internal static class CatalogCommand
             table.AddRow(g.Name, (g.MemoryBytes / 1e9).ToString("0.##", CultureInfo.InvariantCulture), g.PeakTflops.ToString("0.#", CultureInfo.InvariantCulture),
                 (g.BandwidthBytesPerSec / 1e9).ToString("0", CultureInfo.InvariantCulture), g.MaxBlocks?.ToString(CultureInfo.InvariantCulture) ?? "-",
                 g.Calibrations.Count == 0 ? "- (roofline)" : string.Join(", ", g.Calibrations.Keys));
-        return (table, gpus.Select(g => new
-        {
-            g.Name, g.MemoryBytes, g.PeakTflops, g.BandwidthBytesPerSec, g.MaxBlocks,
-            Calibrations = g.Calibrations.ToDictionary(c => c.Key, c => new { c.Value.DecodeMsPerBlock, c.Value.PrefillMsPerToken, c.Value.PrefillFixedMs }),
-        }).ToList());
+        return (table, new CatalogListing<List<CatalogGpuJson>>([.. gpus.Select(g => new CatalogGpuJson(g.Name, g.MemoryBytes, g.PeakTflops, g.BandwidthBytesPerSec,
+            g.MaxBlocks, g.Calibrations.ToDictionary(c => c.Key, c => new CatalogCalibrationJson(c.Value.DecodeMsPerBlock, c.Value.PrefillMsPerToken,
+                c.Value.PrefillFixedMs))))]));
     }
 
     private static string I(int v) => v.ToString(CultureInfo.InvariantCulture);
 }
+
+/// <summary>A listing's JSON, written as its own type (each listing has its own shape).</summary>
+internal abstract record CatalogListing
+{
+    public abstract void Write(string path);
+}
+
+internal sealed record CatalogListing<T>(T Entries) : CatalogListing
+{
+    public override void Write(string path) => JsonOutput.Write(path, Entries);
+}
+
+internal sealed record CatalogModelJson(string Name, int NumBlocks, int HiddenSize, int NumHeads, int NumKvHeads, int IntermediateSize, int VocabSize,
+    long ParamsPerBlock, double WeightBitsPerParam, double BlockBytes, double KvBytesPerTokenPerBlock);
+
+internal sealed record CatalogGpuJson(string Name, double MemoryBytes, double PeakTflops, double BandwidthBytesPerSec, int? MaxBlocks,
+    Dictionary<string, CatalogCalibrationJson> Calibrations);
+
+internal sealed record CatalogCalibrationJson(double DecodeMsPerBlock, double PrefillMsPerToken, double PrefillFixedMs);

@@ -81,26 +81,10 @@ internal static class EngineCommand
         if (s.Report is not null) ReportOutput.Write(console.Out, s.Report, report!);
         if (s.Json is not null)
         {
-            JsonOutput.Write(s.Json, new
-            {
-                scenario = scenario.Name,
-                seed,
-                slo = new { p99_ttft_s = slo.P99TtftS, mean_itl_s = slo.MeanItlS, p99_e2e_s = slo.P99EndToEndS },
-                results = rows.Select(r => new
-                {
-                    policy = r.Policy,
-                    capacity_rate_factor = r.Capacity?.RateFactor,
-                    capacity_tokens_per_s = r.Capacity?.Metrics.TotalTokensPerSec,
-                    points = r.Points.Select(p => new
-                    {
-                        rate_factor = p.RateFactor,
-                        offered_requests_per_s = p.OfferedRequestsPerSec,
-                        meets_slo = p.MeetsSlo,
-                        metrics = EngineMetricsJson.From(p.Metrics),
-                    }).ToList(),
-                }).ToList(),
-                report,
-            });
+            JsonOutput.Write(s.Json, new EngineSweepJson(scenario.Name, seed, new EngineSloJson(slo.P99TtftS, slo.MeanItlS, slo.P99EndToEndS),
+                [.. rows.Select(r => new EngineSweepPolicyJson(r.Policy, r.Capacity?.RateFactor, r.Capacity?.Metrics.TotalTokensPerSec,
+                    [.. r.Points.Select(p => new EngineSweepPointJson(p.RateFactor, p.OfferedRequestsPerSec, p.MeetsSlo, EngineMetricsJson.From(p.Metrics)))]))],
+                report));
             console.Out.Note($"Wrote {s.Json}");
         }
         return 0;
@@ -215,3 +199,12 @@ internal static class EngineCommand
         console.Out.Note($"Wrote {json}");
     }
 }
+
+/// <summary>The JSON shape of `stamen engine sweep --json`.</summary>
+internal sealed record EngineSweepJson(string Scenario, int Seed, EngineSloJson Slo, IReadOnlyList<EngineSweepPolicyJson> Results, Stamen.Reporting.Report? Report);
+
+internal sealed record EngineSloJson(double? P99TtftS, double? MeanItlS, [property: System.Text.Json.Serialization.JsonPropertyName("p99_e2e_s")] double? P99E2eS);
+
+internal sealed record EngineSweepPolicyJson(string Policy, double? CapacityRateFactor, double? CapacityTokensPerS, IReadOnlyList<EngineSweepPointJson> Points);
+
+internal sealed record EngineSweepPointJson(double RateFactor, double OfferedRequestsPerS, bool MeetsSlo, EngineMetricsJson Metrics);

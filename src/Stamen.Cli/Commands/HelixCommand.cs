@@ -64,19 +64,8 @@ internal static class HelixCommand
         foreach (var note in result.Notes) console.Out.Note(note);
         if (s.Json is not null)
         {
-            JsonOutput.Write(s.Json, new
-            {
-                model = s.Model,
-                solver = s.Solver,
-                time_limit_s = s.TimeLimitSeconds,
-                started = s.Start is not null,
-                status = result.Status,
-                objective = result.ObjectiveValue,
-                bound = result.BestBound,
-                gap = result.Gap,
-                notes = result.Notes,
-                timings = new { solve_ms = result.SolveTimeMs },
-            });
+            JsonOutput.Write(s.Json, new HelixMilpJson(s.Model, s.Solver, s.TimeLimitSeconds, s.Start is not null, result.Status, result.ObjectiveValue,
+                result.BestBound, result.Gap, result.Notes, new HelixMilpTimingsJson(result.SolveTimeMs)));
             console.Out.Note($"Wrote {s.Json}");
         }
         return 0;
@@ -132,19 +121,9 @@ internal static class HelixCommand
         Export(console, s.Export, spans);
         if (s.Json is not null)
         {
-            JsonOutput.Write(s.Json, new
-            {
-                cluster = helixCluster.Name,
-                model = model.ProfileName,
-                planner = entry.Name,
-                static_max_flow_tokens_per_s = covered ? flow : (double?)null,
-                compute_bound_tokens_per_s = bound,
-                start_tokens_per_s = result?.StartTokensPerSec,
-                milp = result?.Solve is { } m ? new { status = m.Status.ToString(), objective = m.ObjectiveValue, bound = m.BestBound, notes = m.Notes } : null,
-                note = result?.Note,
-                nodes = helixCluster.Nodes.Select(n => new { node = n.Index, type = n.Type, start = spans[n.Index].Start, count = spans[n.Index].Count }).ToList(),
-                timings = new { plan_ms = planMs, solve_ms = result?.Solve?.SolveTimeMs },
-            });
+            JsonOutput.Write(s.Json, new HelixPlanJson(helixCluster.Name, model.ProfileName, entry.Name, covered ? flow : null, bound, result?.StartTokensPerSec,
+                result?.Solve is { } m ? new HelixPlanMilpJson(m.Status.ToString(), m.ObjectiveValue, m.BestBound, m.Notes) : null, result?.Note,
+                NodesJson(helixCluster, spans), new HelixPlanTimingsJson(planMs, result?.Solve?.SolveTimeMs)));
             console.Out.Note($"Wrote {s.Json}");
         }
         return 0;
@@ -236,31 +215,10 @@ internal static class HelixCommand
             $"{result.RequestsLaunched} requests sent, {result.RequestsFinished} finished, {result.Rejections} refused launches, {result.KvOverflows} KV overflows; prompt latency {result.MeanPromptLatencyMs / 1000:0.00} s, decode iteration {result.MeanDecodeLatencyMs:0} ms"));
         if (s.Json is not null)
         {
-            JsonOutput.Write(s.Json, new
-            {
-                cluster = helixCluster.Name,
-                layout = s.Layout,
-                planner = plannerEntry?.Name,
-                model = model.ProfileName,
-                scheduler = schedulerEntry.Name,
-                feed = s.Feed,
-                users = s.Users,
-                rate_per_s = s.RatePerSec,
-                warmup_s = s.WarmupS,
-                duration_s = s.DurationS,
-                seed = s.Seed,
-                layer_by_layer = s.LayerByLayer,
-                static_max_flow_tokens_per_s = maxFlow,
-                decode_tokens_per_s = result.DecodeTokensPerSec,
-                prompt_tokens_per_s = result.PromptTokensPerSec,
-                requests_launched = result.RequestsLaunched,
-                requests_finished = result.RequestsFinished,
-                rejections = result.Rejections,
-                kv_overflows = result.KvOverflows,
-                mean_prompt_latency_ms = result.MeanPromptLatencyMs,
-                mean_decode_latency_ms = result.MeanDecodeLatencyMs,
-                servers = result.Servers.Select((f, i) => new { server = f.Name, type = f.Machine, start = spans[i].Start, layers = f.Layers, busy = f.BusyFraction, peak_kv = f.PeakKvFraction, mean_batch_tokens = f.MeanBatchTokens }).ToList(),
-            });
+            JsonOutput.Write(s.Json, new HelixSimulationJson(helixCluster.Name, s.Layout, plannerEntry?.Name, model.ProfileName, schedulerEntry.Name, s.Feed,
+                s.Users, s.RatePerSec, s.WarmupS, s.DurationS, s.Seed, s.LayerByLayer, maxFlow, result.DecodeTokensPerSec, result.PromptTokensPerSec,
+                result.RequestsLaunched, result.RequestsFinished, result.Rejections, result.KvOverflows, result.MeanPromptLatencyMs, result.MeanDecodeLatencyMs,
+                [.. result.Servers.Select((f, i) => new HelixServerJson(f.Name, f.Machine, spans[i].Start, f.Layers, f.BusyFraction, f.PeakKvFraction, f.MeanBatchTokens))]));
             console.Out.Note($"Wrote {s.Json}");
         }
         return 0;
@@ -319,22 +277,15 @@ internal static class HelixCommand
         Export(console, s.Export, spans);
         if (s.Json is not null)
         {
-            JsonOutput.Write(s.Json, new
-            {
-                cluster = cluster.Name,
-                layers = layers,
-                enter_mid_span = s.EnterMidSpan,
-                tokens_per_s = flow.TokensPerSec,
-                given_tokens_per_s = given,
-                improve_moves = s.Improve,
-                seed = s.Seed,
-                nodes = cluster.Nodes.Select(n => new { node = n.Index, type = n.Type, start = spans[n.Index].Start, count = spans[n.Index].Count }).ToList(),
-                link_flows = flow.LinkFlows.Select(l => new { from = l.From, to = l.To, tokens_per_s = l.TokensPerSec }).ToList(),
-            });
+            JsonOutput.Write(s.Json, new HelixFlowJson(cluster.Name, layers, s.EnterMidSpan, flow.TokensPerSec, given, s.Improve, s.Seed, NodesJson(cluster, spans),
+                [.. flow.LinkFlows.Select(l => new HelixLinkFlowJson(l.From, l.To, l.TokensPerSec))]));
             console.Out.Note($"Wrote {s.Json}");
         }
         return 0;
     }
+
+    private static List<HelixNodeJson> NodesJson(HelixCluster cluster, IReadOnlyList<Stamen.Plans.BlockSpan> spans) =>
+        [.. cluster.Nodes.Select(n => new HelixNodeJson(n.Index, n.Type, spans[n.Index].Start, spans[n.Index].Count))];
 
     private static Option<string?> ThroughputsOption() => new("--throughputs")
     {
@@ -373,3 +324,34 @@ internal static class HelixCommand
 
     private static string I(int v) => v.ToString(CultureInfo.InvariantCulture);
 }
+
+/// <summary>The JSON shape of `stamen helix milp --json`.</summary>
+internal sealed record HelixMilpJson(string Model, string Solver, double TimeLimitS, bool Started, Stamen.Optimization.Milp.MilpStatus Status, double Objective,
+    double Bound, double Gap, IReadOnlyList<string> Notes, HelixMilpTimingsJson Timings);
+
+internal sealed record HelixMilpTimingsJson(double SolveMs);
+
+/// <summary>The JSON shape of `stamen helix plan --json`.</summary>
+internal sealed record HelixPlanJson(string Cluster, string Model, string Planner, double? StaticMaxFlowTokensPerS, double ComputeBoundTokensPerS,
+    double? StartTokensPerS, HelixPlanMilpJson? Milp, string? Note, IReadOnlyList<HelixNodeJson> Nodes, HelixPlanTimingsJson Timings);
+
+internal sealed record HelixPlanMilpJson(string Status, double Objective, double Bound, IReadOnlyList<string> Notes);
+
+internal sealed record HelixPlanTimingsJson(double PlanMs, double? SolveMs);
+
+/// <summary>A cluster node and the layers it holds.</summary>
+internal sealed record HelixNodeJson(int Node, string Type, int Start, int Count);
+
+/// <summary>The JSON shape of `stamen helix simulate --json`.</summary>
+internal sealed record HelixSimulationJson(string Cluster, string? Layout, string? Planner, string Model, string Scheduler, string Feed, int Users, double RatePerS,
+    double WarmupS, double DurationS, int Seed, bool LayerByLayer, double? StaticMaxFlowTokensPerS, double DecodeTokensPerS, double PromptTokensPerS,
+    long RequestsLaunched, long RequestsFinished, long Rejections, long KvOverflows, double MeanPromptLatencyMs, double MeanDecodeLatencyMs,
+    IReadOnlyList<HelixServerJson> Servers);
+
+internal sealed record HelixServerJson(string Server, string Type, int Start, int Layers, double Busy, double PeakKv, double MeanBatchTokens);
+
+/// <summary>The JSON shape of `stamen helix flow --json`.</summary>
+internal sealed record HelixFlowJson(string Cluster, int Layers, bool EnterMidSpan, double TokensPerS, double GivenTokensPerS, int ImproveMoves, int Seed,
+    IReadOnlyList<HelixNodeJson> Nodes, IReadOnlyList<HelixLinkFlowJson> LinkFlows);
+
+internal sealed record HelixLinkFlowJson(string From, string To, double TokensPerS);

@@ -111,7 +111,7 @@ internal static class ReproduceCommand
             }
             if (p.GetValue(json) is { } path)
             {
-                JsonOutput.Write(path, new { warmup_s = settings.WarmupS, duration_s = settings.DurationS, seed = settings.Seed, layer_by_layer = settings.LayerByLayer, rows });
+                JsonOutput.Write(path, new HelixStudyJson(settings.WarmupS, settings.DurationS, settings.Seed, settings.LayerByLayer, rows));
                 console.Out.Note($"Wrote {path}");
             }
             return 0;
@@ -149,7 +149,7 @@ internal static class ReproduceCommand
             if (p.GetValue(reportPath) is { } html) ReportOutput.Write(console.Out, html, report);
             if (p.GetValue(json) is { } path)
             {
-                JsonOutput.Write(path, new { cells }, report);
+                JsonOutput.Write(path, new SplitGridJson(cells), report);
                 console.Out.Note($"Wrote {path}");
             }
             return 0;
@@ -222,23 +222,9 @@ internal static class ReproduceCommand
         if (s.Report is not null) ReportOutput.Write(console.Out, s.Report, report);
         if (s.Json is not null)
         {
-            JsonOutput.Write(s.Json, new
-            {
-                model = s.Model,
-                policy = s.Policy,
-                rate_per_adapter_per_s = s.RatePerAdapter,
-                duration_s = s.DurationS,
-                seed = s.Seed,
-                cells = cells.Select(c => new
-                {
-                    adapters = c.Adapters,
-                    slots = c.Slots,
-                    kv_capacity_tokens = c.KvCapacityTokens,
-                    starts = c.Metrics is not null,
-                    starved_adapters = c.StarvedAdapters,
-                    metrics = c.Metrics is { } m ? EngineMetricsJson.From(m) : null,
-                }).ToList(),
-            }, report);
+            JsonOutput.Write(s.Json, new LoraGridJson(s.Model, s.Policy, s.RatePerAdapter, s.DurationS, s.Seed,
+                [.. cells.Select(c => new LoraGridCellJson(c.Adapters, c.Slots, c.KvCapacityTokens, c.Metrics is not null, c.StarvedAdapters,
+                    c.Metrics is { } m ? EngineMetricsJson.From(m) : null))]), report);
             console.Out.Note($"Wrote {s.Json}");
         }
         return 0;
@@ -324,45 +310,16 @@ internal static class ReproduceCommand
         if (s.Report is not null) ReportOutput.Write(console.Out, s.Report, report);
         if (s.Json is not null)
         {
-            JsonOutput.Write(s.Json, new
-            {
-                seed = study.Seed,
-                typical = new { prompt_tokens = study.Typical.PromptTokens, output_tokens = study.Typical.OutputTokens },
-                time_limit_s = study.TimeLimitSeconds,
-                milp_optimal = study.MilpOptimalCount,
-                summaries = study.Summaries,
-                instances = study.Instances.Select(i => new
-                {
-                    index = i.Index,
-                    servers = i.Servers,
-                    clients = i.Clients,
-                    blocks = i.Blocks,
-                    sessions = i.Sessions,
-                    rate_per_s = i.ArrivalRatePerSec,
-                    milp = new
-                    {
-                        status = i.Milp.Status,
-                        objective_ms = i.Milp.ObjectiveMs,
-                        bound_ms = i.Milp.BestBoundMs,
-                        gap = i.Milp.Gap,
-                        start = i.Milp.Start is { } st ? new { from = st.Name, objective_ms = st.ObjectiveMs } : null,
-                        notes = i.Milp.Notes,
-                        spans = i.Milp.Spans.Select(b => new { start = b.Start, count = b.Count }).ToList(),
-                    },
-                    heuristics = i.Heuristics.Select(h => new
-                    {
-                        algorithm = h.Algorithm,
-                        objective_ms = h.ObjectiveMs,
-                        gap_percent = h.GapPercent(i.Milp.ObjectiveMs),
-                        routes_fit_memory = h.RoutesFitMemory,
-                        own_pool_holds = h.OwnPoolHolds,
-                        can_carry_sessions = h.CanCarrySessions,
-                        planned = h.Planned,
-                    }).ToList(),
-                }).ToList(),
+            JsonOutput.Write(s.Json, new MilpGapJson(study.Seed, new TypicalRequestJson(study.Typical.PromptTokens, study.Typical.OutputTokens),
+                study.TimeLimitSeconds, study.MilpOptimalCount, study.Summaries,
+                [.. study.Instances.Select(i => new MilpGapInstanceJson(i.Index, i.Servers, i.Clients, i.Blocks, i.Sessions, i.ArrivalRatePerSec,
+                    new MilpGapSolveJson(i.Milp.Status, i.Milp.ObjectiveMs, i.Milp.BestBoundMs, i.Milp.Gap,
+                        i.Milp.Start is { } st ? new MilpGapStartJson(st.Name, st.ObjectiveMs) : null, i.Milp.Notes,
+                        [.. i.Milp.Spans.Select(b => new SpanJson(b.Start, b.Count))]),
+                    [.. i.Heuristics.Select(h => new MilpGapHeuristicJson(h.Algorithm, h.ObjectiveMs, h.GapPercent(i.Milp.ObjectiveMs), h.RoutesFitMemory,
+                        h.OwnPoolHolds, h.CanCarrySessions, h.Planned))]))],
                 // Wall clock, the only part that differs between two runs with the same seed.
-                timings = new { milp_solve_ms = study.Instances.Select(i => i.Milp.SolveTimeMs).ToList() },
-            }, report);
+                new MilpGapTimingsJson([.. study.Instances.Select(i => i.Milp.SolveTimeMs)])), report);
             console.Out.Note($"Wrote {s.Json}");
         }
         return 0;
@@ -430,19 +387,48 @@ internal static class ReproduceCommand
         if (s.Report is not null) ReportOutput.Write(console.Out, s.Report, report);
         if (s.Json is not null)
         {
-            JsonOutput.Write(s.Json, new
-            {
-                cells = cells.Select(c => new
-                {
-                    scenario = c.Scenario,
-                    rate_per_s = c.RatePerSec,
-                    output_tokens = c.OutputTokens,
-                    fixed_delays = c.FixedDelays,
-                    comparison = ComparisonJson.From(c.Results),
-                }).ToList(),
-            }, report);
+            JsonOutput.Write(s.Json, new GeoStudyJson([.. cells.Select(c => new GeoCellJson(c.Scenario, c.RatePerSec, c.OutputTokens, c.FixedDelays,
+                ComparisonJson.From(c.Results)))]), report);
             console.Out.Note($"Wrote {s.Json}");
         }
         return 0;
     }
 }
+
+/// <summary>The JSON shape of `stamen reproduce helix --json`.</summary>
+internal sealed record HelixStudyJson(double WarmupS, double DurationS, int Seed, bool LayerByLayer, IReadOnlyList<HelixStudyRow> Rows);
+
+/// <summary>The JSON shape of `stamen reproduce split --json`.</summary>
+internal sealed record SplitGridJson(IReadOnlyList<SplitGridCell> Cells);
+
+/// <summary>The JSON shape of `stamen reproduce engine-lora --json`.</summary>
+internal sealed record LoraGridJson(string Model, string Policy, double RatePerAdapterPerS, double DurationS, int Seed, IReadOnlyList<LoraGridCellJson> Cells);
+
+internal sealed record LoraGridCellJson(int Adapters, int Slots, long? KvCapacityTokens, bool Starts, int StarvedAdapters, EngineMetricsJson? Metrics);
+
+/// <summary>The JSON shape of `stamen reproduce milp-gap --json`; <see cref="Timings"/> is wall clock.</summary>
+internal sealed record MilpGapJson(int Seed, TypicalRequestJson Typical, double TimeLimitS, int MilpOptimal, IReadOnlyList<MilpGapSummary> Summaries,
+    IReadOnlyList<MilpGapInstanceJson> Instances, MilpGapTimingsJson Timings);
+
+internal sealed record TypicalRequestJson(int PromptTokens, int OutputTokens);
+
+internal sealed record MilpGapInstanceJson(int Index, int Servers, int Clients, int Blocks, int Sessions, double RatePerS, MilpGapSolveJson Milp,
+    IReadOnlyList<MilpGapHeuristicJson> Heuristics);
+
+internal sealed record MilpGapSolveJson(MilpStatus Status, double ObjectiveMs, double BoundMs, double Gap, MilpGapStartJson? Start, IReadOnlyList<string> Notes,
+    IReadOnlyList<SpanJson> Spans);
+
+internal sealed record MilpGapStartJson(string From, double ObjectiveMs);
+
+/// <summary>A block span: the first block and how many.</summary>
+internal sealed record SpanJson(int Start, int Count);
+
+internal sealed record MilpGapHeuristicJson(string Algorithm, double ObjectiveMs, double GapPercent, bool RoutesFitMemory, bool OwnPoolHolds, bool CanCarrySessions,
+    bool Planned);
+
+internal sealed record MilpGapTimingsJson(IReadOnlyList<double> MilpSolveMs);
+
+/// <summary>The JSON shape of `stamen reproduce geo --json`.</summary>
+internal sealed record GeoStudyJson(IReadOnlyList<GeoCellJson> Cells);
+
+internal sealed record GeoCellJson(string Scenario, double RatePerS, int OutputTokens, bool FixedDelays, ComparisonJson Comparison);

@@ -174,7 +174,7 @@ internal static class RuntimeCommands
             var keyId = SwarmKey.Load(file).OwnId;
             console.Out.Note($"Wrote a swarm key to {file} (id {keyId}); copy it to every server, the registry and clients, and pass --swarm-key-file {file}");
             // The id only: the key itself stays in its file.
-            if (p.GetValue(json) is { } jsonPath) JsonOutput.Write(jsonPath, new { path = Path.GetFullPath(file), key_id = keyId });
+            if (p.GetValue(json) is { } jsonPath) JsonOutput.Write(jsonPath, new SwarmKeyJson(Path.GetFullPath(file), keyId));
             return 0;
         }));
         return command;
@@ -289,8 +289,7 @@ internal static class RuntimeCommands
             }
             if (p.GetValue(json) is { } path)
             {
-                JsonOutput.Write(path, new { tokens = report.Tokens, chain = report.Chain, reroutes = report.Reroutes, verified_steps = report.VerifiedSteps,
-                    banned = report.Banned, equal_to_local = equal });
+                JsonOutput.Write(path, new GenerationJson(report.Tokens, report.Chain, report.Reroutes, report.VerifiedSteps, report.Banned, equal));
                 console.Out.Note($"Wrote {path}");
             }
             return equal == false ? 1 : 0;
@@ -327,7 +326,7 @@ internal static class RuntimeCommands
         PlanReport? plan;
         try
         {
-            plan = System.Text.Json.JsonSerializer.Deserialize<PlanReport>(Stamen.IO.BoundedFile.ReadAllText(path, Stamen.IO.BoundedFile.MaxTextBytes, "plan"), JsonOutput.Options);
+            plan = System.Text.Json.JsonSerializer.Deserialize(Stamen.IO.BoundedFile.ReadAllText(path, Stamen.IO.BoundedFile.MaxTextBytes, "plan"), JsonOutput.TypeInfo<PlanReport>());
         }
         catch (System.Text.Json.JsonException e)
         {
@@ -355,3 +354,10 @@ internal static class RuntimeCommands
         }
     }
 }
+
+/// <summary>The JSON shape of `stamen swarm-key --json`: where the key is and its id, never the key.</summary>
+internal sealed record SwarmKeyJson(string Path, string KeyId);
+
+/// <summary>The JSON shape of `stamen generate --json`.</summary>
+internal sealed record GenerationJson(IReadOnlyList<int> Tokens, IReadOnlyList<string> Chain, int Reroutes, int VerifiedSteps, IReadOnlyList<string> Banned,
+    bool? EqualToLocal);

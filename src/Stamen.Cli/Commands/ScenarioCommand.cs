@@ -33,17 +33,8 @@ internal static class ScenarioCommand
             ScenarioSummaryView.Write(console.Out, resolver, definition.Runs, definition.Seed);
             console.Out.MarkupLine($"[green]valid[/]: {Markup.Escape(definition.SourceFile)} ({resolver.Algorithms.Count} algorithms plan run 0)");
             if (p.GetValue(json) is { } path)
-                JsonOutput.Write(path, new
-                {
-                    valid = true,
-                    file = definition.SourceFile,
-                    name = definition.Name,
-                    model = resolver.Model.Name,
-                    servers = run.Swarm.ServerCount,
-                    clients = run.Swarm.ClientCount,
-                    requests = run.Requests.Count,
-                    algorithms = resolver.Algorithms.Select(a => a.Name).ToList(),
-                });
+                JsonOutput.Write(path, new ScenarioCheckJson(true, definition.SourceFile, definition.Name, resolver.Model.Name, run.Swarm.ServerCount,
+                    run.Swarm.ClientCount, run.Requests.Count, [.. resolver.Algorithms.Select(a => a.Name)]));
             return 0;
         }));
         return command;
@@ -60,3 +51,6 @@ internal static class ScenarioCommand
         return command;
     }
 }
+
+/// <summary>The JSON shape of `stamen scenario validate --json`.</summary>
+internal sealed record ScenarioCheckJson(bool Valid, string File, string Name, string Model, int Servers, int Clients, int Requests, IReadOnlyList<string> Algorithms);

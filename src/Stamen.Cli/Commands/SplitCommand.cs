@@ -76,14 +76,18 @@ internal static class SplitCommand
         if (s.Report is null && s.Json is null) return 0;
         var report = SplitReportBuilder.Simulate(scenario, plans, s.RateScale, metrics, s.CommandLine);
         if (s.Report is not null) ReportOutput.Write(console.Out, s.Report, report);
-        WriteJson(console, s.Json, new { plan = SplitView.PlanJson(scenario, plans), rate_scale = s.RateScale, server = metrics, report, timings = SplitView.Timings(plans) });
+        WriteJson(console, s.Json, new SplitSimulationJson(SplitView.PlanJson(scenario, plans), s.RateScale, metrics, report, SplitView.Timings(plans)));
         return 0;
     }
 
-    private static void WriteJson(CliConsole console, string? path, object value)
+    private static void WriteJson<T>(CliConsole console, string? path, T value)
     {
         if (path is null) return;
         JsonOutput.Write(path, value);
         console.Out.Note($"Wrote {path}");
     }
 }
+
+/// <summary>The JSON shape of `stamen split simulate --json`.</summary>
+internal sealed record SplitSimulationJson(SplitPlanJson Plan, double RateScale, IReadOnlyList<Stamen.Split.SplitServerMetrics> Server,
+    Stamen.Reporting.Report? Report, SplitTimings Timings);

@@ -203,7 +203,7 @@ internal static class SweepCommand
         return command;
     }
 
-    private static void WriteJson(CliConsole console, string? path, object value, Stamen.Reporting.Report? report = null)
+    private static void WriteJson<T>(CliConsole console, string? path, T value, Stamen.Reporting.Report? report = null)
     {
         if (path is null) return;
         if (report is null) JsonOutput.Write(path, value);
@@ -223,7 +223,7 @@ internal static class SweepCommand
     private static void WriteSubmitJson(string? path, SweepPlan plan, JobSettings settings, string script, string? job)
     {
         if (path is null) return;
-        JsonOutput.Write(path, new { sweep = plan.Definition.Name, shards = settings.Shards, items = plan.Items.Count, runs = plan.RunCount, script, job_id = job });
+        JsonOutput.Write(path, new SweepSubmitJson(plan.Definition.Name, settings.Shards, plan.Items.Count, plan.RunCount, script, job));
     }
 
     /// <summary>How this process was started, as the command a job runs: the app host, or `dotnet stamen.dll`.</summary>
@@ -235,8 +235,9 @@ internal static class SweepCommand
             return words.Length > 0 ? words : throw new StamenInputException("--stamen", given, "is empty", "give the command, e.g. /opt/stamen/stamen");
         }
         var process = Environment.ProcessPath ?? "stamen";
-        var entry = typeof(SweepCommand).Assembly.Location;
-        return Path.GetFileNameWithoutExtension(process) == "dotnet" && entry.Length > 0 ? [process, entry] : [process];
+        // Under `dotnet stamen.dll` the entry assembly is the file beside the app's base folder; a native (AOT) build is the process itself.
+        var entry = Path.Combine(AppContext.BaseDirectory, "stamen.dll");
+        return Path.GetFileNameWithoutExtension(process) == "dotnet" && File.Exists(entry) ? [process, entry] : [process];
     }
 
     private static Command StatusCommand(CliConsole console)
@@ -282,8 +283,8 @@ internal static class SweepCommand
                 (missing > 0 ? FormattableString.Invariant($"; {missing:N0} runs are missing: submit or run again (what is there is skipped)") : "; the sweep is complete"));
             if (contents.Duplicates > 0)
                 console.Out.Note(FormattableString.Invariant($"{contents.Duplicates:N0} runs were in more than one file (kept once); {contents.Conflicts:N0} of them differed"));
-            WriteJson(console, p.GetValue(json), new { sweep = plan.Definition.Name, merged = results.MergedPath, runs = contents.Rows.Count, expected = plan.RunCount, missing,
-                    duplicates = contents.Duplicates, conflicts = contents.Conflicts, foreign = contents.Foreign });
+            WriteJson(console, p.GetValue(json), new SweepCollectJson(plan.Definition.Name, results.MergedPath, contents.Rows.Count, plan.RunCount, missing,
+                contents.Duplicates, contents.Conflicts, contents.Foreign));
             return 0;
         }));
         return command;
@@ -325,30 +326,31 @@ internal static class SweepCommand
                 console.Out.Note($"Wrote {md}");
             }
             if (p.GetValue(report) is { } html) ReportOutput.Write(console.Out, html, built);
-            WriteJson(console, p.GetValue(json), new
-            {
-                sweep = plan.Definition.Name,
-                family = plan.Definition.Family,
-                runs = contents.Rows.Count,
-                expected = plan.RunCount,
-                cells = summaries.Select(c => new
-                {
-                    cell = c.Cell.Index,
-                    id = c.Cell.Id,
-                    @base = c.Cell.Base.Label,
-                    axes = plan.Definition.Axes.Select((a, i) => new { name = a.Name, value = c.Cell.Labels[i] }).ToList(),
-                    scenario = c.Cell.ScenarioName,
-                    algorithms = c.Algorithms.Select(a => new
-                    {
-                        algorithm = a.Algorithm,
-                        runs = a.Runs,
-                        expected_runs = a.ExpectedRuns,
-                        metrics = a.Metrics.ToDictionary(m => m.Key, m => new { mean = m.Value.Mean, ci95_half_width = m.Value.HalfWidth95 }),
-                    }).ToList(),
-                }).ToList(),
-            }, built);
+            WriteJson(console, p.GetValue(json), new SweepReportJson(plan.Definition.Name, plan.Definition.Family, contents.Rows.Count, plan.RunCount,
+                [.. summaries.Select(c => new SweepCellReportJson(c.Cell.Index, c.Cell.Id, c.Cell.Base.Label,
+                    [.. plan.Definition.Axes.Select((a, i) => new SweepAxisValueJson(a.Name, c.Cell.Labels[i]))], c.Cell.ScenarioName,
+                    [.. c.Algorithms.Select(a => new SweepAlgorithmReportJson(a.Algorithm, a.Runs, a.ExpectedRuns,
+                        a.Metrics.ToDictionary(m => m.Key, m => new SweepMetricJson(m.Value.Mean, m.Value.HalfWidth95))))]))]), built);
             return 0;
         }));
         return command;
     }
 }
+
+/// <summary>The JSON shape of `stamen sweep submit --json`.</summary>
+internal sealed record SweepSubmitJson(string Sweep, int Shards, int Items, long Runs, string Script, string? JobId);
+
+/// <summary>The JSON shape of `stamen sweep collect --json`.</summary>
+internal sealed record SweepCollectJson(string Sweep, string Merged, int Runs, long Expected, long Missing, int Duplicates, int Conflicts, int Foreign);
+
+/// <summary>The JSON shape of `stamen sweep report --json` (with the report under <c>report</c>).</summary>
+internal sealed record SweepReportJson(string Sweep, string Family, int Runs, long Expected, IReadOnlyList<SweepCellReportJson> Cells);
+
+internal sealed record SweepCellReportJson(int Cell, string Id, string Base, IReadOnlyList<SweepAxisValueJson> Axes, string Scenario,
+    IReadOnlyList<SweepAlgorithmReportJson> Algorithms);
+
+internal sealed record SweepAxisValueJson(string Name, string Value);
+
+internal sealed record SweepAlgorithmReportJson(string Algorithm, int Runs, int ExpectedRuns, Dictionary<string, SweepMetricJson> Metrics);
+
+internal sealed record SweepMetricJson(double Mean, double Ci95HalfWidth);

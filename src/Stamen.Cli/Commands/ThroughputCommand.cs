@@ -56,9 +56,13 @@ internal static class ThroughputCommand
         console.Out.Note("Servers batch by a roofline of their block times (docs/helix.md); the swarm twin (`stamen compare`) does not batch.");
         if (s.Json is not null)
         {
-            JsonOutput.Write(s.Json, new { scenario = definition.Name, run = s.Run, seed = s.Seed, users = s.Users, warmup_s = s.WarmupS, duration_s = s.DurationS, layer_by_layer = s.LayerByLayer, rows });
+            JsonOutput.Write(s.Json, new ThroughputJson(definition.Name, s.Run, s.Seed, s.Users, s.WarmupS, s.DurationS, s.LayerByLayer, rows));
             console.Out.Note($"Wrote {s.Json}");
         }
         return 0;
     }
 }
+
+/// <summary>The JSON shape of `stamen throughput --json`.</summary>
+internal sealed record ThroughputJson(string Scenario, int Run, int? Seed, int Users, double WarmupS, double DurationS, bool LayerByLayer,
+    IReadOnlyList<Stamen.Experiments.SwarmThroughputRow> Rows);

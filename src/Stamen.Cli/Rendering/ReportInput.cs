@@ -41,7 +41,7 @@ internal static class ReportInput
             if (NullInList(element, field) is { } hole) throw new StamenInputException(path, hole, "is null in a list", Rerun);
             try
             {
-                return element.Deserialize<Report>(Options) ?? throw new StamenInputException(path, field, "is null", Rerun);
+                return element.Deserialize((System.Text.Json.Serialization.Metadata.JsonTypeInfo<Report>)Options.GetTypeInfo(typeof(Report))) ?? throw new StamenInputException(path, field, "is null", Rerun);
             }
             catch (JsonException e)
             {

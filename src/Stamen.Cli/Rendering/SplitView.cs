@@ -55,40 +55,30 @@ internal static class SplitView
     /// <summary>The plans as JSON; <paramref name="report"/> and the timings are added when this is the whole output (`split plan`).</summary>
     public static SplitPlanJson PlanJson(SplitScenario s, IReadOnlyList<SplitTypeResult> results, Report? report = null) =>
         new(s.Name, s.ModelName, s.ServerGpuName, s.LatencyStepMs, [.. s.Methods.Select(m => m.ToString())],
-            [.. results.Select(r => (object)new
-            {
-                name = r.Type.Name,
-                device = r.Type.Device.Name,
-                sequence_tokens = r.Type.SequenceTokens,
-                sla_ms = r.Type.SlaMs,
-                max_client_layers = r.Type.Problem.MaxClientLayers,
-                feasible = r.Plans.All(p => p.Plan is not null),
-                plans = r.Plans.Select(p => Plan(p.Method, r.For(p.Method))).Append(Plan(SplitPlannerCatalog.Fastest, r.Fastest)).ToList(),
-            })],
+            [.. results.Select(r => new SplitRequestTypeJson(r.Type.Name, r.Type.Device.Name, r.Type.SequenceTokens, r.Type.SlaMs, r.Type.Problem.MaxClientLayers,
+                r.Plans.All(p => p.Plan is not null), [.. r.Plans.Select(p => Plan(p.Method, r.For(p.Method))).Append(Plan(SplitPlannerCatalog.Fastest, r.Fastest))]))],
             report, report is null ? null : Timings(results));
 
     /// <summary>Wall-clock planning times, for the `timings` block at the top of the JSON.</summary>
     public static SplitTimings Timings(IReadOnlyList<SplitTypeResult> results) => new(results.ToDictionary(r => r.Type.Name, r => r.PlanMs));
 
-    private static object Plan(string method, SplitPlan p) => new
-    {
-        method,
-        layers = p.Describe(),
-        on_client = p.OnClient,
-        latency_ms = p.LatencyMs,
-        server_work_ms = p.ServerWorkMs,
-        client_layers = p.ClientLayers,
-        switches = p.Switches,
-        meets_sla = p.MeetsSla,
-    };
+    private static SplitMethodPlanJson Plan(string method, SplitPlan p) =>
+        new(method, p.Describe(), p.OnClient, p.LatencyMs, p.ServerWorkMs, p.ClientLayers, p.Switches, p.MeetsSla);
 
     private static string F(double v, string format) => ConsoleOut.F(v, format);
 }
 
 /// <summary>`split plan --json`: the scenario and every request type's plans; the report only at the top level (not where simulate nests the plans).</summary>
 internal sealed record SplitPlanJson(string Scenario, string Model, string ServerGpu, double? LatencyStepMs, IReadOnlyList<string> Methods,
-    IReadOnlyList<object> RequestTypes, [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] Report? Report,
+    IReadOnlyList<SplitRequestTypeJson> RequestTypes, [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] Report? Report,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] SplitTimings? Timings);
 
 /// <summary>Wall-clock planning time per request type and method, apart from the results (which are the same bytes run to run).</summary>
 internal sealed record SplitTimings(IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> PlanMs);
+
+/// <summary>One request type and each method's plan of it.</summary>
+internal sealed record SplitRequestTypeJson(string Name, string Device, int SequenceTokens, double SlaMs, int MaxClientLayers, bool Feasible,
+    IReadOnlyList<SplitMethodPlanJson> Plans);
+
+internal sealed record SplitMethodPlanJson(string Method, string Layers, IReadOnlyList<bool> OnClient, double LatencyMs, double ServerWorkMs, int ClientLayers,
+    int Switches, bool MeetsSla);

@@ -43,25 +43,9 @@ internal static class SweepView
             $"{plan.Cells.Count:N0} cells x {algorithms.Count} algorithms x {(runs.Count == 1 ? I(runs[0]) : "varying")} runs = {plan.RunCount:N0} runs ({plan.Items.Count:N0} items: one run of every algorithm of a cell)"));
     }
 
-    public static object PlanJson(SweepPlan plan) => new
-    {
-        sweep = plan.Definition.Name,
-        family = plan.Definition.Family,
-        cells = plan.Cells.Count,
-        items = plan.Items.Count,
-        runs = plan.RunCount,
-        axes = plan.Definition.Axes.Select(a => new { name = a.Name, paths = a.Paths, values = a.Values.Select(v => v.Label).ToList() }).ToList(),
-        cell_list = plan.Cells.Select(c => new
-        {
-            cell = c.Index,
-            id = c.Id,
-            @base = c.Base.Label,
-            axes = c.Labels,
-            scenario = c.ScenarioName,
-            algorithms = c.Algorithms,
-            runs = c.Runs,
-        }).ToList(),
-    };
+    public static SweepPlanJson PlanJson(SweepPlan plan) => new(plan.Definition.Name, plan.Definition.Family, plan.Cells.Count, plan.Items.Count, plan.RunCount,
+        [.. plan.Definition.Axes.Select(a => new SweepAxisJson(a.Name, a.Paths, [.. a.Values.Select(v => v.Label)]))],
+        [.. plan.Cells.Select(c => new SweepCellJson(c.Index, c.Id, c.Base.Label, c.Labels, c.ScenarioName, c.Algorithms, c.Runs))]);
 
     public static void WriteRun(IAnsiConsole console, SweepPlan plan, SweepRunSummary s)
     {
@@ -71,17 +55,8 @@ internal static class SweepView
         if (s.Ran > 0) console.Note($"Wrote {s.File}");
     }
 
-    public static object RunJson(SweepPlan plan, SweepRunSummary s) => new
-    {
-        sweep = plan.Definition.Name,
-        shard = s.Shard.ToString(),
-        items = s.Items,
-        skipped = s.Skipped,
-        ran = s.Ran,
-        cancelled = s.Cancelled,
-        file = s.File,
-        timings = new { wall_s = s.WallSeconds },
-    };
+    public static SweepRunJson RunJson(SweepPlan plan, SweepRunSummary s) =>
+        new(plan.Definition.Name, s.Shard.ToString(), s.Items, s.Skipped, s.Ran, s.Cancelled, s.File, new SweepRunTimingsJson(s.WallSeconds));
 
     public static void WriteStatus(IAnsiConsole console, SweepPlan plan, SweepStore store, SweepStoreContents contents, int itemsComplete, string? job,
         IReadOnlyList<SlurmTaskState>? tasks)
@@ -96,21 +71,9 @@ internal static class SweepView
         else console.Note($"Slurm job {job}: " + string.Join(", ", tasks.GroupBy(t => t.State).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Count()} {g.Key.ToLowerInvariant()}")));
     }
 
-    public static object StatusJson(SweepPlan plan, SweepStoreContents contents, int itemsComplete, string? job, IReadOnlyList<SlurmTaskState>? tasks) =>
-        new
-        {
-            sweep = plan.Definition.Name,
-            runs = contents.Rows.Count,
-            expected = plan.RunCount,
-            items_complete = itemsComplete,
-            items = plan.Items.Count,
-            files = contents.Files.Select(Path.GetFileName).ToList(),
-            duplicates = contents.Duplicates,
-            conflicts = contents.Conflicts,
-            foreign = contents.Foreign,
-            slurm_job = job,
-            slurm_tasks = tasks?.Select(t => new { task = t.TaskId, state = t.State }).ToList(),
-        };
+    public static SweepStatusJson StatusJson(SweepPlan plan, SweepStoreContents contents, int itemsComplete, string? job, IReadOnlyList<SlurmTaskState>? tasks) =>
+        new(plan.Definition.Name, contents.Rows.Count, plan.RunCount, itemsComplete, plan.Items.Count, [.. contents.Files.Select(f => Path.GetFileName(f))],
+            contents.Duplicates, contents.Conflicts, contents.Foreign, job, tasks?.Select(t => new SlurmTaskJson(t.TaskId, t.State)).ToList());
 
     public static void WriteTable(IAnsiConsole console, ReportTable report)
     {
@@ -131,3 +94,21 @@ internal static class SweepView
 
     private static string I(int value) => value.ToString(CultureInfo.InvariantCulture);
 }
+
+/// <summary>The JSON shape of `stamen sweep plan --json`.</summary>
+internal sealed record SweepPlanJson(string Sweep, string Family, int Cells, int Items, long Runs, IReadOnlyList<SweepAxisJson> Axes, IReadOnlyList<SweepCellJson> CellList);
+
+internal sealed record SweepAxisJson(string Name, IReadOnlyList<string> Paths, IReadOnlyList<string> Values);
+
+internal sealed record SweepCellJson(int Cell, string Id, string Base, IReadOnlyList<string> Axes, string Scenario, IReadOnlyList<string> Algorithms, int Runs);
+
+/// <summary>The JSON shape of `stamen sweep run --json`; <see cref="Timings"/> is wall clock.</summary>
+internal sealed record SweepRunJson(string Sweep, string Shard, int Items, int Skipped, int Ran, bool Cancelled, string File, SweepRunTimingsJson Timings);
+
+internal sealed record SweepRunTimingsJson(double WallS);
+
+/// <summary>The JSON shape of `stamen sweep status --json`.</summary>
+internal sealed record SweepStatusJson(string Sweep, int Runs, long Expected, int ItemsComplete, int Items, IReadOnlyList<string?> Files, int Duplicates, int Conflicts,
+    int Foreign, string? SlurmJob, IReadOnlyList<SlurmTaskJson>? SlurmTasks);
+
+internal sealed record SlurmTaskJson(string Task, string State);

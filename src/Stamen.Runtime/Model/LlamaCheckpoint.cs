@@ -106,10 +106,10 @@ public static class LlamaCheckpoint
     public static string ConfigJson(LlamaConfig config)
     {
         ArgumentNullException.ThrowIfNull(config);
-        var fields = new Dictionary<string, object>
+        var fields = new System.Text.Json.Nodes.JsonObject
         {
             ["model_type"] = "llama",
-            ["architectures"] = new[] { "LlamaForCausalLM" },
+            ["architectures"] = new System.Text.Json.Nodes.JsonArray("LlamaForCausalLM"),
             ["hidden_size"] = config.HiddenSize,
             ["intermediate_size"] = config.IntermediateSize,
             ["num_attention_heads"] = config.Heads,
@@ -122,7 +122,7 @@ public static class LlamaCheckpoint
             ["tie_word_embeddings"] = config.TieEmbeddings,
             ["hidden_act"] = "silu",
         };
-        return JsonSerializer.Serialize(fields, IndentedJson) + "\n";
+        return fields.ToJsonString(IndentedJson) + "\n";
     }
 
     private static readonly JsonSerializerOptions IndentedJson = new() { WriteIndented = true };

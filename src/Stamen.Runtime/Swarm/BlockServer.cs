@@ -114,12 +114,12 @@ public sealed class BlockServer : IAsyncDisposable
     private void Map()
     {
         _app.MapGet("/health", () => Results.Text("ok"));
-        _app.MapGet("/info", () => Results.Json(Info));
+        _app.MapGet("/info", () => Results.Json(Info, RuntimeJson.Default.BlockServerInfo));
         _app.MapGet("/stats", () =>
         {
             var s = _host.Stats;
-            return Results.Json(new { sessions = s.Sessions, bytes_in_use = s.BytesInUse, budget_bytes = s.BudgetBytes, free_sessions = FreeSessions,
-                steps = Interlocked.Read(ref _steps), tokens = Interlocked.Read(ref _tokens), expired_sessions = _host.ExpiredSessions });
+            return Results.Json(new BlockServerStats(s.Sessions, s.BytesInUse, s.BudgetBytes, FreeSessions,
+                Interlocked.Read(ref _steps), Interlocked.Read(ref _tokens), _host.ExpiredSessions), RuntimeJson.Default.BlockServerStats);
         });
         _app.MapPost("/sessions", async (HttpContext context) =>
         {
@@ -127,7 +127,7 @@ public sealed class BlockServer : IAsyncDisposable
             OpenSessionRequest? body;
             try
             {
-                body = await request.ReadFromJsonAsync<OpenSessionRequest>().ConfigureAwait(false);
+                body = await request.ReadFromJsonAsync(RuntimeJson.Default.OpenSessionRequest).ConfigureAwait(false);
             }
             catch (JsonException)
             {
@@ -141,7 +141,7 @@ public sealed class BlockServer : IAsyncDisposable
                 ? null
                 : new BlockRange(body.StartBlock ?? _host.Range.Start, body.EndBlock ?? _host.Range.End);
             var result = _host.Open(Scoped(context, body.SessionId), body.MaxTokens, blocks);
-            return result.Admitted ? Results.Json(new { admitted = true }) : Refuse(StatusOf(result.Refusal!.Value), result.Refusal.Value, result.Message);
+            return result.Admitted ? Results.Json(new SessionAdmitted(true), RuntimeJson.Default.SessionAdmitted) : Refuse(StatusOf(result.Refusal!.Value), result.Refusal.Value, result.Message);
         });
         _app.MapPost("/sessions/{id}/prefill", (string id, HttpContext context) => Step(Scoped(context, id), context.Request, prefill: true));
         _app.MapPost("/sessions/{id}/decode", (string id, HttpContext context) => Step(Scoped(context, id), context.Request, prefill: false));
@@ -187,7 +187,7 @@ public sealed class BlockServer : IAsyncDisposable
     };
 
     private static IResult Refuse(int status, SessionRefusal refusal, string message) =>
-        Results.Json(new RefusalBody(JsonNamingPolicy.SnakeCaseLower.ConvertName(refusal.ToString()), message), statusCode: status);
+        Results.Json(new RefusalBody(JsonNamingPolicy.SnakeCaseLower.ConvertName(refusal.ToString()), message), RuntimeJson.Default.RefusalBody, statusCode: status);
 
     private async Task AnnounceLoop(string registryUrl)
     {
@@ -198,7 +198,7 @@ public sealed class BlockServer : IAsyncDisposable
         {
             try
             {
-                await http.PostAsJsonAsync("/announce", Info, _stop.Token).ConfigureAwait(false);
+                await http.PostAsJsonAsync("/announce", Info, RuntimeJson.Default.BlockServerInfo, _stop.Token).ConfigureAwait(false);
             }
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
             {

@@ -60,7 +60,7 @@ internal static class KestrelApp
         }
         catch (BadHttpRequestException e)
         {
-            await Results.Json(new RefusalBody("bad_request", e.Message), statusCode: e.StatusCode).ExecuteAsync(context).ConfigureAwait(false);
+            await Results.Json(new RefusalBody("bad_request", e.Message), RuntimeJson.Default.RefusalBody, statusCode: e.StatusCode).ExecuteAsync(context).ConfigureAwait(false);
             return;
         }
         var headers = context.Request.Headers;
@@ -68,7 +68,7 @@ internal static class KestrelApp
             headers[SignedRequests.TimeHeader], headers[SignedRequests.NonceHeader], headers[SignedRequests.SignatureHeader], body);
         if (signer is null)
         {
-            await Results.Json(new RefusalBody("unauthorized", problem!), statusCode: StatusCodes.Status401Unauthorized).ExecuteAsync(context).ConfigureAwait(false);
+            await Results.Json(new RefusalBody("unauthorized", problem!), RuntimeJson.Default.RefusalBody, statusCode: StatusCodes.Status401Unauthorized).ExecuteAsync(context).ConfigureAwait(false);
             return;
         }
         context.Items[SignerItem] = signer;

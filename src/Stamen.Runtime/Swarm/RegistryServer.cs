@@ -84,20 +84,20 @@ public sealed class RegistryServer : IAsyncDisposable
             var address = context.Connection.RemoteIpAddress?.ToString() ?? "?";
             using (var lease = registry._announceLimiter.AttemptAcquire(address))
                 if (!lease.IsAcquired)
-                    return Results.Json(new RefusalBody("rate_limited", $"at most {AnnouncesPerSec} announcements per second from one address"),
+                    return Results.Json(new RefusalBody("rate_limited", $"at most {AnnouncesPerSec} announcements per second from one address"), RuntimeJson.Default.RefusalBody,
                         statusCode: StatusCodes.Status429TooManyRequests);
             BlockServerInfo? info;
             try
             {
-                info = await request.ReadFromJsonAsync<BlockServerInfo>().ConfigureAwait(false);
+                info = await request.ReadFromJsonAsync(RuntimeJson.Default.BlockServerInfo).ConfigureAwait(false);
             }
             catch (System.Text.Json.JsonException)
             {
-                return Results.BadRequest(new RefusalBody("bad_request", "the body is not a server announcement"));
+                return Results.Json(new RefusalBody("bad_request", "the body is not a server announcement"), RuntimeJson.Default.RefusalBody, statusCode: StatusCodes.Status400BadRequest);
             }
             if (info is null || string.IsNullOrEmpty(info.ServerId) || info.StartBlock < 0 || info.EndBlock <= info.StartBlock)
-                return Results.BadRequest(new RefusalBody("bad_request", "server_id and a block range start_block < end_block are required"));
-            if (Problem(info) is { } problem) return Results.BadRequest(new RefusalBody("bad_request", problem));
+                return Results.Json(new RefusalBody("bad_request", "server_id and a block range start_block < end_block are required"), RuntimeJson.Default.RefusalBody, statusCode: StatusCodes.Status400BadRequest);
+            if (Problem(info) is { } problem) return Results.Json(new RefusalBody("bad_request", problem), RuntimeJson.Default.RefusalBody, statusCode: StatusCodes.Status400BadRequest);
             var signer = context.Items[KestrelApp.SignerItem] as string;
             registry.Prune();
             lock (registry._gate)
@@ -105,14 +105,14 @@ public sealed class RegistryServer : IAsyncDisposable
                 if (registry._servers.TryGetValue(info.ServerId, out var known))
                 {
                     if (known.Owner != signer)
-                        return Results.Json(new RefusalBody("forbidden", $"server '{info.ServerId}' was registered by another key"), statusCode: StatusCodes.Status403Forbidden);
+                        return Results.Json(new RefusalBody("forbidden", $"server '{info.ServerId}' was registered by another key"), RuntimeJson.Default.RefusalBody, statusCode: StatusCodes.Status403Forbidden);
                 }
                 else
                 {
                     if (registry._servers.Count >= MaxEntries)
-                        return Results.Json(new RefusalBody("registry_full", $"the registry holds {MaxEntries} servers"), statusCode: StatusCodes.Status503ServiceUnavailable);
+                        return Results.Json(new RefusalBody("registry_full", $"the registry holds {MaxEntries} servers"), RuntimeJson.Default.RefusalBody, statusCode: StatusCodes.Status503ServiceUnavailable);
                     if (registry._servers.Values.Count(e => e.Address == address) >= MaxEntriesPerAddress)
-                        return Results.Json(new RefusalBody("registry_full", $"one address may register at most {MaxEntriesPerAddress} servers"),
+                        return Results.Json(new RefusalBody("registry_full", $"one address may register at most {MaxEntriesPerAddress} servers"), RuntimeJson.Default.RefusalBody,
                             statusCode: StatusCodes.Status503ServiceUnavailable);
                 }
                 registry._servers[info.ServerId] = new Entry(info, Stopwatch.GetTimestamp(), signer, address);
@@ -122,7 +122,7 @@ public sealed class RegistryServer : IAsyncDisposable
         app.MapGet("/servers", () =>
         {
             registry.Prune();
-            return Results.Json(registry.Live);
+            return Results.Json(registry.Live, RuntimeJson.Default.IReadOnlyListBlockServerInfo);
         });
         app.MapDelete("/servers/{id}", (string id, HttpContext context) =>
         {
@@ -130,7 +130,7 @@ public sealed class RegistryServer : IAsyncDisposable
             {
                 if (!registry._servers.TryGetValue(id, out var known)) return Results.NotFound();
                 if (known.Owner != context.Items[KestrelApp.SignerItem] as string)
-                    return Results.Json(new RefusalBody("forbidden", $"server '{id}' was registered by another key"), statusCode: StatusCodes.Status403Forbidden);
+                    return Results.Json(new RefusalBody("forbidden", $"server '{id}' was registered by another key"), RuntimeJson.Default.RefusalBody, statusCode: StatusCodes.Status403Forbidden);
                 registry._servers.TryRemove(id, out _);
                 return Results.NoContent();
             }
@@ -193,7 +193,7 @@ public interface IServerDirectory
 public sealed class RegistryDirectory(HttpClient http, Uri registry) : IServerDirectory
 {
     public async Task<IReadOnlyList<BlockServerInfo>> ListAsync(CancellationToken cancellationToken) =>
-        await http.GetFromJsonAsync<List<BlockServerInfo>>(new Uri(registry, "/servers"), cancellationToken).ConfigureAwait(false) ?? [];
+        await http.GetFromJsonAsync(new Uri(registry, "/servers"), RuntimeJson.Default.ListBlockServerInfo, cancellationToken).ConfigureAwait(false) ?? [];
 }
 
 /// <summary>A fixed list of servers, asked for their /info (tests, and swarms without a registry).</summary>
@@ -206,7 +206,7 @@ public sealed class StaticDirectory(HttpClient http, IReadOnlyList<Uri> servers)
         {
             try
             {
-                if (await http.GetFromJsonAsync<BlockServerInfo>(new Uri(s, "/info"), cancellationToken).ConfigureAwait(false) is { } info) live.Add(info);
+                if (await http.GetFromJsonAsync(new Uri(s, "/info"), RuntimeJson.Default.BlockServerInfo, cancellationToken).ConfigureAwait(false) is { } info) live.Add(info);
             }
             catch (HttpRequestException)
             {

@@ -346,7 +346,7 @@ public sealed class SwarmClient(HttpClient http, IServerDirectory directory, Emb
         try
         {
             var request = new OpenSessionRequest(session, tokens, segment.Start, segment.End);
-            using var response = await http.PostAsJsonAsync(new Uri($"{segment.Server.Url}/sessions"), request, timeout.Token).ConfigureAwait(false);
+            using var response = await http.PostAsJsonAsync(new Uri($"{segment.Server.Url}/sessions"), request, RuntimeJson.Default.OpenSessionRequest, timeout.Token).ConfigureAwait(false);
             return response.StatusCode;
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested && IsServerFailure(e))

@@ -13,7 +13,7 @@ namespace Stamen.Catalogs;
 /// </summary>
 internal static class CatalogYaml
 {
-    private static readonly IDeserializer Deserializer = new DeserializerBuilder()
+    private static readonly IDeserializer Deserializer = new StaticDeserializerBuilder(new CatalogYamlContext())
         .WithNamingConvention(UnderscoredNamingConvention.Instance)
         .Build();
 

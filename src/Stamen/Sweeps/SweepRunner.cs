@@ -160,6 +160,7 @@ public static class SweepRunner
         {
             throw new StamenInputException(store.Directory, "--store", $"cannot create the folder: {e.Message}", "give a folder you can write");
         }
-        AtomicFile.WriteAllText(marker, JsonSerializer.Serialize(new Dictionary<string, string> { ["sweep"] = plan.Definition.Name, ["family"] = plan.Definition.Family }) + "\n");
+        var marking = new System.Text.Json.Nodes.JsonObject { ["sweep"] = plan.Definition.Name, ["family"] = plan.Definition.Family };
+        AtomicFile.WriteAllText(marker, marking.ToJsonString() + "\n");
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Stamen.Cli.Commands;
 using Stamen.Cli.Rendering;
 using Stamen.Reporting;
 using Stamen.Reporting.Html;
@@ -32,7 +33,7 @@ public sealed class ReportCommandTests
         using var folder = new TempFolder();
         var report = ReportFixtures.WithEveryChart();
         var results = folder.FilePath("results.json");
-        if (underReportProperty) JsonOutput.Write(results, new { algorithm = "petals", report });
+        if (underReportProperty) JsonOutput.Write(results, new SwarmKeyJson("key.hex", "petals"), report);
         else JsonOutput.Write(results, report);
         var html = folder.FilePath("out.html");
 

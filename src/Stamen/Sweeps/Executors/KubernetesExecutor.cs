@@ -57,8 +57,13 @@ public static class KubernetesExecutor
     }
 
     /// <summary>A JSON string, which is also a YAML flow scalar.</summary>
-    private static string Json(string value) => System.Text.Json.JsonSerializer.Serialize(value, Relaxed);
+    private static string Json(string value)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new System.Text.Json.Utf8JsonWriter(buffer, Relaxed)) writer.WriteStringValue(value);
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
 
     // Shell quotes and '+' stay readable; the default encoder would write them as \u0027 and \u002B.
-    private static readonly System.Text.Json.JsonSerializerOptions Relaxed = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly System.Text.Json.JsonWriterOptions Relaxed = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 }
