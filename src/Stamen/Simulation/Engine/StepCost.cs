@@ -16,7 +16,7 @@ internal sealed class StepCost(EngineDeployment deployment, AdapterSlots? slots,
     /// <param name="batch">The step's batch: each request, the tokens it computes, and whether they are prefill.</param>
     /// <param name="running">Requests in the running list after scheduling.</param>
     /// <param name="waiting">Requests waiting after scheduling.</param>
-    public double Ms(IReadOnlyList<(EngineRequestState State, int Tokens, bool Prefill)> batch, int running, int waiting)
+    public double Ms(List<(EngineRequestState State, int Tokens, bool Prefill)> batch, int running, int waiting)
     {
         var ms = deployment.StepTime.StepMs(Shape(batch, running));
         if (slots is not null)
@@ -41,7 +41,7 @@ internal sealed class StepCost(EngineDeployment deployment, AdapterSlots? slots,
     }
 
     /// <summary>The batch's shape for the step-time model: prefill tokens, decodes and the context they attend to.</summary>
-    private static IterationShape Shape(IReadOnlyList<(EngineRequestState State, int Tokens, bool Prefill)> batch, int running)
+    private static IterationShape Shape(List<(EngineRequestState State, int Tokens, bool Prefill)> batch, int running)
     {
         long prefillTokens = 0, contextTokens = 0;
         var decodes = 0;

@@ -25,8 +25,10 @@ internal sealed class PagedScheduler(PreemptionMode preemption, bool chunkedPref
 
     protected override bool Grow(IEngineStep engine, EngineRequestState s, long tokens)
     {
-        var need = CeilDiv(s.HeldTokens + tokens, engine.Config.BlockSizeTokens) - s.Units;
-        if (need <= 0) return true;
+        // Most steps stay inside the blocks held (a decode fills one slot of a block): a multiply, not a division, says so.
+        var block = engine.Config.BlockSizeTokens;
+        if (s.HeldTokens + tokens <= s.Units * block) return true;
+        var need = CeilDiv(s.HeldTokens + tokens, block) - s.Units;
         while (engine.AvailableUnits < need)
         {
             var victim = engine.Running[^1];
