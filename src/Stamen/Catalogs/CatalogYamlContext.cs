@@ -4,7 +4,7 @@ namespace Stamen.Catalogs;
 
 /// <summary>
 /// The catalog files' types for YamlDotNet's source generator: the catalogs are read without reflection, so the Native AOT
-/// build of the command reads them as the JIT build does.
+/// build of the command reads them as the JIT build does. Public only because the generator declares its half public.
 /// </summary>
 [YamlStaticContext]
 [YamlSerializable(typeof(ModelCatalogFile))]
