@@ -13,7 +13,6 @@ namespace Stamen.Cli.Commands;
 /// <summary>`stamen profile` and `stamen validate`: this machine's constants for the twin, and the twin against a real swarm (issue 7).</summary>
 internal static class CalibrationCommands
 {
-
     private static Option<string> Preset() => new("--model")
     {
         Description = $"Runtime preset: {string.Join(", ", LlamaConfig.Presets.Keys)}",

@@ -54,15 +54,15 @@ internal static class CatalogCommand
 
     internal sealed record NamedEntry(string Name, string Description);
 
-    private static Command Listing(CliConsole console, string name, string description, Func<(Table Table, CatalogListing Json)> build)
+    private static Command Listing(CliConsole console, string name, string description, Func<(Table Table, Action<string> WriteJson)> build)
     {
         var json = CommonOptions.Json();
         var command = new Command(name, description) { json };
         command.SetAction(p => CliRunner.Run(console, () =>
         {
-            var (table, data) = build();
+            var (table, writeJson) = build();
             console.Out.Write(table);
-            if (p.GetValue(json) is { } path) data.Write(path);
+            if (p.GetValue(json) is { } path) writeJson(path);
             return 0;
         }));
         return command;
@@ -76,7 +76,7 @@ internal static class CatalogCommand
     /// One row per entry: its description, then one line per option with default, unit and allowed
     /// values. A preset lists only the defaults it changes (its other options are its base's).
     /// </summary>
-    private static (Table, CatalogListing) WithOptions<T>(Stamen.Options.Catalog<T> catalog)
+    private static (Table, Action<string>) WithOptions<T>(Stamen.Options.Catalog<T> catalog)
     {
         var entries = catalog.All.Select(e => new EntryRow(e.Name, e.Description, e.PresetOf,
             e.Options.Select(o => new OptionRow(o.Name, o.Default ?? "auto", o.Unit, o.AllowedText, o.Description)).ToList())).ToList();
@@ -95,18 +95,18 @@ internal static class CatalogCommand
                     $"  [bold]{Markup.Escape(o.Name)}[/] = {Markup.Escape(o.Default)} [dim][[{Markup.Escape(o.Allowed)}]]{Markup.Escape(o.Unit is null ? "" : $" ({o.Unit})")}[/] {Markup.Escape(o.Description)}"));
             table.AddRow(new Markup(Markup.Escape(e.Name)), new Markup(string.Join("\n", lines)));
         }
-        return (table, new CatalogListing<List<EntryRow>>(entries));
+        return (table, path => JsonOutput.Write(path, entries));
     }
 
-    private static (Table, CatalogListing) Names(IEnumerable<NamedEntry> entries)
+    private static (Table, Action<string>) Names(IEnumerable<NamedEntry> entries)
     {
         var list = entries.ToList();
         var table = new Table().Border(TableBorder.Rounded).AddColumns("name", "description");
         foreach (var e in list) table.AddRow(Markup.Escape(e.Name), Markup.Escape(e.Description));
-        return (table, new CatalogListing<List<NamedEntry>>(list));
+        return (table, path => JsonOutput.Write(path, list));
     }
 
-    private static (Table, CatalogListing) Models()
+    private static (Table, Action<string>) Models()
     {
         var catalog = ModelCatalog.BuiltIn;
         var models = catalog.Names.Select(catalog.Find).ToList();
@@ -118,11 +118,12 @@ internal static class CatalogCommand
                 m.WeightBitsPerParam.ToString("0.##", CultureInfo.InvariantCulture),
                 (m.BlockBytes / 1e9).ToString("0.###", CultureInfo.InvariantCulture),
                 (m.KvBytesPerTokenPerBlock / 1e3).ToString("0.##", CultureInfo.InvariantCulture));
-        return (table, new CatalogListing<List<CatalogModelJson>>([.. models.Select(m => new CatalogModelJson(m.Name, m.NumBlocks, m.HiddenSize, m.NumHeads,
-            m.NumKvHeads, m.IntermediateSize, m.VocabSize, m.ParamsPerBlock, m.WeightBitsPerParam, m.BlockBytes, m.KvBytesPerTokenPerBlock))]));
+        List<CatalogModelJson> rows = [.. models.Select(m => new CatalogModelJson(m.Name, m.NumBlocks, m.HiddenSize, m.NumHeads,
+            m.NumKvHeads, m.IntermediateSize, m.VocabSize, m.ParamsPerBlock, m.WeightBitsPerParam, m.BlockBytes, m.KvBytesPerTokenPerBlock))];
+        return (table, path => JsonOutput.Write(path, rows));
     }
 
-    private static (Table, CatalogListing) Gpus()
+    private static (Table, Action<string>) Gpus()
     {
         var catalog = GpuCatalog.BuiltIn;
         var gpus = catalog.Names.Select(catalog.Find).ToList();
@@ -135,23 +136,13 @@ internal static class CatalogCommand
             table.AddRow(g.Name, (g.MemoryBytes / 1e9).ToString("0.##", CultureInfo.InvariantCulture), g.PeakTflops.ToString("0.#", CultureInfo.InvariantCulture),
                 (g.BandwidthBytesPerSec / 1e9).ToString("0", CultureInfo.InvariantCulture), g.MaxBlocks?.ToString(CultureInfo.InvariantCulture) ?? "-",
                 g.Calibrations.Count == 0 ? "- (roofline)" : string.Join(", ", g.Calibrations.Keys));
-        return (table, new CatalogListing<List<CatalogGpuJson>>([.. gpus.Select(g => new CatalogGpuJson(g.Name, g.MemoryBytes, g.PeakTflops, g.BandwidthBytesPerSec,
+        List<CatalogGpuJson> rows = [.. gpus.Select(g => new CatalogGpuJson(g.Name, g.MemoryBytes, g.PeakTflops, g.BandwidthBytesPerSec,
             g.MaxBlocks, g.Calibrations.ToDictionary(c => c.Key, c => new CatalogCalibrationJson(c.Value.DecodeMsPerBlock, c.Value.PrefillMsPerToken,
-                c.Value.PrefillFixedMs))))]));
+                c.Value.PrefillFixedMs))))];
+        return (table, path => JsonOutput.Write(path, rows));
     }
 
     private static string I(int v) => v.ToString(CultureInfo.InvariantCulture);
-}
-
-/// <summary>A listing's JSON, written as its own type (each listing has its own shape).</summary>
-internal abstract record CatalogListing
-{
-    public abstract void Write(string path);
-}
-
-internal sealed record CatalogListing<T>(T Entries) : CatalogListing
-{
-    public override void Write(string path) => JsonOutput.Write(path, Entries);
 }
 
 internal sealed record CatalogModelJson(string Name, int NumBlocks, int HiddenSize, int NumHeads, int NumKvHeads, int IntermediateSize, int VocabSize,

@@ -8,7 +8,7 @@ namespace Stamen.Cli.Rendering;
 
 /// <summary>
 /// Every type the command writes as JSON (and the two it reads back: reports and plans), with the metadata generated at
-/// build time. The options here repeat <see cref="JsonOutput.Options"/>, which uses this context as its only resolver.
+/// build time. <see cref="JsonOutput.Options"/> are these options plus the enum converters, with this context as the only resolver.
 /// </summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, WriteIndented = true,
     NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals)]

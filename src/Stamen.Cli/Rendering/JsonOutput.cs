@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using Stamen.IO;
 using Stamen.Reporting;
@@ -17,14 +16,8 @@ internal static class JsonOutput
 
     private static JsonSerializerOptions CreateOptions()
     {
-        var options = new JsonSerializerOptions
-        {
-            PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-            DictionaryKeyPolicy = null,
-            WriteIndented = true,
-            NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-            TypeInfoResolver = CliJson.Default,
-        };
+        // The context's own options (snake_case, indented, named floating-point literals), with the enum converters added.
+        var options = new JsonSerializerOptions(CliJson.Default.Options) { TypeInfoResolver = CliJson.Default };
         foreach (var converter in CliJson.EnumConverters(JsonNamingPolicy.KebabCaseLower)) options.Converters.Add(converter);
         options.MakeReadOnly();
         return options;

@@ -187,7 +187,7 @@ public sealed class BlockServer : IAsyncDisposable
     };
 
     private static IResult Refuse(int status, SessionRefusal refusal, string message) =>
-        Results.Json(new RefusalBody(JsonNamingPolicy.SnakeCaseLower.ConvertName(refusal.ToString()), message), RuntimeJson.Default.RefusalBody, statusCode: status);
+        KestrelApp.Refuse(JsonNamingPolicy.SnakeCaseLower.ConvertName(refusal.ToString()), message, status);
 
     private async Task AnnounceLoop(string registryUrl)
     {

@@ -38,6 +38,10 @@ internal static class KestrelApp
         return app;
     }
 
+    /// <summary>A refusal with its status: the body every block server and registry error carries (<see cref="RefusalBody"/>).</summary>
+    public static IResult Refuse(string refusal, string message, int status) =>
+        Results.Json(new RefusalBody(refusal, message), RuntimeJson.Default.RefusalBody, statusCode: status);
+
     /// <summary>The request target as the client sent it (what it signed), before any unescaping.</summary>
     private static string RawTarget(HttpContext context) =>
         context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()?.RawTarget is { Length: > 0 } raw
@@ -60,7 +64,7 @@ internal static class KestrelApp
         }
         catch (BadHttpRequestException e)
         {
-            await Results.Json(new RefusalBody("bad_request", e.Message), RuntimeJson.Default.RefusalBody, statusCode: e.StatusCode).ExecuteAsync(context).ConfigureAwait(false);
+            await Refuse("bad_request", e.Message, e.StatusCode).ExecuteAsync(context).ConfigureAwait(false);
             return;
         }
         var headers = context.Request.Headers;
@@ -68,7 +72,7 @@ internal static class KestrelApp
             headers[SignedRequests.TimeHeader], headers[SignedRequests.NonceHeader], headers[SignedRequests.SignatureHeader], body);
         if (signer is null)
         {
-            await Results.Json(new RefusalBody("unauthorized", problem!), RuntimeJson.Default.RefusalBody, statusCode: StatusCodes.Status401Unauthorized).ExecuteAsync(context).ConfigureAwait(false);
+            await Refuse("unauthorized", problem!, StatusCodes.Status401Unauthorized).ExecuteAsync(context).ConfigureAwait(false);
             return;
         }
         context.Items[SignerItem] = signer;

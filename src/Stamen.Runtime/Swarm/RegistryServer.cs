@@ -84,8 +84,8 @@ public sealed class RegistryServer : IAsyncDisposable
             var address = context.Connection.RemoteIpAddress?.ToString() ?? "?";
             using (var lease = registry._announceLimiter.AttemptAcquire(address))
                 if (!lease.IsAcquired)
-                    return Results.Json(new RefusalBody("rate_limited", $"at most {AnnouncesPerSec} announcements per second from one address"), RuntimeJson.Default.RefusalBody,
-                        statusCode: StatusCodes.Status429TooManyRequests);
+                    return KestrelApp.Refuse("rate_limited", $"at most {AnnouncesPerSec} announcements per second from one address",
+                        StatusCodes.Status429TooManyRequests);
             BlockServerInfo? info;
             try
             {
@@ -93,11 +93,11 @@ public sealed class RegistryServer : IAsyncDisposable
             }
             catch (System.Text.Json.JsonException)
             {
-                return Results.Json(new RefusalBody("bad_request", "the body is not a server announcement"), RuntimeJson.Default.RefusalBody, statusCode: StatusCodes.Status400BadRequest);
+                return KestrelApp.Refuse("bad_request", "the body is not a server announcement", StatusCodes.Status400BadRequest);
             }
             if (info is null || string.IsNullOrEmpty(info.ServerId) || info.StartBlock < 0 || info.EndBlock <= info.StartBlock)
-                return Results.Json(new RefusalBody("bad_request", "server_id and a block range start_block < end_block are required"), RuntimeJson.Default.RefusalBody, statusCode: StatusCodes.Status400BadRequest);
-            if (Problem(info) is { } problem) return Results.Json(new RefusalBody("bad_request", problem), RuntimeJson.Default.RefusalBody, statusCode: StatusCodes.Status400BadRequest);
+                return KestrelApp.Refuse("bad_request", "server_id and a block range start_block < end_block are required", StatusCodes.Status400BadRequest);
+            if (Problem(info) is { } problem) return KestrelApp.Refuse("bad_request", problem, StatusCodes.Status400BadRequest);
             var signer = context.Items[KestrelApp.SignerItem] as string;
             registry.Prune();
             lock (registry._gate)
@@ -105,15 +105,15 @@ public sealed class RegistryServer : IAsyncDisposable
                 if (registry._servers.TryGetValue(info.ServerId, out var known))
                 {
                     if (known.Owner != signer)
-                        return Results.Json(new RefusalBody("forbidden", $"server '{info.ServerId}' was registered by another key"), RuntimeJson.Default.RefusalBody, statusCode: StatusCodes.Status403Forbidden);
+                        return KestrelApp.Refuse("forbidden", $"server '{info.ServerId}' was registered by another key", StatusCodes.Status403Forbidden);
                 }
                 else
                 {
                     if (registry._servers.Count >= MaxEntries)
-                        return Results.Json(new RefusalBody("registry_full", $"the registry holds {MaxEntries} servers"), RuntimeJson.Default.RefusalBody, statusCode: StatusCodes.Status503ServiceUnavailable);
+                        return KestrelApp.Refuse("registry_full", $"the registry holds {MaxEntries} servers", StatusCodes.Status503ServiceUnavailable);
                     if (registry._servers.Values.Count(e => e.Address == address) >= MaxEntriesPerAddress)
-                        return Results.Json(new RefusalBody("registry_full", $"one address may register at most {MaxEntriesPerAddress} servers"), RuntimeJson.Default.RefusalBody,
-                            statusCode: StatusCodes.Status503ServiceUnavailable);
+                        return KestrelApp.Refuse("registry_full", $"one address may register at most {MaxEntriesPerAddress} servers",
+                            StatusCodes.Status503ServiceUnavailable);
                 }
                 registry._servers[info.ServerId] = new Entry(info, Stopwatch.GetTimestamp(), signer, address);
             }
@@ -130,7 +130,7 @@ public sealed class RegistryServer : IAsyncDisposable
             {
                 if (!registry._servers.TryGetValue(id, out var known)) return Results.NotFound();
                 if (known.Owner != context.Items[KestrelApp.SignerItem] as string)
-                    return Results.Json(new RefusalBody("forbidden", $"server '{id}' was registered by another key"), RuntimeJson.Default.RefusalBody, statusCode: StatusCodes.Status403Forbidden);
+                    return KestrelApp.Refuse("forbidden", $"server '{id}' was registered by another key", StatusCodes.Status403Forbidden);
                 registry._servers.TryRemove(id, out _);
                 return Results.NoContent();
             }
