@@ -17,35 +17,7 @@ public sealed class EngineClusterTests
         var loads = 0L;
         Prop.ForAll(Gen.Choose(0, 1_000_000).ToArbitrary(), seed =>
         {
-            var rng = new Random(seed);
-            var config = EngineFixtures.LlamaOnH100() with
-            {
-                KvCapacityTokens = rng.Next(100, 2500),
-                MaxBatchSize = rng.Next(1, 30),
-                TokenBudgetPerIteration = rng.Next(16, 600),
-                BlockSizeTokens = rng.Next(1, 33),
-                MaxContextTokens = rng.Next(200, 5000),
-                SwapSpaceBytes = rng.Next(3) * 200 * EngineFixtures.LlamaOnH100().KvBytesPerToken,
-            };
-            var adapters = rng.Next(3) == 0 ? 0 : rng.Next(1, 6);
-            var lora = adapters == 0
-                ? null
-                : new LoraEngineSettings(
-                    [.. Enumerable.Range(0, adapters).Select(k => new LoraAdapter($"a{k}", 8 << rng.Next(3)))],
-                    rng.Next(1, adapters + 1), 32, new Dictionary<int, double> { [8] = 6.6, [32] = 8.1 },
-                    rng.Next(2) == 0 ? null : new LoraOverhead(1.93, 200), rng.Next(2) == 0 ? null : Math.Max(rng.Next(1, adapters + 1), 1), 1.5);
-            if (lora is not null && lora.MaxCpuLoras < lora.MaxLoras) lora = lora with { MaxCpuLoras = lora.MaxLoras };
-            var deployment = new EngineDeployment(config, StepTimeCatalog.FittedPreset("qwen-2.5-7b-h100"), rng.Next(1, 4),
-                EngineRouterCatalog.Names[rng.Next(EngineRouterCatalog.Names.Count)], lora)
-            {
-                DistKv = new DistKvSettings(rng.NextDouble(), 25e9, 0.01),
-            };
-            var arrivalMs = 0.0;
-            var requests = Enumerable.Range(0, rng.Next(1, 50)).Select(i =>
-            {
-                arrivalMs += rng.Next(3) == 0 ? 0 : rng.NextDouble() * 30;
-                return new EngineRequest(i, arrivalMs, rng.Next(1, 900), rng.Next(1, 300), adapters == 0 ? -1 : rng.Next(-1, adapters));
-            }).ToList();
+            var (deployment, requests) = EngineFixtures.RandomCluster(new Random(seed));
 
             foreach (var policy in EnginePolicyCatalog.All)
             {

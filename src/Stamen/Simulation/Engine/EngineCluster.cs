@@ -17,7 +17,8 @@ internal sealed class EngineCluster
     private readonly EngineRecorder _recorder;
     private readonly IEngineRouter _router;
 
-    public EngineCluster(EngineDeployment deployment, EnginePolicy policy, IReadOnlyList<EngineRequest> requests, bool check)
+    /// <param name="steadyDecoders">Advance steady decoders together (<see cref="SteadyDecoders"/>); false advances every request one by one.</param>
+    public EngineCluster(EngineDeployment deployment, EnginePolicy policy, IReadOnlyList<EngineRequest> requests, bool check, bool steadyDecoders = true)
     {
         _deployment = deployment;
         _policy = policy;
@@ -37,9 +38,12 @@ internal sealed class EngineCluster
         var start = sorted.Length > 0 ? sorted[0].r.ArrivalMs : 0;
         var end = sorted.Length > 0 ? sorted[^1].r.ArrivalMs : 0;
         _recorder = new EngineRecorder(start, end, deployment.Lora?.Adapters.Count ?? 0, config.KvCapacityTokens * deployment.Instances);
-        _instances = [.. Enumerable.Range(0, deployment.Instances).Select(i => new EngineInstance(i, deployment, policy, _pools, _recorder, check))];
+        _instances = [.. Enumerable.Range(0, deployment.Instances).Select(i => new EngineInstance(i, deployment, policy, _pools, _recorder, check, steadyDecoders))];
         _router = EngineRouterCatalog.Find(deployment.Router).Create();
     }
+
+    /// <summary>Decodes the instances' steady decoders computed together, and the steps that dissolved them (tests).</summary>
+    public (long Decodes, long Dissolves) SteadyCounts => (_instances.Sum(i => i.SteadyDecodes), _instances.Sum(i => i.SteadyDissolves));
 
     public EngineRunResult Run()
     {

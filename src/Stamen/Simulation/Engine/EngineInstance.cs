@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace Stamen.Simulation.Engine;
 
 /// <summary>
@@ -7,7 +9,8 @@ namespace Stamen.Simulation.Engine;
 /// finished requests freed. Arrivals at or before an iteration's start join it; one arriving during a
 /// step waits for the next, as in a real engine whose batch is fixed per step. The cluster drives it
 /// through <see cref="Enqueue"/> and <see cref="OnEvent"/>; the scheduler acts on it through
-/// <see cref="IEngineStep"/>.
+/// <see cref="IEngineStep"/>. Running requests that decode every step are advanced together
+/// (<see cref="SteadyDecoders"/>), so a step costs what changes in it, not one pass per request.
 /// </summary>
 internal sealed class EngineInstance : IEngineInstanceView, IEngineStep
 {
@@ -22,17 +25,20 @@ internal sealed class EngineInstance : IEngineInstanceView, IEngineStep
     private readonly int _block;
     private readonly SwapSpace _swap;
     private readonly StepCost _cost;
+    private readonly SteadyDecoders? _steady;
 
     private readonly LinkedList<EngineRequestState> _waiting = new();
     private readonly List<EngineRequestState> _running = [];
     private readonly List<(EngineRequestState State, int Tokens, bool Prefill)> _batch = [];
 
+    private int _steadyInBatch;
     private bool _stepping;
     private double _stepMs;
     private long _unitsInUse;
     private long _heldTokens;
 
-    public EngineInstance(int index, EngineDeployment deployment, EnginePolicy policy, KvPools pools, EngineRecorder recorder, bool check)
+    /// <param name="steadyDecoders">Advance running requests that decode every step together (false: one by one, the reference the tests compare with).</param>
+    public EngineInstance(int index, EngineDeployment deployment, EnginePolicy policy, KvPools pools, EngineRecorder recorder, bool check, bool steadyDecoders = true)
     {
         Index = index;
         _config = deployment.Config;
@@ -46,6 +52,10 @@ internal sealed class EngineInstance : IEngineInstanceView, IEngineStep
         _slots = deployment.Lora is { } lora ? new AdapterSlots(lora) : null;
         _swap = new SwapSpace(_config, policy.Preemption == PreemptionMode.Swap);
         _cost = new StepCost(deployment, _slots, _swap, policy.LendsKv, check);
+        // Borrowed KV is owed per request and lender, so a lending engine advances every request itself.
+        var blockTokens = _paged ? _block : 0;
+        if (steadyDecoders && !policy.LendsKv && blockTokens <= SteadyDecoders.MaxBlockTokens)
+            _steady = new SteadyDecoders(blockTokens, _slots, recorder);
     }
 
     public int Index { get; }
@@ -79,6 +89,12 @@ internal sealed class EngineInstance : IEngineInstanceView, IEngineStep
     public double WasteIntegral { get; private set; }
     public double RemoteAttentionMs => _cost.RemoteAttentionMs;
     public long AdapterLoads => _slots?.Loads ?? 0;
+
+    /// <summary>Decodes computed by steady decoders, advanced together (tests).</summary>
+    public long SteadyDecodes { get; private set; }
+
+    /// <summary>Steps in which the steady decoders did not all fit and went back to plain running requests (tests).</summary>
+    public long SteadyDissolves { get; private set; }
 
     /// <summary>Whether the adapter sits in one of this instance's GPU slots now.</summary>
     public bool HasAdapterOnGpu(int adapter) => _slots?.IsOnGpu(adapter) ?? false;
@@ -119,9 +135,10 @@ internal sealed class EngineInstance : IEngineInstanceView, IEngineStep
         }
         _swap.BeginStep();
         _batch.Clear();
+        _steadyInBatch = 0;
         _slots?.BeginBatch();
         _scheduler.Form(this);
-        if (_batch.Count == 0)
+        if (_batch.Count + _steadyInBatch == 0)
         {
             // Only a lender can be stuck: its waiting requests need memory it has lent out. It sleeps until someone frees KV.
             if (!_policy.LendsKv || _running.Count > 0) throw new InvalidOperationException("engine scheduled nothing with work pending (a policy bug)");
@@ -130,7 +147,7 @@ internal sealed class EngineInstance : IEngineInstanceView, IEngineStep
             return;
         }
         BlockedSinceRelease = -1;
-        _stepMs = _cost.Ms(_batch, _running.Count, _waiting.Count);
+        _stepMs = _cost.Ms(_batch, _steadyInBatch, _steady?.HeldTokens ?? 0, _running.Count, _waiting.Count);
         _stepping = true;
         NextEventMs = nowMs + _stepMs;
     }
@@ -147,6 +164,30 @@ internal sealed class EngineInstance : IEngineInstanceView, IEngineStep
     bool IEngineStep.CanJoin(EngineRequestState s) => _slots?.CanJoin(s.Request.Adapter) ?? true;
     int IEngineStep.JoinableWaiting() => _slots?.JoinableWaiting() ?? -1;
     void IEngineStep.Allocate(EngineRequestState s, long units) => Allocate(s, units);
+
+    int IEngineStep.BatchSteadyDecoders(ref long budget, bool chunkedPrefill)
+    {
+        if (_steady is not { Count: > 0 } steady) return 0;
+        var opening = steady.OpeningThisStep;
+        // The scheduler would stop among them when the budget runs out, skip those whose adapter finds no slot, or
+        // preempt for blocks: then they go request by request again.
+        if ((chunkedPrefill && budget < steady.Count) || (_slots?.SteadyAdapters ?? 0) > (_slots?.MaxLoras ?? 0) ||
+            _pools.Available(Index) < opening)
+        {
+            steady.Dissolve(_running);
+            SteadyDissolves++;
+            return 0;
+        }
+        if (opening > 0)
+        {
+            _pools.TakeLocal(Index, opening);
+            _unitsInUse += opening;
+            AllocatedUnits += opening;
+        }
+        if (chunkedPrefill) budget -= steady.Count;
+        _steadyInBatch = steady.Count;
+        return _steadyInBatch;
+    }
 
     void IEngineStep.AddToBatch(EngineRequestState s, long tokens, bool prefill)
     {
@@ -175,6 +216,7 @@ internal sealed class EngineInstance : IEngineInstanceView, IEngineStep
 
     void IEngineStep.Preempt(EngineRequestState s, bool swap)
     {
+        if (s.SteadySince >= 0) throw new InvalidOperationException($"steady decoder {s.Request.Id} preempted (the scheduler must skip them)");
         if (swap)
         {
             s.SwappedTokens = s.HeldTokens;
@@ -193,6 +235,26 @@ internal sealed class EngineInstance : IEngineInstanceView, IEngineStep
     private void Apply(double nowMs)
     {
         var anyFinished = false;
+        if (_steady is { } steady)
+        {
+            // The steady decoders come first in the batch; each adds one token of KV and one output token, after the same gap.
+            if (_steadyInBatch != steady.Count) throw new InvalidOperationException("steady decoders changed within a step");
+            if (_steadyInBatch > 0)
+            {
+                _recorder.ItlMs.AddRepeated(Math.Max(0, nowMs - steady.LastStepMs), _steadyInBatch);
+                DecodeComputed += _steadyInBatch;
+                SteadyDecodes += _steadyInBatch;
+                _heldTokens += _steadyInBatch;
+                _recorder.HeldTokens += _steadyInBatch;
+            }
+            steady.Advance(nowMs, nowMs <= _recorder.WindowEndMs);
+            while (steady.TakeFinished() is { } done)
+            {
+                done.FinishMs = nowMs;
+                Release(done);
+                anyFinished = true;
+            }
+        }
         foreach (var (s, tokens, prefill) in _batch)
         {
             SetHeld(s, s.HeldTokens + tokens);
@@ -216,7 +278,24 @@ internal sealed class EngineInstance : IEngineInstanceView, IEngineStep
                 anyFinished = true;
             }
         }
-        if (anyFinished) _running.RemoveAll(s => s.Finished);
+        if (anyFinished) RemoveFinished();
+        if (_steady is { } members)
+            while (members.Count < _running.Count && members.CanJoin(_running[members.Count])) members.Join(_running[members.Count]);
+    }
+
+    /// <summary>Drops finished requests from the running list, keeping its order: one pass, no delegate (it runs most steps).</summary>
+    private void RemoveFinished()
+    {
+        var running = CollectionsMarshal.AsSpan(_running);
+        var kept = 0;
+        for (var i = 0; i < running.Length; i++)
+        {
+            var s = running[i];
+            if (s.Generated == s.Request.OutputTokens) continue;
+            running[kept++] = s;
+        }
+        running[kept..].Clear();
+        CollectionsMarshal.SetCount(_running, kept);
     }
 
     private void SetHeld(EngineRequestState s, long tokens)
@@ -244,6 +323,7 @@ internal sealed class EngineInstance : IEngineInstanceView, IEngineStep
 
     private void CheckInvariants()
     {
+        _steady?.SettleAll(_running);
         var (units, remote) = EngineInvariants.Check(_running, _waiting, _config, _paged, _swap,
             new EngineInvariants.Totals(_unitsInUse, _heldTokens, AllocatedUnits - FreedUnits), checkCapacity: !_policy.LendsKv);
         _pools.Check(Index, units, remote);

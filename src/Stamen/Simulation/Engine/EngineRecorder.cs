@@ -47,6 +47,9 @@ internal sealed class EngineRecorder
         _servedByAdapter[s.Request.Adapter + 1] += first ? s.Request.PromptTokens + 1L : 1L;
     }
 
+    /// <summary>Counts <paramref name="tokens"/> output tokens of a steady decoder emitted inside the window (never a first token).</summary>
+    public void EmittedInWindow(int adapter, long tokens) => _servedByAdapter[adapter + 1] += tokens;
+
     /// <summary>Records samples of KV use up to <paramref name="nowMs"/>; the state is the one that held since the last event.</summary>
     public void SampleUpTo(double nowMs)
     {

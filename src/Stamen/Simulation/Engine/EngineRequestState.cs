@@ -34,6 +34,12 @@ internal sealed class EngineRequestState(EngineRequest request)
     public double FinishMs { get; set; } = double.NaN;
     public bool Rejected { get; set; }
 
+    /// <summary>Steps its engine had applied when it last joined or was settled as a steady decoder; -1 when it is not one.</summary>
+    public long SteadySince { get; set; } = -1;
+
+    /// <summary>Steps inside the arrival window its engine had applied at that time.</summary>
+    public long SteadyWindowBase { get; set; }
+
     /// <summary>Tokens whose KV the current prefill must compute: the prompt and what was already generated.</summary>
     public long PrefillTarget => (long)Request.PromptTokens + Generated;
 

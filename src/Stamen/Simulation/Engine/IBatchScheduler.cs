@@ -47,6 +47,15 @@ internal interface IEngineStep
     /// </summary>
     int JoinableWaiting();
 
+    /// <summary>
+    /// Puts the running list's steady decoders (its first entries, <see cref="SteadyDecoders"/>) in the batch, one decode
+    /// each, with the blocks they open, when they all fit as they did last step; returns how many, the running entries the
+    /// scheduler then skips. When they do not all fit (token budget, adapter slots, free KV) they become plain running
+    /// requests again and it returns 0.
+    /// </summary>
+    /// <param name="budget">The step's token budget left; decodes spend it when <paramref name="chunkedPrefill"/>.</param>
+    int BatchSteadyDecoders(ref long budget, bool chunkedPrefill);
+
     void Allocate(EngineRequestState s, long units);
 
     /// <summary>Preempts a running request: its KV goes to swap space when <paramref name="swap"/>, else it will recompute; it goes to the queue's front.</summary>

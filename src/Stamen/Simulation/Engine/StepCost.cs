@@ -13,12 +13,14 @@ internal sealed class StepCost(EngineDeployment deployment, AdapterSlots? slots,
     /// <summary>Time spent on attention over borrowed KV, summed over steps.</summary>
     public double RemoteAttentionMs { get; private set; }
 
-    /// <param name="batch">The step's batch: each request, the tokens it computes, and whether they are prefill.</param>
+    /// <param name="batch">The step's batch besides its steady decoders: each request, the tokens it computes, and whether they are prefill.</param>
+    /// <param name="steadyDecodes">Steady decoders in the step (one decode each).</param>
+    /// <param name="steadyHeldTokens">KV tokens those decoders hold.</param>
     /// <param name="running">Requests in the running list after scheduling.</param>
     /// <param name="waiting">Requests waiting after scheduling.</param>
-    public double Ms(List<(EngineRequestState State, int Tokens, bool Prefill)> batch, int running, int waiting)
+    public double Ms(List<(EngineRequestState State, int Tokens, bool Prefill)> batch, int steadyDecodes, long steadyHeldTokens, int running, int waiting)
     {
-        var ms = deployment.StepTime.StepMs(Shape(batch, running));
+        var ms = deployment.StepTime.StepMs(Shape(batch, steadyDecodes, steadyHeldTokens, running));
         if (slots is not null)
         {
             ms = ms * slots.StepMultiplier() + slots.LoadBatchAdapters();
@@ -41,10 +43,10 @@ internal sealed class StepCost(EngineDeployment deployment, AdapterSlots? slots,
     }
 
     /// <summary>The batch's shape for the step-time model: prefill tokens, decodes and the context they attend to.</summary>
-    private static IterationShape Shape(List<(EngineRequestState State, int Tokens, bool Prefill)> batch, int running)
+    private static IterationShape Shape(List<(EngineRequestState State, int Tokens, bool Prefill)> batch, int steadyDecodes, long steadyHeldTokens, int running)
     {
-        long prefillTokens = 0, contextTokens = 0;
-        var decodes = 0;
+        long prefillTokens = 0, contextTokens = steadyHeldTokens + steadyDecodes;
+        var decodes = steadyDecodes;
         foreach (var (s, tokens, prefill) in batch)
         {
             if (prefill) prefillTokens += tokens;
@@ -54,6 +56,6 @@ internal sealed class StepCost(EngineDeployment deployment, AdapterSlots? slots,
                 contextTokens += s.HeldTokens + 1;
             }
         }
-        return new IterationShape((int)prefillTokens, decodes, contextTokens, batch.Count, running);
+        return new IterationShape((int)prefillTokens, decodes, contextTokens, batch.Count + steadyDecodes, running);
     }
 }

@@ -19,7 +19,7 @@ internal abstract class IterationScheduler(bool chunkedPrefill) : IBatchSchedule
         var preemptionsBefore = engine.Preemptions;
         var prefillTokens = 0L;
         var running = engine.Running;
-        for (var i = 0; i < running.Count; i++)
+        for (var i = engine.BatchSteadyDecoders(ref budget, ChunkedPrefill); i < running.Count; i++)
         {
             var s = running[i];
             if (!engine.CanJoin(s)) continue;
