@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Stamen.Plans;
 
 namespace Stamen.Routing;
@@ -11,34 +12,109 @@ namespace Stamen.Routing;
 /// </summary>
 internal static class ChainSearch
 {
+    /// <summary>Each placement's servers holding each block, ascending: a router searches the same placement at every decision.</summary>
+    private static readonly ConditionalWeakTable<BlockPlacement, int[][]> Holders = new();
+
+    private static int[][] HoldersByBlock(BlockPlacement placement) => Holders.GetValue(placement, p =>
+    {
+        var holders = new List<int>[p.NumBlocks];
+        for (var b = 0; b < holders.Length; b++) holders[b] = [];
+        for (var j = 0; j < p.ServerCount; j++)
+        {
+            var span = p.Spans[j];
+            for (var b = Math.Max(span.Start, 0); b < Math.Min(span.End, p.NumBlocks); b++) holders[b].Add(j);
+        }
+        return [.. holders.Select(h => h.ToArray())];
+    });
+
     /// <param name="placement">Spans to route over.</param>
     /// <param name="linkCostMs">(server, startBlock, endBlock) to cost; +infinity or NaN skips the edge.</param>
     /// <param name="usable">Servers allowed at all (null: all).</param>
     public static (Route? Route, double CostMs) Cheapest(BlockPlacement placement, Func<int, int, int, double> linkCostMs, Func<int, bool>? usable = null)
     {
         var l = placement.NumBlocks;
-        var cost = new double[l + 1];
-        var path = new List<int>?[l + 1];
-        Array.Fill(cost, double.PositiveInfinity);
+        // The best chain to each boundary as its last hop (entered at boundary `from`, on server `via`) and its length: a
+        // boundary's chain is final before any hop leaves it, so following the hops back rebuilds it (no list per edge).
+        // The arrays are the thread's, taken for this search (a router searches at every decision of a run).
+        var scratch = Scratch.Take(l + 1);
+        var (cost, from, via, hops) = (scratch.Cost, scratch.From, scratch.Via, scratch.Hops);
+        Array.Fill(cost, double.PositiveInfinity, 0, l + 1);
+        Array.Fill(hops, -1, 0, l + 1);
         cost[0] = 0;
-        path[0] = [];
+        hops[0] = 0;
+        var holders = HoldersByBlock(placement);
         for (var p = 0; p < l; p++)
         {
-            if (path[p] is not { } prefix) continue;
-            for (var j = 0; j < placement.ServerCount; j++)
+            if (hops[p] < 0) continue;
+            foreach (var j in holders[p])
             {
-                var span = placement.Spans[j];
-                if (!span.Contains(p) || (usable is not null && !usable(j))) continue;
-                var link = linkCostMs(j, p, span.End);
+                var end = placement.Spans[j].End;
+                if (usable is not null && !usable(j)) continue;
+                var link = linkCostMs(j, p, end);
                 if (double.IsNaN(link) || double.IsPositiveInfinity(link)) continue;
                 var c = cost[p] + link;
-                if (path[span.End] is { } incumbent && !IsBetter(c, prefix, j, cost[span.End], incumbent)) continue;
-                cost[span.End] = c;
-                path[span.End] = [.. prefix, j];
+                if (hops[end] >= 0 && !IsBetter(c, p, j, end, cost, from, via, hops)) continue;
+                cost[end] = c;
+                from[end] = p;
+                via[end] = j;
+                hops[end] = hops[p] + 1;
             }
         }
-        if (path[l] is not { } servers) return (null, double.PositiveInfinity);
-        return (ToRoute(placement, servers), cost[l]);
+        var result = hops[l] < 0 ? (null, double.PositiveInfinity) : (ToRoute(placement, ServersTo(l, from, via, hops)), cost[l]);
+        Scratch.Give(scratch);
+        return result;
+    }
+
+    /// <summary>One search's arrays, reused by the next search on the thread (a nested search gets its own).</summary>
+    private sealed class Scratch
+    {
+        [ThreadStatic] private static Scratch? _free;
+
+        public double[] Cost = [];
+        public int[] From = [];
+        public int[] Via = [];
+        public int[] Hops = [];
+
+        public static Scratch Take(int length)
+        {
+            var s = _free ?? new Scratch();
+            _free = null;
+            if (s.Cost.Length < length)
+            {
+                s.Cost = new double[length];
+                s.From = new int[length];
+                s.Via = new int[length];
+                s.Hops = new int[length];
+            }
+            return s;
+        }
+
+        public static void Give(Scratch s) => _free = s;
+    }
+
+    /// <summary>The servers of the best chain to <paramref name="boundary"/>, then <paramref name="next"/> when given.</summary>
+    private static List<int> ServersTo(int boundary, int[] from, int[] via, int[] hops, int next = -1)
+    {
+        var servers = new int[hops[boundary] + (next >= 0 ? 1 : 0)];
+        if (next >= 0) servers[^1] = next;
+        for (int b = boundary, k = hops[boundary] - 1; k >= 0; b = from[b], k--) servers[k] = via[b];
+        return [.. servers];
+    }
+
+    /// <summary>
+    /// Whether reaching <paramref name="end"/> by the chain to <paramref name="boundary"/> and then <paramref name="server"/>, at
+    /// <paramref name="newCost"/>, beats the chain there now: cheaper, then fewer hops, then the lexicographically smaller
+    /// servers (the sequences are built only for that last, rare tie).
+    /// </summary>
+    private static bool IsBetter(double newCost, int boundary, int server, int end, double[] cost, int[] from, int[] via, int[] hops)
+    {
+        if (newCost != cost[end]) return newCost < cost[end];
+        if (hops[boundary] + 1 != hops[end]) return hops[boundary] + 1 < hops[end];
+        var challenger = ServersTo(boundary, from, via, hops, server);
+        var incumbent = ServersTo(end, from, via, hops);
+        for (var i = 0; i < incumbent.Count; i++)
+            if (challenger[i] != incumbent[i]) return challenger[i] < incumbent[i];
+        return false;
     }
 
     /// <summary>
@@ -65,6 +141,7 @@ internal static class ChainSearch
             (endingAt[span.End] ??= []).Add(j);
         }
         var sources = new List<int>();
+        var holders = HoldersByBlock(placement);
         for (var p = 0; p < l; p++)
         {
             // Sources at boundary p: the client at 0, else the reached servers whose span ends at p.
@@ -74,10 +151,10 @@ internal static class ChainSearch
                 foreach (var i in ending)
                     if (path[i] is not null) sources.Add(i);
             if (sources.Count == 0) continue;
-            for (var j = 0; j < n; j++)
+            foreach (var j in holders[p])
             {
                 var span = placement.Spans[j];
-                if (!span.Contains(p) || (usable is not null && !usable(j))) continue;
+                if (usable is not null && !usable(j)) continue;
                 // The server's own part once per (server, entry block): it may query the live state.
                 var hop = hopCostMs(j, p, span.End);
                 if (double.IsNaN(hop) || double.IsPositiveInfinity(hop)) continue;

@@ -46,7 +46,7 @@ public sealed class PetalsMinLatencyRouter : IRouter
         var cacheBytesPerBlock = state.Performance.SessionCacheBytesPerBlock(query.Shape);
         var delays = _swarm.Delays;
         var l = _placement.NumBlocks;
-        var penalised = new bool?[_swarm.ServerCount];
+        var penalised = FullServer == PetalsFullServerTest.ExactCount ? new bool?[_swarm.ServerCount] : null;
         double HopMs(int j, int start, int end)
         {
             var cost = HopOverheadMs + (end - start) * _swarm.Servers[j].Times.DecodeMsPerBlock;
@@ -66,9 +66,9 @@ public sealed class PetalsMinLatencyRouter : IRouter
         return ChainSearch.CheapestAfter(_placement, HopMs, HalfRttMs, Usable);
     }
 
-    private bool IsFull(ISwarmState state, int server, int start, int end, double cacheBytesPerBlock, double nowMs, bool?[] known)
+    private bool IsFull(ISwarmState state, int server, int start, int end, double cacheBytesPerBlock, double nowMs, bool?[]? known)
     {
-        if (FullServer == PetalsFullServerTest.CannotHost) return !state.CanHostNow(server, start, end, cacheBytesPerBlock, nowMs);
+        if (known is null) return !state.CanHostNow(server, start, end, cacheBytesPerBlock, nowMs);
         // The published test looks at the server, not the hop: read once per decision.
         return known[server] ??= state.SessionsNotEnded(server, nowMs) == PublishedSessionLimit(server, cacheBytesPerBlock);
     }

@@ -51,7 +51,7 @@ public sealed class WsRrRouter : IRouter
     public static double WaitMs(ISwarmState state, int server, int start, int end, double cacheBytesPerBlock, double nowMs)
     {
         ArgumentNullException.ThrowIfNull(state);
-        if (state.CanHostNow(server, start, end, cacheBytesPerBlock, nowMs)) return 0;
+        // One question, not two: a state can host the session now exactly when its earliest start is now.
         return Math.Max(0, state.EarliestStartMs(server, start, end, cacheBytesPerBlock, nowMs) - nowMs);
     }
 }

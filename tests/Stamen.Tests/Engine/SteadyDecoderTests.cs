@@ -15,7 +15,7 @@ public sealed class SteadyDecoderTests
     [Fact]
     public void Run_RandomClustersEveryPolicy_SteadyDecodersGiveExactlyTheRequestByRequestResults()
     {
-        long steadyDecodes = 0, dissolves = 0, preemptions = 0, loads = 0, swaps = 0;
+        long steadyDecodes = 0, dissolves = 0, preemptions = 0, loads = 0, swaps = 0, borrowedBeside = 0;
         Prop.ForAll(Gen.Choose(0, 1_000_000).ToArbitrary(), seed =>
         {
             var (deployment, requests) = EngineFixtures.RandomCluster(new Random(seed));
@@ -39,12 +39,14 @@ public sealed class SteadyDecoderTests
                 preemptions += fast.Metrics.Preemptions;
                 loads += fast.Metrics.AdapterLoads;
                 swaps += fast.Metrics.SwapOuts;
+                if (fast.Metrics.RemoteAttentionMs > 0 && decodes > 0) borrowedBeside++;
             }
         }).QuickCheckThrowOnFailure();
         Assert.True(steadyDecodes > 0, "no decode was advanced as a steady decoder: the test compares nothing");
         Assert.True(dissolves > 0, "steady decoders never had to go back to one by one");
         Assert.True(preemptions > 0 && swaps > 0, "no random workload preempted and swapped");
         Assert.True(loads > 0, "no random workload loaded an adapter");
+        Assert.True(borrowedBeside > 0, "no DistKV run borrowed KV while steady decoders ran");
     }
 
     [Fact]

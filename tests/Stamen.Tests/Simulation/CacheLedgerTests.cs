@@ -97,6 +97,49 @@ public class CacheLedgerTests
         }
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void EarliestStartMs_CommitsBetweenQueriesAsTimeAdvances_AgreesWithBruteForce(bool perBlockPool)
+    {
+        // A ledger keeps the tails it searches between queries: commits must refresh them and pruning must keep them aligned.
+        var rng = new Random(perBlockPool ? 11 : 12);
+        var answeredLater = 0;
+        for (var trial = 0; trial < 60; trial++)
+        {
+            var span = new BlockSpan(2, 6);
+            var ledger = new CacheLedger(new CacheBudget(perBlockPool ? 30 : 120, perBlockPool), span);
+            var commitments = new List<CacheCommitment>();
+            var now = 0.0;
+            for (var step = 0; step < 40; step++)
+            {
+                now += rng.Next(0, 4);
+                for (var q = rng.Next(1, 4); q > 0; q--)
+                {
+                    var from = rng.Next(span.Start, span.End);
+                    var to = rng.Next(from + 1, span.End + 1);
+                    var bytes = rng.Next(1, 12);
+
+                    var actual = ledger.EarliestStartMs(from, to, bytes, now);
+
+                    var candidates = commitments.Select(c => c.EndMs).Where(e => e > now).Append(now).Order();
+                    var expected = candidates.Cast<double?>().FirstOrDefault(t => Fits(commitments.Where(c => c.EndMs > t).ToList(), from, to, bytes, perBlockPool)) ?? double.PositiveInfinity;
+                    Assert.Equal(expected, actual);
+                    if (actual > now && double.IsFinite(actual)) answeredLater++;
+                }
+                if (rng.Next(3) > 0)
+                {
+                    var start = now + rng.Next(0, 20);
+                    var a = rng.Next(span.Start, span.End);
+                    var c = new CacheCommitment(start, start + rng.Next(1, 30), a, rng.Next(a + 1, span.End + 1), rng.Next(1, 8));
+                    commitments.Add(c);
+                    ledger.Commit(c);
+                }
+            }
+        }
+        Assert.True(answeredLater > 100, $"only {answeredLater} queries had to wait: the ledgers were never full");
+    }
+
     private static bool Fits(List<CacheCommitment> counted, int from, int to, double bytes, bool perBlockPool)
     {
         if (!perBlockPool) return counted.Sum(c => c.Bytes) + bytes * (to - from) <= 120;

@@ -52,9 +52,8 @@ internal sealed class EngineInstance : IEngineInstanceView, IEngineStep
         _slots = deployment.Lora is { } lora ? new AdapterSlots(lora) : null;
         _swap = new SwapSpace(_config, policy.Preemption == PreemptionMode.Swap);
         _cost = new StepCost(deployment, _slots, _swap, policy.LendsKv, check);
-        // Borrowed KV is owed per request and lender, so a lending engine advances every request itself.
         var blockTokens = _paged ? _block : 0;
-        if (steadyDecoders && !policy.LendsKv && blockTokens <= SteadyDecoders.MaxBlockTokens)
+        if (steadyDecoders && blockTokens <= SteadyDecoders.MaxBlockTokens)
             _steady = new SteadyDecoders(blockTokens, _slots, recorder);
     }
 
@@ -170,9 +169,10 @@ internal sealed class EngineInstance : IEngineInstanceView, IEngineStep
         if (_steady is not { Count: > 0 } steady) return 0;
         var opening = steady.OpeningThisStep;
         // The scheduler would stop among them when the budget runs out, skip those whose adapter finds no slot, or
-        // preempt for blocks: then they go request by request again.
+        // preempt for blocks: then they go request by request again. So would blocks borrowed from another engine
+        // (DistKV), owed per request and lender: steady decoders only open blocks of their own engine's cache.
         if ((chunkedPrefill && budget < steady.Count) || (_slots?.SteadyAdapters ?? 0) > (_slots?.MaxLoras ?? 0) ||
-            _pools.Available(Index) < opening)
+            _pools.FreeLocal(Index) < opening)
         {
             steady.Dissolve(_running);
             SteadyDissolves++;

@@ -82,11 +82,11 @@ internal sealed class KvPools
 
     /// <summary>
     /// Takes <paramref name="units"/> of instance <paramref name="i"/>'s own free units for requests that record them later
-    /// (steady decoders settle their blocks when they leave); never with lending, whose units are owed per request.
+    /// (steady decoders settle their blocks when they leave): what <see cref="Take"/> does when the local units suffice.
     /// </summary>
     public void TakeLocal(int i, long units)
     {
-        if (_lending || units > FreeLocal(i)) throw new InvalidOperationException("KV pools: a bulk take beyond free local units (a scheduler bug)");
+        if (units > FreeLocal(i)) throw new InvalidOperationException("KV pools: a bulk take beyond free local units (a scheduler bug)");
         _localUsed[i] += units;
     }
 

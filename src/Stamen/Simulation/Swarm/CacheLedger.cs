@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Stamen.Placement;
 using Stamen.Plans;
 
@@ -38,6 +39,13 @@ public readonly record struct CacheCommitment(double StartMs, double EndMs, int 
 /// down until the pool overflows: it touches about as many commitments as the pool holds
 /// sessions, not the whole backlog of future reservations.
 /// </para>
+/// <para>
+/// Those tails are kept, so a query is a binary search, not a walk: for a shared pool the sums of
+/// the commitments' bytes from the latest end down, for per-block pools the same per held block
+/// over the commitments covering it. Each is added in the walk's order (from the latest end), so
+/// a query answers with the same bits the walk would; they are rebuilt after a commit (the routers
+/// ask many questions between commits) and stay valid when ended commitments are pruned.
+/// </para>
 /// Commitments that have ended are pruned on each query, so a ledger answers questions about
 /// the present and the future only; simulated time must not go backwards.
 /// </summary>
@@ -51,6 +59,26 @@ public sealed class CacheLedger
     private readonly double[] _blockBytes;
     private double _prunedUpToMs = double.NegativeInfinity;
 
+    /// <summary>Shared pool: _tailBytes[i] = bytes of _byEnd[i..], summed from the last; rebuilt when stale.</summary>
+    private readonly List<double> _tailBytes = [];
+    private bool _tailStale;
+
+    /// <summary>Per-block pools: the commitments covering each held block (end, bytes per block), in _byEnd's order, and their tails likewise.</summary>
+    private readonly List<(double EndMs, double Bytes)>[] _covering;
+    private readonly List<double>[] _coveringTail;
+    private readonly bool[] _coveringStale;
+
+    /// <summary>
+    /// Per-block pools: for the last (room, now) asked, the answer for blocks [b, _memoEnd) for every b from _memoFrom up.
+    /// A router asks one server about every boundary inside its span, always up to the span's end, with the same session:
+    /// each block is searched once per decision, and each question costs one lookup.
+    /// </summary>
+    private readonly double[] _suffixEarliestMs;
+    private double _memoRoom = double.NaN;
+    private double _memoNowMs = double.NaN;
+    private int _memoEnd = -1;
+    private int _memoFrom;
+
     public CacheLedger(CacheBudget budget, BlockSpan span)
     {
         if (budget.PoolBytes < 0 || double.IsNaN(budget.PoolBytes))
@@ -58,6 +86,16 @@ public sealed class CacheLedger
         Budget = budget;
         Span = span;
         _blockBytes = new double[span.Count];
+        var perBlock = budget.PerBlock && !budget.IsSlots ? span.Count : 0;
+        _covering = new List<(double, double)>[perBlock];
+        _coveringTail = new List<double>[perBlock];
+        _coveringStale = new bool[perBlock];
+        _suffixEarliestMs = new double[perBlock];
+        for (var b = 0; b < perBlock; b++)
+        {
+            _covering[b] = [];
+            _coveringTail[b] = [];
+        }
     }
 
     public CacheBudget Budget { get; }
@@ -97,24 +135,65 @@ public sealed class CacheLedger
         }
         if (!Budget.PerBlock)
         {
-            var tail = 0.0;
-            for (var i = _byEnd.Count - 1; i >= 0; i--)
-            {
-                tail += _byEnd[i].Bytes;
-                if (tail > room) return _byEnd[i].EndMs;
-            }
-            return nowMs;
+            if (_tailStale) RebuildTail();
+            var at = LastAbove(_tailBytes, room);
+            return at >= 0 ? _byEnd[at].EndMs : nowMs;
         }
 
-        Array.Clear(_blockBytes, startBlock - Span.Start, endBlock - startBlock);
-        for (var i = _byEnd.Count - 1; i >= 0; i--)
+        // Each block's tail overflows at its own commitment; the walk stops at the latest of those ends, so the answer
+        // for [start, end) is the largest of its blocks' answers (or now).
+        var end = endBlock - Span.Start;
+        if (room != _memoRoom || nowMs != _memoNowMs || end != _memoEnd)
         {
-            var c = _byEnd[i];
-            var to = Math.Min(c.EndBlock, endBlock);
-            for (var b = Math.Max(c.StartBlock, startBlock); b < to; b++)
-                if ((_blockBytes[b - Span.Start] += c.BytesPerBlock) > room) return c.EndMs;
+            _memoRoom = room;
+            _memoNowMs = nowMs;
+            _memoEnd = end;
+            _memoFrom = end;
         }
-        return nowMs;
+        for (var b = _memoFrom - 1; b >= startBlock - Span.Start; b--)
+        {
+            if (_coveringStale[b]) RebuildCoveringTail(b);
+            var at = LastAbove(_coveringTail[b], room);
+            var block = at >= 0 ? _covering[b][at].EndMs : nowMs;
+            _suffixEarliestMs[b] = b + 1 < end ? Math.Max(block, _suffixEarliestMs[b + 1]) : block;
+            _memoFrom = b;
+        }
+        return _suffixEarliestMs[startBlock - Span.Start];
+    }
+
+    /// <summary>The last index whose tail exceeds <paramref name="room"/> (tails never grow along the list), or -1.</summary>
+    private static int LastAbove(List<double> tails, double room)
+    {
+        int low = 0, high = tails.Count - 1, found = -1;
+        while (low <= high)
+        {
+            var mid = (low + high) >>> 1;
+            if (tails[mid] > room)
+            {
+                found = mid;
+                low = mid + 1;
+            }
+            else high = mid - 1;
+        }
+        return found;
+    }
+
+    private void RebuildTail()
+    {
+        CollectionsMarshal.SetCount(_tailBytes, _byEnd.Count);
+        var tail = 0.0;
+        for (var i = _byEnd.Count - 1; i >= 0; i--) _tailBytes[i] = tail += _byEnd[i].Bytes;
+        _tailStale = false;
+    }
+
+    private void RebuildCoveringTail(int b)
+    {
+        var covering = _covering[b];
+        var tails = _coveringTail[b];
+        CollectionsMarshal.SetCount(tails, covering.Count);
+        var tail = 0.0;
+        for (var i = covering.Count - 1; i >= 0; i--) tails[i] = tail += covering[i].Bytes;
+        _coveringStale[b] = false;
     }
 
     /// <summary>
@@ -162,6 +241,17 @@ public sealed class CacheLedger
         var at = _byEnd.Count;
         while (at > 0 && _byEnd[at - 1].EndMs > commitment.EndMs) at--;
         _byEnd.Insert(at, commitment);
+        _tailStale = true;
+        if (_covering.Length == 0) return;
+        for (var b = commitment.StartBlock - Span.Start; b < commitment.EndBlock - Span.Start; b++)
+        {
+            var covering = _covering[b];
+            var k = covering.Count;
+            while (k > 0 && covering[k - 1].EndMs > commitment.EndMs) k--;
+            covering.Insert(k, (commitment.EndMs, commitment.BytesPerBlock));
+            _coveringStale[b] = true;
+        }
+        _memoRoom = double.NaN;
     }
 
     /// <summary>Drops commitments that ended at or before <paramref name="nowMs"/>.</summary>
@@ -171,7 +261,19 @@ public sealed class CacheLedger
         _prunedUpToMs = nowMs;
         var ended = 0;
         while (ended < _byEnd.Count && _byEnd[ended].EndMs <= nowMs) ended++;
-        if (ended > 0) _byEnd.RemoveRange(0, ended);
+        if (ended == 0) return;
+        _byEnd.RemoveRange(0, ended);
+        // The tails of what is left do not change: drop the ended ones' entries alongside.
+        if (!_tailStale) _tailBytes.RemoveRange(0, ended);
+        for (var b = 0; b < _covering.Length; b++)
+        {
+            var covering = _covering[b];
+            var gone = 0;
+            while (gone < covering.Count && covering[gone].EndMs <= nowMs) gone++;
+            if (gone == 0) continue;
+            covering.RemoveRange(0, gone);
+            if (!_coveringStale[b]) _coveringTail[b].RemoveRange(0, gone);
+        }
     }
 
     /// <summary>Cache bytes held at <paramref name="timeMs"/> (valid for times not before the last prune).</summary>
