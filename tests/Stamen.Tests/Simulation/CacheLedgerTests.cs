@@ -51,8 +51,7 @@ public class CacheLedgerTests
 
             var actual = ledger.EarliestStartMs(from, to, bytes, now);
 
-            var candidates = commitments.Select(c => c.EndMs).Where(e => e > now).Append(now).Order();
-            var expected = candidates.Cast<double?>().FirstOrDefault(t => Fits(commitments.Where(c => c.EndMs > t).ToList(), from, to, bytes, perBlockPool)) ?? double.PositiveInfinity;
+            var expected = BruteForceEarliestMs(commitments, from, to, bytes, now, perBlockPool);
             Assert.Equal(expected, actual);
             Assert.Equal(expected == now, ledger.CanHostNow(from, to, bytes, now));
         }
@@ -122,9 +121,7 @@ public class CacheLedgerTests
 
                     var actual = ledger.EarliestStartMs(from, to, bytes, now);
 
-                    var candidates = commitments.Select(c => c.EndMs).Where(e => e > now).Append(now).Order();
-                    var expected = candidates.Cast<double?>().FirstOrDefault(t => Fits(commitments.Where(c => c.EndMs > t).ToList(), from, to, bytes, perBlockPool)) ?? double.PositiveInfinity;
-                    Assert.Equal(expected, actual);
+                    Assert.Equal(BruteForceEarliestMs(commitments, from, to, bytes, now, perBlockPool), actual);
                     if (actual > now && double.IsFinite(actual)) answeredLater++;
                 }
                 if (rng.Next(3) > 0)
@@ -138,6 +135,13 @@ public class CacheLedgerTests
             }
         }
         Assert.True(answeredLater > 100, $"only {answeredLater} queries had to wait: the ledgers were never full");
+    }
+
+    /// <summary>The first candidate (now, then each later end) at which the session fits counting every commitment ending after it.</summary>
+    private static double BruteForceEarliestMs(List<CacheCommitment> commitments, int from, int to, double bytes, double now, bool perBlockPool)
+    {
+        var candidates = commitments.Select(c => c.EndMs).Where(e => e > now).Append(now).Order();
+        return candidates.Cast<double?>().FirstOrDefault(t => Fits(commitments.Where(c => c.EndMs > t).ToList(), from, to, bytes, perBlockPool)) ?? double.PositiveInfinity;
     }
 
     private static bool Fits(List<CacheCommitment> counted, int from, int to, double bytes, bool perBlockPool)
