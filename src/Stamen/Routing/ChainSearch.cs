@@ -32,6 +32,17 @@ internal static class ChainSearch
     /// <param name="usable">Servers allowed at all (null: all).</param>
     public static (Route? Route, double CostMs) Cheapest(BlockPlacement placement, Func<int, int, int, double> linkCostMs, Func<int, bool>? usable = null)
     {
+        var links = new DelegateLinks(linkCostMs, usable);
+        return Cheapest(placement, ref links);
+    }
+
+    /// <summary>
+    /// The same search with the link costs of a struct, which the compiler specialises the search for (no delegate call
+    /// per edge), and which may give a cheap lower bound on a link: an edge whose bound already loses to the boundary's
+    /// best chain is not priced (its exact cost could only lose too).
+    /// </summary>
+    public static (Route? Route, double CostMs) Cheapest<TLinks>(BlockPlacement placement, ref TLinks links) where TLinks : struct, IChainLinks
+    {
         var l = placement.NumBlocks;
         // The best chain to each boundary as its last hop (entered at boundary `from`, on server `via`) and its length: a
         // boundary's chain is final before any hop leaves it, so following the hops back rebuilds it (no list per edge).
@@ -49,8 +60,9 @@ internal static class ChainSearch
             foreach (var j in holders[p])
             {
                 var end = placement.Spans[j].End;
-                if (usable is not null && !usable(j)) continue;
-                var link = linkCostMs(j, p, end);
+                if (!links.Usable(j)) continue;
+                if (links.HasLowerBound && hops[end] >= 0 && cost[p] + links.LowerBoundMs(j, p, end) > cost[end]) continue;
+                var link = links.LinkMs(j, p, end);
                 if (double.IsNaN(link) || double.IsPositiveInfinity(link)) continue;
                 var c = cost[p] + link;
                 if (hops[end] >= 0 && !IsBetter(c, p, j, end, cost, from, via, hops)) continue;
@@ -63,6 +75,14 @@ internal static class ChainSearch
         var result = hops[l] < 0 ? (null, double.PositiveInfinity) : (ToRoute(placement, ServersTo(l, from, via, hops)), cost[l]);
         Scratch.Give(scratch);
         return result;
+    }
+
+    private readonly struct DelegateLinks(Func<int, int, int, double> linkCostMs, Func<int, bool>? usable) : IChainLinks
+    {
+        public bool HasLowerBound => false;
+        public bool Usable(int server) => usable is null || usable(server);
+        public double LowerBoundMs(int server, int start, int end) => double.NegativeInfinity;
+        public double LinkMs(int server, int start, int end) => linkCostMs(server, start, end);
     }
 
     /// <summary>One search's arrays, reused by the next search on the thread (a nested search gets its own).</summary>
@@ -203,4 +223,20 @@ internal static class ChainSearch
         }
         return false;
     }
+}
+
+/// <summary>What <see cref="ChainSearch"/> asks about the hops of a chain.</summary>
+internal interface IChainLinks
+{
+    /// <summary>Whether <see cref="LowerBoundMs"/> gives bounds (else it is never called).</summary>
+    bool HasLowerBound { get; }
+
+    /// <summary>Whether the server may be used at all.</summary>
+    bool Usable(int server);
+
+    /// <summary>At most <see cref="LinkMs"/> as computed in floating point (so cost + bound &lt;= cost + link), and cheaper to compute.</summary>
+    double LowerBoundMs(int server, int start, int end);
+
+    /// <summary>The hop's cost on (server, startBlock, endBlock); +infinity or NaN skips the edge.</summary>
+    double LinkMs(int server, int start, int end);
 }

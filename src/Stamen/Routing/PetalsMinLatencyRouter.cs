@@ -61,9 +61,41 @@ public sealed class PetalsMinLatencyRouter : IRouter
         // Without server-to-server RTTs every such hop costs the same, so the previous server does not
         // matter (a hop from the client is exactly one entered at block 0): the boundary search suffices.
         if (!delays.KnowsServerRtts)
-            return ChainSearch.Cheapest(_placement, (j, start, end) =>
-                HopMs(j, start, end) + (start == 0 ? HalfRttMs(-1, j) : Math.Min(SwarmDelays.UnknownServerRttMs, MaxRttMs) / 2), Usable);
+        {
+            var links = new BoundaryLinks(this, query, cacheBytesPerBlock, penalised);
+            return ChainSearch.Cheapest(_placement, ref links);
+        }
         return ChainSearch.CheapestAfter(_placement, HopMs, HalfRttMs, Usable);
+    }
+
+    /// <summary>
+    /// The boundary search's links, the same sums as HopMs plus the half RTT before the hop: a link without the full-server
+    /// penalty bounds it from below, so a hop that loses anyway never asks the server's cache.
+    /// </summary>
+    private readonly struct BoundaryLinks(PetalsMinLatencyRouter router, RoutingQuery query, double cacheBytesPerBlock, bool?[]? penalised) : IChainLinks
+    {
+        public bool HasLowerBound => true;
+
+        public bool Usable(int server) => !query.State.IsBanned(server, query.NowMs);
+
+        public double LowerBoundMs(int server, int start, int end) => Base(server, start, end) + Before(server, start);
+
+        public double LinkMs(int server, int start, int end)
+        {
+            var cost = Base(server, start, end);
+            if (router.IsFull(query.State, server, start, end, cacheBytesPerBlock, query.NowMs, penalised)) cost += NoCachePenaltyMs;
+            return cost + Before(server, start);
+        }
+
+        private double Base(int server, int start, int end)
+        {
+            var cost = HopOverheadMs + (end - start) * router._swarm.Servers[server].Times.DecodeMsPerBlock;
+            if (end == router._placement.NumBlocks) cost += Math.Min(router._swarm.Delays.ClientPropagationRttMs(query.Client, server), MaxRttMs) / 2;
+            return cost;
+        }
+
+        private double Before(int server, int start) =>
+            start == 0 ? Math.Min(router._swarm.Delays.ClientPropagationRttMs(query.Client, server), MaxRttMs) / 2 : Math.Min(SwarmDelays.UnknownServerRttMs, MaxRttMs) / 2;
     }
 
     private bool IsFull(ISwarmState state, int server, int start, int end, double cacheBytesPerBlock, double nowMs, bool?[]? known)
