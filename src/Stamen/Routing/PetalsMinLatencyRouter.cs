@@ -25,11 +25,13 @@ public sealed class PetalsMinLatencyRouter : IRouter
 
     private readonly SwarmSpec _swarm;
     private readonly BlockPlacement _placement;
+    private readonly double[] _decodeMsPerBlock;
 
     public PetalsMinLatencyRouter(SwarmSpec swarm, BlockPlacement placement, PetalsFullServerTest fullServer = PetalsFullServerTest.CannotHost)
     {
         _swarm = swarm ?? throw new ArgumentNullException(nameof(swarm));
         _placement = RouterArguments.Check(swarm, placement);
+        _decodeMsPerBlock = [.. swarm.Servers.Select(s => s.Times.DecodeMsPerBlock)];
         FullServer = fullServer;
     }
 
@@ -89,7 +91,7 @@ public sealed class PetalsMinLatencyRouter : IRouter
 
         private double Base(int server, int start, int end)
         {
-            var cost = HopOverheadMs + (end - start) * router._swarm.Servers[server].Times.DecodeMsPerBlock;
+            var cost = HopOverheadMs + (end - start) * router._decodeMsPerBlock[server];
             if (end == router._placement.NumBlocks) cost += Math.Min(router._swarm.Delays.ClientPropagationRttMs(query.Client, server), MaxRttMs) / 2;
             return cost;
         }
