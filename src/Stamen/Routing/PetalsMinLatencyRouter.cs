@@ -46,58 +46,47 @@ public sealed class PetalsMinLatencyRouter : IRouter
         ArgumentNullException.ThrowIfNull(query);
         var state = query.State;
         var cacheBytesPerBlock = state.Performance.SessionCacheBytesPerBlock(query.Shape);
-        var delays = _swarm.Delays;
-        var l = _placement.NumBlocks;
         var penalised = FullServer == PetalsFullServerTest.ExactCount ? new bool?[_swarm.ServerCount] : null;
-        double HopMs(int j, int start, int end)
-        {
-            var cost = HopOverheadMs + (end - start) * _swarm.Servers[j].Times.DecodeMsPerBlock;
-            if (end == l) cost += Math.Min(delays.ClientPropagationRttMs(query.Client, j), MaxRttMs) / 2;
-            if (IsFull(state, j, start, end, cacheBytesPerBlock, query.NowMs, penalised)) cost += NoCachePenaltyMs;
-            return cost;
-        }
-        double HalfRttMs(int previous, int j) =>
-            Math.Min(previous < 0 ? delays.ClientPropagationRttMs(query.Client, j) : delays.ServerRttMs(previous, j), MaxRttMs) / 2;
-
-        bool Usable(int j) => !state.IsBanned(j, query.NowMs);
+        var links = new Links(this, query, cacheBytesPerBlock, penalised);
         // Without server-to-server RTTs every such hop costs the same, so the previous server does not
         // matter (a hop from the client is exactly one entered at block 0): the boundary search suffices.
-        if (!delays.KnowsServerRtts)
-        {
-            var links = new BoundaryLinks(this, query, cacheBytesPerBlock, penalised);
-            return ChainSearch.Cheapest(_placement, ref links);
-        }
-        return ChainSearch.CheapestAfter(_placement, HopMs, HalfRttMs, Usable);
+        if (!_swarm.Delays.KnowsServerRtts) return ChainSearch.Cheapest(_placement, ref links);
+        double HalfRttMs(int previous, int j) => previous < 0 ? links.ClientHalfRttMs(j) : Math.Min(_swarm.Delays.ServerRttMs(previous, j), MaxRttMs) / 2;
+        return ChainSearch.CheapestAfter(_placement, links.HopMs, HalfRttMs, links.Usable);
     }
 
     /// <summary>
-    /// The boundary search's links, the same sums as HopMs plus the half RTT before the hop: a link without the full-server
-    /// penalty bounds it from below, so a hop that loses anyway never asks the server's cache.
+    /// One decision's hop costs. The boundary search adds the half RTT before a hop to it; there the hop's cost without the
+    /// full-server penalty bounds the link from below, so a hop that loses anyway never asks the server's cache.
     /// </summary>
-    private readonly struct BoundaryLinks(PetalsMinLatencyRouter router, RoutingQuery query, double cacheBytesPerBlock, bool?[]? penalised) : IChainLinks
+    private readonly struct Links(PetalsMinLatencyRouter router, RoutingQuery query, double cacheBytesPerBlock, bool?[]? penalised) : IChainLinks
     {
         public bool HasLowerBound => true;
 
         public bool Usable(int server) => !query.State.IsBanned(server, query.NowMs);
 
-        public double LowerBoundMs(int server, int start, int end) => Base(server, start, end) + Before(server, start);
+        public double LowerBoundMs(int server, int start, int end) => BaseMs(server, start, end) + BeforeMs(server, start);
 
-        public double LinkMs(int server, int start, int end)
+        public double LinkMs(int server, int start, int end) => HopMs(server, start, end) + BeforeMs(server, start);
+
+        /// <summary>Entry overhead, tau per block, the half RTT back to the client after the last block, and the penalty on a full server.</summary>
+        public double HopMs(int server, int start, int end)
         {
-            var cost = Base(server, start, end);
+            var cost = BaseMs(server, start, end);
             if (router.IsFull(query.State, server, start, end, cacheBytesPerBlock, query.NowMs, penalised)) cost += NoCachePenaltyMs;
-            return cost + Before(server, start);
-        }
-
-        private double Base(int server, int start, int end)
-        {
-            var cost = HopOverheadMs + (end - start) * router._decodeMsPerBlock[server];
-            if (end == router._placement.NumBlocks) cost += Math.Min(router._swarm.Delays.ClientPropagationRttMs(query.Client, server), MaxRttMs) / 2;
             return cost;
         }
 
-        private double Before(int server, int start) =>
-            start == 0 ? Math.Min(router._swarm.Delays.ClientPropagationRttMs(query.Client, server), MaxRttMs) / 2 : Math.Min(SwarmDelays.UnknownServerRttMs, MaxRttMs) / 2;
+        public double ClientHalfRttMs(int server) => Math.Min(router._swarm.Delays.ClientPropagationRttMs(query.Client, server), MaxRttMs) / 2;
+
+        private double BaseMs(int server, int start, int end)
+        {
+            var cost = HopOverheadMs + (end - start) * router._decodeMsPerBlock[server];
+            if (end == router._placement.NumBlocks) cost += ClientHalfRttMs(server);
+            return cost;
+        }
+
+        private double BeforeMs(int server, int start) => start == 0 ? ClientHalfRttMs(server) : Math.Min(SwarmDelays.UnknownServerRttMs, MaxRttMs) / 2;
     }
 
     private bool IsFull(ISwarmState state, int server, int start, int end, double cacheBytesPerBlock, double nowMs, bool?[]? known)
